@@ -1,0 +1,5 @@
+"""`python -m journal` does what `medjournal` does."""
+
+from journal.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""The `medjournal` command line: a thin layer over the store, the rules and the exports.
+
+Bad input gets one line on stderr starting with `error:` and exit status 1; nothing is
+written. No command here imports Textual except the TUI launcher (journal.cli.launch).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+from pydantic import ValidationError
+
+from journal import __version__
+from journal.cli._env import Env, db_option
+from journal.errors import JournalError
+from journal.models import explain
+from journal.when import WhenError
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH",
+    default=None,
+    help="The journal file (default: MEDJOURNAL_DB, then the user-data folder).",
+)
+@click.version_option(__version__, prog_name="medjournal")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """A private, offline medication journal. With no command, opens the TUI."""
+    env = ctx.ensure_object(Env)
+    env.db_option = db
+    ctx.call_on_close(env.close)
+    if ctx.invoked_subcommand is None:
+        from journal.cli.launch import run_tui
+
+        run_tui(env.db_path)
+
+
+def _register() -> None:
+    from journal.cli import emergency, history, meds, records
+
+    for module in (records, meds, emergency, history):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def fail(message: str) -> int:
+    """Print one `error:` line to stderr; the exit status to use."""
+    text = " ".join(str(message).split())
+    click.echo(f"error: {text}", err=True)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `medjournal` command."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="medjournal", standalone_mode=False)
+    except click.ClickException as exc:
+        result = fail(exc.format_message())
+    except click.exceptions.Abort:
+        result = fail("interrupted; nothing more was written.")
+    except ValidationError as exc:
+        result = fail(explain(exc))
+    except (JournalError, WhenError) as exc:
+        result = fail(str(exc))
+    except KeyboardInterrupt:
+        result = fail("interrupted; nothing more was written.")
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+__all__ = ["cli", "db_option", "main"]

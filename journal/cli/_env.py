@@ -1,0 +1,93 @@
+"""What every command shares: the journal it opens, the clock, the zone, and how it prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from journal.paths import resolve_db_path
+from journal.store import Store
+from journal.when import local_zone_name, now_utc, parse_date, parse_when
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Env:
+    """Per-invocation state: the journal path, opened on first use, and one `now`."""
+
+    def __init__(self) -> None:
+        self.db_option: str | None = None
+        self.now: datetime = now_utc()
+        self.zone: str = local_zone_name()
+        self._store: Store | None = None
+
+    @property
+    def db_path(self) -> Path:
+        """The journal file this invocation uses."""
+        return resolve_db_path(self.db_option)
+
+    @property
+    def store(self) -> Store:
+        """The open journal (opened, created and migrated on first use)."""
+        if self._store is None:
+            self._store = Store.open(self.db_path)
+        return self._store
+
+    def close(self) -> None:
+        """Close the journal if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def when(self, text: str | None) -> datetime:
+        """A typed time, or now."""
+        return self.now if text is None else parse_when(text, now=self.now, zone=self.zone)
+
+    def day(self, text: str | None) -> date | None:
+        """A typed date, or None."""
+        if text is None:
+            return None
+        return parse_date(text, today=self.now.astimezone(_zoneinfo(self.zone)).date())
+
+    def today(self) -> date:
+        """Today's date where the user is."""
+        return self.now.astimezone(_zoneinfo(self.zone)).date()
+
+
+def _zoneinfo(zone: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(zone)
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.find_object(Env).db_option = value  # type: ignore[union-attr]
+
+
+def db_option(func: F) -> F:
+    """`--db PATH` on a subcommand, so it works before or after the command name."""
+    return click.option(
+        "--db",
+        metavar="PATH",
+        expose_value=False,
+        callback=_remember_db,
+        help="The journal file (default: MEDJOURNAL_DB, then the user-data folder).",
+    )(func)
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def say(text: str = "") -> None:
+    """Print a line of output (user text is printed literally: no markup)."""
+    click.echo(text)
+
+
+def warn(text: str) -> None:
+    """Print a warning line to standard output, marked so it stands out in a terminal."""
+    click.echo(f"warning: {text}")

@@ -1,0 +1,12 @@
+"""The one command that opens the TUI; the only part of the CLI that imports Textual."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def run_tui(db_path: Path) -> None:
+    """Open the journal at `db_path` in the terminal UI."""
+    from journal.tui.app import run
+
+    run(db_path)

@@ -1,0 +1,205 @@
+"""Quick entries: `dose`, `effect`, `appt`, `checkin`, `profile`."""
+
+from __future__ import annotations
+
+import click
+
+from journal import models as m
+from journal.cli._env import Env, db_option, pass_env, say
+from journal.errors import JournalError, NotFoundError
+from journal.when import format_local
+
+APPEARANCES = [a.value for a in m.Appearance]
+SEVERITIES = [s.value for s in m.Severity]
+APPT_KINDS = [k.value for k in m.ApptKind]
+
+
+def tracked_medication(env: Env, name: str | None) -> m.Medication:
+    """The medicine a dose is for: the one named, or the only one tracked daily."""
+    store = env.store
+    if name:
+        found = store.find_medication(name)
+        if found is None:
+            raise NotFoundError(f"No active medicine is called {name!r}; see `medjournal med list`.")
+        return found
+    tracked = store.tracked_medications()
+    if not tracked:
+        raise JournalError(
+            "No medicine is tracked daily yet; add one first, for example: "
+            "medjournal med add anakinra --track --time 08:00"
+        )
+    if len(tracked) > 1:
+        names = ", ".join(med.name for med in tracked)
+        raise JournalError(f"Several medicines are tracked ({names}); say which one with --med NAME.")
+    return tracked[0]
+
+
+@click.command("dose")
+@click.option("--at", "at", metavar="WHEN", help="When (08:30, yesterday 21:00, 2026-11-20 08:00); default now.")
+@click.option("--site", metavar="REGION", help="Where it was injected (for example thigh-left).")
+@click.option("--syringe", type=click.Choice(APPEARANCES), default=None, help="How the syringe looked.")
+@click.option("--by", "given_by", type=click.Choice([g.value for g in m.GivenBy]), default="self")
+@click.option("--skip", "skip_reason", metavar="REASON", help="Record a skipped dose, with the reason.")
+@click.option("--note", metavar="TEXT")
+@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
+@db_option
+@pass_env
+def dose(
+    env: Env,
+    at: str | None,
+    site: str | None,
+    syringe: str | None,
+    given_by: str,
+    skip_reason: str | None,
+    note: str | None,
+    med_name: str | None,
+) -> None:
+    """Record today's dose (or a skipped one)."""
+    med = tracked_medication(env, med_name)
+    when = env.when(at)
+    if skip_reason is not None:
+        record = m.Dose(
+            medication_id=med.id, at=when, tz=env.zone, status=m.DoseStatus.SKIPPED, reason=skip_reason, note=note
+        )
+        env.store.add(record)
+        say(f"Recorded a skipped {med.name} dose on {format_local(when, env.zone)}: {record.reason}.")
+        return
+    store = env.store
+    with store.transaction():
+        check = None
+        if syringe is not None:
+            check = store.add(m.SyringeCheck(medication_id=med.id, at=when, tz=env.zone, appearance=syringe))
+        record = store.add(
+            m.Dose(
+                medication_id=med.id,
+                at=when,
+                tz=env.zone,
+                region=site,
+                given_by=given_by,
+                check_id=check.id if check else None,
+                note=note,
+            )
+        )
+    where = f", site {record.region}" if record.region else ""
+    say(f"Recorded {med.name} dose at {format_local(when, env.zone)}{where}.")
+
+
+@click.command("effect")
+@click.argument("symptom")
+@click.option("--severity", type=click.Choice(SEVERITIES), default=None)
+@click.option("--at", "at", metavar="WHEN", help="When it started; default now.")
+@click.option("--note", metavar="TEXT")
+@db_option
+@pass_env
+def effect(env: Env, symptom: str, severity: str | None, at: str | None, note: str | None) -> None:
+    """Record a side effect."""
+    when = env.when(at)
+    record = env.store.add(m.SideEffect(symptom=symptom, severity=severity, started_at=when, tz=env.zone, note=note))
+    say(f"Recorded side effect: {record.describe()} from {format_local(when, env.zone)}.")
+
+
+@click.group("appt")
+def appt() -> None:
+    """Doctor's appointments, lab tests, vaccinations, surgery and dental work."""
+
+
+@appt.command("add")
+@click.argument("when")
+@click.argument("kind", type=click.Choice(APPT_KINDS))
+@click.option("--with", "with_whom", metavar="WHO", help="Who you are seeing.")
+@click.option("--note", metavar="TEXT", help="What it is for.")
+@db_option
+@pass_env
+def appt_add(env: Env, when: str, kind: str, with_whom: str | None, note: str | None) -> None:
+    """Add an appointment (WHEN: 2026-12-01 09:30, tomorrow 14:00)."""
+    from journal.cli import medlist
+
+    moment = env.when(when)
+    record = env.store.add(m.Appointment(at=moment, tz=env.zone, kind=kind, with_whom=with_whom, purpose=note))
+    say(f"Added {record.describe()} on {format_local(moment, env.zone)}.")
+    medlist.print_warnings(env, record)
+
+
+@appt.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include past appointments.")
+@db_option
+@pass_env
+def appt_list(env: Env, show_all: bool) -> None:
+    """List upcoming appointments."""
+    records = env.store.between(m.Appointment, "at", None if show_all else env.now)
+    for record in records:
+        extra = f" - {record.purpose}" if record.purpose else ""
+        say(f"{format_local(record.at, record.tz)}  {record.describe()} [{record.status.value}]{extra}")
+    if not records:
+        say("No appointments." if show_all else "No upcoming appointments.")
+
+
+@click.command("checkin")
+@click.option("--pain", type=click.IntRange(0, 10), help="Pain, 0 (none) to 10 (worst).")
+@click.option("--swelling", type=click.IntRange(0, 10), help="Swelling, 0 to 10.")
+@click.option("--stiffness", type=click.IntRange(0, 1440), metavar="MINUTES", help="Morning stiffness in minutes.")
+@click.option("--at", "at", metavar="WHEN")
+@click.option("--note", metavar="TEXT")
+@db_option
+@pass_env
+def checkin(
+    env: Env, pain: int | None, swelling: int | None, stiffness: int | None, at: str | None, note: str | None
+) -> None:
+    """Record how the treatment is working."""
+    when = env.when(at)
+    record = env.store.add(
+        m.Checkin(at=when, tz=env.zone, pain=pain, swelling=swelling, stiffness_minutes=stiffness, note=note)
+    )
+    say(f"Recorded {record.describe()} at {format_local(when, env.zone)}.")
+
+
+@click.command("profile")
+@click.option("--name", "name")
+@click.option("--born", metavar="DATE")
+@click.option("--emergency-contact", "emergency_contact", metavar="C")
+@click.option("--doctor", metavar="D")
+@click.option("--pharmacy", metavar="P")
+@click.option("--notes", metavar="TEXT")
+@db_option
+@pass_env
+def profile(
+    env: Env,
+    name: str | None,
+    born: str | None,
+    emergency_contact: str | None,
+    doctor: str | None,
+    pharmacy: str | None,
+    notes: str | None,
+) -> None:
+    """Show the profile, or set its fields."""
+    changes = {
+        k: v
+        for k, v in {
+            "name": name,
+            "born": env.day(born),
+            "emergency_contact": emergency_contact,
+            "doctor": doctor,
+            "pharmacy": pharmacy,
+            "notes": notes,
+        }.items()
+        if v is not None
+    }
+    store = env.store
+    current = store.save_profile(env.now, **changes) if changes else store.profile()
+    if current is None:
+        say("No profile yet. Set it with: medjournal profile --name NAME --emergency-contact C ...")
+        return
+    if changes:
+        say("Profile saved.")
+    for label, value in (
+        ("Name", current.name),
+        ("Born", current.born.isoformat() if current.born else None),
+        ("Emergency contact", current.emergency_contact),
+        ("Doctor", current.doctor),
+        ("Pharmacy", current.pharmacy),
+        ("Notes", current.notes),
+    ):
+        say(f"{label}: {value or '-'}")
+
+
+COMMANDS = [dose, effect, appt, checkin, profile]

@@ -1,0 +1,1 @@
+"""Renderers: each turns one summary object into one format, never querying the journal."""

@@ -1,0 +1,89 @@
+"""The emergency list as plain text, Markdown and JSON, all from one EmergencyList."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from journal.export._escape import markdown, plain
+from journal.summary.emergency import EmergencyList, EmergencyMedicine
+
+TITLE = "Emergency medication list"
+
+
+def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
+    head = esc(med.name) + (f" {esc(med.strength)}" if med.strength else "")
+    parts = [head, med.kind.value]
+    if med.route:
+        parts.append(esc(med.route))
+    if med.directions:
+        parts.append(esc(med.directions))
+    if med.reason:
+        parts.append("for " + esc(med.reason))
+    line = " - ".join(parts)
+    if med.tracked:
+        line += " - last dose: " + (med.last_dose_local or "none recorded")
+    return line
+
+
+def sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, list[str]]]:
+    """The list's sections as (heading, lines), user text passed through `esc`."""
+
+    def value(text: str | None) -> str:
+        return esc(text) if text else "not recorded"
+
+    person = [
+        f"Name: {value(data.name)}",
+        f"Born: {data.born or 'not recorded'}",
+        f"Emergency contact: {value(data.emergency_contact)}",
+        f"Doctor: {value(data.doctor)}",
+        f"Pharmacy: {value(data.pharmacy)}",
+    ]
+    if data.notes:
+        person.append(f"Notes: {esc(data.notes)}")
+    allergies = [esc(a.substance) + (f" ({esc(a.reaction)})" if a.reaction else "") for a in data.allergies] or [
+        "No known allergies recorded"
+    ]
+    conditions = [esc(c) for c in data.conditions] or ["None recorded"]
+    medicines = [_medicine_line(med, esc) for med in data.medicines] or ["No medicines recorded"]
+    result = [
+        ("Patient", person),
+        ("Allergies", allergies),
+        ("Conditions", conditions),
+        ("Medicines, vitamins and supplements", medicines),
+    ]
+    if data.warnings:
+        result.append(("Important", [esc(w) for w in data.warnings]))
+    return result
+
+
+def _footer(data: EmergencyList) -> str:
+    updated = data.last_updated_local or "never"
+    return f"Journal last updated {updated}; list printed {data.generated_local}."
+
+
+def render_text(data: EmergencyList) -> str:
+    """Plain text for a terminal, a note or an SMS."""
+    lines = [TITLE.upper(), ""]
+    for heading, items in sections(data, plain):
+        lines.append(heading.upper())
+        lines.extend(f"  {item}" for item in items)
+        lines.append("")
+    lines.append(_footer(data))
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(data: EmergencyList) -> str:
+    """Markdown, with every piece of user text escaped."""
+    lines = [f"# {TITLE}", ""]
+    for heading, items in sections(data, markdown):
+        lines.append(f"## {heading}")
+        lines.append("")
+        lines.extend(f"- {item}" for item in items)
+        lines.append("")
+    lines.append(f"_{_footer(data)}_")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(data: EmergencyList) -> str:
+    """JSON for scripts and other programs."""
+    return data.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,191 @@
+"""Opening the journal file: permissions, pragmas, the newer-version guard, migrations, backups."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from journal.errors import (
+    DiskFullError,
+    JournalBusyError,
+    JournalError,
+    NewerJournalError,
+    NotAJournalError,
+    ReadOnlyJournalError,
+)
+from journal.resources import migrations_root
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+MIGRATION_SET = "medjournal"
+
+
+@cache
+def _migrations_module() -> ModuleType:
+    path = migrations_root() / "medjournal.py"
+    spec = importlib.util.spec_from_file_location("medjournal_migrations", path)
+    if spec is None or spec.loader is None:  # pragma: no cover - the file ships with the package
+        raise JournalError(f"medjournal's migrations are missing ({path}).")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def migrations() -> Migrations:
+    """The journal's schema steps."""
+    result = _migrations_module().migrations
+    assert isinstance(result, Migrations)
+    return result
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path | None) -> Iterator[None]:
+    """Turn SQLite's errors into one sentence a person can act on."""
+    where = str(path) if path else "the journal"
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "disk is full" in text or "database or disk is full" in text:
+            raise DiskFullError(
+                f"The disk holding {where} is full: nothing was saved. Free some space and try again."
+            ) from exc
+        if "locked" in text or "busy" in text:
+            raise JournalBusyError(
+                f"{where} is busy: another program kept it locked. Nothing was saved; try again in a moment."
+            ) from exc
+        if "readonly" in text or "read-only" in text:
+            raise ReadOnlyJournalError(
+                f"{where} cannot be written (the file or its folder is read-only): nothing was saved."
+            ) from exc
+        if "unable to open" in text:
+            raise ReadOnlyJournalError(
+                f"{where} cannot be opened: check that its folder exists and is writable."
+            ) from exc
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            raise NotAJournalError(
+                f"{where} is not a medjournal journal or is damaged ({exc}); it was left untouched."
+            ) from exc
+        raise
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError as exc:
+        raise ReadOnlyJournalError(f"{path} cannot be read: permission denied.") from exc
+    if header and header != SQLITE_HEADER:
+        raise NotAJournalError(f"{path} is not a medjournal journal (it is not an SQLite file); it was left untouched.")
+
+
+def _create_private(path: Path) -> None:
+    parent = path.parent
+    try:
+        if not parent.exists():
+            parent.mkdir(mode=0o700, parents=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return
+    except PermissionError as exc:
+        raise ReadOnlyJournalError(f"Cannot create the journal at {path}: permission denied.") from exc
+    except OSError as exc:
+        raise JournalError(f"Cannot create the journal at {path}: {exc.strerror}.") from exc
+
+
+def connect(path: Path | None, *, create: bool = True) -> Database:
+    """Open (creating if allowed) the journal at `path`, or an in-memory one; migrate it."""
+    if path is None:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    else:
+        if path.is_dir():
+            raise JournalError(f"{path} is a folder, not a journal file.")
+        if not path.exists():
+            if not create:
+                raise JournalError(f"There is no journal at {path}.")
+            _create_private(path)
+        _check_header(path)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    try:
+        with translate_errors(path):
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _refuse_newer(db, path)
+            conn.execute("PRAGMA foreign_keys = ON")
+            if path is not None and db.journal_mode != "wal":
+                db.enable_wal()
+            conn.execute("PRAGMA synchronous = FULL")
+            _migrate(db, path)
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def applied_names(db: Database) -> list[str]:
+    """The schema steps already applied to this journal."""
+    return [m.name for m in migrations().applied(db)]
+
+
+def _refuse_newer(db: Database, path: Path | None) -> None:
+    known = {m.name for m in migrations()._migrations}
+    unknown = [name for name in applied_names(db) if name not in known]
+    if unknown:
+        raise NewerJournalError(
+            f"{path or 'This journal'} was written by a newer version of medjournal "
+            f"(schema step {unknown[-1]}); update medjournal to open it. The file was left untouched."
+        )
+
+
+def has_data(db: Database) -> bool:
+    """Whether the journal holds any table of ours (so a migration deserves a backup)."""
+    return any(name != "_sqlite_migrations" for name in db.table_names())
+
+
+def _migrate(db: Database, path: Path | None) -> None:
+    steps = migrations()
+    pending = steps.pending(db)
+    if not pending:
+        return
+    if path is not None and has_data(db):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup(db, backup_dir(path) / f"{path.stem}-{stamp}-before-{pending[0].name}.db")
+    steps.apply(db)
+
+
+def backup_dir(path: Path) -> Path:
+    """The private folder beside a journal that holds its backups."""
+    return path.with_name(path.name + ".backups")
+
+
+def backup(db: Database, dest: Path) -> Path:
+    """Copy the journal to `dest` with SQLite's online backup API, check it and fsync it."""
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if dest.exists():
+        raise JournalError(f"{dest} already exists; choose another name.")
+    fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    target = sqlite3.connect(str(dest))
+    try:
+        with translate_errors(dest):
+            db.conn.backup(target)
+            result = target.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise JournalError(f"The backup at {dest} failed its integrity check ({result}).")
+            target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    with open(dest, "rb+") as handle:
+        os.fsync(handle.fileno())
+    return dest

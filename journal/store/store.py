@@ -1,0 +1,384 @@
+"""The journal store: the only code that reads and writes SQL.
+
+Every write runs inside `BEGIN IMMEDIATE` (so a second writer waits at the start instead
+of failing half-way) and appends a row to `history` with the record before and after.
+Deleting a record only sets `deleted_at`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from journal import models as m
+from journal.errors import JournalBusyError, JournalError, NotFoundError
+from journal.store import connection
+from journal.when import now_utc
+
+R = TypeVar("R", bound=m.Record)
+
+# Busy waits happen inside SQLite (busy_timeout); this bounds how often we start over.
+WRITE_ATTEMPTS = 3
+_LOADING = {"loading": True}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """One open journal."""
+
+    def __init__(self, db: Any, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        self._depth = 0
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None, *, create: bool = True) -> Store:
+        """Open the journal file at `path` (None: a private in-memory journal)."""
+        resolved = Path(path) if path is not None else None
+        return cls(connection.connect(resolved, create=create), resolved)
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh in-memory journal, for tests and previews."""
+        return cls.open(None)
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- the one write path ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group writes into one `BEGIN IMMEDIATE` transaction; nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        conn = self.db.conn
+        with connection.translate_errors(self.path):
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        raise JournalBusyError(
+                            f"{self.path or 'The journal'} is busy: another program kept it locked. "
+                            "Nothing was saved; try again in a moment."
+                        ) from exc
+                    time.sleep(0.05 * (attempt + 1))
+            self._depth = 1
+            try:
+                yield self
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    def _history(self, table: str, row_id: str, action: str, before: Any, after: Any, at: datetime) -> None:
+        self.db.conn.execute(
+            "INSERT INTO history (id, at, table_name, row_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                m.new_id(),
+                _iso(at),
+                table,
+                row_id,
+                action,
+                json.dumps(before, ensure_ascii=False) if before is not None else None,
+                json.dumps(after, ensure_ascii=False) if after is not None else None,
+            ),
+        )
+
+    def add(self, record: R) -> R:
+        """Insert a new record."""
+        row = record.row()
+        columns = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" for _ in row)
+        with self.transaction():
+            self.db.conn.execute(f"INSERT INTO [{record.table}] ({columns}) VALUES ({marks})", list(row.values()))
+            self._history(record.table, record.id, "insert", None, row, record.created_at)
+        return record
+
+    def update(self, record: R, *, now: datetime | None = None, **changes: Any) -> R:
+        """Save changed fields of a record, validated like a new one; returns the new version."""
+        now = now or now_utc()
+        with self.transaction():
+            current = self.get(type(record), record.id, include_deleted=True)
+            if current is None:
+                raise NotFoundError(f"That {record.kind_label} no longer exists.")
+            data = {**current.model_dump(), **changes, "updated_at": now}
+            updated = type(record).model_validate(data, context={"now": now})
+            before, after = current.row(), updated.row()
+            changed = {k: v for k, v in after.items() if before.get(k) != v}
+            if set(changed) <= {"updated_at"}:
+                return current
+            sets = ", ".join(f"[{c}] = ?" for c in changed)
+            self.db.conn.execute(f"UPDATE [{record.table}] SET {sets} WHERE id = ?", [*changed.values(), record.id])
+            action = (
+                "delete"
+                if "deleted_at" in changed and updated.deleted_at
+                else ("restore" if "deleted_at" in changed else "update")
+            )
+            self._history(record.table, record.id, action, before, after, now)
+        return updated
+
+    def delete(self, record: R, *, now: datetime | None = None) -> R:
+        """Soft-delete: the record is hidden but kept, with its history."""
+        now = now or now_utc()
+        return self.update(record, now=now, deleted_at=now)
+
+    def restore(self, record: R, *, now: datetime | None = None) -> R:
+        """Bring back a deleted record."""
+        return self.update(record, now=now, deleted_at=None)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with connection.translate_errors(self.path):
+            cursor = self.db.conn.execute(sql, list(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _load(self, cls: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
+        return [cls.model_validate(row, context=_LOADING) for row in self._rows(sql, params)]
+
+    def get(self, cls: type[R], record_id: str, *, include_deleted: bool = False) -> R | None:
+        """One record by id."""
+        alive = "" if include_deleted else " AND deleted_at IS NULL"
+        found = self._load(cls, f"SELECT * FROM [{cls.table}] WHERE id = ?{alive}", [record_id])
+        return found[0] if found else None
+
+    def all(self, cls: type[R], *, include_deleted: bool = False, order_by: str = "created_at") -> list[R]:
+        """Every record of a kind, oldest first."""
+        alive = "" if include_deleted else " WHERE deleted_at IS NULL"
+        return self._load(cls, f"SELECT * FROM [{cls.table}]{alive} ORDER BY {order_by}, rowid")
+
+    def between(
+        self,
+        cls: type[R],
+        column: str,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        *,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[R]:
+        """Records whose time column falls in [since, until)."""
+        clauses, params = ["deleted_at IS NULL"], []
+        for op, bound in ((">=", since), ("<", until)):
+            if bound is not None:
+                clauses.append(f"[{column}] {op} ?")
+                params.append(_iso(bound) if isinstance(bound, datetime) else bound.isoformat())
+        order = "DESC" if newest_first else "ASC"
+        tail = f" LIMIT {int(limit)}" if limit else ""
+        return self._load(
+            cls,
+            f"SELECT * FROM [{cls.table}] WHERE {' AND '.join(clauses)} "
+            f"ORDER BY [{column}] {order}, rowid {order}{tail}",
+            params,
+        )
+
+    def count(self, cls: type[m.Record]) -> int:
+        """How many live records of a kind there are."""
+        return int(self._rows(f"SELECT count(*) AS n FROM [{cls.table}] WHERE deleted_at IS NULL")[0]["n"])
+
+    def is_empty(self) -> bool:
+        """Whether the journal holds no records at all."""
+        return not self._rows("SELECT 1 FROM history LIMIT 1")
+
+    # --- profile -------------------------------------------------------------------------
+
+    def profile(self) -> m.Profile | None:
+        """The patient's profile, if set."""
+        found = self._load(m.Profile, "SELECT * FROM profile WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1")
+        return found[0] if found else None
+
+    def save_profile(self, now: datetime | None = None, **changes: Any) -> m.Profile:
+        """Create or update the profile with the given fields."""
+        with self.transaction():
+            current = self.profile()
+            if current is None:
+                try:
+                    profile = m.Profile.model_validate({k: v for k, v in changes.items()}, context={"now": now})
+                except ValidationError:
+                    raise
+                return self.add(profile)
+            return self.update(current, now=now, **changes)
+
+    # --- medications ---------------------------------------------------------------------------
+
+    def medications(self, *, include_stopped: bool = False) -> list[m.Medication]:
+        """Medicines, active ones only unless asked, by name."""
+        stopped = "" if include_stopped else " AND stopped IS NULL"
+        return self._load(
+            m.Medication,
+            f"SELECT * FROM medications WHERE deleted_at IS NULL{stopped} ORDER BY tracked DESC, name COLLATE NOCASE",
+        )
+
+    def find_medication(self, name: str, *, include_stopped: bool = False) -> m.Medication | None:
+        """A medicine by name, generic or brand, ignoring case; active ones first."""
+        needle = name.strip().casefold()
+        for med in self.medications(include_stopped=True):
+            names = {(med.name or "").casefold(), (med.generic or "").casefold(), (med.brand or "").casefold()}
+            if needle in names and (include_stopped or med.active):
+                return med
+        return None
+
+    def tracked_medications(self) -> list[m.Medication]:
+        """Active medicines whose daily doses are logged."""
+        return [med for med in self.medications() if med.tracked]
+
+    # --- doses and syringes ----------------------------------------------------------------
+
+    def last_dose(self, medication_id: str, *, status: m.DoseStatus | None = m.DoseStatus.TAKEN) -> m.Dose | None:
+        """The latest dose of a medicine (taken ones by default)."""
+        where = "medication_id = ? AND deleted_at IS NULL"
+        params: list[Any] = [medication_id]
+        if status is not None:
+            where += " AND status = ?"
+            params.append(status.value)
+        found = self._load(m.Dose, f"SELECT * FROM doses WHERE {where} ORDER BY at DESC LIMIT 1", params)
+        return found[0] if found else None
+
+    def recent_doses(self, medication_id: str, limit: int = 30) -> list[m.Dose]:
+        """The latest doses of a medicine, newest first."""
+        return self._load(
+            m.Dose,
+            "SELECT * FROM doses WHERE medication_id = ? AND deleted_at IS NULL ORDER BY at DESC LIMIT ?",
+            [medication_id, limit],
+        )
+
+    def doses(
+        self, medication_id: str | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[m.Dose]:
+        """Doses in a period, oldest first, for one medicine or all."""
+        doses = self.between(m.Dose, "at", since, until)
+        return [d for d in doses if medication_id is None or d.medication_id == medication_id]
+
+    def boxes(self, medication_id: str) -> list[m.SupplyBox]:
+        """Boxes received for a medicine, oldest first."""
+        return self._load(
+            m.SupplyBox,
+            "SELECT * FROM supply_boxes WHERE medication_id = ? AND deleted_at IS NULL ORDER BY received, rowid",
+            [medication_id],
+        )
+
+    def syringes_used(self, medication_id: str) -> dict[str, int]:
+        """How many syringes were used and discarded, all time."""
+        rows = self._rows(
+            "SELECT outcome, count(*) AS n FROM syringe_checks WHERE medication_id = ? AND deleted_at IS NULL "
+            "GROUP BY outcome",
+            [medication_id],
+        )
+        return {row["outcome"]: int(row["n"]) for row in rows}
+
+    def doses_without_check(self, medication_id: str) -> int:
+        """Taken doses with no syringe check attached (each still used a syringe)."""
+        rows = self._rows(
+            "SELECT count(*) AS n FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
+            "AND status = 'taken' AND check_id IS NULL",
+            [medication_id],
+        )
+        return int(rows[0]["n"])
+
+    # --- side effects, appointments, questions -------------------------------------------
+
+    def open_side_effects(self) -> list[m.SideEffect]:
+        """Side effects not yet marked resolved, newest first."""
+        return self._load(
+            m.SideEffect,
+            "SELECT * FROM side_effects WHERE deleted_at IS NULL AND resolved_at IS NULL ORDER BY started_at DESC",
+        )
+
+    def open_questions(self) -> list[m.Question]:
+        """Questions for the doctor that have no answer yet."""
+        return self._load(
+            m.Question, "SELECT * FROM questions WHERE deleted_at IS NULL AND answer IS NULL ORDER BY created_at"
+        )
+
+    def last_visit(self) -> m.Appointment | None:
+        """The latest doctor appointment marked done."""
+        found = self._load(
+            m.Appointment,
+            "SELECT * FROM appointments WHERE deleted_at IS NULL AND kind = 'doctor' AND status = 'done' "
+            "ORDER BY at DESC LIMIT 1",
+        )
+        return found[0] if found else None
+
+    # --- history ---------------------------------------------------------------------------
+
+    def history(
+        self, *, limit: int = 50, before: str | None = None, table: str | None = None, row_id: str | None = None
+    ) -> list[m.HistoryEntry]:
+        """Changes, newest first; page with `before` (the `at` of the last one seen)."""
+        clauses, params = ["1"], []
+        if before:
+            clauses.append("at < ?")
+            params.append(before)
+        if table:
+            clauses.append("table_name = ?")
+            params.append(table)
+        if row_id:
+            clauses.append("row_id = ?")
+            params.append(row_id)
+        rows = self._rows(
+            f"SELECT * FROM history WHERE {' AND '.join(clauses)} ORDER BY at DESC, rowid DESC LIMIT ?",
+            [*params, limit],
+        )
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = json.loads(row[key]) if row[key] else None
+        return [m.HistoryEntry.model_validate(row) for row in rows]
+
+    def last_change(self) -> datetime | None:
+        """When anything in the journal last changed."""
+        rows = self._rows("SELECT max(at) AS at FROM history")
+        value = rows[0]["at"]
+        return datetime.fromisoformat(value) if value else None
+
+    # --- maintenance ---------------------------------------------------------------------
+
+    def schema_steps(self) -> list[str]:
+        """The schema steps applied to this journal, in order."""
+        return connection.applied_names(self.db)
+
+    def backup_to(self, dest: Path) -> Path:
+        """A consistent copy of the journal at `dest`."""
+        return connection.backup(self.db, dest)
+
+
+def describe_error(exc: Exception) -> str:
+    """One sentence for any error the core raises on bad input or a bad file."""
+    if isinstance(exc, ValidationError):
+        return m.explain(exc)
+    if isinstance(exc, JournalError):
+        return exc.message
+    return str(exc)

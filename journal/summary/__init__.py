@@ -1,0 +1,1 @@
+"""Plain data for one period or one moment, built once and rendered by every exporter."""

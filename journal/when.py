@@ -1,0 +1,133 @@
+"""Reading the times and dates people type: `08:30`, `yesterday 21:00`, `2026-11-20 08:00`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class WhenError(ValueError):
+    """A time or date that could not be understood."""
+
+
+_ZONEINFO_MARKER = "zoneinfo/"
+
+
+def local_zone_name() -> str:
+    """The IANA name of this machine's time zone (TZ, then /etc/localtime), else UTC."""
+    candidates: list[str] = []
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        candidates.append(env)
+    try:
+        target = str(Path("/etc/localtime").resolve())
+        if _ZONEINFO_MARKER in target:
+            candidates.append(target.split(_ZONEINFO_MARKER, 1)[1])
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    for name in candidates:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return "UTC"
+
+
+_DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_AGO = re.compile(r"^(\d+)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$")
+_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*(am|pm)?$")
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _parse_time(text: str) -> time:
+    match = _TIME.match(text.strip().lower())
+    if not match:
+        raise WhenError(f"'{text}' is not a time of day such as 08:30")
+    hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise WhenError(f"'{text}' is not a time of day such as 08:30")
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise WhenError(f"'{text}' is not a time of day such as 08:30")
+    return time(hour, minute)
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """A calendar date from ISO-8601, `today`, `yesterday`, `tomorrow` or a weekday name."""
+    word = text.strip().lower()
+    if word in _DAY_WORDS:
+        return today + timedelta(days=_DAY_WORDS[word])
+    if word in _WEEKDAYS:
+        back = (today.weekday() - _WEEKDAYS.index(word)) % 7
+        return today - timedelta(days=back)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise WhenError(f"'{text}' is not a date such as 2026-11-20, today or yesterday") from None
+
+
+def parse_when(text: str, *, now: datetime, zone: str) -> datetime:
+    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`."""
+    tz = ZoneInfo(zone)
+    raw = text.strip()
+    word = raw.lower()
+    local_now = now.astimezone(tz)
+    if not word:
+        raise WhenError("the time is empty; type a time such as 08:30")
+    if word == "now":
+        return now.astimezone(UTC).replace(microsecond=0)
+    ago = _AGO.match(word)
+    if ago:
+        amount, unit = int(ago.group(1)), ago.group(2)[0]
+        delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": timedelta(days=amount)}[unit]
+        return (now - delta).astimezone(UTC).replace(microsecond=0)
+    # Full ISO-8601, with or without an offset.
+    iso = raw.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw) else raw
+    if re.match(r"^\d{4}-\d{2}-\d{2}T", iso):
+        try:
+            parsed = datetime.fromisoformat(iso)
+        except ValueError:
+            raise WhenError(f"'{text}' is not a date and time such as 2026-11-20 08:00") from None
+        return _localize(parsed, tz).astimezone(UTC).replace(microsecond=0)
+    parts = word.split(None, 1)
+    try:
+        day = parse_date(parts[0], today=local_now.date())
+    except WhenError:
+        day = None
+    if day is not None:
+        moment = _parse_time(parts[1]) if len(parts) > 1 else time(0, 0)
+    else:
+        day, moment = local_now.date(), _parse_time(word)
+    return _localize(datetime.combine(day, moment), tz).astimezone(UTC)
+
+
+def _localize(value: datetime, tz: ZoneInfo) -> datetime:
+    """Attach the zone to a naive wall-clock time; a time skipped by a DST change moves forward."""
+    if value.tzinfo is not None:
+        return value
+    aware = value.replace(tzinfo=tz)
+    # A wall time that does not exist (spring forward) does not survive a round trip.
+    round_trip = aware.astimezone(UTC).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != value:
+        return round_trip
+    return aware
+
+
+def format_local(moment: datetime, zone: str, *, with_zone: bool = False) -> str:
+    """`2026-11-20 08:00` in the zone a record was made in (its abbreviation on request)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    text = local.strftime("%Y-%m-%d %H:%M")
+    return f"{text} {local.tzname()}" if with_zone else text
+
+
+def now_utc() -> datetime:
+    """The current moment, UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)

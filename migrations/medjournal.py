@@ -1,0 +1,146 @@
+"""The journal's schema, one step per function, applied in order by sqlite-utils.
+
+Each step is frozen once released: change the schema by adding a step, never by editing
+one. Every step runs in a transaction together with the row that records it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("medjournal")
+
+_META: dict[str, Any] = {"id": str, "created_at": str, "updated_at": str, "deleted_at": str}
+
+
+def _table(db: Database, name: str, columns: dict[str, Any], **fks: str) -> None:
+    db.table(name).create(
+        {**_META, **columns},
+        pk="id",
+        not_null={"id", "created_at", "updated_at"},
+        foreign_keys=[(column, other, "id") for column, other in fks.items()],
+    )
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _table(
+        db,
+        "profile",
+        {"name": str, "born": str, "emergency_contact": str, "doctor": str, "pharmacy": str, "notes": str},
+    )
+    _table(
+        db,
+        "medications",
+        {
+            "name": str,
+            "generic": str,
+            "brand": str,
+            "kind": str,
+            "strength": str,
+            "directions": str,
+            "route": str,
+            "reason": str,
+            "prescriber": str,
+            "started": str,
+            "stopped": str,
+            "stop_reason": str,
+            "pack": str,
+            "tracked": bool,
+            "usual_time": str,
+            "note": str,
+        },
+    )
+    _table(
+        db,
+        "supply_boxes",
+        {"medication_id": str, "received": str, "count": int, "lot": str, "expires": str, "note": str},
+        medication_id="medications",
+    )
+    _table(
+        db,
+        "syringe_checks",
+        {
+            "medication_id": str,
+            "at": str,
+            "tz": str,
+            "appearance": str,
+            "waited_minutes": int,
+            "outcome": str,
+            "reason": str,
+            "box_id": str,
+        },
+        medication_id="medications",
+        box_id="supply_boxes",
+    )
+    _table(
+        db,
+        "doses",
+        {
+            "medication_id": str,
+            "at": str,
+            "tz": str,
+            "status": str,
+            "region": str,
+            "spot": str,
+            "given_by": str,
+            "check_id": str,
+            "leftover": bool,
+            "reason": str,
+            "note": str,
+        },
+        medication_id="medications",
+        check_id="syringe_checks",
+    )
+    _table(
+        db,
+        "side_effects",
+        {
+            "symptom": str,
+            "symptom_key": str,
+            "tier": str,
+            "severity": str,
+            "started_at": str,
+            "tz": str,
+            "resolved_at": str,
+            "doctor_contacted_at": str,
+            "region": str,
+            "note": str,
+        },
+    )
+    _table(db, "allergies", {"substance": str, "reaction": str, "note": str})
+    _table(db, "conditions", {"name": str, "since": str, "note": str})
+    _table(
+        db,
+        "appointments",
+        {"at": str, "tz": str, "kind": str, "with_whom": str, "purpose": str, "status": str, "outcome": str},
+    )
+    _table(
+        db,
+        "checkins",
+        {"at": str, "tz": str, "pain": int, "swelling": int, "stiffness_minutes": int, "note": str},
+    )
+    _table(
+        db,
+        "questions",
+        {"text": str, "answer": str, "answered_at": str, "appointment_id": str},
+        appointment_id="appointments",
+    )
+    db.table("history").create(
+        {"id": str, "at": str, "table_name": str, "row_id": str, "action": str, "before": str, "after": str},
+        pk="id",
+        not_null={"id", "at", "table_name", "row_id", "action"},
+    )
+    # The queries the screens and exports run on every open, newest first.
+    db.table("doses").create_index(["medication_id", "at"])
+    db.table("doses").create_index(["at"])
+    db.table("syringe_checks").create_index(["at"])
+    db.table("supply_boxes").create_index(["medication_id"])
+    db.table("side_effects").create_index(["started_at"])
+    db.table("appointments").create_index(["at"])
+    db.table("checkins").create_index(["at"])
+    db.table("history").create_index(["at"])
+    db.table("history").create_index(["table_name", "row_id"])
