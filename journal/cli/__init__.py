@@ -39,11 +39,15 @@ def cli(ctx: click.Context, db: str | None) -> None:
         run_tui(env.db_path)
 
 
-def _register() -> None:
-    from journal.cli import emergency, history, meds, records
+# Each module lists its commands in COMMANDS; add a module here to add its commands.
+_COMMAND_MODULES = ("records", "meds", "emergency", "history")
 
-    for module in (records, meds, emergency, history):
-        for command in module.COMMANDS:
+
+def _register() -> None:
+    from importlib import import_module
+
+    for name in _COMMAND_MODULES:
+        for command in import_module(f"journal.cli.{name}").COMMANDS:
             cli.add_command(command)
 
 
