@@ -1,0 +1,109 @@
+"""Find, read and validate content packs, with one clear error for a broken one."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from journal.content.errors import PackError, display_path
+from journal.content.schema import Pack
+from journal.resources import content_root
+
+PACK_FILE = "pack.toml"
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Pydantic error types whose message does not already show the offending value.
+_SHOW_INPUT = frozenset(
+    {
+        "enum",
+        "literal_error",
+        "string_type",
+        "int_type",
+        "bool_type",
+        "float_type",
+        "string_pattern_mismatch",
+        "greater_than",
+        "greater_than_equal",
+        "less_than_equal",
+        "string_too_short",
+        "tuple_type",
+        "model_type",
+        "extra_forbidden",
+    }
+)
+
+
+def available_packs(root: Path | None = None) -> list[str]:
+    """Keys of the packs under `root` (default: the shipped content), sorted."""
+    base = content_root() if root is None else root
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if _KEY_RE.match(p.name) and (p / PACK_FILE).is_file())
+
+
+def load_pack(key: str, root: Path | None = None) -> Pack:
+    """Read and validate `<root>/<key>/pack.toml`; raise PackError naming the file and field."""
+    base = content_root() if root is None else root
+    if not _KEY_RE.match(key):
+        raise PackError(f"{key!r} is not a content pack name (lower-case letters, digits, '-' or '_')")
+    path = base / key / PACK_FILE
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError:
+        known = ", ".join(available_packs(base)) or "none"
+        raise PackError(
+            f"no content pack {key!r}: {display_path(path)} does not exist (available: {known})", path=path
+        ) from None
+    return _load_file(path.resolve(), mtime_ns)
+
+
+def clear_cache() -> None:
+    """Forget every loaded pack (for tests and long-running sessions)."""
+    _load_file.cache_clear()
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: Path, mtime_ns: int) -> Pack:
+    # mtime_ns is part of the cache key only, so an edited pack is read again.
+    shown = display_path(path)
+    data = _read_toml(path, shown)
+    try:
+        pack = Pack.model_validate(data, context={"pack_dir": path.parent})
+    except ValidationError as exc:
+        raise _validation_error(exc, path, shown) from None
+    if pack.medication.key != path.parent.name:
+        raise PackError(
+            f"{shown}: medication.key: {pack.medication.key!r} should match the folder name {path.parent.name!r}",
+            path=path,
+            field="medication.key",
+        )
+    return pack
+
+
+def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{shown}: TOML syntax error: {exc}", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{shown}: not UTF-8 text (byte {exc.start})", path=path) from None
+    except OSError as exc:
+        raise PackError(f"{shown}: cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _validation_error(exc: ValidationError, path: Path, shown: str) -> PackError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    if first["type"] in _SHOW_INPUT and isinstance(value, (str, int, float, bool)):
+        message += f" (got {value!r})"
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    return PackError(f"{shown}: {field}: {message}", path=path, field=field)

@@ -1,0 +1,655 @@
+"""Pydantic models of a content pack (pack.toml) and the look-ups the care rules use."""
+
+from __future__ import annotations
+
+import math
+import re
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from journal.content.errors import PackError, display_path
+
+# --- text helpers -------------------------------------------------------------------
+
+_EDGE_PUNCTUATION = " \t\r\n.,;:!?\"'()[]"
+
+
+def normalize(text: str) -> str:
+    """Lower-case `text`, collapse runs of whitespace and drop surrounding punctuation."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.lower().split()).strip(_EDGE_PUNCTUATION)
+
+
+def _key_words(key: str) -> str:
+    return key.replace("-", " ")
+
+
+@lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # Not \b: a term may start or end with punctuation ("e. coli").
+    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
+
+
+def _find_term(text: str, term: str) -> tuple[int, int] | None:
+    found = _term_pattern(term).search(text)
+    return found.span() if found else None
+
+
+def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _term_pattern(term).finditer(text)]
+
+
+def _check_phrase(value: str) -> str:
+    if value != normalize(value) or not value:
+        raise ValueError(f"{value!r} should be lower-case, single-spaced, without edge punctuation")
+    return value
+
+
+def _check_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+# --- field types --------------------------------------------------------------------
+
+Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
+Key = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Phrase = Annotated[StrictStr, AfterValidator(_check_phrase)]
+PositiveInt = Annotated[StrictInt, Field(gt=0)]
+NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
+PositiveFloat = Annotated[StrictFloat, Field(gt=0)]
+
+
+class Tier(StrEnum):
+    """How urgent a listed side effect is."""
+
+    COMMON = "common"
+    SERIOUS = "serious"
+
+
+class Verdict(StrEnum):
+    """What to do with a syringe that looks a certain way."""
+
+    USE = "use"
+    WAIT = "wait"
+    DISCARD = "discard"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- [medication], [source] ------------------------------------------------------------
+
+
+class Codes(_Model):
+    """Terminology codes used by exports; either may be absent."""
+
+    rxnorm: Text | None = None
+    route_snomed: Text | None = None
+
+
+class Schedule(_Model):
+    """The usual dosing rhythm."""
+
+    doses_per_day: PositiveInt
+    same_time_every_day: StrictBool
+    text: Text
+
+
+class Medication(_Model):
+    """Names, class, route and form of the medicine the pack is about."""
+
+    key: Key
+    generic: Text
+    brands: tuple[Text, ...] = ()
+    drug_class: Text
+    route: Text
+    form: Text
+    purpose: Text
+    key_warning: Text
+    codes: Codes = Field(default_factory=Codes)
+    schedule: Schedule
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The generic name followed by every brand."""
+        return (self.generic, *self.brands)
+
+    @property
+    def display_name(self) -> str:
+        """The generic name with the brands in brackets, e.g. 'genericname (Brand)'."""
+        return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
+
+
+class OtherSource(_Model):
+    """A source other than the main leaflet, and which facts it covers."""
+
+    name: Text
+    covers: Text
+
+
+class Source(_Model):
+    """Where the pack's facts come from, and the disclaimer to show with them."""
+
+    name: Text
+    publisher: Text
+    also_from: tuple[Text, ...] = ()
+    disclaimer: Text
+    other: tuple[OtherSource, ...] = ()
+
+    @property
+    def citation(self) -> str:
+        """One line naming the source, e.g. for the foot of a report."""
+        also = f", with information from {' and '.join(self.also_from)}" if self.also_from else ""
+        return f"{self.name}, {self.publisher}{also}"
+
+
+# --- [supply], [inspection] ------------------------------------------------------------
+
+
+class Supply(_Model):
+    """Box size and refill advice."""
+
+    units_per_box: PositiveInt
+    unit: Text
+    single_use: StrictBool
+    reorder_lead_days: NonNegativeInt
+    refill_advice: Text
+    do_not_share: Text
+    first_use: Text
+    disposal: Text
+
+
+class Appearance(_Model):
+    """One way a syringe's contents can look, and the verdict for it."""
+
+    key: Key
+    label: Text
+    verdict: Verdict
+    advice: Text
+
+
+class Inspection(_Model):
+    """How to check a syringe before use."""
+
+    do_not_shake: Text
+    leftover: Text
+    appearances: tuple[Appearance, ...] = Field(min_length=1)
+
+    @field_validator("appearances")
+    @classmethod
+    def _unique_keys(cls, value: tuple[Appearance, ...]) -> tuple[Appearance, ...]:
+        _check_unique([a.key for a in value], "appearance key")
+        return value
+
+
+# --- [sites] ---------------------------------------------------------------------------
+
+_SPOT_RE = re.compile(r"^(?P<region>[a-z0-9-]+):(?P<row>[A-Z])(?P<col>[1-9][0-9]*)$")
+
+
+class Spot(NamedTuple):
+    """One spot of a region's grid; x grows across the columns, y down the rows."""
+
+    id: str
+    region: str
+    row: int  # 0-based; row 0 is "A"
+    col: int  # 0-based; col 0 is "1"
+    x_cm: float
+    y_cm: float
+
+
+def spot_id(region: str, row: int, col: int) -> str:
+    """Build a spot id such as 'region-key:B2' from 0-based row and column."""
+    return f"{region}:{chr(ord('A') + row)}{col + 1}"
+
+
+def parse_spot_id(value: str) -> tuple[str, int, int]:
+    """Split 'region-key:B2' into ('region-key', 1, 1); raise ValueError if malformed."""
+    region, _, cell = value.strip().partition(":")
+    found = _SPOT_RE.match(f"{region.lower()}:{cell.upper()}")
+    if not found:
+        raise ValueError(f"{value!r} is not a spot id (region, colon, row letter, column number, e.g. 'region-key:B2')")
+    return found["region"], ord(found["row"]) - ord("A"), int(found["col"]) - 1
+
+
+class AvoidNote(_Model):
+    """Where not to inject, and the source that says so."""
+
+    text: Text
+    source: Text
+
+
+class Region(_Model):
+    """A body area for injections, with a small grid of spots (a UI model)."""
+
+    key: Key
+    label: Text
+    part: Key
+    self_allowed: StrictBool
+    rows: Annotated[StrictInt, Field(gt=0, le=26)]
+    cols: Annotated[StrictInt, Field(gt=0, le=26)]
+
+    def spots(self, spacing_cm: float) -> tuple[Spot, ...]:
+        """Every spot of the grid, row by row, `spacing_cm` apart."""
+        return tuple(
+            Spot(spot_id(self.key, r, c), self.key, r, c, c * spacing_cm, r * spacing_cm)
+            for r in range(self.rows)
+            for c in range(self.cols)
+        )
+
+    def spot_ids(self) -> tuple[str, ...]:
+        """Every spot id of the grid, row by row."""
+        return tuple(spot_id(self.key, r, c) for r in range(self.rows) for c in range(self.cols))
+
+
+class Sites(_Model):
+    """Injection regions, spot spacing and where not to inject."""
+
+    spacing_cm: PositiveFloat
+    rotate: Text
+    avoid: tuple[AvoidNote, ...] = ()
+    regions: tuple[Region, ...] = Field(min_length=1)
+
+    @field_validator("regions")
+    @classmethod
+    def _check_regions(cls, value: tuple[Region, ...]) -> tuple[Region, ...]:
+        _check_unique([r.key for r in value], "region key")
+        if not any(r.self_allowed for r in value):
+            raise ValueError("at least one region must have self_allowed = true")
+        return value
+
+    def region(self, key: str) -> Region:
+        """The region with this key; KeyError if there is none."""
+        for region in self.regions:
+            if region.key == key:
+                return region
+        raise KeyError(f"no injection region {key!r} (known: {', '.join(r.key for r in self.regions)})")
+
+    def self_regions(self) -> tuple[Region, ...]:
+        """Regions a person may inject into themselves."""
+        return tuple(r for r in self.regions if r.self_allowed)
+
+    def spots(self, region: str) -> tuple[Spot, ...]:
+        """Every spot of one region with its (x_cm, y_cm) position."""
+        return self.region(region).spots(self.spacing_cm)
+
+    def spot(self, value: str) -> Spot:
+        """The spot with this id; ValueError if malformed or outside its region's grid."""
+        key, row, col = parse_spot_id(value)
+        try:
+            region = self.region(key)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        if row >= region.rows or col >= region.cols:
+            raise ValueError(f"{value!r} is outside the {region.rows}x{region.cols} grid of {key!r}")
+        return Spot(spot_id(key, row, col), key, row, col, col * self.spacing_cm, row * self.spacing_cm)
+
+
+def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> float:
+    """Distance in cm between two spots; math.inf when they lie in different regions."""
+    sites = pack_or_sites.sites if isinstance(pack_or_sites, Pack) else pack_or_sites
+    a, b = sites.spot(spot_a), sites.spot(spot_b)
+    if a.region != b.region:
+        return math.inf
+    return math.hypot(a.x_cm - b.x_cm, a.y_cm - b.y_cm)
+
+
+# --- [side_effects] --------------------------------------------------------------------
+
+
+class Symptom(_Model):
+    """A listed side effect, its tier, and words people use for it."""
+
+    key: Key
+    label: Text
+    tier: Tier
+    synonyms: tuple[Phrase, ...] = ()
+    injection_site: StrictBool = False
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every normalized phrase that names this symptom."""
+        seen = dict.fromkeys([self.key, _key_words(self.key), normalize(self.label), *self.synonyms])
+        return tuple(seen)
+
+
+class TierAdvice(_Model):
+    """What to do for each tier; `other` is for anything the pack does not list."""
+
+    serious: Text
+    common: Text
+    other: Text
+
+
+class SideEffects(_Model):
+    """Side effects in tiers, with the journal's lingering threshold."""
+
+    lingering_days: PositiveInt
+    advice: TierAdvice
+    symptoms: tuple[Symptom, ...] = Field(min_length=1)
+
+    @field_validator("symptoms")
+    @classmethod
+    def _check_symptoms(cls, value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
+        _check_unique([s.key for s in value], "symptom key")
+        owner: dict[str, str] = {}
+        for symptom in value:
+            for term in symptom.terms:
+                if owner.setdefault(term, symptom.key) != symptom.key:
+                    raise ValueError(f"{term!r} names both {owner[term]!r} and {symptom.key!r}")
+        return value
+
+    def advice_for(self, tier: Tier | str) -> str:
+        """The advice for 'serious', 'common' or 'other'."""
+        value = str(tier)
+        if value not in ("serious", "common", "other"):
+            raise ValueError(f"unknown tier {value!r}")
+        text: str = getattr(self.advice, value)
+        return text
+
+    def symptom(self, key: str) -> Symptom:
+        """The symptom with this key; KeyError if there is none."""
+        for symptom in self.symptoms:
+            if symptom.key == key:
+                return symptom
+        raise KeyError(f"no symptom {key!r}")
+
+    def find(self, text: str) -> Symptom | None:
+        """The symptom whose key, label or synonym is `text` (any case), else None."""
+        wanted = normalize(text)
+        if not wanted:
+            return None
+        for symptom in self.symptoms:
+            if wanted in symptom.terms:
+                return symptom
+        return None
+
+
+# --- [[interactions]], [precautions], [appointments] -----------------------------------
+
+
+class Interaction(_Model):
+    """A medicine to mention to the doctor, by generic name and brands."""
+
+    generic: Text
+    brands: tuple[Text, ...] = ()
+    group: Text | None = None
+    advice: Text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The generic name followed by every brand."""
+        return (self.generic, *self.brands)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every normalized name."""
+        return tuple(normalize(n) for n in self.names)
+
+
+class Precaution(_Model):
+    """An allergy or condition to tell the doctor about, with the words that match it."""
+
+    key: Key
+    label: Text
+    match: tuple[Phrase, ...] = Field(min_length=1)
+    advice: Text
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every normalized phrase that matches this precaution."""
+        return tuple(dict.fromkeys([*self.match, normalize(self.label)]))
+
+
+class Precautions(_Model):
+    """Allergies and conditions that matter for this medicine."""
+
+    medicines_advice: Text
+    allergies_advice: Text
+    allergies: tuple[Precaution, ...] = ()
+    conditions: tuple[Precaution, ...] = ()
+
+    @field_validator("allergies", "conditions")
+    @classmethod
+    def _unique_keys(cls, value: tuple[Precaution, ...]) -> tuple[Precaution, ...]:
+        _check_unique([p.key for p in value], "key")
+        return value
+
+
+class Appointments(_Model):
+    """Advice by appointment kind."""
+
+    doctor: Text
+    lab: Text
+    vaccination: Text
+    surgery: Text
+    dental: Text
+
+    def advice_for(self, kind: str) -> str | None:
+        """The advice for 'doctor', 'lab', 'vaccination', 'surgery' or 'dental', else None."""
+        if kind not in type(self).model_fields:
+            return None
+        text: str = getattr(self, kind)
+        return text
+
+
+# --- [[sections]], [[journal_settings]] ------------------------------------------------
+
+
+class Section(_Model):
+    """One Markdown page of the reference panel."""
+
+    topic: Key
+    title: Text
+    file: Text
+
+    @field_validator("file")
+    @classmethod
+    def _file_exists(cls, value: str, info: ValidationInfo) -> str:
+        if "/" in value or "\\" in value or value.startswith(".") or not value.endswith(".md"):
+            raise ValueError(f"{value!r} should be a plain file name ending in .md, beside pack.toml")
+        folder = info.context.get("pack_dir") if isinstance(info.context, dict) else None
+        if isinstance(folder, Path) and not (folder / value).is_file():
+            raise ValueError(f"section file {display_path(folder / value)} does not exist")
+        return value
+
+
+class JournalSetting(_Model):
+    """A number the journal chose itself, which is not a fact from the source."""
+
+    field: Text
+    note: Text
+
+
+def _resolve(node: Any, parts: list[str]) -> bool:
+    if not parts:
+        return True
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        return isinstance(node, tuple) and len(node) > 0 and all(_resolve(item, rest) for item in node)
+    if isinstance(node, dict):
+        return head in node and _resolve(node[head], rest)
+    if isinstance(node, BaseModel):
+        return head in type(node).model_fields and _resolve(getattr(node, head), rest)
+    return False
+
+
+# --- the pack --------------------------------------------------------------------------
+
+
+class Pack(_Model):
+    """A validated content pack: facts for the rules, Markdown for the reference panel."""
+
+    steps: tuple[Text, ...] = Field(min_length=1)
+    medication: Medication
+    source: Source
+    supply: Supply
+    inspection: Inspection
+    sites: Sites
+    side_effects: SideEffects
+    interactions: tuple[Interaction, ...] = ()
+    precautions: Precautions
+    appointments: Appointments
+    sections: tuple[Section, ...] = Field(min_length=1)
+    journal_settings: tuple[JournalSetting, ...] = ()
+
+    _directory: Path = PrivateAttr(default_factory=Path)
+
+    @field_validator("interactions")
+    @classmethod
+    def _unique_interactions(cls, value: tuple[Interaction, ...]) -> tuple[Interaction, ...]:
+        _check_unique([t for i in value for t in i.terms], "interaction name")
+        return value
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_topics(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
+        _check_unique([s.topic for s in value], "section topic")
+        return value
+
+    @field_validator("journal_settings")
+    @classmethod
+    def _settings_exist(cls, value: tuple[JournalSetting, ...], info: ValidationInfo) -> tuple[JournalSetting, ...]:
+        for index, setting in enumerate(value):
+            parts = setting.field.split(".")
+            if parts[0] in info.data and not _resolve(info.data, parts):
+                raise ValueError(f"item {index}: {setting.field!r} is not a field of this pack")
+        return value
+
+    # -- where the pack lives ----------------------------------------------------------
+
+    @property
+    def key(self) -> str:
+        """The pack's key, the same as its folder name."""
+        return self.medication.key
+
+    @property
+    def directory(self) -> Path:
+        """The folder holding pack.toml and the Markdown sections."""
+        return self._directory
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Remember the folder the pack was read from (the loader's validation context)."""
+        folder = context.get("pack_dir") if isinstance(context, dict) else None
+        if isinstance(folder, Path):
+            self._directory = folder
+
+    # -- reference text ----------------------------------------------------------------
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Section topics in reading order."""
+        return tuple(s.topic for s in self.sections)
+
+    def section(self, topic: str) -> Section:
+        """The section for a topic; KeyError listing the topics if there is none."""
+        for section in self.sections:
+            if section.topic == topic:
+                return section
+        raise KeyError(f"no section {topic!r} in pack {self.key!r} (topics: {', '.join(self.topics)})")
+
+    def section_text(self, topic: str) -> str:
+        """The Markdown of one section."""
+        path = self.directory / self.section(topic).file
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PackError(f"{display_path(path)}: cannot read section {topic!r}: {exc}", path=path) from exc
+
+    # -- look-ups for the care rules ---------------------------------------------------
+
+    def find_symptom(self, text: str) -> Symptom | None:
+        """The listed symptom named by `text` (key, label or synonym, any case), else None."""
+        return self.side_effects.find(text)
+
+    def symptom(self, key: str) -> Symptom:
+        """The symptom with this key; KeyError if there is none."""
+        return self.side_effects.symptom(key)
+
+    def find_interaction(self, name: str) -> Interaction | None:
+        """The interacting medicine named by `name` (generic or brand, any case, or as a word in it)."""
+        wanted = normalize(name)
+        if not wanted:
+            return None
+        for interaction in self.interactions:
+            if wanted in interaction.terms:
+                return interaction
+        best: tuple[int, Interaction] | None = None
+        for interaction in self.interactions:
+            for term in interaction.terms:
+                if _find_term(wanted, term) and (best is None or len(term) > best[0]):
+                    best = (len(term), interaction)
+        return best[1] if best else None
+
+    def match_allergy(self, text: str) -> tuple[Precaution, ...]:
+        """The allergy precautions that `text` mentions, in pack order."""
+        return _match_precautions(self.precautions.allergies, text)
+
+    def match_condition(self, text: str) -> tuple[Precaution, ...]:
+        """The condition precautions that `text` mentions, in pack order."""
+        return _match_precautions(self.precautions.conditions, text)
+
+    def appearance(self, key: str) -> Appearance:
+        """The syringe appearance with this key; KeyError if there is none."""
+        for appearance in self.inspection.appearances:
+            if appearance.key == key:
+                return appearance
+        known = ", ".join(a.key for a in self.inspection.appearances)
+        raise KeyError(f"no syringe appearance {key!r} (known: {known})")
+
+    def region(self, key: str) -> Region:
+        """The injection region with this key; KeyError if there is none."""
+        return self.sites.region(key)
+
+    def spots(self, region: str) -> tuple[Spot, ...]:
+        """Every spot of one region with its (x_cm, y_cm) position."""
+        return self.sites.spots(region)
+
+    def is_journal_setting(self, field: str) -> bool:
+        """Whether a dotted field (e.g. 'supply.reorder_lead_days') is a journal setting."""
+        for setting in self.journal_settings:
+            pattern = re.escape(setting.field).replace(r"\*", r"[^.]+")
+            if re.fullmatch(pattern, field):
+                return True
+        return False
+
+
+def _match_precautions(items: tuple[Precaution, ...], text: str) -> tuple[Precaution, ...]:
+    # A match inside a longer match of another item does not count:
+    # "planning a pregnancy" is not also "pregnancy", "HIV infection" not also "infection".
+    wanted = normalize(text)
+    spans: list[tuple[int, int, str]] = []
+    for item in items:
+        for term in item.terms:
+            spans.extend((start, end, item.key) for start, end in _term_spans(wanted, term))
+
+    def covered(start: int, end: int, key: str) -> bool:
+        return any(
+            other != key and o_start <= start and end <= o_end and o_end - o_start > end - start
+            for o_start, o_end, other in spans
+        )
+
+    kept = {key for start, end, key in spans if not covered(start, end, key)}
+    return tuple(item for item in items if item.key in kept)
