@@ -1,0 +1,100 @@
+"""Validation a person relies on: bad values are refused with a sentence they understand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from journal import models as m
+
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def _message(make: object) -> str:
+    with pytest.raises(ValidationError) as caught:
+        make()  # type: ignore[operator]
+    return m.explain(caught.value)
+
+
+def test_medicine_name_cannot_be_blank() -> None:
+    assert _message(lambda: m.Medication(name="  ")) == "Name cannot be empty."
+
+
+def test_severity_must_be_mild_moderate_or_severe() -> None:
+    text = _message(lambda: m.SideEffect(symptom="headache", severity="awful", started_at=NOW, tz="UTC"))
+    assert text == "Severity should be 'mild', 'moderate' or 'severe'."
+
+
+def test_pain_score_must_be_between_0_and_10() -> None:
+    assert "Pain" in _message(lambda: m.Checkin(pain=11, at=NOW, tz="UTC"))
+    assert "Pain" in _message(lambda: m.Checkin(pain=-1, at=NOW, tz="UTC"))
+    assert m.Checkin(pain=0, at=NOW, tz="UTC").pain == 0
+
+
+def test_stop_date_cannot_come_before_start_date() -> None:
+    text = _message(lambda: m.Medication(name="x", started=date(2026, 5, 2), stopped=date(2026, 5, 1)))
+    assert "before the start date" in text
+
+
+def test_dose_more_than_a_few_minutes_in_the_future_is_refused() -> None:
+    text = _message(
+        lambda: m.Dose.model_validate(
+            {"medication_id": "a", "at": NOW + timedelta(minutes=30), "tz": "UTC"}, context={"now": NOW}
+        )
+    )
+    assert "future" in text
+    near = m.Dose.model_validate({"medication_id": "a", "at": NOW + timedelta(minutes=2), "tz": "UTC"}, context={"now": NOW})
+    assert near.at == NOW + timedelta(minutes=2)
+
+
+def test_appointments_may_be_in_the_future() -> None:
+    assert m.Appointment(at=NOW + timedelta(days=30), tz="UTC").kind is m.ApptKind.DOCTOR
+
+
+def test_times_are_stored_in_utc_with_the_zone_they_were_recorded_in() -> None:
+    paris = datetime(2026, 7, 1, 8, 30, tzinfo=m.zone_of("Europe/Paris"))
+    dose = m.Dose(medication_id="a", at=paris, tz="Europe/Paris")
+    assert dose.row()["at"] == "2026-07-01T06:30:00Z"
+    assert m.local_day(dose.at, dose.tz) == date(2026, 7, 1)
+
+
+def test_unknown_time_zone_is_refused() -> None:
+    assert "time zone" in _message(lambda: m.Dose(medication_id="a", at=NOW, tz="Mars/Olympus"))
+
+
+def test_a_time_without_zone_is_refused() -> None:
+    assert "zone" in _message(lambda: m.Dose(medication_id="a", at=datetime(2026, 1, 1, 8), tz="UTC"))
+
+
+def test_usual_time_must_be_a_time_of_day() -> None:
+    assert "08:30" in _message(lambda: m.Medication(name="x", usual_time="8.30pm"))
+    assert m.Medication(name="x", usual_time="8:05").usual_time == "08:05"
+
+
+def test_skipped_dose_has_no_site() -> None:
+    text = _message(lambda: m.Dose(medication_id="a", at=NOW, tz="UTC", status="skipped", region="thigh-left"))
+    assert "site" in text
+
+
+def test_side_effect_cannot_resolve_before_it_started() -> None:
+    text = _message(
+        lambda: m.SideEffect(symptom="rash", started_at=NOW, resolved_at=NOW - timedelta(hours=1), tz="UTC")
+    )
+    assert "before it started" in text
+
+
+def test_blank_optional_text_is_stored_as_nothing() -> None:
+    med = m.Medication(name=" Folic acid ", strength="  ", reason="")
+    assert med.name == "Folic acid" and med.strength is None and med.reason is None
+
+
+def test_overlong_text_is_refused_with_its_limit() -> None:
+    assert "at most 200" in _message(lambda: m.Medication(name="x" * 500))
+
+
+def test_rows_read_back_equal_the_record() -> None:
+    dose = m.Dose(medication_id="a", at=NOW, tz="Europe/Paris", region="thigh-left", spot="thigh-left:A1")
+    again = m.Dose.model_validate(dose.row(), context={"loading": True})
+    assert again == dose
