@@ -1,0 +1,531 @@
+"""A realistic, reproducible demo journal: years of daily anakinra injections and all around them.
+
+Everything is written through the Store's public API, so the demo is a real journal with its
+history. The person and every value are invented. The same seed and `now` give the same
+records (ids included), so benchmarks and tests see the same journal every time.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from journal import models as m
+from journal.errors import JournalError
+from journal.store import Store
+
+R = TypeVar("R", bound=m.Record)
+
+DEFAULT_YEARS = 1
+MAX_YEARS = 50
+USUAL_TIME = "08:00"
+# Days written per transaction: big enough to be fast, small enough for a live progress bar.
+CHUNK_DAYS = 120
+
+# Fallback rotation when the anakinra content pack cannot be read: the self-injection regions.
+_FALLBACK_SPOTS = tuple(
+    f"{region}:{row}{col}"
+    for region, rows, cols in (
+        ("thigh-left", 4, 2),
+        ("stomach-left", 3, 2),
+        ("thigh-right", 4, 2),
+        ("stomach-right", 3, 2),
+    )
+    for row in "ABCD"[:rows]
+    for col in range(1, cols + 1)
+)
+_OTHER_SPOTS = ("arm-left:A1", "arm-left:B1", "arm-right:A1", "arm-right:B1")
+
+_SKIP_REASONS = (
+    "Fever since last night; the doctor said to wait until it settles.",
+    "Travelling; the syringes stayed in the fridge at home.",
+    "Forgot the dose until the next morning.",
+    "Stomach bug; asked the nurse, who said to skip today.",
+)
+_PAUSE_REASON = "Paused for two days after the fever, as the doctor advised."
+_LATE_NOTES = ("Overslept.", "Early train; injected at work.", "Weekend lie-in.", None)
+_DISCARD = (
+    (m.Appearance.CLOUDY, "Solution looked cloudy."),
+    (m.Appearance.PARTICLES, "Something floating in it."),
+    (m.Appearance.DISCOLORED, "Slightly yellow."),
+)
+_COMMON_EFFECTS = (
+    ("Redness at the injection site", "injection-site", 0.45),
+    ("Headache", "headache", 0.25),
+    ("Nausea", "nausea", 0.15),
+    ("Runny nose", "runny-nose", 0.15),
+)
+_QUESTIONS = (
+    ("Can I take ibuprofen on days my joints are bad?", "Yes, with food; no more than three days in a row."),
+    ("Should I keep methotrexate at the same dose?", "Yes for now; we will look again after the next blood test."),
+    ("Is the redness at the injection site normal?", "Common in the first month; cool the site and rotate."),
+    ("Can I have the flu shot this autumn?", "Yes, the inactivated vaccine; not live vaccines."),
+)
+_OPEN_QUESTIONS = (
+    "Could we try spacing the blood tests further apart?",
+    "What should I do with syringes when flying abroad?",
+)
+
+
+@dataclass
+class DemoSummary:
+    """What the generator wrote."""
+
+    days: int
+    start: date
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Writer:
+    """Builds records with seeded ids and writes them through the store."""
+
+    def __init__(self, store: Store, rng: random.Random, zone: str) -> None:
+        self.store = store
+        self.rng = rng
+        self.zone = zone
+        self.tz = ZoneInfo(zone)
+        self.counts: dict[str, int] = {}
+
+    def new(self, cls: type[R], logged: datetime, **fields: Any) -> R:
+        """Create and save a record, logged (created) at `logged`."""
+        record = cls(
+            id=uuid.UUID(int=self.rng.getrandbits(128), version=4).hex,
+            created_at=logged,
+            updated_at=logged,
+            **fields,
+        )
+        self.store.add(record)
+        self.counts[cls.table] = self.counts.get(cls.table, 0) + 1
+        return record
+
+    def local(self, day: date, hhmm: str, jitter_minutes: float = 0.0) -> datetime:
+        """A UTC moment for a local wall-clock time on `day`, shifted by `jitter_minutes`."""
+        hour, minute = (int(p) for p in hhmm.split(":"))
+        moment = datetime.combine(day, time(hour, minute), tzinfo=self.tz)
+        return (moment + timedelta(minutes=jitter_minutes)).astimezone(UTC).replace(microsecond=0)
+
+
+def _rotation_spots() -> tuple[str, ...]:
+    """Spot ids to rotate through, from the anakinra pack's self-injection regions."""
+    try:
+        from journal.content import PackError, load_pack
+    except ImportError:  # pragma: no cover - the content package ships with the journal
+        return _FALLBACK_SPOTS
+    try:
+        pack = load_pack("anakinra")
+    except PackError:
+        return _FALLBACK_SPOTS
+    regions = pack.sites.self_regions()
+    if not regions:
+        return _FALLBACK_SPOTS
+    # Alternate regions (left thigh, left stomach, right thigh, ...) and walk each grid.
+    grids = [list(region.spot_ids()) for region in regions]
+    spots: list[str] = []
+    for step in range(max(len(g) for g in grids)):
+        for grid in grids:
+            if step < len(grid):
+                spots.append(grid[step])
+    return tuple(spots)
+
+
+def generate(
+    store: Store,
+    *,
+    years: float = DEFAULT_YEARS,
+    days: int | None = None,
+    seed: int = 1,
+    now: datetime | None = None,
+    zone: str = "UTC",
+    progress: Callable[[int], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty journal with `years` (or `days`) of invented history ending at `now`."""
+    if not store.is_empty():
+        raise JournalError(
+            "This journal already holds records; the demo only fills a new, empty journal. "
+            "Use --db PATH to name a new file."
+        )
+    span = days if days is not None else round(years * 365.25)
+    if span < 1:
+        raise JournalError("The demo needs at least one day of history.")
+    now = (now or m.utcnow()).astimezone(UTC).replace(microsecond=0)
+    rng = random.Random(seed)
+    w = _Writer(store, rng, zone)
+    today = now.astimezone(w.tz).date()
+    start = today - timedelta(days=span - 1)
+    started_at = w.local(start, "07:30") - timedelta(days=14)
+
+    with store.transaction():
+        anakinra, methotrexate = _setup(w, start, today, started_at, now)
+        visits = _appointments(w, start, today, now)
+        _questions(w, visits, now)
+    spots = _rotation_spots()
+    fever_day = _fever_day(start, span)
+    state = _DoseState(paused={fever_day + timedelta(days=1), fever_day + timedelta(days=2)})
+    done = 0
+    while done < span:
+        chunk = min(CHUNK_DAYS, span - done)
+        with store.transaction():
+            for offset in range(done, done + chunk):
+                day = start + timedelta(days=offset)
+                _one_day(w, anakinra, day, offset, now, spots, state)
+                _weekly(w, day, offset, now, methotrexate)
+        done += chunk
+        if progress is not None:
+            progress(chunk)
+    with store.transaction():
+        _serious_effect(w, fever_day, start, now)
+    return DemoSummary(days=span, start=start, counts=dict(w.counts))
+
+
+def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime) -> tuple[m.Medication, m.Medication]:
+    """The profile, the medicine list, allergies and conditions, as set up before the first dose."""
+    w.new(
+        m.Profile,
+        logged,
+        name="Alex Demo",
+        born=date(1979, 4, 12),
+        emergency_contact="Sam Demo (partner) +33 6 00 00 00 00",
+        doctor="Dr. Rivera, rheumatology, City Hospital",
+        pharmacy="Corner Pharmacy, 12 Main Street",
+        notes="Demo journal: every person and value in it is invented.",
+    )
+    anakinra = w.new(
+        m.Medication,
+        logged,
+        name="Anakinra",
+        generic="anakinra",
+        brand="Kineret",
+        kind=m.MedKind.PRESCRIPTION,
+        strength="100 mg/0.67 mL",
+        directions="One prefilled syringe under the skin every morning",
+        route="subcutaneous",
+        reason="rheumatoid arthritis",
+        prescriber="Dr. Rivera",
+        started=start,
+        pack="anakinra",
+        tracked=True,
+        usual_time=USUAL_TIME,
+    )
+    methotrexate = w.new(
+        m.Medication,
+        logged,
+        name="Methotrexate",
+        generic="methotrexate",
+        kind=m.MedKind.PRESCRIPTION,
+        strength="15 mg",
+        directions="Six 2.5 mg tablets once a week, on Sundays",
+        route="oral",
+        reason="rheumatoid arthritis",
+        prescriber="Dr. Rivera",
+        started=start - timedelta(days=400),
+    )
+    w.new(
+        m.Medication,
+        logged,
+        name="Folic acid",
+        kind=m.MedKind.VITAMIN,
+        strength="5 mg",
+        directions="Once a week, the day after methotrexate",
+        reason="preventing methotrexate side effects",
+        started=start - timedelta(days=400),
+    )
+    w.new(
+        m.Medication,
+        logged,
+        name="Ibuprofen",
+        kind=m.MedKind.OTC,
+        strength="200 mg",
+        directions="One or two tablets with food when needed, at most 3 a day",
+        reason="joint pain flares",
+    )
+    w.new(
+        m.Medication,
+        logged,
+        name="Vitamin D3",
+        kind=m.MedKind.SUPPLEMENT,
+        strength="1000 IU",
+        directions="One capsule daily",
+    )
+    prednisone = w.new(
+        m.Medication,
+        logged,
+        name="Prednisone",
+        kind=m.MedKind.PRESCRIPTION,
+        strength="5 mg",
+        directions="One tablet each morning while anakinra starts working",
+        reason="rheumatoid arthritis flare",
+        prescriber="Dr. Rivera",
+        started=start - timedelta(days=30),
+    )
+    stop_day = min(start + timedelta(days=42), today)
+    stopped_at = w.local(stop_day, "09:00")
+    if stopped_at <= now:
+        w.store.update(prednisone, now=stopped_at, stopped=stop_day, stop_reason="Tapered off once anakinra worked.")
+    w.new(m.Allergy, logged, substance="Penicillin", reaction="hives")
+    w.new(m.Allergy, logged, substance="Sulfa drugs", reaction="rash and swelling of the lips")
+    w.new(m.Condition, logged, name="Rheumatoid arthritis", since=start - timedelta(days=3 * 365))
+    w.new(m.Condition, logged, name="Mild asthma", since=date(1995, 1, 1), note="Inhaler only when needed.")
+    return anakinra, methotrexate
+
+
+@dataclass
+class _DoseState:
+    paused: set[date] = field(default_factory=set)
+    spot_index: int = 0
+    box: m.SupplyBox | None = None
+    box_left: int = 0
+    lot_number: int = 24000
+
+
+def _new_box(w: _Writer, med: m.Medication, day: date, state: _DoseState) -> None:
+    received = day - timedelta(days=w.rng.randint(1, 4))
+    state.lot_number += w.rng.randint(3, 40)
+    state.box = w.new(
+        m.SupplyBox,
+        w.local(received, "17:30"),
+        medication_id=med.id,
+        received=received,
+        count=7,
+        lot=f"K{state.lot_number}",
+        expires=received + timedelta(days=w.rng.randint(180, 420)),
+    )
+    state.box_left = 7
+
+
+def _take_syringe(w: _Writer, med: m.Medication, day: date, state: _DoseState) -> m.SupplyBox:
+    if state.box is None or state.box_left == 0:
+        _new_box(w, med, day, state)
+    assert state.box is not None
+    state.box_left -= 1
+    return state.box
+
+
+def _one_day(
+    w: _Writer,
+    med: m.Medication,
+    day: date,
+    offset: int,
+    now: datetime,
+    spots: tuple[str, ...],
+    state: _DoseState,
+) -> None:
+    """The day's anakinra dose: usually on time, sometimes late, rarely skipped."""
+    rng = w.rng
+    roll = rng.random()
+    if roll < 0.04:
+        at = w.local(day, USUAL_TIME, rng.uniform(120, 420))  # late
+        note = rng.choice(_LATE_NOTES)
+    else:
+        at = w.local(day, USUAL_TIME, max(-45.0, min(60.0, rng.gauss(0, 12))))
+        note = None
+    if at > now:
+        return
+    if 0.04 <= roll < 0.052 or day in state.paused:
+        reason = _PAUSE_REASON if day in state.paused else rng.choice(_SKIP_REASONS)
+        w.new(m.Dose, at, medication_id=med.id, at=at, tz=w.zone, status=m.DoseStatus.SKIPPED, reason=reason)
+        return
+    if rng.random() < 0.008:
+        appearance, why = rng.choice(_DISCARD)
+        box = _take_syringe(w, med, day, state)
+        w.new(
+            m.SyringeCheck,
+            at - timedelta(minutes=3),
+            medication_id=med.id,
+            at=at - timedelta(minutes=3),
+            tz=w.zone,
+            appearance=appearance,
+            outcome=m.CheckOutcome.DISCARDED,
+            reason=why,
+            box_id=box.id,
+        )
+    foamy = rng.random() < 0.03
+    box = _take_syringe(w, med, day, state)
+    check = w.new(
+        m.SyringeCheck,
+        at,
+        medication_id=med.id,
+        at=at,
+        tz=w.zone,
+        appearance=m.Appearance.FOAMY if foamy else m.Appearance.CLEAR,
+        waited_minutes=5 if foamy else None,
+        box_id=box.id,
+    )
+    by_other = rng.random() < 0.05
+    if by_other:
+        spot = rng.choice(_OTHER_SPOTS)
+    else:
+        spot = spots[state.spot_index % len(spots)]
+        state.spot_index += 1
+    w.new(
+        m.Dose,
+        at,
+        medication_id=med.id,
+        at=at,
+        tz=w.zone,
+        region=spot.split(":", 1)[0],
+        spot=spot,
+        given_by=m.GivenBy.OTHER if by_other else m.GivenBy.SELF,
+        check_id=check.id,
+        leftover=rng.random() < 0.005,
+        note=note,
+    )
+    # Common side effects: frequent in the first month, rare afterwards.
+    chance = 0.12 if offset < 30 else 0.01
+    if rng.random() < chance:
+        symptom, key, _ = _pick_effect(rng)
+        started = at + timedelta(hours=rng.randint(1, 8))
+        if started <= now:
+            resolved = started + timedelta(hours=rng.randint(6, 72))
+            w.new(
+                m.SideEffect,
+                started,
+                symptom=symptom,
+                symptom_key=key,
+                tier=m.Tier.COMMON,
+                severity=rng.choice((m.Severity.MILD, m.Severity.MILD, m.Severity.MODERATE)),
+                started_at=started,
+                tz=w.zone,
+                resolved_at=resolved if resolved <= now else None,
+                region=spot.split(":", 1)[0] if key == "injection-site" else None,
+            )
+
+
+def _pick_effect(rng: random.Random) -> tuple[str, str, float]:
+    roll = rng.random()
+    for effect in _COMMON_EFFECTS:
+        roll -= effect[2]
+        if roll <= 0:
+            return effect
+    return _COMMON_EFFECTS[0]
+
+
+def _weekly(w: _Writer, day: date, offset: int, now: datetime, methotrexate: m.Medication) -> None:
+    """Check-ins: daily in the first two weeks, then weekly; they improve over the first weeks."""
+    if offset >= 14 and day.weekday() != 6:
+        return
+    at = w.local(day, "20:30", w.rng.uniform(-30, 30))
+    if at > now:
+        return
+    rng = w.rng
+    # Pain falls from about 7 to about 2 over the first 10 weeks, then wanders around 1-3.
+    settle = min(1.0, offset / 70)
+    pain = round(7 - 5 * settle + rng.uniform(-1, 1))
+    swelling = round(6 - 5 * settle + rng.uniform(-1, 1))
+    stiffness = round(90 - 75 * settle + rng.uniform(-10, 10))
+    notes = {0: "First day on anakinra.", 14: "Stairs are easier this week.", 56: "Walked to the market and back."}
+    w.new(
+        m.Checkin,
+        at,
+        at=at,
+        tz=w.zone,
+        pain=max(0, min(10, pain)),
+        swelling=max(0, min(10, swelling)),
+        stiffness_minutes=max(0, stiffness),
+        note=notes.get(offset),
+    )
+
+
+def _appointments(w: _Writer, start: date, today: date, now: datetime) -> list[m.Appointment]:
+    """Visits every three months, blood tests, yearly flu shots, a dentist, and what is coming up."""
+    rng = w.rng
+    visits: list[m.Appointment] = []
+    plan: list[tuple[date, m.ApptKind, str, str, str]] = []
+    day = start + timedelta(days=28)
+    while day < today:
+        plan.append(
+            (day - timedelta(days=7), m.ApptKind.LAB, "City Hospital lab", "Blood count and liver tests", "Normal.")
+        )
+        plan.append((day, m.ApptKind.DOCTOR, "Dr. Rivera", "Rheumatology follow-up", "Doing well; carry on."))
+        day += timedelta(days=28 if day < start + timedelta(days=90) else 91)
+    year = start.year
+    while date(year, 10, 15) < today:
+        if date(year, 10, 15) >= start:
+            plan.append((date(year, 10, 15), m.ApptKind.VACCINATION, "Corner Pharmacy", "Flu shot", "Given."))
+        year += 1
+    if (today - start).days > 200:
+        plan.append((start + timedelta(days=200), m.ApptKind.DENTAL, "Dr. Chen", "Check-up", "Told about anakinra."))
+    for when, kind, who, purpose, outcome in sorted(plan, key=lambda p: p[0]):
+        at = w.local(when, "10:00")
+        if at > now:
+            continue
+        visit = w.new(
+            m.Appointment,
+            at - timedelta(days=30),
+            at=at,
+            tz=w.zone,
+            kind=kind,
+            with_whom=who,
+            purpose=purpose,
+            status=m.ApptStatus.DONE,
+            outcome=outcome,
+        )
+        if kind is m.ApptKind.DOCTOR:
+            visits.append(visit)
+    booked = now - timedelta(days=rng.randint(5, 20))
+    for ahead, kind, who, purpose in (
+        (12, m.ApptKind.LAB, "City Hospital lab", "Blood count and liver tests"),
+        (19, m.ApptKind.DOCTOR, "Dr. Rivera", "Rheumatology follow-up"),
+    ):
+        w.new(
+            m.Appointment,
+            booked,
+            at=w.local(today + timedelta(days=ahead), "09:30"),
+            tz=w.zone,
+            kind=kind,
+            with_whom=who,
+            purpose=purpose,
+        )
+    return visits
+
+
+def _questions(w: _Writer, visits: list[m.Appointment], now: datetime) -> None:
+    """Questions for the doctor: some answered at past visits, a few still open."""
+    for i, (text, answer) in enumerate(_QUESTIONS):
+        if i >= len(visits):
+            break
+        visit = visits[i]
+        asked = visit.at - timedelta(days=5)
+        w.new(m.Question, asked, text=text, answer=answer, answered_at=visit.at, appointment_id=visit.id)
+    for text in _OPEN_QUESTIONS:
+        w.new(m.Question, now - timedelta(days=w.rng.randint(1, 6)), text=text)
+
+
+def _fever_day(start: date, span: int) -> date:
+    return start + timedelta(days=min(400, span // 2))
+
+
+def _serious_effect(w: _Writer, day: date, start: date, now: datetime) -> None:
+    """One serious side effect (a fever), reported to the doctor the same day, and a recent open one."""
+    started = w.local(day, "18:00")
+    if started <= now:
+        resolved = started + timedelta(days=3)
+        w.new(
+            m.SideEffect,
+            started,
+            symptom="Fever",
+            symptom_key="fever",
+            tier=m.Tier.SERIOUS,
+            severity=m.Severity.MODERATE,
+            started_at=started,
+            tz=w.zone,
+            doctor_contacted_at=started + timedelta(hours=1),
+            resolved_at=resolved if resolved <= now else None,
+            note="38.6 °C with chills; the doctor said to pause anakinra for two days.",
+        )
+    recent = now - timedelta(hours=20)
+    if recent.astimezone(w.tz).date() >= start:
+        w.new(
+            m.SideEffect,
+            recent,
+            symptom="Headache",
+            symptom_key="headache",
+            tier=m.Tier.COMMON,
+            severity=m.Severity.MILD,
+            started_at=recent,
+            tz=w.zone,
+        )
