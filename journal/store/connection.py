@@ -7,7 +7,6 @@ import importlib.util
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +27,11 @@ from journal.resources import migrations_root
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 MIGRATION_SET = "medjournal"
+
+# For tests only: caps the journal's size in pages (PRAGMA max_page_count) so a test can
+# make the disk "full" for a real `medjournal` process. It can only lower SQLite's limit,
+# never raise it, and changes nothing else: a full journal still rolls back cleanly.
+ENV_TEST_MAX_PAGES = "MEDJOURNAL_TEST_MAX_PAGE_COUNT"
 
 
 @cache
@@ -76,6 +80,10 @@ def translate_errors(path: Path | None) -> Iterator[None]:
             raise NotAJournalError(
                 f"{where} is not a medjournal journal or is damaged ({exc}); it was left untouched."
             ) from exc
+        if "disk i/o error" in text:
+            raise JournalError(
+                f"{where} could not be read or written (disk I/O error): nothing was saved. Check the disk."
+            ) from exc
         raise
 
 
@@ -89,11 +97,24 @@ def _check_header(path: Path) -> None:
         raise NotAJournalError(f"{path} is not a medjournal journal (it is not an SQLite file); it was left untouched.")
 
 
+def make_private_dir(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700 (existing ones are left as they are)."""
+    missing: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        # exist_ok: a second process may create the same folder at the same moment.
+        candidate.mkdir(mode=0o700, exist_ok=True)
+
+
 def _create_private(path: Path) -> None:
-    parent = path.parent
+    # A missing folder is created (0700, every level): the default journal lives in a
+    # user-data folder that does not exist on a fresh machine, and `--db new/place.db`
+    # is how a person starts a journal somewhere new.
     try:
-        if not parent.exists():
-            parent.mkdir(mode=0o700, parents=True)
+        make_private_dir(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
@@ -102,6 +123,37 @@ def _create_private(path: Path) -> None:
         raise ReadOnlyJournalError(f"Cannot create the journal at {path}: permission denied.") from exc
     except OSError as exc:
         raise JournalError(f"Cannot create the journal at {path}: {exc.strerror}.") from exc
+
+
+def _test_page_limit(conn: sqlite3.Connection) -> None:
+    raw = os.environ.get(ENV_TEST_MAX_PAGES, "").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        return
+    current = int(conn.execute("PRAGMA max_page_count").fetchone()[0])
+    if int(raw) < current:
+        conn.execute(f"PRAGMA max_page_count = {int(raw)}")
+
+
+def _refuse_damaged(conn: sqlite3.Connection, path: Path | None) -> None:
+    # quick_check reads every page (about 20 ms for 20,000 doses): a damaged journal is
+    # refused before anything is written to it, so a bad sector never costs more records.
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    if problems != ["ok"]:
+        raise NotAJournalError(
+            f"{path or 'The journal'} is damaged ({problems[0]}); it was left untouched. "
+            "Restore a backup with `medjournal restore` (see `medjournal backups`)."
+        )
+
+
+def _refuse_foreign(db: Database, path: Path | None) -> None:
+    if applied_names(db):
+        return
+    tables = [name for name in db.table_names() if name != Migrations.migrations_table]
+    if tables:
+        raise NotAJournalError(
+            f"{path or 'This file'} is an SQLite database of another program, not a medjournal journal; "
+            "it was left untouched."
+        )
 
 
 def connect(path: Path | None, *, create: bool = True) -> Database:
@@ -122,11 +174,19 @@ def connect(path: Path | None, *, create: bool = True) -> Database:
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             _refuse_newer(db, path)
+            if path is not None:
+                _refuse_damaged(conn, path)
+                _refuse_foreign(db, path)
+            _test_page_limit(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             if path is not None and db.journal_mode != "wal":
                 db.enable_wal()
             conn.execute("PRAGMA synchronous = FULL")
             _migrate(db, path)
+            if path is not None:
+                from journal.store import backups
+
+                backups.daily(db, path)
     except BaseException:
         conn.close()
         raise
@@ -159,8 +219,10 @@ def _migrate(db: Database, path: Path | None) -> None:
     if not pending:
         return
     if path is not None and has_data(db):
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup(db, backup_dir(path) / f"{path.stem}-{stamp}-before-{pending[0].name}.db")
+        from journal.store import backups
+
+        # If this backup fails the error propagates and no step is applied.
+        backups.take(db, path, f"before-{pending[0].name}")
     steps.apply(db)
 
 
@@ -170,22 +232,59 @@ def backup_dir(path: Path) -> Path:
 
 
 def backup(db: Database, dest: Path) -> Path:
-    """Copy the journal to `dest` with SQLite's online backup API, check it and fsync it."""
-    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Copy the journal to `dest` with SQLite's online backup API, check it and fsync it; never overwrites."""
     if dest.exists():
         raise JournalError(f"{dest} already exists; choose another name.")
-    fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    target = sqlite3.connect(str(dest))
     try:
-        with translate_errors(dest):
-            db.conn.backup(target)
-            result = target.execute("PRAGMA integrity_check").fetchone()[0]
-            if result != "ok":
-                raise JournalError(f"The backup at {dest} failed its integrity check ({result}).")
-            target.execute("PRAGMA journal_mode = DELETE")
+        make_private_dir(dest.parent)
+    except OSError as exc:
+        raise JournalError(f"Cannot create the folder {dest.parent}: {exc.strerror}.") from exc
+    # Written under a temporary name and linked into place only once checked and synced,
+    # so a crash or a full disk never leaves a half-written file that looks like a backup.
+    part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise JournalError(f"Cannot write a backup at {dest}: {exc.strerror}.") from exc
+    try:
+        target = sqlite3.connect(str(part), isolation_level=None)
+        try:
+            with translate_errors(dest):
+                db.conn.backup(target)
+                result = target.execute("PRAGMA integrity_check").fetchone()[0]
+                if result != "ok":
+                    raise JournalError(f"The backup at {dest} failed its integrity check ({result}); it was not kept.")
+                # A backup is one self-contained file: no -wal beside it.
+                target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        with open(part, "rb+") as handle:
+            os.fsync(handle.fileno())
+        _place(part, dest)
     finally:
-        target.close()
-    with open(dest, "rb+") as handle:
-        os.fsync(handle.fileno())
+        part.unlink(missing_ok=True)
+    fsync_dir(dest.parent)
     return dest
+
+
+def _place(part: Path, dest: Path) -> None:
+    try:
+        os.link(part, dest)  # fails if dest appeared meanwhile: a backup never replaces a file
+    except FileExistsError as exc:
+        raise JournalError(f"{dest} already exists; choose another name.") from exc
+    except OSError:
+        # Some file systems (FAT on a USB stick) have no hard links.
+        if dest.exists():
+            raise JournalError(f"{dest} already exists; choose another name.") from None
+        os.replace(part, dest)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in `folder` durable (best effort)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,109 @@
+"""Looking after the journal file: `check`, `backup`, `backups`, `restore`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from journal.cli._env import Env, db_option, pass_env, say
+from journal.errors import JournalError
+from journal.store import Store, backups
+from journal.when import format_local
+
+
+def _when(env: Env, iso: str | None) -> str:
+    if not iso:
+        return "never"
+    return format_local(datetime.fromisoformat(iso), env.zone)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
+
+
+@click.command("check")
+@db_option
+@pass_env
+def check(env: Env) -> None:
+    """Check the journal file for damage (integrity and foreign keys); writes nothing."""
+    path = env.db_path
+    found = backups.inspect(path)
+    say(f"Journal: {path}")
+    if found.unknown_steps:
+        say(f"Schema: written by a newer version of medjournal (step {found.unknown_steps[-1]}).")
+    elif found.steps:
+        say(f"Schema: {len(found.steps)} step(s), latest {found.steps[-1]}.")
+    for problem in found.problems:
+        say(f"Problem: {problem}")
+    if found.problems:
+        raise JournalError(
+            f"{path} has {len(found.problems)} problem(s); restore a backup with `medjournal restore` "
+            "(see `medjournal backups`)."
+        )
+    say("Integrity: ok.")
+    say("Foreign keys: ok.")
+    say(f"Changes recorded: {found.records}, the last on {_when(env, found.last_change)}.")
+
+
+@click.command("backup")
+@click.argument("dest", required=False, metavar="[DEST]")
+@db_option
+@pass_env
+def backup(env: Env, dest: str | None) -> None:
+    """Copy the journal safely, even while it is open (default: into its backup folder)."""
+    path = env.db_path
+    with Store.open(path, create=False) as store:
+        if dest is None:
+            written = backups.take(store.db, path, backups.MANUAL)
+        else:
+            target = Path(dest).expanduser()
+            if target.is_dir():
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                target = target / f"{path.stem}-{stamp}.db"
+            written = store.backup_to(target)
+    say(f"Backed up {path} to {written} (integrity checked).")
+
+
+@click.command("backups")
+@db_option
+@pass_env
+def list_backups(env: Env) -> None:
+    """List the journal's backups, newest first."""
+    path = env.db_path
+    found = backups.list_backups(path)
+    if not found:
+        say(f"No backups yet in {path.name}.backups beside {path}.")
+        return
+    keep = backups.keep_count()
+    say(f"Backups of {path} (daily ones: the last {keep} are kept; set {backups.ENV_KEEP} to change):")
+    for item in found:
+        when = format_local(item.taken_at, env.zone)
+        say(f"  {when}  {item.kind:<24} {_size(item.size):>8}  {item.path}")
+
+
+@click.command("restore")
+@click.argument("src", metavar="SRC")
+@click.option("--yes", is_flag=True, help="Replace the journal without asking.")
+@db_option
+@pass_env
+def restore(env: Env, src: str, yes: bool) -> None:
+    """Replace the journal with a backup, after checking it; the current journal is kept as a backup."""
+    path = env.db_path
+    source = Path(src).expanduser()
+    found = backups.validate_source(source)
+    say(f"{source}: {found.records} change(s) recorded, the last on {_when(env, found.last_change)}.")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise JournalError("restore replaces the whole journal: add --yes to confirm; nothing was changed.")
+        if not click.confirm(f"Replace {path} with it (the current journal is kept as a backup)?", default=False):
+            raise JournalError("nothing was restored.")
+    kept = backups.restore(source, path)
+    say(f"Restored {path} from {source}.")
+    if kept is not None:
+        say(f"The previous journal was kept as {kept}.")
+
+
+COMMANDS = [check, backup, list_backups, restore]
