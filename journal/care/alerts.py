@@ -1,0 +1,200 @@
+"""Open alerts: what needs attention now, from side effects, doses, supply and standing warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from journal import models as m
+from journal.care.schedule import DayStatus
+from journal.care.supply import SupplyStatus
+from journal.care.triage import CALL_NOW, TELL_DOCTOR, Action, current_action, lingering_days
+from journal.care.warnings import CareWarning
+from journal.content import Pack
+
+
+class AlertLevel(StrEnum):
+    """How urgent an alert is; `urgent` and `attention` make `status` exit 3."""
+
+    URGENT = "urgent"
+    ATTENTION = "attention"
+    NOTICE = "notice"
+
+
+class AlertKind(StrEnum):
+    """What an alert is about."""
+
+    SIDE_EFFECT = "side-effect"
+    DOSE = "dose"
+    SUPPLY = "supply"
+    EXPIRY = "expiry"
+    WARNING = "warning"
+
+
+_LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
+
+
+class Alert(BaseModel):
+    """One open alert: a short title (for a status bar) and the full advice."""
+
+    level: AlertLevel
+    kind: AlertKind
+    title: str
+    text: str
+    record_id: str | None = None
+    medication_id: str | None = None
+    since: datetime | None = None
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether this alert should make `status` exit 3."""
+        return self.level is not AlertLevel.NOTICE
+
+
+def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *, now: datetime) -> list[Alert]:
+    """Serious effects (call now) and common ones that are severe or lingering (tell the doctor), until closed."""
+    alerts: list[Alert] = []
+    for effect in effects:
+        action = current_action(effect, now=now, lingering=lingering_days(packs, effect.symptom_key))
+        if action is Action.CALL_NOW:
+            advice = packs[0].side_effects.advice.serious if packs else "This can be serious."
+            for pack in packs:
+                if effect.symptom_key and any(s.key == effect.symptom_key for s in pack.side_effects.symptoms):
+                    advice = pack.side_effects.advice.serious
+                    break
+            alerts.append(
+                Alert(
+                    level=AlertLevel.URGENT,
+                    kind=AlertKind.SIDE_EFFECT,
+                    title=f"{effect.symptom} - {CALL_NOW}",
+                    text=f"{effect.describe()}: {advice} Mark it with `resolve` or `contacted` once done.",
+                    record_id=effect.id,
+                    since=effect.started_at,
+                )
+            )
+        elif action is Action.TELL_DOCTOR:
+            why = "it is severe" if effect.severity is m.Severity.SEVERE else "it has not gone away"
+            alerts.append(
+                Alert(
+                    level=AlertLevel.ATTENTION,
+                    kind=AlertKind.SIDE_EFFECT,
+                    title=f"{effect.symptom} - {TELL_DOCTOR}",
+                    text=f"{effect.describe()}: {TELL_DOCTOR}, {why}.",
+                    record_id=effect.id,
+                    since=effect.started_at,
+                )
+            )
+    return alerts
+
+
+def dose_alert(med: m.Medication, status: DayStatus) -> Alert | None:
+    """An overdue dose of a tracked medicine."""
+    if status.overdue_by is None:
+        return None
+    minutes = int(status.overdue_by.total_seconds() // 60)
+    return Alert(
+        level=AlertLevel.ATTENTION,
+        kind=AlertKind.DOSE,
+        title=f"{med.name} overdue {duration_text(minutes)}",
+        text=f"Today's {med.name} dose was due {duration_text(minutes)} ago and is not recorded.",
+        medication_id=med.id,
+        since=status.due_at,
+    )
+
+
+def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syringe") -> list[Alert]:
+    """Reorder date reached, expired boxes (attention), boxes expiring before use and missing boxes (notice)."""
+    alerts: list[Alert] = []
+    plural = f"{unit}s"
+    if supply.reorder_due:
+        alerts.append(
+            Alert(
+                level=AlertLevel.ATTENTION,
+                kind=AlertKind.SUPPLY,
+                title=f"reorder {med.name}",
+                text=(
+                    f"{supply.remaining} {plural} of {med.name} left ({supply.days_left} days, until "
+                    f"{supply.runs_out_on.isoformat()}): reorder by {supply.reorder_by.isoformat()}."
+                ),
+                medication_id=med.id,
+            )
+        )
+    for box in supply.expired_boxes:
+        lot = f" (lot {box.lot})" if box.lot else ""
+        alerts.append(
+            Alert(
+                level=AlertLevel.ATTENTION,
+                kind=AlertKind.EXPIRY,
+                title=f"expired {med.name} box",
+                text=(
+                    f"A box of {med.name}{lot} expired on {box.expires}: do not use its {box.remaining} "
+                    f"{plural if box.remaining != 1 else unit}; ask your pharmacist."
+                ),
+                record_id=box.box_id,
+                medication_id=med.id,
+            )
+        )
+    for box in supply.expiring_boxes:
+        lot = f" (lot {box.lot})" if box.lot else ""
+        alerts.append(
+            Alert(
+                level=AlertLevel.NOTICE,
+                kind=AlertKind.EXPIRY,
+                title=f"{med.name} box expires {box.expires}",
+                text=(
+                    f"A box of {med.name}{lot} expires on {box.expires}, before its last {unit} would be used "
+                    f"(about {box.outlasts_expiry_on}); do not use it after that date."
+                ),
+                record_id=box.box_id,
+                medication_id=med.id,
+            )
+        )
+    if supply.unaccounted:
+        alerts.append(
+            Alert(
+                level=AlertLevel.NOTICE,
+                kind=AlertKind.SUPPLY,
+                title=f"{med.name} supply incomplete",
+                text=(
+                    f"{supply.unaccounted} more {plural} of {med.name} were used than received: "
+                    "record the missing box with `supply add`."
+                ),
+                medication_id=med.id,
+            )
+        )
+    return alerts
+
+
+def warning_alerts(warnings: Iterable[CareWarning]) -> list[Alert]:
+    """Standing interaction and precaution warnings, kept visible as notices."""
+    return [
+        Alert(
+            level=AlertLevel.NOTICE,
+            kind=AlertKind.WARNING,
+            title=w.subject,
+            text=w.text,
+            record_id=w.record_id,
+            medication_id=w.medication_id,
+        )
+        for w in warnings
+    ]
+
+
+def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
+    """Most urgent first; within a level, the newest first."""
+    ordered = sorted(alerts, key=lambda a: -(a.since.timestamp()) if a.since else 0.0)
+    return sorted(ordered, key=lambda a: _LEVEL_RANK[a.level])
+
+
+def duration_text(minutes: int) -> str:
+    """'45 min', '2h', '2h 30min', '3 days'."""
+    minutes = max(minutes, 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes >= 48 * 60:
+        return f"{minutes // 1440} days"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h" + (f" {rest}min" if rest else "")

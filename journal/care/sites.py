@@ -1,0 +1,204 @@
+"""Injection-site rotation: which spot to use next, and warnings about the one chosen."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from journal import models as m
+from journal.content import Pack, Region, Spot, spot_distance_cm
+from journal.errors import JournalError
+
+
+class SiteError(JournalError):
+    """A site that cannot be used as typed (unknown, or not allowed for who injects)."""
+
+
+class SiteUse(BaseModel):
+    """Where one past injection went."""
+
+    at: datetime
+    region: str | None = None
+    spot: str | None = None
+
+
+def uses_from_doses(doses: Iterable[m.Dose]) -> list[SiteUse]:
+    """The injection sites of taken doses, newest first."""
+    uses = [
+        SiteUse(at=d.at, region=d.region, spot=d.spot)
+        for d in doses
+        if d.status is m.DoseStatus.TAKEN and (d.region or d.spot) and d.deleted_at is None
+    ]
+    return sorted(uses, key=lambda u: u.at, reverse=True)
+
+
+def injection_site_keys(pack: Pack) -> frozenset[str]:
+    """Keys of the pack's symptoms that are reactions at the injection site."""
+    return frozenset(s.key for s in pack.side_effects.symptoms if s.injection_site)
+
+
+def blocked_regions(pack: Pack, side_effects: Iterable[m.SideEffect]) -> frozenset[str]:
+    """Regions with an unresolved injection-site reaction: no suggestion goes there."""
+    keys = injection_site_keys(pack)
+    return frozenset(
+        e.region
+        for e in side_effects
+        if e.region and e.resolved_at is None and e.deleted_at is None and e.symptom_key in keys
+    )
+
+
+def spot_of(pack: Pack, value: str | None) -> Spot | None:
+    """The pack's spot for a stored spot id, or None if it is missing or no longer in the pack."""
+    if not value:
+        return None
+    try:
+        return pack.sites.spot(value)
+    except ValueError:
+        return None
+
+
+def spot_label(pack: Pack, value: str | None, region: str | None = None) -> str | None:
+    """A readable name for a spot or region, e.g. 'Left outer thigh, spot B2 (thigh-left:B2)'."""
+    spot = spot_of(pack, value)
+    if spot is not None:
+        cell = spot.id.partition(":")[2]
+        return f"{pack.region(spot.region).label}, spot {cell} ({spot.id})"
+    key = region or (value.partition(":")[0] if value else None)
+    if not key:
+        return None
+    try:
+        return f"{pack.region(key).label} ({key})"
+    except KeyError:
+        return value or key
+
+
+def allowed_regions(pack: Pack, given_by: m.GivenBy) -> tuple[Region, ...]:
+    """Regions open to this injector: self-allowed ones for self, all of them for someone else."""
+    return pack.sites.regions if given_by is m.GivenBy.OTHER else pack.sites.self_regions()
+
+
+def _last_used(pack: Pack, uses: Sequence[SiteUse]) -> dict[str, datetime]:
+    last: dict[str, datetime] = {}
+    for use in uses:
+        spot = spot_of(pack, use.spot)
+        if spot is not None:
+            ids: Iterable[str] = (spot.id,)
+        elif use.region:
+            try:
+                ids = pack.region(use.region).spot_ids()
+            except KeyError:
+                continue
+        else:
+            continue
+        for spot_id in ids:
+            if spot_id not in last or use.at > last[spot_id]:
+                last[spot_id] = use.at
+    return last
+
+
+def _distance_from_last(pack: Pack, last: SiteUse | None, spot: Spot) -> float:
+    if last is None:
+        return math.inf
+    previous = spot_of(pack, last.spot)
+    if previous is not None:
+        return spot_distance_cm(pack, previous.id, spot.id)
+    # A past dose with only a region: its spot is unknown, so the whole region counts as near.
+    return 0.0 if last.region == spot.region else math.inf
+
+
+def _newest(uses: Sequence[SiteUse]) -> SiteUse | None:
+    return max(uses, key=lambda u: u.at) if uses else None
+
+
+def _ranked(pack: Pack, spots: Iterable[Spot], uses: Sequence[SiteUse]) -> list[Spot]:
+    # Never used first (in pack order), then the longest ago.
+    last = _last_used(pack, uses)
+    ordered = list(spots)
+    never = [s for s in ordered if s.id not in last]
+    used = sorted((s for s in ordered if s.id in last), key=lambda s: last[s.id])
+    return never + used
+
+
+def suggest_spot(
+    pack: Pack,
+    uses: Sequence[SiteUse],
+    *,
+    given_by: m.GivenBy = m.GivenBy.SELF,
+    blocked: frozenset[str] = frozenset(),
+) -> Spot | None:
+    """The least recently used allowed spot at least the pack's spacing from the last injection."""
+    latest = _newest(uses)
+    spacing = pack.sites.spacing_cm
+    candidates = [
+        spot
+        for region in allowed_regions(pack, given_by)
+        if region.key not in blocked
+        for spot in region.spots(spacing)
+        if _distance_from_last(pack, latest, spot) >= spacing
+    ]
+    ranked = _ranked(pack, candidates, uses)
+    return ranked[0] if ranked else None
+
+
+def choose_site(
+    pack: Pack,
+    text: str,
+    uses: Sequence[SiteUse],
+    *,
+    given_by: m.GivenBy = m.GivenBy.SELF,
+) -> Spot:
+    """The spot a typed region key (its least recently used spot) or spot id names; SiteError if not allowed."""
+    value = text.strip()
+    key = value.partition(":")[0].lower()
+    try:
+        region = pack.region(key)
+    except KeyError:
+        known = ", ".join(r.key for r in allowed_regions(pack, given_by))
+        raise SiteError(
+            f"{value!r} is not an injection site for {pack.medication.generic}; use one of: {known}"
+        ) from None
+    if given_by is m.GivenBy.SELF and not region.self_allowed:
+        own = ", ".join(r.key for r in pack.sites.self_regions())
+        raise SiteError(
+            f"{region.label} ({region.key}) is only for when someone else gives the injection: "
+            f"add --by other, or choose one of: {own}"
+        )
+    if ":" in value:
+        try:
+            return pack.sites.spot(value)
+        except ValueError as exc:
+            raise SiteError(str(exc)) from None
+    latest = _newest(uses)
+    spacing = pack.sites.spacing_cm
+    spots = region.spots(spacing)
+    far = [s for s in spots if _distance_from_last(pack, latest, s) >= spacing]
+    return _ranked(pack, far or spots, uses)[0]
+
+
+def site_warnings(
+    pack: Pack, spot: Spot, uses: Sequence[SiteUse], *, blocked: frozenset[str] = frozenset()
+) -> list[str]:
+    """Warnings about injecting at `spot`: same as last time, too close to it, or a region with a reaction."""
+    warnings: list[str] = []
+    latest = _newest(uses)
+    spacing = pack.sites.spacing_cm
+    distance = _distance_from_last(pack, latest, spot)
+    if latest is not None and latest.spot == spot.id:
+        warnings.append(
+            f"{spot.id} is the same spot as the last injection; use a different site each time "
+            f"(at least {spacing:g} cm from the last one)."
+        )
+    elif distance < spacing:
+        warnings.append(
+            f"{spot.id} is closer than {spacing:g} cm to the last injection "
+            f"({spot_label(pack, latest.spot if latest else None, latest.region if latest else None)})."
+        )
+    if spot.region in blocked:
+        warnings.append(
+            f"{pack.region(spot.region).label} has an injection-site reaction that is not marked resolved; "
+            "choose another region until it clears."
+        )
+    return warnings

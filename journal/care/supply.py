@@ -1,0 +1,139 @@
+"""Syringe supply: boxes received minus syringes used and discarded, days left, reorder-by, expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from pydantic import BaseModel
+
+from journal import models as m
+
+
+class BoxState(BaseModel):
+    """One box received, and how many of its syringes are still there (oldest box used first)."""
+
+    box_id: str
+    received: date
+    count: int
+    remaining: int
+    lot: str | None = None
+    expires: date | None = None
+    expired: bool = False
+    # The day its last syringe would be used at one per day, if it is after the expiry date.
+    outlasts_expiry_on: date | None = None
+
+
+class SupplyStatus(BaseModel):
+    """Where the supply of one medicine stands on a given day."""
+
+    today: date
+    received: int
+    used: int
+    discarded: int
+    remaining: int
+    # Syringes used beyond what was received: a box was probably not recorded.
+    unaccounted: int = 0
+    days_left: int
+    runs_out_on: date
+    reorder_by: date
+    reorder_lead_days: int
+    reorder_due: bool
+    boxes: list[BoxState]
+
+    @property
+    def expired_boxes(self) -> list[BoxState]:
+        """Boxes with syringes left whose expiry date has passed."""
+        return [b for b in self.boxes if b.expired and b.remaining > 0]
+
+    @property
+    def expiring_boxes(self) -> list[BoxState]:
+        """Boxes that will expire before their last syringe would be used."""
+        return [b for b in self.boxes if not b.expired and b.outlasts_expiry_on is not None]
+
+
+def syringes_consumed(
+    doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck], *, since: date | None = None
+) -> tuple[int, int]:
+    """(used, discarded): one syringe per taken dose (its check is the same syringe), one per discarded check."""
+    used = sum(
+        1
+        for d in doses
+        if d.status is m.DoseStatus.TAKEN
+        and d.deleted_at is None
+        and (since is None or m.local_day(d.at, d.tz) >= since)
+    )
+    discarded = sum(
+        1
+        for c in checks
+        if c.outcome is m.CheckOutcome.DISCARDED
+        and c.deleted_at is None
+        and (since is None or m.local_day(c.at, c.tz) >= since)
+    )
+    return used, discarded
+
+
+def _use_order(box: m.SupplyBox) -> tuple[date, date, str]:
+    # The box that expires first is used first; boxes with no expiry date last.
+    return (box.expires or date.max, box.received, box.id)
+
+
+def supply_status(
+    boxes: Sequence[m.SupplyBox],
+    *,
+    used: int,
+    discarded: int,
+    today: date,
+    taken_today: bool,
+    reorder_lead_days: int,
+    per_day: int = 1,
+) -> SupplyStatus:
+    """Remaining syringes, days left, the reorder-by date and expired boxes, as of `today`."""
+    live = sorted((b for b in boxes if b.deleted_at is None), key=_use_order)
+    received = sum(b.count for b in live)
+    consumed = used + discarded
+    remaining = max(received - consumed, 0)
+    days_left = remaining // per_day
+    # The first day still to be covered: today, unless today's dose is done.
+    first_day = today + timedelta(days=1) if taken_today else today
+    runs_out_on = first_day + timedelta(days=days_left)
+    reorder_by = runs_out_on - timedelta(days=reorder_lead_days)
+    states: list[BoxState] = []
+    to_take = consumed
+    before = 0  # syringes left in boxes used before this one
+    for box in live:
+        taken_here = min(box.count, to_take)
+        to_take -= taken_here
+        left = box.count - taken_here
+        expired = box.expires is not None and box.expires < today
+        outlasts = None
+        if left and box.expires is not None and not expired:
+            last_day = first_day + timedelta(days=(before + left - 1) // per_day)
+            outlasts = last_day if last_day > box.expires else None
+        before += left
+        states.append(
+            BoxState(
+                box_id=box.id,
+                received=box.received,
+                count=box.count,
+                remaining=left,
+                lot=box.lot,
+                expires=box.expires,
+                expired=expired,
+                outlasts_expiry_on=outlasts,
+            )
+        )
+    return SupplyStatus(
+        today=today,
+        received=received,
+        used=used,
+        discarded=discarded,
+        remaining=remaining,
+        unaccounted=max(consumed - received, 0),
+        days_left=days_left,
+        runs_out_on=runs_out_on,
+        reorder_by=reorder_by,
+        reorder_lead_days=reorder_lead_days,
+        reorder_due=today >= reorder_by,
+        boxes=states,
+    )
