@@ -1,0 +1,1 @@
+"""On-demand benchmarks (not collected by the test run): `python -m tests.benchmarks`."""

@@ -1,0 +1,352 @@
+"""The medjournal benchmark: a ten-year demo journal, timed against floors measured in the same run.
+
+Run from the repository root:
+
+    python -m tests.benchmarks [--years 10] [--runs 7] [--out FILE.md]
+
+Every figure is the median of several runs. Start-up figures are ratios against a floor
+measured in the same run, interleaved with it, so a busy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DRIVER = HERE / "_tui_driver.py"
+EXPORT_FORMATS_FALLBACK = ("text", "markdown", "html", "pdf", "fhir", "ics", "csv")
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    metric: str
+    median: str
+    target: str
+    ok: bool | None  # None: measured for information, or could not be measured
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        verdict = "n/a" if self.ok is None else ("pass" if self.ok else "**FAIL**")
+        return [self.metric, self.median, self.target, verdict + (f" ({self.note})" if self.note else "")]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDJOURNAL")}
+    env.update({"NO_COLOR": "1", "COLUMNS": "120", "PYTHONDONTWRITEBYTECODE": "0"})
+    return env
+
+
+def _medjournal() -> list[str]:
+    """The installed console script, as a user runs it (else `python -m journal`)."""
+    script = Path(sys.executable).with_name("medjournal")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "journal"]
+
+
+def _spawn(cmd: list[str]) -> tuple[float, float, int, bytes, bytes, int]:
+    """Start a process; return (start wall clock, elapsed s, exit code, stdout, stderr, peak RSS KiB)."""
+    env = _env()
+    t0_wall = time.time()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # wait4 gives this child's own peak RSS (getrusage(RUSAGE_CHILDREN) would mix all children).
+    assert proc.stdout is not None and proc.stderr is not None
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    proc.stderr.close()
+    return t0_wall, elapsed, proc.returncode, out, err, int(usage.ru_maxrss)
+
+
+def _run_ok(cmd: list[str]) -> tuple[float, int, bytes]:
+    """Elapsed seconds, peak RSS and stdout of a command that must succeed."""
+    _, elapsed, code, out, err, rss = _spawn(cmd)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({code}): {err.decode(errors='replace')[-800:]}")
+    return elapsed, rss, out
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.3f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --- the journal -------------------------------------------------------------------------
+
+
+def make_journal(path: Path, years: int, seed: int) -> tuple[float, dict[str, int]]:
+    """Write the demo journal through the store, as `medjournal demo` does; seconds taken."""
+    from journal.demo import generate
+    from journal.store import Store
+
+    start = time.perf_counter()
+    with Store.open(path) as store:
+        summary = generate(store, years=years, seed=seed, zone="UTC")
+    return time.perf_counter() - start, summary.counts
+
+
+# --- start-up: emergency and the TUI -------------------------------------------------------
+
+
+def bench_emergency(db: Path, runs: int) -> list[Row]:
+    """`medjournal emergency` wall time against importing sqlite_utils and pydantic."""
+    floor_cmd = [sys.executable, "-c", "import sqlite_utils, pydantic"]
+    cmd = [*_medjournal(), "--db", str(db), "emergency"]
+    _run_ok(floor_cmd)
+    _run_ok(cmd)  # warm the page cache and the bytecode
+    floors, times = [], []
+    for _ in range(runs):
+        floors.append(_run_ok(floor_cmd)[0])
+        times.append(_run_ok(cmd)[0])
+    floor, took = _median(floors), _median(times)
+    ratio = took / floor
+    return [
+        Row('Import floor: `python -c "import sqlite_utils, pydantic"`', _s(floor), "(floor)", None),
+        Row("`medjournal emergency` wall time", _s(took), "", None),
+        Row("`medjournal emergency` / import floor", f"{ratio:.2f}x", "<= 1.2x", ratio <= 1.2),
+    ]
+
+
+def _tui_once(kind: str, db: Path | None) -> tuple[float, int, str]:
+    cmd = [sys.executable, str(DRIVER), kind] + ([str(db)] if db else [])
+    started, _, code, out, err, rss = _spawn(cmd)
+    if code != 0:
+        raise RuntimeError(f"the {kind} TUI failed: {err.decode(errors='replace')[-1500:]}")
+    line = out.decode(errors="replace").strip().splitlines()[-1]
+    report = json.loads(line[line.index("{") :])
+    return float(report["at"]) - started, rss, str(report.get("screen", "?"))
+
+
+def tui_available() -> bool:
+    """Whether the TUI (journal.tui.app.make_app) exists in this working tree."""
+    code = subprocess.run(
+        [sys.executable, "-c", "from journal.tui.app import make_app"], capture_output=True, env=_env()
+    ).returncode
+    return code == 0
+
+
+def bench_tui(db: Path, runs: int) -> list[Row]:
+    """Time to first paint of Today and peak memory, against a hello-world Textual app."""
+    if not tui_available():
+        return [Row("TUI first paint of Today / hello-world app", "not measured", "<= 1.3x", None, "no TUI yet")]
+    _tui_once("hello", None)
+    _, _, screen = _tui_once("journal", db)
+    hello_t, hello_m, tui_t, tui_m = [], [], [], []
+    for _ in range(runs):
+        t, rss, _ = _tui_once("hello", None)
+        hello_t.append(t)
+        hello_m.append(rss)
+        t, rss, screen = _tui_once("journal", db)
+        tui_t.append(t)
+        tui_m.append(rss)
+    ht, tt = _median(hello_t), _median(tui_t)
+    hm, tm = _median(hello_m), _median(tui_m)
+    paint, mem = tt / ht, tm / hm
+    return [
+        Row("Hello-world Textual app: first paint (headless)", _s(ht), "(floor)", None),
+        Row(f"TUI first paint ({screen}, headless)", _s(tt), "", None),
+        Row("TUI first paint / hello-world app", f"{paint:.2f}x", "<= 1.3x", paint <= 1.3),
+        Row("Hello-world Textual app: peak memory", f"{hm / 1024:.1f} MiB", "(floor)", None),
+        Row("TUI peak memory", f"{tm / 1024:.1f} MiB", "", None),
+        Row("TUI peak memory / hello-world app", f"{mem:.2f}x", "<= 1.5x", mem <= 1.5),
+    ]
+
+
+# --- in-process: history paging and logging a dose -----------------------------------------
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_history(db: Path, runs: int) -> list[Row]:
+    """Fetching the next page of history and of the timeline, deep in a ten-year journal."""
+    from journal.store import Store
+
+    rows: list[Row] = []
+    with Store.open(db) as store:
+        # Page through the change history: each page starts where the previous one ended.
+        pages: list[float] = []
+        cursor: str | None = None
+        for _ in range(max(runs, 20)):
+            start = time.perf_counter()
+            page = store.history(limit=50, before=cursor)
+            pages.append(time.perf_counter() - start)
+            cursor = page[-1].at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        took = _median(pages)
+        rows.append(Row("History: next page of 50 changes (store)", _ms(took), "< 50 ms", took < 0.05))
+        try:
+            from journal.store.timeline import timeline_page
+        except ImportError:
+            return rows
+        pages = []
+        after = None
+        for _ in range(max(runs, 20)):
+            start = time.perf_counter()
+            tpage = timeline_page(store, limit=50, after=after)
+            pages.append(time.perf_counter() - start)
+            after = tpage.next
+        took = _median(pages)
+        rows.append(Row("Timeline: next page of 50 records (store)", _ms(took), "< 50 ms", took < 0.05))
+    return rows
+
+
+def bench_dose(db: Path, runs: int) -> list[Row]:
+    """Logging a dose with its syringe check through the store, on a copy of the journal."""
+    from journal import models as mm
+    from journal.store import Store
+
+    copy = db.with_name("dose-copy.db")
+    with Store.open(db) as source:
+        source.backup_to(copy)
+    times: list[float] = []
+    with Store.open(copy) as store:
+        med = store.tracked_medications()[0]
+        base = mm.utcnow() - timedelta(days=1)
+        for i in range(max(runs, 20)):
+            at = base + timedelta(minutes=i)
+            start = time.perf_counter()
+            with store.transaction():
+                check = store.add(mm.SyringeCheck(medication_id=med.id, at=at, tz="UTC"))
+                store.add(mm.Dose(medication_id=med.id, at=at, tz="UTC", region="thigh-left", check_id=check.id))
+            times.append(time.perf_counter() - start)
+    took = _median(times)
+    return [Row("Logging a dose (check + dose, one transaction, synchronous=FULL)", _ms(took), "< 20 ms", took < 0.02)]
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def export_formats() -> tuple[str, ...] | None:
+    """The formats `medjournal export --format` accepts, or None while there is no export command."""
+    done = subprocess.run([*_medjournal(), "export", "--help"], capture_output=True, text=True, env=_env())
+    if done.returncode != 0:
+        return None
+    import re
+
+    found = re.search(r"--format\s+\[([^\]]+)\]", done.stdout)
+    return tuple(found.group(1).split("|")) if found else EXPORT_FORMATS_FALLBACK
+
+
+def bench_exports(db: Path, runs: int, work: Path) -> list[Row]:
+    """`medjournal export` wall time for the last 90 days and for the whole journal, per format."""
+    formats = export_formats()
+    if formats is None:
+        return [Row("Export (every format)", "not measured", "< 0.5 s / < 3 s", None, "no export command yet")]
+    rows: list[Row] = []
+    today = datetime.now(UTC).date()
+    periods = (
+        ("90 days", ["--since", (today - timedelta(days=90)).isoformat()], 0.5),
+        ("all ten years", ["--since", "2000-01-01"], 3.0),
+    )
+    for fmt in formats:
+        for label, args, target in periods:
+            out = work / f"export-{fmt}-{label.replace(' ', '-')}.out"
+            cmd = [*_medjournal(), "--db", str(db), "export", "--format", fmt, *args, "--output", str(out)]
+            try:
+                _run_ok(cmd)
+                times = [_run_ok(cmd)[0] for _ in range(max(3, runs // 2))]
+            except RuntimeError as exc:
+                rows.append(Row(f"Export {fmt}, {label}", "failed", f"< {target:g} s", False, str(exc)[:120]))
+                continue
+            took = _median(times)
+            rows.append(Row(f"Export {fmt}, {label} (`medjournal export`)", _s(took), f"< {target:g} s", took < target))
+    return rows
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    """The results as a Markdown table."""
+    lines = ["| Metric | Median | Target | Result |", "| --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the demo journal, run every measurement, print the table; exit 1 if a target is missed."""
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=10, help="years of demo history (default 10)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement; the median is reported")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, help="also write the Markdown table to this file")
+    parser.add_argument("--only", help="comma-separated: emergency,tui,history,dose,export")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else {"emergency", "tui", "history", "dose", "export"}
+
+    work = Path(tempfile.mkdtemp(prefix="medjournal-bench-"))
+    try:
+        db = work / "demo.db"
+        _log(f"Writing a {args.years}-year demo journal to {db} ...")
+        took, counts = make_journal(db, args.years, args.seed)
+        size = db.stat().st_size / 1e6
+        _log(f"  {sum(counts.values())} records, {size:.1f} MB, in {took:.1f} s")
+        rows = [
+            Row(
+                f"Demo journal: {args.years} years, {sum(counts.values())} records, {size:.1f} MB (written in)",
+                _s(took),
+                "",
+                None,
+            )
+        ]
+        steps: list[tuple[str, Callable[[], list[Row]]]] = [
+            ("emergency", lambda: bench_emergency(db, args.runs)),
+            ("tui", lambda: bench_tui(db, args.runs)),
+            ("history", lambda: bench_history(db, args.runs)),
+            ("dose", lambda: bench_dose(db, args.runs)),
+            ("export", lambda: bench_exports(db, args.runs, work)),
+        ]
+        for name, step in steps:
+            if name in only:
+                _log(f"Measuring {name} ...")
+                try:
+                    rows += step()
+                except Exception as exc:  # one broken part must not hide the other figures
+                    _log(f"  {name} failed: {exc}")
+                    rows.append(Row(f"{name}", "failed", "", False, str(exc).splitlines()[-1][:160]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    header = (
+        f"medjournal benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, median of {args.runs} runs\n\n"
+    )
+    text = header + table(rows)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0 if all(row.ok is not False for row in rows) else 1
