@@ -17,3 +17,17 @@ def plain(text: str) -> str:
 def markdown(text: str) -> str:
     """User text inside Markdown: every character that could start markup is escaped."""
     return _MD_SPECIAL.sub(r"\\\1", plain(text).replace("\n", " "))
+
+
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&!])")
+_MD_LINE_START = re.compile(r"^(\s*)(#|[+\-=>](?=\s|$)|\d+[.)](?=\s|$))")
+
+
+def markdown_inline(text: str) -> str:
+    """User text inside a Markdown table cell, list item or paragraph: inline markup and pipes escaped.
+
+    Lighter than `markdown`: dates and sentences stay readable, and what could start a
+    block (a heading, a list) is escaped only at the start of the text.
+    """
+    escaped = _MD_INLINE.sub(r"\\\1", plain(text).replace("\r", " ").replace("\n", " "))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)

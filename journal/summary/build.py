@@ -59,7 +59,7 @@ def resolve_period(
             label = f"since the last visit on {format_local(visit.at, visit.tz)}"
         else:
             start, basis = _midnight(today - timedelta(days=DEFAULT_DAYS - 1), zone), s.PeriodBasis.DEFAULT_DAYS
-            label = f"last {DEFAULT_DAYS} days (no past doctor's visit recorded)"
+            label = f"last {DEFAULT_DAYS} days; no doctor's visit marked done"
     if until is None and since is not None and start > end:
         end = start
     if start >= end:

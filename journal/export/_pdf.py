@@ -1,0 +1,213 @@
+"""The PDF page machinery both PDF exports share (fpdf2, pure Python).
+
+fpdf2 ships no Unicode font and no pip dependency of the journal does either, so PDFs
+use the built-in Helvetica (Latin-1): typographic punctuation is mapped to ASCII,
+accented letters outside Latin-1 lose their accent, and anything else prints as '?'.
+The HTML export shows every character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from fpdf import FPDF, FontFace, XPos, YPos
+
+from journal.export._chart import trend_chart
+from journal.export._document import Table
+from journal.export._escape import plain
+from journal.summary.model import WeekTrend
+
+FONT = "helvetica"
+_ASCII = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2022": "*",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u2192": "->",
+        "\u2264": "<=",
+        "\u2265": ">=",
+        "\t": " ",
+    }
+)
+
+
+def latin(text: str) -> str:
+    """Text the built-in PDF font can show: see the module note for what is replaced."""
+    text = plain(text).translate(_ASCII)
+    out: list[str] = []
+    for char in text:
+        if char == "\n" or 0x20 <= ord(char) <= 0xFF:
+            out.append(char)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(base if base and all(0x20 <= ord(c) <= 0xFF for c in base) else "?")
+    return "".join(out)
+
+
+class DocPDF(FPDF):
+    """A4 pages whose header carries the title and period and whose footer the page number."""
+
+    def __init__(self, *, title: str, running: str, generated: str, generated_at: datetime, **kwargs: Any) -> None:
+        super().__init__(format=kwargs.pop("format", "A4"), **kwargs)
+        self.doc_title = latin(title)
+        self.running = latin(running)
+        self.generated = latin(generated)
+        self.set_creation_date(generated_at)
+        self.set_title(self.doc_title)
+        self.set_creator("medjournal")
+        self.set_margins(14, 20, 14)
+        self.set_auto_page_break(True, margin=16)
+        self.show_header = True
+
+    def header(self) -> None:
+        """Title and period on the left, generation time on the right, on every page."""
+        if not self.show_header:
+            return
+        self.set_y(8)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(70, 70, 70)
+        self.cell(0, 4, f"{self.doc_title} - {self.running}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 4, f"Generated {self.generated}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(150, 150, 150)
+        self.line(self.l_margin, 17, self.w - self.r_margin, 17)
+        self.set_text_color(0, 0, 0)
+        self.set_y(20)
+
+    def footer(self) -> None:
+        """Page N of M."""
+        if not self.show_header:
+            return
+        self.set_y(-11)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(70, 70, 70)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+    # -- blocks ------------------------------------------------------------------------
+
+    def heading(
+        self, text: str, *, size: float = 13, color: tuple[int, int, int] = (0, 0, 0), keep: float = 30
+    ) -> None:
+        """A section heading, moved to a new page unless `keep` mm of what follows fit under it."""
+        if self.get_y() + size * 0.5 + keep > self.h - self.b_margin:
+            self.add_page()
+        self.ln(2)
+        self.set_font(FONT, "B", size)
+        self.set_text_color(*color)
+        self.multi_cell(0, size * 0.5, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0, 0, 0)
+        self.set_draw_color(60, 60, 60)
+        self.line(self.l_margin, self.get_y() + 0.5, self.w - self.r_margin, self.get_y() + 0.5)
+        self.ln(2)
+
+    def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
+        """A wrapped paragraph of plain text."""
+        self.set_font(FONT, style, size)
+        self.multi_cell(0, size * 0.48, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1.5)
+
+    def bullets(self, items: list[str], *, size: float = 10) -> None:
+        """A bullet list, hanging indent."""
+        self.set_font(FONT, "", size)
+        for item in items:
+            x = self.l_margin
+            self.set_x(x)
+            self.cell(4, size * 0.48, "-")
+            self.multi_cell(0, size * 0.48, latin(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1.5)
+
+    def table_block(self, table: Table, *, size: float = 8.5) -> None:
+        """A table with a shaded header row repeated on each page; widths follow the content."""
+        self.set_font(FONT, "", size)
+        self.set_fill_color(255, 255, 255)
+        widths = _column_widths(table)
+        with self.table(
+            col_widths=widths,
+            text_align="LEFT",
+            v_align="TOP",
+            line_height=size * 0.5,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+            repeat_headings=1,
+            padding=0.8,
+            markdown=False,
+        ) as pdf_table:
+            pdf_table.row([latin(h) for h in table.headers])
+            for row in table.rows:
+                pdf_table.row([latin(cell) for cell in row])
+        self.ln(2)
+
+    def trend(self, weeks: list[WeekTrend]) -> None:
+        """The weekly check-in chart: pain and swelling 0-10 (left axis), stiffness minutes (right)."""
+        chart = trend_chart(weeks)
+        height = 62.0
+        if self.get_y() + height + 12 > self.h - self.b_margin:
+            self.add_page()
+        left, top = self.l_margin + 12, self.get_y() + 4
+        width, plot_h = self.w - self.l_margin - self.r_margin - 26, height - 16
+
+        def pt(x: float, y: float) -> tuple[float, float]:
+            return left + x * width, top + (1 - y) * plot_h
+
+        self.set_font(FONT, "", 7)
+        self.set_draw_color(200, 200, 200)
+        self.set_line_width(0.2)
+        for y, label in chart.left_ticks:
+            _, yy = pt(0, y)
+            self.line(left, yy, left + width, yy)
+            self.text(left - 2 - self.get_string_width(label), yy + 1, label)
+        self.set_text_color(40, 130, 60)
+        for y, label in chart.right_ticks:
+            _, yy = pt(0, y)
+            self.text(left + width + 2, yy + 1, label)
+        self.text(left + width + 2, top - 2, chart.right_title)
+        self.set_text_color(0, 0, 0)
+        self.text(left - 11, top - 2, chart.left_title)
+        for x, label in chart.x_labels:
+            xx, yy = pt(x, 0)
+            self.text(xx - self.get_string_width(label) / 2, yy + 4, label)
+        self.set_draw_color(120, 120, 120)
+        self.rect(left, top, width, plot_h)
+        self.set_line_width(0.7)
+        for series in chart.series:
+            self.set_draw_color(*series.rgb)
+            self.set_fill_color(*series.rgb)
+            self.set_dash_pattern(dash=2, gap=1.5) if series.dashed else self.set_dash_pattern()
+            points = [pt(x, y) for x, y in series.points]
+            if len(points) > 1:
+                self.polyline(points)
+            self.set_dash_pattern()
+            for px, py in points:
+                self.circle(px, py, 1.0, style="F")
+        legend_y = top + plot_h + 9
+        for i, series in enumerate(chart.series):
+            lx = left + i * 60
+            self.set_draw_color(*series.rgb)
+            self.set_dash_pattern(dash=2, gap=1.5) if series.dashed else self.set_dash_pattern()
+            self.line(lx, legend_y - 1, lx + 8, legend_y - 1)
+            self.set_dash_pattern()
+            self.text(lx + 10, legend_y, series.name)
+        self.set_line_width(0.2)
+        self.set_draw_color(0, 0, 0)
+        self.set_fill_color(255, 255, 255)
+        self.set_y(top + height)
+
+
+def _column_widths(table: Table) -> tuple[float, ...]:
+    # Weights from the longest word and the typical length in each column, so short codes
+    # stay narrow and free text gets the room.
+    columns = list(zip(table.headers, *table.rows, strict=False)) if table.rows else [(h,) for h in table.headers]
+    weights = []
+    for column in columns:
+        longest_word = max((len(w) for cell in column for w in cell.split()), default=4)
+        average = sum(len(cell) for cell in column) / len(column)
+        weights.append(max(4.0, longest_word * 1.2, min(average, 60.0) * 0.9))
+    return tuple(weights)
