@@ -137,13 +137,9 @@ def _minutes(delta: timedelta | None) -> int | None:
     return None if delta is None else int(delta.total_seconds() // 60)
 
 
-def site_context(
-    store: Store, med: m.Medication, pack: Pack, *, before: datetime | None = None
-) -> tuple[list[sites.SiteUse], frozenset[str]]:
+def site_context(store: Store, med: m.Medication, pack: Pack) -> tuple[list[sites.SiteUse], frozenset[str]]:
     """Past injection sites of a medicine (newest first) and regions blocked by an open site reaction."""
     doses = store.recent_doses(med.id, RECENT_DOSES)
-    if before is not None:
-        doses = [d for d in doses if d.at <= before]
     return sites.uses_from_doses(doses), sites.blocked_regions(pack, store.open_side_effects())
 
 
@@ -400,11 +396,14 @@ def record_dose(
     region: str | None = site
     spot: str | None = None
     if pack is not None:
-        uses, blocked = site_context(store, med, pack, before=at)
+        uses, blocked = site_context(store, med, pack)
+        later = [u for u in uses if u.at > at]
+        after = min(later, key=lambda u: u.at) if later else None
+        uses = [u for u in uses if u.at <= at]
         chosen = (
-            sites.choose_site(pack, site, uses, given_by=given_by)
+            sites.choose_site(pack, site, uses, given_by=given_by, after=after)
             if site
-            else sites.suggest_spot(pack, uses, given_by=given_by, blocked=blocked)
+            else sites.suggest_spot(pack, uses, given_by=given_by, blocked=blocked, after=after)
         )
         if chosen is None:
             result.warnings.append(
@@ -415,7 +414,7 @@ def record_dose(
             region, spot = chosen.region, chosen.id
             result.suggested = site is None
             result.site_label = sites.spot_label(pack, chosen.id)
-            result.warnings.extend(sites.site_warnings(pack, chosen, uses, blocked=blocked))
+            result.warnings.extend(sites.site_warnings(pack, chosen, uses, blocked=blocked, after=after))
     earlier = [
         d
         for d in schedule.doses_on(store.recent_doses(med.id, 10), m.local_day(at, zone))

@@ -73,8 +73,8 @@ def inspect_syringe(
         )
     if verdict is Verdict.WAIT and not waited_minutes:
         raise InspectionError(
-            f"a {label.lower()} syringe must first sit until it clears ({advice}); "
-            "then record the dose with --waited MINUTES (at least 1). Nothing was recorded."
+            f"the syringe is {label.lower()}: {advice} Once it is clear, inject it and record the dose "
+            "with --waited MINUTES (how long it sat). Nothing was recorded."
         )
     return Inspection(
         appearance=look,

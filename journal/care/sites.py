@@ -61,11 +61,11 @@ def spot_of(pack: Pack, value: str | None) -> Spot | None:
 
 
 def spot_label(pack: Pack, value: str | None, region: str | None = None) -> str | None:
-    """A readable name for a spot or region, e.g. 'Left outer thigh, spot B2 (thigh-left:B2)'."""
+    """A readable name for a spot or region, e.g. 'Left outer thigh B2 (thigh-left:B2)'."""
     spot = spot_of(pack, value)
     if spot is not None:
         cell = spot.id.partition(":")[2]
-        return f"{pack.region(spot.region).label}, spot {cell} ({spot.id})"
+        return f"{pack.region(spot.region).label} {cell} ({spot.id})"
     key = region or (value.partition(":")[0] if value else None)
     if not key:
         return None
@@ -109,6 +109,11 @@ def _distance_from_last(pack: Pack, last: SiteUse | None, spot: Spot) -> float:
     return 0.0 if last.region == spot.region else math.inf
 
 
+def _far_enough(pack: Pack, spot: Spot, *neighbours: SiteUse | None) -> bool:
+    spacing = pack.sites.spacing_cm
+    return all(_distance_from_last(pack, n, spot) >= spacing for n in neighbours)
+
+
 def _newest(uses: Sequence[SiteUse]) -> SiteUse | None:
     return max(uses, key=lambda u: u.at) if uses else None
 
@@ -128,8 +133,12 @@ def suggest_spot(
     *,
     given_by: m.GivenBy = m.GivenBy.SELF,
     blocked: frozenset[str] = frozenset(),
+    after: SiteUse | None = None,
 ) -> Spot | None:
-    """The least recently used allowed spot at least the pack's spacing from the last injection."""
+    """The least recently used allowed spot at least the pack's spacing from the last injection.
+
+    `uses` are the injections before this one; `after` is the next one when a dose is entered late.
+    """
     latest = _newest(uses)
     spacing = pack.sites.spacing_cm
     candidates = [
@@ -137,7 +146,7 @@ def suggest_spot(
         for region in allowed_regions(pack, given_by)
         if region.key not in blocked
         for spot in region.spots(spacing)
-        if _distance_from_last(pack, latest, spot) >= spacing
+        if _far_enough(pack, spot, latest, after)
     ]
     ranked = _ranked(pack, candidates, uses)
     return ranked[0] if ranked else None
@@ -149,6 +158,7 @@ def choose_site(
     uses: Sequence[SiteUse],
     *,
     given_by: m.GivenBy = m.GivenBy.SELF,
+    after: SiteUse | None = None,
 ) -> Spot:
     """The spot a typed region key (its least recently used spot) or spot id names; SiteError if not allowed."""
     value = text.strip()
@@ -174,28 +184,34 @@ def choose_site(
     latest = _newest(uses)
     spacing = pack.sites.spacing_cm
     spots = region.spots(spacing)
-    far = [s for s in spots if _distance_from_last(pack, latest, s) >= spacing]
+    far = [s for s in spots if _far_enough(pack, s, latest, after)]
     return _ranked(pack, far or spots, uses)[0]
 
 
 def site_warnings(
-    pack: Pack, spot: Spot, uses: Sequence[SiteUse], *, blocked: frozenset[str] = frozenset()
+    pack: Pack,
+    spot: Spot,
+    uses: Sequence[SiteUse],
+    *,
+    blocked: frozenset[str] = frozenset(),
+    after: SiteUse | None = None,
 ) -> list[str]:
     """Warnings about injecting at `spot`: same as last time, too close to it, or a region with a reaction."""
     warnings: list[str] = []
-    latest = _newest(uses)
     spacing = pack.sites.spacing_cm
-    distance = _distance_from_last(pack, latest, spot)
-    if latest is not None and latest.spot == spot.id:
-        warnings.append(
-            f"{spot.id} is the same spot as the last injection; use a different site each time "
-            f"(at least {spacing:g} cm from the last one)."
-        )
-    elif distance < spacing:
-        warnings.append(
-            f"{spot.id} is closer than {spacing:g} cm to the last injection "
-            f"({spot_label(pack, latest.spot if latest else None, latest.region if latest else None)})."
-        )
+    for other, which in ((_newest(uses), "last"), (after, "next")):
+        if other is None:
+            continue
+        if other.spot == spot.id:
+            warnings.append(
+                f"{spot.id} is the same spot as the {which} injection; use a different site each time "
+                f"(at least {spacing:g} cm apart)."
+            )
+        elif _distance_from_last(pack, other, spot) < spacing:
+            warnings.append(
+                f"{spot.id} is closer than {spacing:g} cm to the {which} injection "
+                f"({spot_label(pack, other.spot, other.region)})."
+            )
     if spot.region in blocked:
         warnings.append(
             f"{pack.region(spot.region).label} has an injection-site reaction that is not marked resolved; "

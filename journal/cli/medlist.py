@@ -5,12 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from journal import models as m
-from journal.cli._env import Env
+from journal.cli._env import Env, say, warn
 
 
 def new_medication(env: Env, *, name: str, kind: str | None, tracked: bool | None, **fields: Any) -> m.Medication:
-    """A validated medicine record from the command's options."""
+    """A validated medicine record from the command's options, linked to its content pack if one matches.
+
+    A medicine whose name, generic or brand names a pack (`med add Kineret`, `med add anakinra`) is
+    linked to that pack and tracked daily unless `--no-track` was given; its generic name, brand and
+    route are filled in from the pack where they were not typed.
+    """
+    from journal import overview
+
     values: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+    pack = overview.match_pack([name, values.get("generic"), values.get("brand")])
+    if pack is not None:
+        info = pack.medication
+        values["pack"] = pack.key
+        values.setdefault("generic", info.generic)
+        typed = name.strip().casefold()
+        brand = next((b for b in info.brands if b.casefold() == typed), None)
+        if brand is not None:
+            values.setdefault("brand", brand)
+        values.setdefault("route", info.route)
+        if tracked is None:
+            tracked = True
     return m.Medication.model_validate(
         {"name": name, "kind": kind or m.MedKind.PRESCRIPTION, "tracked": bool(tracked), **values},
         context={"now": env.now},
@@ -18,4 +37,15 @@ def new_medication(env: Env, *, name: str, kind: str | None, tracked: bool | Non
 
 
 def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.Appointment) -> None:
-    """Print the interaction and precaution warnings a new record raises (the care rules add them)."""
+    """Print the interaction and precaution warnings a new record raises (from the care rules)."""
+    from journal import overview
+
+    if isinstance(record, m.Medication) and record.pack:
+        pack = overview.pack_of(record)
+        if pack is not None:
+            say(
+                f"Linked to the {pack.medication.display_name} guide: syringe checks, injection sites, "
+                "side effects and supply follow its rules (see `medjournal guide`)."
+            )
+    for text in overview.warnings_for_new(env.store, record, now=env.now):
+        warn(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from journal import models as m
-from journal.cli._env import Env, db_option, pass_env, say
+from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError, NotFoundError
 from journal.when import format_local
 
@@ -36,9 +36,19 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
 
 @click.command("dose")
 @click.option("--at", "at", metavar="WHEN", help="When (08:30, yesterday 21:00, 2026-11-20 08:00); default now.")
-@click.option("--site", metavar="REGION", help="Where it was injected (for example thigh-left).")
-@click.option("--syringe", type=click.Choice(APPEARANCES), default=None, help="How the syringe looked.")
+@click.option(
+    "--site",
+    metavar="SITE",
+    help="A region (thigh-left: its least recently used spot) or a spot (thigh-left:B2); default: the suggested spot.",
+)
+@click.option(
+    "--syringe", type=click.Choice(APPEARANCES), default=None, help="How the syringe looked (default: clear)."
+)
+@click.option(
+    "--waited", type=click.IntRange(0, 240), metavar="MINUTES", help="Minutes a foamy syringe sat until it cleared."
+)
 @click.option("--by", "given_by", type=click.Choice([g.value for g in m.GivenBy]), default="self")
+@click.option("--leftover", is_flag=True, help="Some solution was left in the syringe after injecting.")
 @click.option("--skip", "skip_reason", metavar="REASON", help="Record a skipped dose, with the reason.")
 @click.option("--note", metavar="TEXT")
 @click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
@@ -49,53 +59,108 @@ def dose(
     at: str | None,
     site: str | None,
     syringe: str | None,
+    waited: int | None,
     given_by: str,
+    leftover: bool,
     skip_reason: str | None,
     note: str | None,
     med_name: str | None,
 ) -> None:
-    """Record today's dose (or a skipped one)."""
+    """Record today's dose: the syringe check, the injection site (or a skipped dose)."""
+    from journal import overview
+
     med = tracked_medication(env, med_name)
     when = env.when(at)
     if skip_reason is not None:
+        if site or syringe or waited is not None or leftover:
+            raise click.UsageError(
+                "--skip records a dose not taken: it takes no --site, --syringe, --waited or --leftover."
+            )
         record = m.Dose(
             medication_id=med.id, at=when, tz=env.zone, status=m.DoseStatus.SKIPPED, reason=skip_reason, note=note
         )
         env.store.add(record)
         say(f"Recorded a skipped {med.name} dose on {format_local(when, env.zone)}: {record.reason}.")
         return
-    store = env.store
-    with store.transaction():
-        check = None
-        if syringe is not None:
-            check = store.add(m.SyringeCheck(medication_id=med.id, at=when, tz=env.zone, appearance=syringe))
-        record = store.add(
-            m.Dose(
-                medication_id=med.id,
-                at=when,
-                tz=env.zone,
-                region=site,
-                given_by=given_by,
-                check_id=check.id if check else None,
-                note=note,
-            )
+    result = overview.record_dose(
+        env.store,
+        med,
+        at=when,
+        zone=env.zone,
+        now=env.now,
+        appearance=syringe,
+        waited_minutes=waited,
+        site=site,
+        given_by=m.GivenBy(given_by),
+        leftover=leftover,
+        note=note,
+    )
+    check = result.inspection
+    if result.dose is None:
+        assert result.check is not None and check is not None
+        say(f"Syringe: {check.label.lower()} - DO NOT USE IT. {check.advice}")
+        say(
+            f"NO DOSE RECORDED. The syringe was recorded as discarded at {format_local(when, env.zone)}, "
+            f"and your {med.name} supply is one syringe lower."
         )
-    where = f", site {record.region}" if record.region else ""
-    say(f"Recorded {med.name} dose at {format_local(when, env.zone)}{where}.")
+        say("Take a new syringe, check it, and run `medjournal dose` again once you have injected it.")
+        return
+    if check is not None:
+        waited_text = f" after waiting {check.waited_minutes} min until it cleared" if check.waited_minutes else ""
+        say(f"Syringe: {check.label.lower()} - used{waited_text}.")
+    where = ""
+    if result.site_label:
+        where = f" at the {'suggested ' if result.suggested else ''}spot {result.site_label}"
+    elif result.dose.region:
+        where = f", site {result.dose.region}"
+    by = " (given by someone else)" if result.dose.given_by is m.GivenBy.OTHER else ""
+    say(f"Recorded {med.name} dose at {format_local(when, env.zone)}{where}{by}.")
+    for text in result.warnings:
+        warn(text)
+    if result.leftover_advice:
+        say(f"Leftover solution noted - never inject it again. {result.leftover_advice}")
 
 
 @click.command("effect")
 @click.argument("symptom")
 @click.option("--severity", type=click.Choice(SEVERITIES), default=None)
 @click.option("--at", "at", metavar="WHEN", help="When it started; default now.")
+@click.option("--site", metavar="REGION", help="For a reaction at an injection site: which region (e.g. thigh-left).")
 @click.option("--note", metavar="TEXT")
 @db_option
 @pass_env
-def effect(env: Env, symptom: str, severity: str | None, at: str | None, note: str | None) -> None:
-    """Record a side effect."""
+def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: str | None, note: str | None) -> None:
+    """Record a side effect and say what to do about it."""
+    from journal import overview
+    from journal.care.triage import Action
+
     when = env.when(at)
-    record = env.store.add(m.SideEffect(symptom=symptom, severity=severity, started_at=when, tz=env.zone, note=note))
+    result = overview.record_side_effect(
+        env.store, symptom, at=when, zone=env.zone, now=env.now, severity=severity, site=site, note=note
+    )
+    record, triage = result.effect, result.triage
     say(f"Recorded side effect: {record.describe()} from {format_local(when, env.zone)}.")
+    if triage.action is Action.CALL_NOW:
+        say(f"SERIOUS - CALL YOUR DOCTOR NOW. {triage.advice}")
+        say(
+            f"This stays an open alert until you run `medjournal contacted {shell_word(symptom)}` "
+            f"or `medjournal resolve {shell_word(symptom)}`."
+        )
+    elif triage.action is Action.TELL_DOCTOR:
+        say(f"TELL YOUR DOCTOR: {triage.label or symptom} is a common side effect, and it is severe.")
+    elif triage.action is Action.WATCH:
+        say(f"Common side effect ({triage.label}). {triage.advice}")
+    else:
+        say(f"Not a side effect the guide lists. {triage.advice}")
+    if result.region_note:
+        say(result.region_note)
+
+
+def shell_word(text: str) -> str:
+    """`text` quoted for a shell when it has spaces or quotes."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 @click.group("appt")

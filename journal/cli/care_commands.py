@@ -1,0 +1,218 @@
+"""`supply`, `status`, `guide`, `resolve` and `contacted`: the care rules on the command line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+
+from journal import models as m
+from journal.cli._env import Env, db_option, pass_env, say, warn
+from journal.cli.records import shell_word, tracked_medication
+from journal.content import Pack, PackError, available_packs, load_pack
+from journal.errors import JournalError
+from journal.when import format_local
+
+# `status` exit code when something needs attention (0 otherwise), for cron or a systemd timer.
+NEEDS_ATTENTION = 3
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def _show_supply(env: Env, med: m.Medication, lead_days: int | None) -> None:
+    from journal import overview
+
+    status = overview.supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    if status is None:
+        say(f"{med.name}: no boxes recorded yet. Add one with: medjournal supply add [--lot L] [--expires DATE]")
+        return
+    pack = overview.pack_of(med)
+    unit = pack.supply.unit if pack else "dose"
+    say(
+        f"{med.name}: {_plural(status.remaining, unit)} left "
+        f"(received {status.received}, used {status.used}, discarded {status.discarded})."
+    )
+    if status.days_left:
+        last = status.runs_out_on - timedelta(days=1)
+        say(f"Enough for {_plural(status.days_left, 'day')}, until {last.isoformat()}.")
+    else:
+        say(f"None left for {status.runs_out_on.isoformat()}.")
+    due = "REORDER NOW: " if status.reorder_due else ""
+    say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
+    if status.boxes:
+        say("Boxes (used in order of expiry):")
+    for box in status.boxes:
+        lot = f" lot {box.lot}" if box.lot else ""
+        expires = f", expires {box.expires.isoformat()}" if box.expires else ""
+        state = " EXPIRED" if box.expired and box.remaining else ""
+        say(f"  received {box.received.isoformat()}{lot}{expires}: {box.remaining} of {box.count} left{state}")
+    for box in status.expired_boxes:
+        warn(f"the box{f' (lot {box.lot})' if box.lot else ''} expired on {box.expires}: do not use it.")
+    for box in status.expiring_boxes:
+        warn(
+            f"the box{f' (lot {box.lot})' if box.lot else ''} expires on {box.expires}, "
+            f"before its last {unit} would be used (about {box.outlasts_expiry_on})."
+        )
+    if status.unaccounted:
+        warn(f"{status.unaccounted} more used than received: record the missing box with `medjournal supply add`.")
+
+
+@click.group("supply", invoke_without_command=True)
+@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
+@click.option(
+    "--lead-days", type=click.IntRange(0, 365), default=None, help="Days ahead to reorder (default: the pack's)."
+)
+@db_option
+@pass_env
+@click.pass_context
+def supply(ctx: click.Context, env: Env, med_name: str | None, lead_days: int | None) -> None:
+    """Syringes left, days left and the reorder-by date; `supply add` records a box."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _show_supply(env, tracked_medication(env, med_name), lead_days)
+
+
+@supply.command("add")
+@click.option("--lot", metavar="L", help="The lot number printed on the box.")
+@click.option("--expires", metavar="DATE", help="The expiry date printed on the box.")
+@click.option("--count", type=click.IntRange(1, 1000), default=None, help="How many in the box (default: the pack's).")
+@click.option("--received", metavar="DATE", help="When it arrived (default: today).")
+@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
+@db_option
+@pass_env
+def supply_add(
+    env: Env,
+    lot: str | None,
+    expires: str | None,
+    count: int | None,
+    received: str | None,
+    med_name: str | None,
+) -> None:
+    """Record a box received."""
+    from journal import overview
+
+    med = tracked_medication(env, med_name)
+    box = overview.add_box(
+        env.store,
+        med,
+        received=env.day(received) or env.today(),
+        now=env.now,
+        count=count,
+        lot=lot,
+        expires=env.day(expires),
+    )
+    pack = overview.pack_of(med)
+    unit = pack.supply.unit if pack else "dose"
+    details = ", ".join(
+        p for p in (f"lot {box.lot}" if box.lot else "", f"expires {box.expires}" if box.expires else "") if p
+    )
+    say(f"Added a box of {_plural(box.count, unit)} of {med.name}" + (f" ({details})." if details else "."))
+    if box.expires and box.expires < env.today():
+        warn(f"this box expired on {box.expires}: do not use it; ask your pharmacist.")
+    status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
+    if status is not None:
+        say(f"Now {_plural(status.remaining, unit)} left; reorder by {status.reorder_by.isoformat()}.")
+
+
+@click.command("status")
+@click.option(
+    "--lead-days", type=click.IntRange(0, 365), default=None, help="Days ahead to reorder (default: the pack's)."
+)
+@db_option
+@pass_env
+def status(env: Env, lead_days: int | None) -> int:
+    """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
+    from journal import overview
+
+    today = overview.build_today(env.store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    say(overview.status_line(today))
+    return NEEDS_ATTENTION if today.needs_attention else 0
+
+
+def _guide_pack(env: Env, med_name: str | None) -> Pack:
+    from journal import overview
+
+    if med_name:
+        med = tracked_medication(env, med_name)
+        pack = overview.pack_of(med)
+        if pack is None:
+            raise JournalError(f"{med.name} has no guide (no content pack is linked to it).")
+        return pack
+    # Reading the guide should not create a journal file.
+    linked = overview.linked_packs(env.store) if env.db_path.exists() else []
+    keys = list(dict.fromkeys(p.key for _, p in linked))
+    if len(keys) > 1:
+        raise JournalError(f"Several medicines have a guide ({', '.join(keys)}); say which with --med NAME.")
+    if keys:
+        return linked[0][1]
+    shipped = available_packs()
+    if len(shipped) == 1:
+        return load_pack(shipped[0])
+    if not shipped:
+        raise JournalError("No guides are installed.")
+    raise JournalError(f"Guides are available for {', '.join(shipped)}; say which with --med NAME.")
+
+
+@click.command("guide")
+@click.argument("topic", required=False)
+@click.option("--med", "med_name", metavar="NAME", help="Whose guide (default: the tracked medicine's).")
+@db_option
+@pass_env
+def guide(env: Env, topic: str | None, med_name: str | None) -> None:
+    """Print a section of the medicine's guide (with no TOPIC: the list of topics)."""
+    try:
+        pack = _guide_pack(env, med_name)
+        if topic is None:
+            say(f"Guide for {pack.medication.display_name}. Topics:")
+            width = max(len(t) for t in pack.topics)
+            for section in pack.sections:
+                say(f"  {section.topic.ljust(width)}  {section.title}")
+            say("Show one with: medjournal guide TOPIC (for example: medjournal guide inject)")
+            say(pack.source.disclaimer)
+            return
+        wanted = topic.strip().lower()
+        matches = [t for t in pack.topics if t == wanted] or [t for t in pack.topics if t.startswith(wanted)]
+        if len(matches) != 1:
+            raise JournalError(f"No guide topic {topic!r}; topics: {', '.join(pack.topics)}.")
+        text = pack.section_text(matches[0])
+    except PackError as exc:
+        raise JournalError(str(exc)) from None
+    say(text.rstrip())
+    say()
+    say(f"Source: {pack.source.citation}. {pack.source.disclaimer}")
+
+
+@click.command("resolve")
+@click.argument("symptom")
+@click.option("--at", "at", metavar="WHEN", help="When it went away; default now.")
+@db_option
+@pass_env
+def resolve(env: Env, symptom: str, at: str | None) -> None:
+    """Mark an open side effect as resolved (closes its alert)."""
+    from journal import overview
+
+    when = env.when(at)
+    record = overview.resolve_side_effect(env.store, symptom, at=when, now=env.now)
+    say(f"Marked {record.describe()} as resolved on {format_local(when, env.zone)}.")
+
+
+@click.command("contacted")
+@click.argument("symptom")
+@click.option("--at", "at", metavar="WHEN", help="When you reached the doctor; default now.")
+@db_option
+@pass_env
+def contacted(env: Env, symptom: str, at: str | None) -> None:
+    """Record that you contacted your doctor about an open side effect (closes its alert)."""
+    from journal import overview
+
+    when = env.when(at)
+    record = overview.mark_doctor_contacted(env.store, symptom, at=when, now=env.now)
+    say(
+        f"Noted: doctor contacted about {record.describe()} on {format_local(when, env.zone)}; its alert is closed. "
+        f"When it has gone, run `medjournal resolve {shell_word(record.symptom)}`."
+    )
+
+
+COMMANDS = [supply, status, guide, resolve, contacted]
