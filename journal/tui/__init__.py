@@ -1,0 +1,1 @@
+"""The terminal UI (Textual): thin screens over the store, the care rules and the summaries."""

@@ -1,0 +1,190 @@
+"""The medjournal terminal app: `make_app` builds it (tests use this), `run` opens a journal file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from journal.errors import JournalError
+from journal.store import Store
+from journal.tui.context import Journal
+from journal.tui.screens import BY_NAME, available_screens
+
+# Cursor blink is switched off by tests so that snapshots do not depend on timing.
+BLINK = True
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
+
+class MedJournalApp(App[None]):
+    """Daily journaling: Today, the dose flow, side effects, medicines, appointments, history."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "medjournal"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("f2", "toggle_reference", "Reference"),
+        Binding("f5", "refresh_data", "Refresh"),
+        Binding("f9", "emergency", "Emergency", priority=True),
+        Binding("f3", "toggle_dark", "Light/dark", show=False),
+    ]
+
+    def __init__(self, journal: Journal, *, blink: bool | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.blink = BLINK if blink is None else blink
+
+    def get_default_screen(self) -> Screen[Any]:
+        """Today is the home screen."""
+        from journal.tui.screens.today import TodayScreen
+
+        return TodayScreen()
+
+    def on_mount(self) -> None:
+        """On an empty journal, start with the welcome."""
+        if self.journal.store.is_empty():
+            self.action_open("welcome")
+
+    # --- actions available everywhere --------------------------------------------------
+
+    def action_open(self, name: str) -> None:
+        """Open a screen by its name in the registry."""
+        entry = BY_NAME.get(name)
+        if entry is None or not entry.available():
+            self.notify(f"There is no {name} screen in this version.", severity="warning")
+            return
+        self.push_screen(entry.load()())
+
+    def action_help(self) -> None:
+        """Show every key of the current screen and of the app."""
+        from journal.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_emergency(self) -> None:
+        """Show the emergency list, large and clear."""
+        from journal.tui.screens.emergency import EmergencyScreen
+
+        if not isinstance(self.screen, EmergencyScreen):
+            self.push_screen(EmergencyScreen())
+
+    def action_toggle_reference(self) -> None:
+        """Show or hide the reference panel beside the current screen."""
+        toggle = getattr(self.screen, "toggle_reference", None)
+        if callable(toggle):
+            toggle()
+        else:
+            self.notify("The reference panel opens beside the main screens, not in a dialog.")
+
+    def action_refresh_data(self) -> None:
+        """Read the journal again (shows what the command line wrote meanwhile)."""
+        reload = getattr(self.screen, "refresh_data", None)
+        if callable(reload):
+            reload()
+        self.notify("Journal read again.", timeout=2)
+
+    def action_toggle_dark(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = DARK_THEME if self.theme == LIGHT_THEME else LIGHT_THEME
+
+    # --- the command palette -------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action as a command: the screens, the app-wide keys and the current screen's keys."""
+        yield from super().get_system_commands(screen)
+        for entry in available_screens():
+            if entry.name != "welcome" or not self.journal.store.tracked_medications():
+                yield SystemCommand(
+                    entry.title, f"{entry.help} (key {entry.key} on Today)", partial(self.action_open, entry.name)
+                )
+        yield SystemCommand("Emergency list", "Medicines, allergies and contacts (F9)", self.action_emergency)
+        yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
+        yield SystemCommand(
+            "Reference panel", "The medicine's leaflet facts beside the screen (F2)", self.action_toggle_reference
+        )
+        yield SystemCommand("Refresh", "Read the journal again (F5)", self.action_refresh_data)
+        yield SystemCommand("Light or dark theme", "Switch the colours (F3)", self.action_toggle_dark)
+        seen = {"help", "emergency", "toggle_reference", "refresh_data", "toggle_dark", "command_palette", "quit"}
+        for key, active in screen.active_bindings.items():
+            action = active.binding.action
+            if action in seen or action.startswith("app.open") or not active.binding.description:
+                continue
+            seen.add(action)
+            yield SystemCommand(
+                active.binding.description,
+                f"key {active.binding.key_display or key}",
+                partial(self._run_binding, active.node, action),
+            )
+
+    def _run_binding(self, node: Any, action: str) -> None:
+        self.call_later(self.run_action, action, node)
+
+
+def make_app(
+    store: Store, *, now: datetime | None = None, zone: str | None = None, blink: bool | None = None
+) -> MedJournalApp:
+    """The app on an open store; `now` freezes the clock and `zone` fixes the time zone."""
+    from journal.when import local_zone_name
+
+    return MedJournalApp(Journal(store, zone or local_zone_name(), now), blink=blink)
+
+
+class OpenErrorApp(App[None]):
+    """Shown instead of a traceback when the journal cannot be opened."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "medjournal"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "quit", "Quit", show=False),
+        Binding("enter", "quit", "Quit", show=False),
+    ]
+
+    def __init__(self, message: str, path: Path | None) -> None:
+        super().__init__()
+        self.message = message
+        self.path = path
+
+    def compose(self) -> Any:
+        """A plain message and the way out."""
+        from rich.text import Text
+        from textual.containers import Vertical
+        from textual.widgets import Footer, Static
+
+        with Vertical(id="open-error"):
+            yield Static(Text("The journal cannot be opened", style="bold"), classes="error-title")
+            yield Static(Text(self.message), id="open-error-message")
+            yield Static(
+                Text(
+                    "Nothing was changed. Check the path given with --db or MEDJOURNAL_DB, "
+                    "or open a backup. Press q to quit."
+                ),
+                classes="hint",
+            )
+        yield Footer()
+
+
+def make_error_app(message: str, path: Path | None = None) -> OpenErrorApp:
+    """The error screen for a journal that cannot be opened."""
+    return OpenErrorApp(message, path)
+
+
+def run(db_path: Path) -> None:
+    """Open the journal at `db_path` in the terminal; an unusable file gets an error screen."""
+    try:
+        store = Store.open(db_path)
+    except JournalError as exc:
+        make_error_app(exc.message, db_path).run()
+        raise SystemExit(1) from None
+    try:
+        make_app(store).run()
+    finally:
+        store.close()

@@ -1,0 +1,166 @@
+"""What the main screens share: the frame with the reference panel, the footer, forms and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from journal.errors import JournalError
+from journal.models import explain
+from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.reference import ReferencePanel
+from journal.when import WhenError
+
+if TYPE_CHECKING:
+    from journal.tui.app import MedJournalApp
+    from journal.tui.context import Journal
+
+HELP_DIR = Path(__file__).parent
+
+
+def lit(text: object, style: str = "") -> Text:
+    """A user's text shown literally: never read as markup."""
+    return Text("" if text is None else str(text), style=style)
+
+
+def error_field(exc: Exception) -> str | None:
+    """The field a validation error is about, if any."""
+    if isinstance(exc, ValidationError):
+        for problem in exc.errors():
+            names = [str(p) for p in problem.get("loc", ()) if not isinstance(p, int)]
+            if names:
+                return names[-1]
+    return None
+
+
+def describe(exc: Exception) -> str:
+    """One sentence for an error raised while saving."""
+    if isinstance(exc, ValidationError):
+        return explain(exc)
+    if isinstance(exc, JournalError):
+        return exc.message
+    if isinstance(exc, WhenError):
+        text = str(exc)
+        return text[:1].upper() + text[1:] + "."
+    return str(exc)
+
+
+SAVE_ERRORS = (ValidationError, JournalError, WhenError, ValueError)
+
+
+class JournalScreen(Screen[None]):
+    """A main screen: a title, the body, the reference panel (hidden) and the footer."""
+
+    TITLE_TEXT: ClassVar[str] = ""
+    HELP_FILE: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    @property
+    def journal(self) -> Journal:
+        """The open journal."""
+        return self.medapp.journal
+
+    @property
+    def medapp(self) -> MedJournalApp:
+        """The app, typed."""
+        from journal.tui.app import MedJournalApp
+
+        assert isinstance(self.app, MedJournalApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """The frame every main screen shares."""
+        with Horizontal(id="frame"):
+            with Vertical(id="main"):
+                yield Static(Text(self.TITLE_TEXT), classes="screen-title")
+                yield from self.compose_body()
+            yield ReferencePanel()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The screen's own widgets."""
+        return ()
+
+    def toggle_reference(self) -> None:
+        """Show or hide the reference panel."""
+        self.query_one(ReferencePanel).toggle(self.journal.main_pack())
+
+    def refresh_data(self) -> None:
+        """Read the journal again; screens that show records override this."""
+
+    def action_back(self) -> None:
+        """Back to the screen below (Today)."""
+        if self.query_one(ReferencePanel).shown:
+            self.query_one(ReferencePanel).toggle(None)
+            return
+        self.dismiss()
+
+    @classmethod
+    def help_text(cls) -> str:
+        """The screen's help, Markdown, from the file beside it."""
+        if not cls.HELP_FILE:
+            return ""
+        try:
+            return (HELP_DIR / cls.HELP_FILE).read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    # --- forms -------------------------------------------------------------------------
+
+    def form_values(self, *keys: str) -> dict[str, str]:
+        """What was typed in the given fields."""
+        return {key: self.query_one(f"#field-{key}", Field).value for key in keys}
+
+    def clear_errors(self) -> None:
+        """Hide every field's message and the form's message."""
+        for field in self.query(Field):
+            field.show_error(None)
+        for note in self.query(".form-error"):
+            if isinstance(note, Static):
+                note.update("")
+
+    def show_save_error(self, exc: Exception, *, aliases: dict[str, str] | None = None, form: str = "") -> None:
+        """Show why a save failed beside the field it concerns (or at the form); keep what was typed."""
+        self.clear_errors()
+        message = describe(exc)
+        name = error_field(exc)
+        name = (aliases or {}).get(name or "", name)
+        fields = {f.key: f for f in self.query(Field)}
+        if name and name in fields:
+            fields[name].show_error(message)
+            fields[name].entry.focus()
+            return
+        selector = f"#{form}-error" if form else ".form-error"
+        notes = list(self.query(selector))
+        if notes and isinstance(notes[0], Static):
+            notes[0].update(lit(message))
+        else:
+            self.notify(message, severity="error")
+
+
+class JournalModal(ModalScreen[Any]):
+    """A dialog over a screen; Escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    @property
+    def journal(self) -> Journal:
+        """The open journal."""
+        from journal.tui.app import MedJournalApp
+
+        assert isinstance(self.app, MedJournalApp)
+        return self.app.journal
+
+    def action_close(self) -> None:
+        """Close the dialog."""
+        self.dismiss(None)

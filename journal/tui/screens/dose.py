@@ -1,0 +1,416 @@
+"""Log a dose: check the syringe, pick the site on the body map, confirm. Or skip, with a reason.
+
+With the defaults, `d` then Enter three times logs a normal dose: clear syringe, the
+suggested spot, now, given by yourself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, ContentSwitcher, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from journal import models as m
+from journal.content import Pack, Verdict
+from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
+from journal.tui.widgets.bodymap import BodyMap
+from journal.tui.widgets.inputs import Field
+
+STEPS = ("step-check", "step-site", "step-confirm")
+
+
+class DoseScreen(JournalScreen):
+    """The dose flow for the (first) tracked medicine."""
+
+    TITLE_TEXT = "Log a dose"
+    HELP_FILE = "dose.md"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("i", "steps", "Injection steps"),
+        Binding("k", "skip", "Skip dose"),
+        Binding("o", "others", "Someone else injects"),
+        Binding("n", "next_medicine", "Next medicine", show=False),
+    ]
+
+    def __init__(self, medication_id: str | None = None) -> None:
+        super().__init__()
+        self.medication_id = medication_id
+        self.med: m.Medication | None = None
+        self.pack: Pack | None = None
+        self.appearance: m.Appearance = m.Appearance.CLEAR
+        self.foamy_since: datetime | None = None
+        self.waited: int | None = None
+        self.site: str | None = None
+        self.given_by = m.GivenBy.SELF
+        self._uses: list[object] = []
+        self._blocked: frozenset[str] = frozenset()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _choose_medicine(self) -> None:
+        tracked = self.journal.tracked()
+        chosen = next((med for med in tracked if med.id == self.medication_id), tracked[0] if tracked else None)
+        self.med = chosen
+        self.pack = self.journal.pack(chosen.pack) if chosen else None
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The steps; only the current one is shown."""
+        self._choose_medicine()
+        med, pack = self.med, self.pack
+        if med is None:
+            yield Static(
+                Text("No medicine is tracked daily yet. Press Escape, then w on Today to set one up."),
+                classes="hint",
+                id="no-medicine",
+            )
+            return
+        yield Static(lit(f"Medicine: {med.describe()}"), classes="hint", id="dose-medicine")
+        steps = pack.steps if pack else ()
+        panel = Static(
+            Text("\n").join(Text(f"{n}. {step}") for n, step in enumerate(steps, 1))
+            if steps
+            else Text("No injection steps for this medicine: follow what your nurse or pharmacist showed you."),
+            id="injection-steps",
+            classes="advice",
+        )
+        panel.display = False
+        yield panel
+        with ContentSwitcher(initial="step-check", id="dose-steps"):
+            with Vertical(id="step-check"):
+                hint = pack.inspection.do_not_shake + " " if pack else ""
+                yield Static(Text(f"1 of 3  Check the syringe. {hint}How does the solution look?"), classes="advice")
+                yield OptionList(*self._appearance_options(), id="appearance")
+                yield Static("", id="check-advice", classes="advice")
+            with VerticalScroll(id="step-site"):
+                yield Static(
+                    Text("2 of 3  Where? (o: someone else injects, which adds arms and buttocks)"), classes="advice"
+                )
+                if pack is not None:
+                    yield BodyMap(pack, id="body-map")
+                    yield Static(
+                        Text("★ suggested  × last time  [ ] chosen: arrows or mouse, Enter to use"), classes="hint"
+                    )
+                else:
+                    yield Field("Site (free text)", "site", placeholder="for example left thigh")
+                yield Button("Use this spot", id="use-spot", variant="primary")
+            with VerticalScroll(id="step-confirm"):
+                yield Static("", id="confirm-summary", classes="advice")
+                yield Static("", id="site-warnings", classes="warnings")
+                yield Field("When (now, 08:30, yesterday 21:00)", "time", value="now")
+                yield Checkbox("Some solution was left in the syringe (never inject it again)", id="leftover")
+                yield Field("Note", "note")
+                yield Static("", classes="form-error", id="confirm-error")
+                with Horizontal(classes="buttons"):
+                    yield Button("Save dose", id="save", variant="success")
+            with VerticalScroll(id="step-skip"):
+                yield Static(Text("Skip today's dose: say why (it helps your doctor)."), classes="advice")
+                yield Field("Reason", "reason", placeholder="for example fever, doctor said to pause")
+                yield Field("When", "skip-time", value="now")
+                yield Static("", classes="form-error", id="skip-error")
+                with Horizontal(classes="buttons"):
+                    yield Button("Record skipped dose", id="save-skip", variant="warning")
+
+    def _appearance_options(self) -> list[Option]:
+        if self.pack is not None:
+            return [Option(Text(a.label), id=a.key) for a in self.pack.inspection.appearances]
+        return [Option(Text(a.value.capitalize()), id=a.value) for a in m.Appearance]
+
+    def on_mount(self) -> None:
+        """Start at the syringe check with Clear highlighted."""
+        if self.med is None:
+            return
+        options = self.query_one("#appearance", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _go(self, step: str) -> None:
+        self.query_one("#dose-steps", ContentSwitcher).current = step
+        if step == "step-check":
+            self.query_one("#appearance", OptionList).focus()
+        elif step == "step-site":
+            target = self.query("#body-map") or self.query("#site")
+            target.first().focus()
+        elif step == "step-confirm":
+            self.query_one("#time", Input).focus()
+        elif step == "step-skip":
+            self.query_one("#reason", Input).focus()
+
+    @property
+    def step(self) -> str:
+        """The step on show."""
+        return str(self.query_one("#dose-steps", ContentSwitcher).current)
+
+    def _advice(self, widget_id: str, text: str, kind: str) -> None:
+        widget = self.query_one(widget_id, Static)
+        widget.update(lit(text))
+        for name in ("-danger", "-warning", "-ok"):
+            widget.set_class(name == f"-{kind}", name)
+
+    def _site_context(self) -> None:
+        from journal.overview import site_context
+
+        if self.med is None or self.pack is None:
+            return
+        uses, blocked = site_context(self.journal.store, self.med, self.pack)
+        self._uses, self._blocked = list(uses), blocked
+
+    def _suggest(self) -> str | None:
+        from journal.care import sites
+
+        if self.pack is None:
+            return None
+        spot = sites.suggest_spot(self.pack, self._uses, given_by=self.given_by, blocked=self._blocked)  # type: ignore[arg-type]
+        return spot.id if spot else None
+
+    # --- step 1: the syringe -------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#appearance")
+    def _checked(self, event: OptionList.OptionSelected) -> None:
+        from journal.care.inspection import inspect_syringe
+
+        look = m.Appearance(event.option.id or "clear")
+        verdict = inspect_syringe(self.pack, look, waited_minutes=1).verdict
+        if verdict is Verdict.WAIT:
+            self.foamy_since = self.foamy_since or self.journal.now()
+            self.appearance = look
+            advice = self.pack.appearance(look.value).advice if self.pack else "Let it sit until it clears."
+            self._advice(
+                "#check-advice", f"{advice} When it looks clear, choose Clear. (Nothing is recorded yet.)", "warning"
+            )
+            return
+        if verdict is Verdict.DISCARD:
+            self._discard(look)
+            return
+        if self.foamy_since is not None:
+            minutes = int((self.journal.now() - self.foamy_since).total_seconds() // 60)
+            self.waited = max(1, minutes)
+            self.appearance = m.Appearance.FOAMY
+        else:
+            self.appearance = look
+        self._enter_site_step()
+
+    def _discard(self, look: m.Appearance) -> None:
+        from journal.overview import record_dose
+
+        assert self.med is not None
+        journal = self.journal
+        try:
+            result = record_dose(
+                journal.store,
+                self.med,
+                at=journal.now(),
+                zone=journal.zone,
+                now=journal.now(),
+                appearance=look,
+                waited_minutes=None,
+            )
+        except SAVE_ERRORS as exc:
+            from journal.tui.screens.base import describe
+
+            self._advice("#check-advice", f"Not recorded: {describe(exc)}", "danger")
+            return
+        advice = result.inspection.advice if result.inspection else "Do not use it."
+        self._advice(
+            "#check-advice",
+            f"DO NOT USE THIS SYRINGE. {advice} It was recorded as discarded (one fewer in your supply); "
+            "no dose was recorded. Start again with a new syringe: check it and choose below.",
+            "danger",
+        )
+        self.foamy_since = None
+        self.waited = None
+        self.appearance = m.Appearance.CLEAR
+        self.query_one("#appearance", OptionList).highlighted = 0
+
+    # --- step 2: the site --------------------------------------------------------------
+
+    def _enter_site_step(self) -> None:
+        self._site_context()
+        if self.pack is not None:
+            body = self.query_one(BodyMap)
+            last = self._uses[0].spot if self._uses else None  # type: ignore[attr-defined]
+            body.last = last
+            body.blocked = self._blocked
+            body.set_others_inject(self.given_by is m.GivenBy.OTHER, self._suggest())
+        self._go("step-site")
+
+    def action_others(self) -> None:
+        """Someone else gives the injection: arms and buttocks become available (press again to undo)."""
+        if self.med is None or self.step not in ("step-site", "step-check"):
+            return
+        self.given_by = m.GivenBy.SELF if self.given_by is m.GivenBy.OTHER else m.GivenBy.OTHER
+        who = "someone else" if self.given_by is m.GivenBy.OTHER else "you"
+        self.notify(f"Given by {who}.", timeout=2)
+        if self.pack is not None and self.query("#body-map"):
+            body = self.query_one(BodyMap)
+            body.suggested = None
+            body.set_others_inject(self.given_by is m.GivenBy.OTHER, self._suggest())
+
+    @on(BodyMap.Chosen)
+    def _spot_chosen(self, event: BodyMap.Chosen) -> None:
+        self.site = event.spot
+        self._enter_confirm_step()
+
+    @on(Button.Pressed, "#use-spot")
+    def _use_spot(self) -> None:
+        if self.pack is not None:
+            self.site = self.query_one(BodyMap).selected
+        else:
+            self.site = self.query_one("#field-site", Field).value.strip() or None
+        self._enter_confirm_step()
+
+    @on(Input.Submitted, "#site")
+    def _site_typed(self) -> None:
+        self._use_spot()
+
+    def _enter_confirm_step(self) -> None:
+        from journal.care import sites
+
+        parts = [f"Syringe: {self.appearance.value}" + (f" (waited {self.waited} min)" if self.waited else "")]
+        label = sites.spot_label(self.pack, self.site) if self.pack and self.site else self.site
+        parts.append(f"Site: {label or 'not recorded'}")
+        parts.append("Given by: " + ("someone else" if self.given_by is m.GivenBy.OTHER else "you"))
+        self.query_one("#confirm-summary", Static).update(lit("3 of 3  " + "   ".join(parts)))
+        warnings: list[str] = []
+        if self.pack and self.site:
+            try:
+                spot = self.pack.sites.spot(self.site)
+                warnings = sites.site_warnings(self.pack, spot, self._uses, blocked=self._blocked)  # type: ignore[arg-type]
+            except ValueError:
+                warnings = []
+        self.query_one("#site-warnings", Static).update(lit("\n".join(f"! {w}" for w in warnings)))
+        self._go("step-confirm")
+
+    # --- step 3: confirm ---------------------------------------------------------------
+
+    @on(Input.Submitted, "#time, #note")
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        from journal.overview import record_dose
+
+        assert self.med is not None
+        journal = self.journal
+        values = self.form_values("time", "note")
+        self.clear_errors()
+        try:
+            at = journal.when(values["time"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-time", Field).show_error(self._sentence(exc))
+            return
+        try:
+            result = record_dose(
+                journal.store,
+                self.med,
+                at=at,
+                zone=journal.zone,
+                now=journal.now(),
+                appearance=self.appearance,
+                waited_minutes=self.waited,
+                site=self.site,
+                given_by=self.given_by,
+                leftover=self.query_one("#leftover", Checkbox).value,
+                note=values["note"] or None,
+            )
+        except SAVE_ERRORS as exc:
+            self.show_save_error(exc, aliases={"at": "time"}, form="confirm")
+            return
+        if result.dose is None:
+            self._advice("#confirm-error", "The syringe was discarded; no dose was recorded.", "danger")
+            return
+        where = f", {result.site_label}" if result.site_label else ""
+        extra = [*result.warnings, *([result.leftover_advice] if result.leftover_advice else [])]
+        message = f"Recorded {self.med.name} at {journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
+        self.app.notify(message, markup=False, timeout=6)
+        self.dismiss()
+
+    @staticmethod
+    def _sentence(exc: Exception) -> str:
+        from journal.tui.screens.base import describe
+
+        return describe(exc)
+
+    # --- skip --------------------------------------------------------------------------
+
+    def action_skip(self) -> None:
+        """Record that today's dose is skipped, with a reason."""
+        if self.med is not None:
+            self._go("step-skip")
+
+    @on(Input.Submitted, "#reason, #skip-time")
+    @on(Button.Pressed, "#save-skip")
+    def _save_skip(self) -> None:
+        assert self.med is not None
+        journal = self.journal
+        values = self.form_values("reason", "skip-time")
+        self.clear_errors()
+        if not values["reason"].strip():
+            self.query_one("#field-reason", Field).show_error("Say why the dose is skipped.")
+            self.query_one("#reason", Input).focus()
+            return
+        try:
+            at = journal.when(values["skip-time"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-skip-time", Field).show_error(self._sentence(exc))
+            return
+        try:
+            dose = m.Dose.model_validate(
+                {
+                    "medication_id": self.med.id,
+                    "at": at,
+                    "tz": journal.zone,
+                    "status": m.DoseStatus.SKIPPED,
+                    "reason": values["reason"],
+                },
+                context={"now": journal.now()},
+            )
+            journal.store.add(dose)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(exc, aliases={"at": "skip-time"}, form="skip")
+            return
+        self.app.notify(f"Recorded a skipped {self.med.name} dose.", markup=False)
+        self.dismiss()
+
+    # --- everywhere in the flow --------------------------------------------------------
+
+    def action_steps(self) -> None:
+        """Show or hide the injection steps from the content pack."""
+        panel = self.query("#injection-steps")
+        if panel:
+            widget = panel.first()
+            widget.display = not widget.display
+
+    def action_next_medicine(self) -> None:
+        """Log a dose of the next tracked medicine instead."""
+        tracked = self.journal.tracked()
+        if len(tracked) < 2 or self.med is None:
+            return
+        index = next(i for i, med in enumerate(tracked) if med.id == self.med.id)
+        self.dismiss()
+        self.app.push_screen(DoseScreen(tracked[(index + 1) % len(tracked)].id))
+
+    def action_back(self) -> None:
+        """One step back; from the first step, back to Today."""
+        from journal.tui.widgets.reference import ReferencePanel
+
+        if self.query_one(ReferencePanel).shown:
+            self.query_one(ReferencePanel).toggle(None)
+            return
+        if self.med is None:
+            self.dismiss()
+            return
+        step = self.step
+        if step == "step-confirm":
+            self._go("step-site")
+        elif step in ("step-site", "step-skip"):
+            self._go("step-check")
+        else:
+            self.dismiss()

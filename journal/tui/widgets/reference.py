@@ -1,0 +1,106 @@
+"""The reference panel: the content pack's Markdown beside any screen, with search."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from journal.content import Pack, PackError
+from journal.tui.widgets.inputs import Entry
+
+
+class ReferencePanel(Vertical):
+    """Pack sections: a search box, the list of topics that match, and the chosen topic."""
+
+    DEFAULT_CSS = """
+    ReferencePanel { display: none; width: 45%; min-width: 34; max-width: 72; border-left: thick $primary; }
+    ReferencePanel.-shown { display: block; }
+    ReferencePanel > .panel-title { text-style: bold; padding: 0 1; background: $primary-muted; }
+    ReferencePanel > OptionList { height: auto; max-height: 6; }
+    ReferencePanel > VerticalScroll { height: 1fr; }
+    ReferencePanel .source { color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, pack: Pack | None = None, **kwargs: object) -> None:
+        super().__init__(id="reference", **kwargs)  # type: ignore[arg-type]
+        self.pack = pack
+        self._built = False
+        self._texts: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        """Nothing until first shown: the panel costs nothing on screens where it stays closed."""
+        yield from ()
+
+    @property
+    def shown(self) -> bool:
+        """Whether the panel is open."""
+        return self.has_class("-shown")
+
+    def toggle(self, pack: Pack | None) -> None:
+        """Open (building it the first time) or close the panel."""
+        if self.shown:
+            self.remove_class("-shown")
+            return
+        if not self._built:
+            self.pack = pack
+            self._build()
+        self.add_class("-shown")
+        self.query_one("#reference-search", Input).focus()
+
+    def _build(self) -> None:
+        self._built = True
+        pack = self.pack
+        title = f"Reference: {pack.medication.display_name}" if pack else "Reference"
+        widgets: list[Static | Entry | OptionList | VerticalScroll] = [
+            Static(Text(title), classes="panel-title"),
+            Entry(placeholder="search the guide", id="reference-search"),
+            OptionList(id="reference-topics"),
+            VerticalScroll(Markdown("", id="reference-text"), id="reference-scroll"),
+        ]
+        if pack:
+            widgets.append(Static(Text(f"Source: {pack.source.citation}. {pack.source.disclaimer}"), classes="source"))
+        self.mount_all(widgets)
+        if pack:
+            for section in pack.sections:
+                try:
+                    self._texts[section.topic] = pack.section_text(section.topic)
+                except PackError as exc:
+                    self._texts[section.topic] = f"*{exc}*"
+        self.call_after_refresh(self._filter, "")
+
+    def _filter(self, query: str) -> None:
+        topics = self.query_one("#reference-topics", OptionList)
+        topics.clear_options()
+        if self.pack is None:
+            self.query_one("#reference-text", Markdown).update("No content pack is installed for your medicines.")
+            return
+        needle = query.strip().casefold()
+        matches = [
+            s
+            for s in self.pack.sections
+            if not needle or needle in s.title.casefold() or needle in self._texts.get(s.topic, "").casefold()
+        ]
+        topics.add_options([Option(Text(s.title), id=s.topic) for s in matches])
+        if matches:
+            topics.highlighted = 0
+            self.show_topic(matches[0].topic)
+        else:
+            # The query is the user's text: it is not put into the Markdown.
+            self.query_one("#reference-text", Markdown).update("Nothing in the guide matches this search.")
+
+    def show_topic(self, topic: str) -> None:
+        """Show one section of the pack."""
+        self.query_one("#reference-text", Markdown).update(self._texts.get(topic, ""))
+
+    @on(Input.Changed, "#reference-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    @on(OptionList.OptionHighlighted, "#reference-topics")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.show_topic(event.option.id)
