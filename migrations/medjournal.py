@@ -144,3 +144,11 @@ def m001_initial(db: Database) -> None:
     db.table("checkins").create_index(["at"])
     db.table("history").create_index(["at"])
     db.table("history").create_index(["table_name", "row_id"])
+
+
+@migrations()
+def m002_indexes_for_paging_and_supply(db: Database) -> None:
+    # The timeline pages boxes by when they were recorded (about 50 a year), and the supply
+    # count groups every syringe check by outcome on each open: both read an index, not the table.
+    db.table("supply_boxes").create_index(["created_at"])
+    db.table("syringe_checks").create_index(["medication_id", "outcome", "deleted_at"])

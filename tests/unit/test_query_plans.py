@@ -1,0 +1,109 @@
+"""The hot queries read an index, never a whole table that grows every day.
+
+Each test runs the real store method on a demo journal, records the SQL it sent, and
+reads SQLite's EXPLAIN QUERY PLAN for it: a ten-year journal must cost what a new one does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from journal import models as m
+from journal.demo import generate
+from journal.store import Store
+from journal.store.timeline import timeline_page
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# Tables that gain rows every day or week; the rest hold a few dozen rows in a lifetime.
+GROWING = {"doses", "syringe_checks", "side_effects", "checkins", "appointments", "supply_boxes", "history"}
+_SCAN = re.compile(r"^SCAN (\w+)(.*)$")
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[Store]:
+    """A few months of demo history (the plan does not depend on the size)."""
+    opened = Store.memory()
+    generate(opened, days=90, seed=2, now=NOW)
+    yield opened
+    opened.close()
+
+
+def _plans(store: Store, call: Callable[[], Any]) -> list[tuple[str, list[str]]]:
+    """Run `call`, capturing each SQL statement it sends; return each with its query plan."""
+    sent: list[tuple[str, list[Any]]] = []
+    real = store._rows
+
+    def spy(sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        sent.append((sql, list(params)))
+        return real(sql, params)
+
+    store._rows = spy  # type: ignore[method-assign]
+    try:
+        call()
+    finally:
+        del store._rows
+    assert sent, "the call sent no query"
+    return [
+        (sql, [row[3] for row in store.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()])
+        for sql, params in sent
+    ]
+
+
+def _full_scans(plans: list[tuple[str, list[str]]]) -> list[str]:
+    bad = []
+    for sql, details in plans:
+        for detail in details:
+            found = _SCAN.match(detail)
+            if found and found.group(1) in GROWING and "INDEX" not in found.group(2):
+                bad.append(f"{detail}  <-  {sql}")
+    return bad
+
+
+def _med(store: Store) -> m.Medication:
+    return store.tracked_medications()[0]
+
+
+def test_last_dose_of_a_medicine_uses_an_index(store: Store) -> None:
+    med = _med(store)
+    plans = _plans(store, lambda: store.last_dose(med.id))
+    assert not _full_scans(plans)
+    assert any("INDEX idx_doses_medication_id_at" in d for _, details in plans for d in details)
+
+
+def test_doses_in_a_period_use_an_index(store: Store) -> None:
+    med = _med(store)
+    plans = _plans(store, lambda: store.doses(med.id, since=NOW - timedelta(days=30), until=NOW))
+    assert not _full_scans(plans)
+    assert any("INDEX idx_doses_at" in d for _, details in plans for d in details)
+
+
+def test_next_history_page_uses_an_index(store: Store) -> None:
+    first = store.history(limit=50)
+    before = first[-1].at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    plans = _plans(store, lambda: store.history(limit=50, before=before))
+    assert not _full_scans(plans)
+    # Newest first straight from the index: no sorting of the whole history.
+    assert not any("TEMP B-TREE FOR ORDER BY" in d for _, details in plans for d in details)
+
+
+def test_next_timeline_page_uses_an_index_on_every_growing_table(store: Store) -> None:
+    first = timeline_page(store, limit=50)
+    assert first.next is not None
+    plans = _plans(store, lambda: timeline_page(store, limit=50, after=first.next))
+    assert not _full_scans(plans)
+
+
+def test_supply_count_reads_an_index(store: Store) -> None:
+    med = _med(store)
+    plans = _plans(store, lambda: store.syringes_used(med.id))
+    assert not _full_scans(plans)
+
+
+def test_the_scan_detector_catches_a_full_scan(store: Store) -> None:
+    plans = _plans(store, lambda: store._rows("SELECT * FROM doses WHERE note = ?", ["x"]))
+    assert _full_scans(plans)
