@@ -1,0 +1,407 @@
+"""The visit summary as a FHIR R4 document Bundle following the International Patient Summary.
+
+Composition first (LOINC 60591-5) with the Medication Summary (10160-0), Allergies
+(48765-2) and Problems (11450-4) sections, then the resources they point at, then the
+period's doses, side effects and check-ins. Clinical codes appear only where reliable
+(the pack's RxNorm code and the SNOMED CT route code); everything else is text.
+Every reference is a `urn:uuid:` that some entry's fullUrl carries.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from journal import models as m
+from journal.export._escape import plain
+from journal.summary.model import MedicineEntry, VisitSummary
+
+LOINC = "http://loinc.org"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+SNOMED = "http://snomed.info/sct"
+# The one non-clinical code system used: an R4 invariant (ait-1) requires an allergy's clinicalStatus.
+ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+_NAMESPACE = uuid.UUID("6f1f8a52-8c55-4a0b-9a5e-3c1e8d2b7a10")
+
+
+def _urn(value: str) -> str:
+    return f"urn:uuid:{value}"
+
+
+def _id_for(record_id: str | None, fallback: str) -> str:
+    # Record ids are UUID hex: reuse them, so the same record keeps its id across exports.
+    if record_id:
+        try:
+            return str(uuid.UUID(hex=record_id))
+        except ValueError:
+            return str(uuid.uuid5(_NAMESPACE, record_id))
+    return str(uuid.uuid5(_NAMESPACE, fallback))
+
+
+def _instant(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(value: str) -> str:
+    return plain(value)
+
+
+def _narrative(lines: list[str]) -> dict[str, str]:
+    items = "".join(f"<li>{escape(_text(line))}</li>" for line in lines)
+    body = f"<ul>{items}</ul>" if lines else "<p>No information recorded in the journal.</p>"
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
+def _loinc(code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display}
+
+
+def _medication_concept(med: MedicineEntry) -> dict[str, Any]:
+    concept: dict[str, Any] = {"text": _text(med.label)}
+    if med.rxnorm:
+        concept["coding"] = [{"system": RXNORM, "code": med.rxnorm, "display": med.generic or med.name}]
+    return concept
+
+
+def _route(med: MedicineEntry | None) -> dict[str, Any] | None:
+    if med is None or not med.route:
+        return None
+    route: dict[str, Any] = {"text": _text(med.route)}
+    if med.route_snomed:
+        route["coding"] = [{"system": SNOMED, "code": med.route_snomed, "display": "Subcutaneous route"}]
+    return route
+
+
+class _Bundle:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def add(self, resource: dict[str, Any]) -> str:
+        reference = _urn(resource["id"])
+        self.entries.append({"fullUrl": reference, "resource": resource})
+        return reference
+
+
+def build_bundle(data: VisitSummary) -> dict[str, Any]:
+    """The IPS document Bundle as plain JSON-ready data."""
+    bundle = _Bundle()
+    meds_by_id = {med.id: med for med in data.medicines}
+    all_meds = {med.id: med for med in data.records.medications}
+    patient_id = _id_for(data.patient.id, "patient")
+    patient_ref = _urn(patient_id)
+    p = data.patient
+
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": patient_id}
+    if p.name:
+        patient["name"] = [{"text": _text(p.name)}]
+    if p.born:
+        patient["birthDate"] = p.born.isoformat()
+    contacts = []
+    if p.emergency_contact:
+        contacts.append({"relationship": [{"text": "emergency contact"}], "name": {"text": _text(p.emergency_contact)}})
+    extra: list[dict[str, Any]] = []
+    if p.doctor:
+        doctor_id = _id_for(None, f"doctor:{patient_id}")
+        extra.append({"resourceType": "Practitioner", "id": doctor_id, "name": [{"text": _text(p.doctor)}]})
+        patient["generalPractitioner"] = [{"reference": _urn(doctor_id), "display": _text(p.doctor)}]
+    if p.pharmacy:
+        pharmacy_id = _id_for(None, f"pharmacy:{patient_id}")
+        extra.append({"resourceType": "Organization", "id": pharmacy_id, "name": _text(p.pharmacy)})
+        contacts.append({"relationship": [{"text": "pharmacy"}], "organization": {"reference": _urn(pharmacy_id)}})
+    if contacts:
+        patient["contact"] = contacts
+
+    subject = {"reference": patient_ref}
+    statements: list[tuple[str, str]] = []
+    statement_ref: dict[str, str] = {}
+    statement_resources: list[dict[str, Any]] = []
+    for med in data.medicines:
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "id": _id_for(med.id, f"statement:{med.name}"),
+            "status": "active",
+            "medicationCodeableConcept": _medication_concept(med),
+            "subject": subject,
+            "dateAsserted": _instant(data.generated_at),
+        }
+        if med.started:
+            resource["effectivePeriod"] = {"start": med.started.isoformat()}
+        dosage: dict[str, Any] = {}
+        if med.directions:
+            dosage["text"] = _text(med.directions)
+        route = _route(med)
+        if route:
+            dosage["route"] = route
+        if dosage:
+            resource["dosage"] = [dosage]
+        if med.reason:
+            resource["reasonCode"] = [{"text": _text(med.reason)}]
+        notes = [f"Kind: {med.kind.value}"] + [_text(flag) for flag in med.flags]
+        resource["note"] = [{"text": note} for note in notes]
+        statement_resources.append(resource)
+        statement_ref[med.id] = _urn(resource["id"])
+        statements.append((statement_ref[med.id], med.label))
+
+    allergy_resources = []
+    for allergy in data.allergies:
+        resource = {
+            "resourceType": "AllergyIntolerance",
+            "id": _id_for(allergy.id, f"allergy:{allergy.substance}"),
+            "clinicalStatus": {"coding": [{"system": ALLERGY_CLINICAL, "code": "active"}], "text": "active"},
+            "code": {"text": _text(allergy.substance)},
+            "patient": subject,
+        }
+        if allergy.reaction:
+            resource["reaction"] = [{"manifestation": [{"text": _text(allergy.reaction)}]}]
+        if allergy.flags:
+            resource["note"] = [{"text": _text(flag)} for flag in allergy.flags]
+        allergy_resources.append(resource)
+
+    condition_resources = []
+    for condition in data.conditions:
+        resource = {
+            "resourceType": "Condition",
+            "id": _id_for(condition.id, f"condition:{condition.name}"),
+            "code": {"text": _text(condition.name)},
+            "subject": subject,
+        }
+        if condition.since:
+            resource["onsetDateTime"] = condition.since.isoformat()
+        if condition.flags:
+            resource["note"] = [{"text": _text(flag)} for flag in condition.flags]
+        condition_resources.append(resource)
+
+    administrations = _administrations(data, subject, meds_by_id, all_meds)
+    events = _adverse_events(data, subject, statement_ref)
+    observations = _observations(data, subject)
+
+    def refs(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
+        return [{"reference": _urn(r["id"])} for r in resources]
+
+    def section(
+        title: str, code: tuple[str, str] | None, lines: list[str], resources: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {"title": title}
+        if code:
+            result["code"] = _loinc(*code)
+        result["text"] = _narrative(lines)
+        if resources:
+            result["entry"] = refs(resources)
+        else:
+            result["emptyReason"] = {"text": "No information recorded in the journal"}
+        return result
+
+    period_text = data.period.text
+    sections = [
+        section(
+            "Medication Summary",
+            ("10160-0", "History of Medication use Narrative"),
+            [f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "")
+             for med in data.medicines],
+            statement_resources,
+        ),
+        section(
+            "Allergies and Intolerances",
+            ("48765-2", "Allergies and adverse reactions Document"),
+            [a.substance + (f" ({a.reaction})" if a.reaction else "") for a in data.allergies],
+            allergy_resources,
+        ),
+        section(
+            "Problem List",
+            ("11450-4", "Problem list - Reported"),
+            [c.name for c in data.conditions],
+            condition_resources,
+        ),
+        section(
+            f"Doses and syringes, {period_text}",
+            None,
+            [f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
+             f"{a.missed} missed" for a in data.adherence]
+            + [f"Syringe discarded {d.at_local}: {d.reason}" for d in data.discarded],
+            administrations,
+        ),
+        section(
+            f"Side effects, {period_text}",
+            None,
+            [f"{e.symptom} ({e.tier.value}), from {e.started_local}" + ("" if e.open else f" to {e.resolved_local}")
+             for e in data.side_effects],
+            events,
+        ),
+        section(
+            f"Check-ins, {period_text}",
+            None,
+            [f"Week of {w.week_start.isoformat()}: pain {w.pain}, swelling {w.swelling}, stiffness "
+             f"{w.stiffness_minutes} min" for w in data.trend],
+            observations,
+        ),
+    ]
+    composition = {
+        "resourceType": "Composition",
+        "id": _id_for(None, f"composition:{patient_id}:{_instant(data.generated_at)}"),
+        "status": "final",
+        "type": _loinc("60591-5", "Patient summary Document"),
+        "subject": subject,
+        "date": _instant(data.generated_at),
+        "author": [subject],
+        "title": "Patient summary from a personal medication journal",
+        "event": [
+            {
+                "period": {"start": _instant(data.period.since), "end": _instant(data.period.until)},
+            }
+        ],
+        "section": sections,
+    }
+    bundle.add(composition)
+    bundle.add(patient)
+    for resource in [
+        *extra,
+        *statement_resources,
+        *allergy_resources,
+        *condition_resources,
+        *administrations,
+        *events,
+        *observations,
+    ]:
+        bundle.add(resource)
+    return {
+        "resourceType": "Bundle",
+        "id": _id_for(None, f"bundle:{composition['id']}"),
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(_id_for(None, f"bundle:{composition['id']}"))},
+        "type": "document",
+        "timestamp": _instant(data.generated_at),
+        "entry": bundle.entries,
+    }
+
+
+def _administrations(
+    data: VisitSummary,
+    subject: dict[str, str],
+    meds_by_id: dict[str, MedicineEntry],
+    all_meds: dict[str, m.Medication],
+) -> list[dict[str, Any]]:
+    found: list[tuple[datetime, dict[str, Any]]] = []
+
+    def concept(medication_id: str) -> dict[str, Any]:
+        entry = meds_by_id.get(medication_id)
+        if entry is not None:
+            return _medication_concept(entry)
+        record = all_meds.get(medication_id)
+        return {"text": _text(record.describe() if record else "unknown medicine")}
+
+    for dose in data.records.doses:
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationAdministration",
+            "id": _id_for(dose.id, f"dose:{dose.at}"),
+            "status": "completed" if dose.status is m.DoseStatus.TAKEN else "not-done",
+            "medicationCodeableConcept": concept(dose.medication_id),
+            "subject": subject,
+            "effectiveDateTime": _instant(dose.at),
+        }
+        if dose.status is not m.DoseStatus.TAKEN:
+            reason = f"{dose.status.value} dose" + (f": {dose.reason}" if dose.reason else "")
+            resource["statusReason"] = [{"text": _text(reason)}]
+        dosage: dict[str, Any] = {}
+        site = dose.spot or dose.region
+        if site:
+            dosage["site"] = {"text": _text(site)}
+        route = _route(meds_by_id.get(dose.medication_id))
+        if route and dose.status is m.DoseStatus.TAKEN:
+            dosage["route"] = route
+        if dosage:
+            resource["dosage"] = dosage
+        notes = [f"given by {'someone else' if dose.given_by is m.GivenBy.OTHER else 'the patient'}"]
+        if dose.leftover:
+            notes.append("solution was left in the syringe (not re-injected)")
+        if dose.note:
+            notes.append(_text(dose.note))
+        resource["note"] = [{"text": n} for n in notes]
+        found.append((dose.at, resource))
+    for check in data.records.syringe_checks:
+        if check.outcome is not m.CheckOutcome.DISCARDED:
+            continue
+        reason = next((d.reason for d in data.discarded if d.id == check.id), check.reason)
+        found.append(
+            (
+                check.at,
+                {
+                    "resourceType": "MedicationAdministration",
+                    "id": _id_for(check.id, f"check:{check.at}"),
+                    "status": "not-done",
+                    "statusReason": [
+                        {"text": _text(f"syringe discarded, it looked {check.appearance.value}: {reason or ''}")}
+                    ],
+                    "medicationCodeableConcept": concept(check.medication_id),
+                    "subject": subject,
+                    "effectiveDateTime": _instant(check.at),
+                },
+            )
+        )
+    return [resource for _, resource in sorted(found, key=lambda pair: pair[0])]
+
+
+def _adverse_events(
+    data: VisitSummary, subject: dict[str, str], statement_ref: dict[str, str]
+) -> list[dict[str, Any]]:
+    # A side effect the pack lists is suspected of coming from the pack's medicine.
+    suspects = [ref for med_id, ref in statement_ref.items() if any(m.id == med_id and m.pack for m in data.medicines)]
+    records = {e.id: e for e in data.records.side_effects}
+    events = []
+    for effect in data.side_effects:
+        record = records.get(effect.id)
+        resource: dict[str, Any] = {
+            "resourceType": "AdverseEvent",
+            "id": _id_for(effect.id, f"effect:{effect.started_at}"),
+            "actuality": "actual",
+            "event": {"text": _text(effect.symptom)},
+            "subject": subject,
+            "date": _instant(effect.started_at),
+            "seriousness": {"text": f"{effect.tier.value} side effect"},
+            "outcome": {"text": "ongoing" if effect.open else f"resolved {effect.resolved_local}"},
+        }
+        if effect.severity:
+            resource["severity"] = {"text": effect.severity.value}
+        if suspects and record is not None and record.symptom_key:
+            resource["suspectEntity"] = [{"instance": {"reference": ref}} for ref in suspects]
+        events.append(resource)
+    return events
+
+
+def _observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str, Any]]:
+    observations = []
+    for checkin in data.records.checkins:
+        components = []
+        for label, value, unit in (
+            ("Pain score (0-10)", checkin.pain, None),
+            ("Swelling score (0-10)", checkin.swelling, None),
+            ("Morning stiffness", checkin.stiffness_minutes, "min"),
+        ):
+            if value is None:
+                continue
+            component: dict[str, Any] = {"code": {"text": label}}
+            if unit:
+                component["valueQuantity"] = {"value": value, "unit": unit}
+            else:
+                component["valueInteger"] = value
+            components.append(component)
+        resource: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": _id_for(checkin.id, f"checkin:{checkin.at}"),
+            "status": "final",
+            "code": {"text": "How the treatment is working: patient check-in"},
+            "subject": subject,
+            "effectiveDateTime": _instant(checkin.at),
+        }
+        if components:
+            resource["component"] = components
+        if checkin.note:
+            resource["note"] = [{"text": _text(checkin.note)}]
+        observations.append(resource)
+    return observations
+
+
+def render_fhir(data: VisitSummary) -> str:
+    """The IPS document Bundle as JSON text."""
+    return json.dumps(build_bundle(data), indent=2, ensure_ascii=False) + "\n"
