@@ -136,6 +136,15 @@ def daily(db: Database, journal: Path, *, now: datetime | None = None) -> Path |
     return taken
 
 
+def open_for_reading(path: Path) -> sqlite3.Connection:
+    """A connection that only reads `path`, leaving no -wal or -shm behind on read-only media."""
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if writable or path.with_name(path.name + "-wal").exists():
+        return sqlite3.connect(str(path), isolation_level=None)
+    # Read-only and no write-ahead log to replay: the file alone is the whole database.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+
+
 def inspect(path: Path) -> Inspection:
     """Check a journal file without writing to it: header, integrity, foreign keys, schema steps."""
     found = Inspection(path)
@@ -149,7 +158,7 @@ def inspect(path: Path) -> Inspection:
     if header != connection.SQLITE_HEADER:
         found.problems.append("it is not an SQLite file")
         return found
-    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn = open_for_reading(path)
     try:
         conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
         try:
@@ -207,7 +216,7 @@ def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path
     try:
         if kept is None and db.conn.execute("SELECT 1 FROM history LIMIT 1").fetchone() is not None:
             kept = take(db, journal, BEFORE_RESTORE, now=now)
-        src = sqlite3.connect(str(source), isolation_level=None)
+        src = open_for_reading(source)
         try:
             with connection.translate_errors(journal):
                 # The backup API writes the whole copy in one transaction of the live journal,

@@ -109,6 +109,15 @@ def make_private_dir(folder: Path) -> None:
         candidate.mkdir(mode=0o700, exist_ok=True)
 
 
+def _refuse_read_only(path: Path) -> None:
+    # SQLite would open a read-only journal, fail at the first write and leave -wal/-shm
+    # files behind; say so before touching anything instead.
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ReadOnlyJournalError(
+            f"{path} cannot be written (the file or its folder is read-only): nothing was opened or changed."
+        )
+
+
 def _create_private(path: Path) -> None:
     # A missing folder is created (0700, every level): the default journal lives in a
     # user-data folder that does not exist on a fresh machine, and `--db new/place.db`
@@ -140,8 +149,8 @@ def _refuse_damaged(conn: sqlite3.Connection, path: Path | None) -> None:
     problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
     if problems != ["ok"]:
         raise NotAJournalError(
-            f"{path or 'The journal'} is damaged ({problems[0]}); it was left untouched. "
-            "Restore a backup with `medjournal restore` (see `medjournal backups`)."
+            f"{path or 'The journal'} is damaged (SQLite's check found {len(problems)} problem(s)); "
+            "it was left untouched. `medjournal check` shows them; `medjournal backups` lists backups to restore."
         )
 
 
@@ -167,6 +176,8 @@ def connect(path: Path | None, *, create: bool = True) -> Database:
             if not create:
                 raise JournalError(f"There is no journal at {path}.")
             _create_private(path)
+        else:
+            _refuse_read_only(path)
         _check_header(path)
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn, execute_plugins=False)
