@@ -222,7 +222,7 @@ def medicine_today(
     status = supply_for(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
     if status is not None:
         view.supply = status
-        view.syringes_left = status.remaining
+        view.syringes_left = status.usable
         view.days_left = status.days_left
         view.runs_out_on = status.runs_out_on
         view.reorder_by = status.reorder_by

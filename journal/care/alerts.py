@@ -116,8 +116,8 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 kind=AlertKind.SUPPLY,
                 title=f"reorder {med.name}",
                 text=(
-                    f"{supply.remaining} {plural} of {med.name} left ({supply.days_left} days, until "
-                    f"{supply.runs_out_on.isoformat()}): reorder by {supply.reorder_by.isoformat()}."
+                    f"{supply.usable} {plural} of {med.name} left ({supply.days_left} days; the first day without "
+                    f"is {supply.runs_out_on.isoformat()}): reorder by {supply.reorder_by.isoformat()}."
                 ),
                 medication_id=med.id,
             )

@@ -32,6 +32,8 @@ class SupplyStatus(BaseModel):
     used: int
     discarded: int
     remaining: int
+    # Remaining syringes not in an expired box: the ones days left and reorder-by count on.
+    usable: int
     # Syringes used beyond what was received: a box was probably not recorded.
     unaccounted: int = 0
     days_left: int
@@ -88,19 +90,19 @@ def supply_status(
     reorder_lead_days: int,
     per_day: int = 1,
 ) -> SupplyStatus:
-    """Remaining syringes, days left, the reorder-by date and expired boxes, as of `today`."""
+    """Remaining syringes, days left, the reorder-by date and expired boxes, as of `today`.
+
+    Boxes are used first-expiring first; syringes in an expired box are not counted as days left.
+    """
     live = sorted((b for b in boxes if b.deleted_at is None), key=_use_order)
     received = sum(b.count for b in live)
     consumed = used + discarded
     remaining = max(received - consumed, 0)
-    days_left = remaining // per_day
     # The first day still to be covered: today, unless today's dose is done.
     first_day = today + timedelta(days=1) if taken_today else today
-    runs_out_on = first_day + timedelta(days=days_left)
-    reorder_by = runs_out_on - timedelta(days=reorder_lead_days)
     states: list[BoxState] = []
     to_take = consumed
-    before = 0  # syringes left in boxes used before this one
+    before = 0  # usable syringes left in boxes used before this one
     for box in live:
         taken_here = min(box.count, to_take)
         to_take -= taken_here
@@ -110,7 +112,8 @@ def supply_status(
         if left and box.expires is not None and not expired:
             last_day = first_day + timedelta(days=(before + left - 1) // per_day)
             outlasts = last_day if last_day > box.expires else None
-        before += left
+        if not expired:
+            before += left
         states.append(
             BoxState(
                 box_id=box.id,
@@ -123,12 +126,17 @@ def supply_status(
                 outlasts_expiry_on=outlasts,
             )
         )
+    usable = before
+    days_left = usable // per_day
+    runs_out_on = first_day + timedelta(days=days_left)
+    reorder_by = runs_out_on - timedelta(days=reorder_lead_days)
     return SupplyStatus(
         today=today,
         received=received,
         used=used,
         discarded=discarded,
         remaining=remaining,
+        usable=usable,
         unaccounted=max(consumed - received, 0),
         days_left=days_left,
         runs_out_on=runs_out_on,

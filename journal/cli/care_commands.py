@@ -30,9 +30,11 @@ def _show_supply(env: Env, med: m.Medication, lead_days: int | None) -> None:
         return
     pack = overview.pack_of(med)
     unit = pack.supply.unit if pack else "dose"
+    expired = status.remaining - status.usable
     say(
-        f"{med.name}: {_plural(status.remaining, unit)} left "
-        f"(received {status.received}, used {status.used}, discarded {status.discarded})."
+        f"{med.name}: {_plural(status.usable, unit)} left "
+        f"(received {status.received}, used {status.used}, discarded {status.discarded}"
+        + (f"; {expired} more in expired boxes)." if expired else ").")
     )
     if status.days_left:
         last = status.runs_out_on - timedelta(days=1)
@@ -113,7 +115,7 @@ def supply_add(
         warn(f"this box expired on {box.expires}: do not use it; ask your pharmacist.")
     status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
-        say(f"Now {_plural(status.remaining, unit)} left; reorder by {status.reorder_by.isoformat()}.")
+        say(f"Now {_plural(status.usable, unit)} left; reorder by {status.reorder_by.isoformat()}.")
 
 
 @click.command("status")

@@ -1,0 +1,165 @@
+"""journal.overview: the store read through the care rules (today, alerts, recording a dose or side effect)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from journal import models as m
+from journal import overview
+from journal.care.alerts import AlertKind, AlertLevel
+from journal.care.sites import SiteError
+from journal.content import Pack, load_pack, spot_distance_cm
+from journal.errors import NotFoundError
+from journal.store import Store
+
+FIXTURE_PACKS = Path(__file__).resolve().parents[1] / "fixtures" / "packs"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def synthetic_loader(key: str) -> Pack:
+    return load_pack(key, FIXTURE_PACKS)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    opened = Store.memory()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def kineret(store: Store) -> m.Medication:
+    return store.add(m.Medication(name="Kineret", pack="anakinra", tracked=True, usual_time="08:00"))
+
+
+def dose(store: Store, med: m.Medication, at: datetime, **options: object) -> overview.DoseResult:
+    return overview.record_dose(store, med, at=at, zone="UTC", now=NOW, **options)  # type: ignore[arg-type]
+
+
+def test_cloudy_syringe_is_recorded_as_discarded_and_never_becomes_a_dose(store: Store, kineret: m.Medication) -> None:
+    overview.add_box(store, kineret, received=date(2026, 11, 20), now=NOW)
+    result = dose(store, kineret, NOW, appearance="cloudy")
+    assert result.discarded and result.dose is None
+    assert store.count(m.Dose) == 0
+    check = store.all(m.SyringeCheck)[0]
+    assert check.outcome is m.CheckOutcome.DISCARDED and check.reason
+    supply = overview.supply_for(store, kineret, now=NOW, zone="UTC")
+    assert supply is not None and supply.remaining == 6
+
+
+def test_a_used_syringe_and_its_dose_are_one_syringe(store: Store, kineret: m.Medication) -> None:
+    overview.add_box(store, kineret, received=date(2026, 11, 20), now=NOW)
+    result = dose(store, kineret, NOW, appearance="foamy", waited_minutes=5, leftover=True)
+    assert result.dose is not None and result.check is not None
+    assert result.dose.check_id == result.check.id and result.dose.leftover
+    assert result.check.waited_minutes == 5
+    assert result.leftover_advice and "do not inject again" in result.leftover_advice
+    supply = overview.supply_for(store, kineret, now=NOW, zone="UTC")
+    assert supply is not None and supply.remaining == 6
+
+
+def test_a_refused_site_writes_nothing(store: Store, kineret: m.Medication) -> None:
+    with pytest.raises(SiteError):
+        dose(store, kineret, NOW, appearance="clear", site="buttock-left")
+    assert store.count(m.Dose) == 0 and store.count(m.SyringeCheck) == 0
+
+
+def test_doses_without_a_site_follow_the_suggestions_and_keep_their_distance(
+    store: Store, kineret: m.Medication
+) -> None:
+    pack = load_pack("anakinra")
+    spots = []
+    for day in range(30):
+        result = dose(store, kineret, NOW - timedelta(days=30 - day))
+        assert result.suggested and result.dose is not None and result.dose.spot
+        spots.append(result.dose.spot)
+    for a, b in itertools.pairwise(spots):
+        assert spot_distance_cm(pack, a, b) >= pack.sites.spacing_cm
+
+
+def test_build_today_shows_due_time_last_and_next_site_and_supply(store: Store, kineret: m.Medication) -> None:
+    overview.add_box(store, kineret, received=date(2026, 11, 20), now=NOW, lot="L1", expires=date(2027, 1, 1))
+    dose(store, kineret, NOW - timedelta(days=1), site="stomach-left:A1")
+    early = overview.build_today(store, now=datetime(2026, 11, 25, 6, tzinfo=UTC), zone="UTC")
+    view = early.medicines[0]
+    assert (view.due_local, view.due_in_minutes, view.overdue_by_minutes) == ("08:00", 120, None)
+    assert view.last_site == "stomach-left:A1"
+    assert view.suggested_spot and view.suggested_spot != "stomach-left:A1"
+    assert (view.syringes_left, view.days_left) == (6, 6)
+    late = overview.build_today(store, now=NOW, zone="UTC")
+    assert late.medicines[0].overdue_by_minutes == 240
+    assert late.needs_attention
+    assert any(a.kind is AlertKind.DOSE for a in late.alerts)
+
+
+def test_alerts_are_sorted_most_urgent_first(store: Store, kineret: m.Medication) -> None:
+    store.add(m.Medication(name="Enbrel"))
+    dose(store, kineret, datetime(2026, 11, 25, 8, tzinfo=UTC))
+    overview.record_side_effect(store, "fever", at=NOW, zone="UTC", now=NOW)
+    today = overview.build_today(store, now=NOW, zone="UTC")
+    levels = [a.level for a in today.alerts]
+    assert levels[0] is AlertLevel.URGENT and levels[-1] is AlertLevel.NOTICE
+    assert levels == sorted(levels, key=[AlertLevel.URGENT, AlertLevel.ATTENTION, AlertLevel.NOTICE].index)
+    assert "fever - call your doctor now" in overview.status_line(today)
+
+
+def test_side_effect_tier_is_stored_when_logged_and_closing_it_clears_the_alert(
+    store: Store, kineret: m.Medication
+) -> None:
+    result = overview.record_side_effect(store, "Hives", at=NOW, zone="UTC", now=NOW)
+    assert (result.effect.tier, result.effect.symptom_key) == (m.Tier.SERIOUS, "rash")
+    assert overview.build_today(store, now=NOW, zone="UTC").needs_attention is True
+    overview.mark_doctor_contacted(store, "rash", at=NOW, now=NOW)
+    today = overview.build_today(store, now=NOW, zone="UTC")
+    assert not any(a.kind is AlertKind.SIDE_EFFECT for a in today.alerts)
+    overview.resolve_side_effect(store, "hives", at=NOW, now=NOW)
+    with pytest.raises(NotFoundError):
+        overview.resolve_side_effect(store, "rash", at=NOW, now=NOW)
+
+
+def test_an_injection_site_reaction_is_placed_at_the_last_site_and_blocks_it(
+    store: Store, kineret: m.Medication
+) -> None:
+    dose(store, kineret, NOW - timedelta(hours=3), site="thigh-right")
+    result = overview.record_side_effect(store, "bruising", at=NOW, zone="UTC", now=NOW)
+    assert result.effect.region == "thigh-right" and result.region_note
+    view = overview.build_today(store, now=NOW, zone="UTC").medicines[0]
+    assert view.suggested_spot and not view.suggested_spot.startswith("thigh-right")
+
+
+def test_warnings_for_a_new_medicine_name_the_interaction(store: Store, kineret: m.Medication) -> None:
+    enbrel = store.add(m.Medication(name="Enbrel"))
+    texts = overview.warnings_for_new(store, enbrel, now=NOW)
+    assert len(texts) == 1 and "Enbrel (etanercept) interacts with Kineret" in texts[0]
+    assert overview.warnings_for_new(store, kineret, now=NOW) == texts
+
+
+def test_a_medicine_name_finds_its_pack_by_generic_or_brand() -> None:
+    for name in ("Kineret", "anakinra", "ANAKINRA 100 mg"):
+        found = overview.match_pack([name])
+        assert found is not None and found.key == "anakinra"
+    assert overview.match_pack(["Enbrel"]) is None
+
+
+def test_the_synthetic_pack_drives_the_same_overview(store: Store) -> None:
+    med = store.add(m.Medication(name="Testix", pack="testamab", tracked=True, usual_time="09:00"))
+    store.add(m.Medication(name="Fakerin"))
+    box = overview.add_box(store, med, received=date(2026, 11, 20), now=NOW, loader=synthetic_loader)
+    assert box.count == 5
+    discarded = overview.record_dose(
+        store, med, at=NOW, zone="UTC", now=NOW, appearance="cloudy", loader=synthetic_loader
+    )
+    assert discarded.dose is None
+    taken = overview.record_dose(store, med, at=NOW, zone="UTC", now=NOW, loader=synthetic_loader)
+    assert taken.dose is not None and taken.dose.region == "abdomen-upper"
+    effect = overview.record_side_effect(store, "passed out", at=NOW, zone="UTC", now=NOW, loader=synthetic_loader)
+    assert effect.effect.tier is m.Tier.SERIOUS
+    today = overview.build_today(store, now=NOW, zone="UTC", loader=synthetic_loader)
+    assert today.medicines[0].syringes_left == 3 and today.medicines[0].unit == "pen"
+    assert any("Fictional interaction." in a.text for a in today.alerts)
+    assert today.alerts[0].level is AlertLevel.URGENT

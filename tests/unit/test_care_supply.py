@@ -1,0 +1,92 @@
+"""Supply: syringes received minus used and discarded, days left, reorder-by, expired boxes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journal import models as m
+from journal.care import supply
+
+TODAY = date(2026, 11, 25)
+MED_ID = "med"
+
+
+def box(count: int = 7, *, expires: date | None = None, received: date = date(2026, 11, 1)) -> m.SupplyBox:
+    return m.SupplyBox(medication_id=MED_ID, received=received, count=count, expires=expires)
+
+
+def status(
+    boxes: list[m.SupplyBox], used: int, discarded: int = 0, *, taken_today: bool = False, lead: int = 7
+) -> supply.SupplyStatus:
+    return supply.supply_status(
+        boxes, used=used, discarded=discarded, today=TODAY, taken_today=taken_today, reorder_lead_days=lead
+    )
+
+
+def test_a_taken_dose_with_its_check_uses_one_syringe_and_a_discarded_check_another() -> None:
+    at = datetime(2026, 11, 24, 8, tzinfo=UTC)
+    used_check = m.SyringeCheck(medication_id=MED_ID, at=at, tz="UTC", appearance=m.Appearance.FOAMY, waited_minutes=3)
+    bad = m.SyringeCheck(
+        medication_id=MED_ID, at=at, tz="UTC", appearance=m.Appearance.CLOUDY, outcome=m.CheckOutcome.DISCARDED
+    )
+    taken = m.Dose(medication_id=MED_ID, at=at, tz="UTC", check_id=used_check.id)
+    skipped = m.Dose(medication_id=MED_ID, at=at, tz="UTC", status=m.DoseStatus.SKIPPED, reason="ill")
+    assert supply.syringes_consumed([taken, skipped], [used_check, bad]) == (1, 1)
+
+
+def test_days_left_and_reorder_by_count_from_today_when_todays_dose_is_still_to_come() -> None:
+    result = status([box(7), box(7)], used=4)
+    assert result.remaining == 10 and result.days_left == 10
+    assert result.runs_out_on == TODAY + timedelta(days=10)
+    assert result.reorder_by == TODAY + timedelta(days=3)
+    assert not result.reorder_due
+
+
+def test_reorder_is_due_once_days_left_reach_the_lead_time() -> None:
+    assert status([box(7)], used=0, lead=7).reorder_due
+    assert not status([box(7)], used=0, lead=6).reorder_due
+
+
+def test_an_expired_box_warns_and_its_syringes_are_not_counted_as_days_left() -> None:
+    old = box(7, expires=date(2026, 11, 10))
+    fresh = box(7, expires=date(2027, 6, 1))
+    result = status([old, fresh], used=3)
+    assert [b.box_id for b in result.expired_boxes] == [old.id]
+    assert result.remaining == 11 and result.usable == 7 and result.days_left == 7
+
+
+def test_a_box_that_expires_before_it_would_be_used_up_warns() -> None:
+    soon = box(7, expires=TODAY + timedelta(days=3))
+    result = status([soon], used=0)
+    assert [b.box_id for b in result.expiring_boxes] == [soon.id]
+    assert status([box(7, expires=TODAY + timedelta(days=30))], used=0).expiring_boxes == []
+
+
+def test_more_used_than_received_is_reported_not_negative() -> None:
+    result = status([box(7)], used=9)
+    assert result.remaining == 0 and result.unaccounted == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(st.integers(1, 30), min_size=1, max_size=6),
+    used=st.integers(0, 200),
+    discarded=st.integers(0, 20),
+    taken_today=st.booleans(),
+    lead=st.integers(0, 30),
+)
+def test_supply_arithmetic_holds_for_any_boxes_and_usage(
+    counts: list[int], used: int, discarded: int, taken_today: bool, lead: int
+) -> None:
+    result = status([box(c) for c in counts], used, discarded, taken_today=taken_today, lead=lead)
+    assert result.remaining == max(sum(counts) - used - discarded, 0)
+    assert result.remaining + used + discarded - result.unaccounted == sum(counts)
+    assert result.days_left == result.usable == result.remaining
+    assert sum(b.remaining for b in result.boxes) == result.remaining
+    first_day = TODAY + timedelta(days=1 if taken_today else 0)
+    assert result.runs_out_on == first_day + timedelta(days=result.days_left)
+    assert (result.runs_out_on - result.reorder_by).days == lead
+    assert result.reorder_due == (result.reorder_by <= TODAY)
