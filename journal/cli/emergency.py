@@ -2,25 +2,60 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from journal.cli._env import Env, db_option, pass_env
 
-FORMATS = ["text", "markdown", "json"]
+FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
 
 
 @click.command("emergency")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="html and pdf: a printable page plus a wallet card, with a QR code; card: the wallet card alone "
+    "(PDF when FILE ends in .pdf, else HTML).",
+)
+@click.option("-o", "--output", metavar="FILE", type=click.Path(path_type=Path), help="Write to FILE (created 0600).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @db_option
 @pass_env
-def emergency(env: Env, fmt: str) -> None:
+def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
     """Print every active medicine, allergies, conditions and the last dose time."""
-    from journal.export import emergency as render
     from journal.summary.emergency import build_emergency_list
 
     data = build_emergency_list(env.store, now=env.now, zone=env.zone)
-    renderer = {"text": render.render_text, "markdown": render.render_markdown, "json": render.render_json}[fmt]
-    click.echo(renderer(data), nl=False)
+    content: str | bytes
+    if fmt in ("text", "markdown", "json"):
+        from journal.export import emergency as render
+
+        content = {"text": render.render_text, "markdown": render.render_markdown, "json": render.render_json}[fmt](
+            data
+        )
+    else:
+        from journal.export import card
+
+        as_pdf = fmt == "pdf" or (fmt == "card" and output is not None and output.suffix.lower() == ".pdf")
+        if as_pdf and output is None:
+            raise click.ClickException("PDF is a binary format; write it to a file with -o FILE.")
+        wallet_only = fmt == "card"
+        content = (
+            card.render_card_pdf(data, wallet_only=wallet_only)
+            if as_pdf
+            else card.render_card_html(data, wallet_only=wallet_only)
+        )
+    if output is None:
+        click.echo(content if isinstance(content, str) else content.decode("utf-8"), nl=False)
+        return
+    from journal.export.files import write_private
+
+    written = write_private(output, content.encode("utf-8") if isinstance(content, str) else content, force=force)
+    click.echo(f"Wrote the emergency list ({fmt}) to {written}.")
 
 
 COMMANDS = [emergency]

@@ -1,1 +1,44 @@
-"""Renderers: each turns one summary object into one format, never querying the journal."""
+"""Renderers of the visit summary and the emergency list, one module per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+from journal.summary.model import VisitSummary
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: its renderer (module and function, imported on use) and file details."""
+
+    name: str
+    label: str
+    module: str
+    function: str
+    suffix: str
+    binary: bool
+
+    def renderer(self) -> Callable[[VisitSummary], str | bytes]:
+        """The render function (its module is imported only now: PDF and FHIR pull in libraries)."""
+        function: Callable[[VisitSummary], str | bytes] = getattr(import_module(self.module), self.function)
+        return function
+
+    def render(self, data: VisitSummary) -> bytes:
+        """The file's bytes (text formats as UTF-8)."""
+        result = self.renderer()(data)
+        return result if isinstance(result, bytes) else result.encode("utf-8")
+
+
+SUMMARY_FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("markdown", "Markdown", "journal.export.markdown", "render_markdown", ".md", False),
+        Format("html", "HTML page", "journal.export.html", "render_html", ".html", False),
+        Format("pdf", "PDF", "journal.export.pdf", "render_pdf", ".pdf", True),
+        Format("fhir", "FHIR R4 bundle (JSON)", "journal.export.fhir", "render_fhir", ".fhir.json", False),
+        Format("csv", "CSV files (zip)", "journal.export.csvzip", "render_csv_zip", ".zip", True),
+        Format("ics", "Calendar (iCalendar)", "journal.export.ics", "render_ics", ".ics", False),
+    )
+}

@@ -88,8 +88,18 @@ def medicine_notes(med: MedicineEntry) -> str:
 def adherence_rows(entries: list[AdherenceEntry]) -> Table:
     """One row per tracked medicine: expected, taken, skipped, missed, share, timing."""
     return Table(
-        ["Medicine", "Days expected", "Taken", "Skipped", "Missed", "Taken share", "Usual time", "Median drift",
-         "Largest drift", "Last dose"],
+        [
+            "Medicine",
+            "Days expected",
+            "Taken",
+            "Skipped",
+            "Missed",
+            "Taken share",
+            "Usual time",
+            "Median drift",
+            "Largest drift",
+            "Last dose",
+        ],
         [
             [
                 a.medicine,
@@ -110,10 +120,7 @@ def adherence_rows(entries: list[AdherenceEntry]) -> Table:
 
 def effect_row(e: EffectEntry) -> list[str]:
     """A side effect as one table row."""
-    if e.open:
-        lasted = f"ongoing, {number(e.duration_days)} days so far"
-    else:
-        lasted = f"{number(e.duration_days)} days"
+    lasted = f"ongoing, {number(e.duration_days)} days so far" if e.open else f"{number(e.duration_days)} days"
     note = " ".join(p for p in (e.advice, e.note) if p)
     return [
         e.symptom,
@@ -140,9 +147,7 @@ def layout(data: VisitSummary) -> Document:
     sections: list[Section] = []
 
     important: list[str] = [src.key_warning for src in data.sources]
-    important += [
-        f"{e.symptom} (serious, since {e.started_local}): {e.advice}" for e in data.side_effects if e.advice
-    ]
+    important += [f"{e.symptom} (serious, since {e.started_local}): {e.advice}" for e in data.side_effects if e.advice]
     if important:
         sections.append(Section("Important", [important]))
 
@@ -152,8 +157,14 @@ def layout(data: VisitSummary) -> Document:
             Table(
                 ["Medicine", "Kind", "Strength", "Directions", "Reason", "Notes"],
                 [
-                    [m.name + (f" ({m.brand})" if m.brand else ""), m.kind.value, m.strength or "-",
-                     m.directions or "-", m.reason or "-", medicine_notes(m)]
+                    [
+                        m.name + (f" ({m.brand})" if m.brand else ""),
+                        m.kind.value,
+                        m.strength or "-",
+                        m.directions or "-",
+                        m.reason or "-",
+                        medicine_notes(m),
+                    ]
                     for m in data.medicines
                 ],
             )
@@ -187,7 +198,9 @@ def layout(data: VisitSummary) -> Document:
             "Conditions",
             [
                 [
-                    c.name + (f" (since {c.since.isoformat()})" if c.since else "") + "".join(f" - {f}" for f in c.flags)
+                    c.name
+                    + (f" (since {c.since.isoformat()})" if c.since else "")
+                    + "".join(f" - {f}" for f in c.flags)
                     for c in data.conditions
                 ]
                 if data.conditions
@@ -198,8 +211,11 @@ def layout(data: VisitSummary) -> Document:
     sections.append(
         Section(
             "Interactions and precautions",
-            [[w.text for w in data.warnings] if data.warnings else "None of the recorded medicines, allergies, "
-             "conditions or appointments raises a warning."],
+            [
+                [w.text for w in data.warnings]
+                if data.warnings
+                else "None of the recorded medicines, allergies, conditions or appointments raises a warning."
+            ],
         )
     )
 
@@ -239,8 +255,10 @@ def layout(data: VisitSummary) -> Document:
             rotation.blocks.append(
                 Table(
                     ["When", "Site", "Previous dose", "Previous site", "Distance"],
-                    [[x.at_local, x.site, x.previous_local, x.previous_site, number(x.distance_cm, " cm")]
-                     for x in r.repeats],
+                    [
+                        [x.at_local, x.site, x.previous_local, x.previous_site, number(x.distance_cm, " cm")]
+                        for x in r.repeats
+                    ],
                 )
             )
         else:
@@ -267,8 +285,16 @@ def layout(data: VisitSummary) -> Document:
         trend.blocks.append(
             Table(
                 ["Week of", "Check-ins", "Pain (0-10)", "Swelling (0-10)", "Stiffness (min)"],
-                [[w.week_start.isoformat(), str(w.checkins), number(w.pain), number(w.swelling),
-                  number(w.stiffness_minutes)] for w in data.trend],
+                [
+                    [
+                        w.week_start.isoformat(),
+                        str(w.checkins),
+                        number(w.pain),
+                        number(w.swelling),
+                        number(w.stiffness_minutes),
+                    ]
+                    for w in data.trend
+                ],
             )
         )
     else:
@@ -282,8 +308,17 @@ def layout(data: VisitSummary) -> Document:
             appts.blocks.append(
                 Table(
                     ["When", "Kind", "With", "Purpose", "Status", "Outcome or advice"],
-                    [[a.at_local, a.kind.value, a.with_whom or "-", a.purpose or "-", a.status.value,
-                      " ".join(p for p in (a.outcome, a.advice) if p) or "-"] for a in entries],
+                    [
+                        [
+                            a.at_local,
+                            a.kind.value,
+                            a.with_whom or "-",
+                            a.purpose or "-",
+                            a.status.value,
+                            " ".join(p for p in (a.outcome, a.advice) if p) or "-",
+                        ]
+                        for a in entries
+                    ],
                 )
             )
         else:
@@ -293,8 +328,11 @@ def layout(data: VisitSummary) -> Document:
     sections.append(
         Section(
             "Questions for the doctor",
-            [[f"{qn.text} (noted {qn.asked_on.isoformat()})" for qn in data.questions] if data.questions
-             else "No open questions."],
+            [
+                [f"{qn.text} (noted {qn.asked_on.isoformat()})" for qn in data.questions]
+                if data.questions
+                else "No open questions."
+            ],
         )
     )
 

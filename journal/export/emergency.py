@@ -12,6 +12,8 @@ TITLE = "Emergency medication list"
 
 def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
     head = esc(med.name) + (f" {esc(med.strength)}" if med.strength else "")
+    if med.brand and med.brand.casefold() != med.name.casefold():
+        head += f" ({esc(med.brand)})"
     parts = [head, med.kind.value]
     if med.route:
         parts.append(esc(med.route))
@@ -22,6 +24,8 @@ def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
     line = " - ".join(parts)
     if med.tracked:
         line += " - last dose: " + (med.last_dose_local or "none recorded")
+        if med.last_dose_local and med.last_dose_site:
+            line += f" ({esc(med.last_dose_site)})"
     return line
 
 

@@ -199,8 +199,10 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         section(
             "Medication Summary",
             ("10160-0", "History of Medication use Narrative"),
-            [f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "")
-             for med in data.medicines],
+            [
+                f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "")
+                for med in data.medicines
+            ],
             statement_resources,
         ),
         section(
@@ -218,23 +220,31 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         section(
             f"Doses and syringes, {period_text}",
             None,
-            [f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
-             f"{a.missed} missed" for a in data.adherence]
+            [
+                f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
+                f"{a.missed} missed"
+                for a in data.adherence
+            ]
             + [f"Syringe discarded {d.at_local}: {d.reason}" for d in data.discarded],
             administrations,
         ),
         section(
             f"Side effects, {period_text}",
             None,
-            [f"{e.symptom} ({e.tier.value}), from {e.started_local}" + ("" if e.open else f" to {e.resolved_local}")
-             for e in data.side_effects],
+            [
+                f"{e.symptom} ({e.tier.value}), from {e.started_local}" + ("" if e.open else f" to {e.resolved_local}")
+                for e in data.side_effects
+            ],
             events,
         ),
         section(
             f"Check-ins, {period_text}",
             None,
-            [f"Week of {w.week_start.isoformat()}: pain {w.pain}, swelling {w.swelling}, stiffness "
-             f"{w.stiffness_minutes} min" for w in data.trend],
+            [
+                f"Week of {w.week_start.isoformat()}: pain {w.pain}, swelling {w.swelling}, stiffness "
+                f"{w.stiffness_minutes} min"
+                for w in data.trend
+            ],
             observations,
         ),
     ]
@@ -322,7 +332,7 @@ def _administrations(
     for check in data.records.syringe_checks:
         if check.outcome is not m.CheckOutcome.DISCARDED:
             continue
-        reason = next((d.reason for d in data.discarded if d.id == check.id), check.reason)
+        why: str | None = next((d.reason for d in data.discarded if d.id == check.id), check.reason)
         found.append(
             (
                 check.at,
@@ -331,7 +341,7 @@ def _administrations(
                     "id": _id_for(check.id, f"check:{check.at}"),
                     "status": "not-done",
                     "statusReason": [
-                        {"text": _text(f"syringe discarded, it looked {check.appearance.value}: {reason or ''}")}
+                        {"text": _text(f"syringe discarded, it looked {check.appearance.value}: {why or ''}")}
                     ],
                     "medicationCodeableConcept": concept(check.medication_id),
                     "subject": subject,
@@ -342,9 +352,7 @@ def _administrations(
     return [resource for _, resource in sorted(found, key=lambda pair: pair[0])]
 
 
-def _adverse_events(
-    data: VisitSummary, subject: dict[str, str], statement_ref: dict[str, str]
-) -> list[dict[str, Any]]:
+def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: dict[str, str]) -> list[dict[str, Any]]:
     # A side effect the pack lists is suspected of coming from the pack's medicine.
     suspects = [ref for med_id, ref in statement_ref.items() if any(m.id == med_id and m.pack for m in data.medicines)]
     records = {e.id: e for e in data.records.side_effects}

@@ -96,7 +96,9 @@ def trend_svg(weeks: list[WeekTrend]) -> str:
         _, yy = px(0, y)
         parts.append(f'<text x="{left + plot_w + 6}" y="{yy + 4}" fill="#286">{esc(label)}</text>')
     parts.append(f'<text x="{left - 6}" y="{top - 4}" text-anchor="end" font-size="10">{esc(chart.left_title)}</text>')
-    parts.append(f'<text x="{left + plot_w + 6}" y="{top - 4}" font-size="10" fill="#286">{esc(chart.right_title)}</text>')
+    parts.append(
+        f'<text x="{left + plot_w + 6}" y="{top - 4}" font-size="10" fill="#286">{esc(chart.right_title)}</text>'
+    )
     for x, label in chart.x_labels:
         xx, yy = px(x, 0)
         parts.append(f'<text x="{xx}" y="{yy + 16}" text-anchor="middle">{esc(label)}</text>')

@@ -51,8 +51,13 @@ def _utc(moment: datetime) -> str:
 
 
 def _alarm(trigger: str, description: str) -> list[str]:
-    return ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{text_value(description)}", f"TRIGGER:{trigger}",
-            "END:VALARM"]
+    return [
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        f"DESCRIPTION:{text_value(description)}",
+        f"TRIGGER:{trigger}",
+        "END:VALARM",
+    ]
 
 
 def _appointment(appt: AppointmentEntry, stamp: str) -> list[str]:
@@ -82,8 +87,14 @@ def _appointment(appt: AppointmentEntry, stamp: str) -> list[str]:
 def render_ics(data: VisitSummary) -> str:
     """The calendar: appointments of the period and upcoming ones, and each daily dose as a repeating event."""
     stamp = _utc(data.generated_at)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             "X-WR-CALNAME:medjournal"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:medjournal",
+    ]
     seen: set[str] = set()
     for appt in [*data.past_appointments, *data.upcoming_appointments]:
         if appt.id not in seen:

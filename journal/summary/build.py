@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,16 +43,22 @@ def resolve_period(
     all_time: bool = False,
 ) -> s.Period:
     """The period to summarise: the dates given, the last N days, all time, or since the last visit (else 90 days)."""
-    today = _day(now, zone)
     end = _midnight(until + timedelta(days=1), zone) if until else now
+    # "Last N days" count back from the period's last day: today, unless --until says otherwise.
+    today = _day(end - timedelta(seconds=1), zone)
     if since is not None:
         start, basis, label = _midnight(since, zone), s.PeriodBasis.CUSTOM, "chosen dates"
     elif all_time:
         first = q.first_activity(store)
         start = _midnight(_day(first, zone), zone) if first and first < end else _midnight(today, zone)
+        end = max(end, start + timedelta(days=1)) if start >= end else end
         basis, label = s.PeriodBasis.ALL, "everything in the journal"
     elif days is not None:
-        start, basis, label = _midnight(today - timedelta(days=days - 1), zone), s.PeriodBasis.CUSTOM, f"last {days} days"
+        start, basis, label = (
+            _midnight(today - timedelta(days=days - 1), zone),
+            s.PeriodBasis.CUSTOM,
+            f"last {days} days",
+        )
     else:
         visit = store.last_visit()
         if visit is not None and visit.at < end:
@@ -137,9 +144,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         adherence=[_adherence(store, med, day_doses, period, now, zone) for med in active if med.tracked],
         discarded=_discarded(checks, all_meds, packs),
         sites=[
-            _rotation(med, packs[med.pack], doses)
-            for med in active
-            if med.tracked and med.pack and med.pack in packs
+            _rotation(med, packs[med.pack], doses) for med in active if med.tracked and med.pack and med.pack in packs
         ],
         side_effects=_effects(effects, list(packs.values()), now, zone),
         trend=weekly_trend(checkins),
@@ -227,7 +232,9 @@ def _changes(store: Store, meds: list[m.Medication], period: s.Period, zone: str
         name = str(after.get("name") or (entry.before or {}).get("name") or "medicine")
         day = _day(entry.at, zone)
         if entry.action == "insert" and entry.row_id not in started_here and not after.get("started"):
-            changes.append(s.MedicineChange(on=day, name=name, change="added to the list", detail=after.get("strength")))
+            changes.append(
+                s.MedicineChange(on=day, name=name, change="added to the list", detail=after.get("strength"))
+            )
         elif entry.action == "update" and entry.before:
             diffs = [
                 f"{field.replace('_', ' ')}: {_shown(entry.before.get(field))} -> {_shown(after.get(field))}"
@@ -335,7 +342,7 @@ def _rotation(med: m.Medication, pack: Pack, doses: list[m.Dose]) -> s.SiteRotat
     labels = {r.key: r.label for r in pack.sites.regions}
     repeats: list[s.SiteRepeat] = []
     spacing = pack.sites.spacing_cm
-    for before, after in zip(taken, taken[1:], strict=False):
+    for before, after in itertools.pairwise(taken):
         if not (sites.spot_of(pack, before.spot) and sites.spot_of(pack, after.spot)):
             continue
         distance = spot_distance_cm(pack, before.spot or "", after.spot or "")

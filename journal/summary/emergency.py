@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -10,11 +11,16 @@ from journal import models as m
 from journal.store import Store
 from journal.when import format_local
 
+if TYPE_CHECKING:
+    from journal.content import Pack
+
 
 class EmergencyMedicine(BaseModel):
     """One active medicine as the list shows it."""
 
     name: str
+    generic: str | None = None
+    brand: str | None = None
     kind: m.MedKind
     strength: str | None = None
     directions: str | None = None
@@ -23,6 +29,13 @@ class EmergencyMedicine(BaseModel):
     tracked: bool = False
     last_dose_at: datetime | None = None
     last_dose_local: str | None = None
+    last_dose_site: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Name (brand) and strength, e.g. 'anakinra (Kineret) 100 mg'."""
+        name = self.name + (f" ({self.brand})" if self.brand and self.brand != self.name else "")
+        return " ".join(p for p in (name, self.strength) if p)
 
 
 class EmergencyAllergy(BaseModel):
@@ -58,20 +71,24 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
     warnings: list[str] = []
     for med in store.medications():
         last = store.last_dose(med.id) if med.tracked else None
+        pack = _pack(med.pack) if med.pack else None
         medicines.append(
             EmergencyMedicine(
                 name=med.name,
+                generic=med.generic,
+                brand=med.brand,
                 kind=med.kind,
                 strength=med.strength,
                 directions=med.directions,
                 reason=med.reason,
-                route=med.route,
+                route=med.route or (pack.medication.route if pack else None),
                 tracked=med.tracked,
                 last_dose_at=last.at if last else None,
                 last_dose_local=format_local(last.at, last.tz, with_zone=True) if last else None,
+                last_dose_site=(last.spot or last.region) if last else None,
             )
         )
-        warning = _pack_warning(med.pack) if med.pack else None
+        warning = pack.medication.key_warning if pack else None
         if warning and warning not in warnings:
             warnings.append(warning)
     last_change = store.last_change()
@@ -93,11 +110,11 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
     )
 
 
-def _pack_warning(key: str) -> str | None:
+def _pack(key: str) -> Pack | None:
     # The list must still print if a pack is missing or broken: it is what a nurse reads.
     from journal.content import PackError, load_pack
 
     try:
-        return load_pack(key).medication.key_warning
+        return load_pack(key)
     except PackError:
         return None

@@ -82,7 +82,9 @@ def fill_demo(store: Store) -> dict[str, m.Record]:
     )
     _add(
         store,
-        m.Medication(name="Echinacea", kind=m.MedKind.HERBAL, directions="tea in the evening", started=date(2026, 11, 3)),
+        m.Medication(
+            name="Echinacea", kind=m.MedKind.HERBAL, directions="tea in the evening", started=date(2026, 11, 3)
+        ),
         setup,
     )
     _add(
@@ -227,7 +229,9 @@ def fill_demo(store: Store) -> dict[str, m.Record]:
     _add(store, m.Question(text="Can I have the flu shot this year?"), local(date(2026, 11, 19), 12))
     _add(
         store,
-        m.SupplyBox(medication_id=kineret.id, received=date(2026, 11, 1), count=7, lot="K123", expires=date(2027, 3, 1)),
+        m.SupplyBox(
+            medication_id=kineret.id, received=date(2026, 11, 1), count=7, lot="K123", expires=date(2027, 3, 1)
+        ),
         local(date(2026, 11, 1), 12),
     )
     return made

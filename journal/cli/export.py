@@ -1,0 +1,46 @@
+"""`export`: the visit summary as Markdown, HTML, PDF, FHIR, CSV or iCalendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from journal.cli._env import Env, db_option, pass_env
+from journal.export import SUMMARY_FORMATS
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(SUMMARY_FORMATS)),
+    default="markdown",
+    show_default=True,
+    help="pdf and csv (a zip) are binary: they need -o FILE.",
+)
+@click.option("--since", metavar="DATE", help="First day (default: the last doctor's visit marked done, else 90 days).")
+@click.option("--until", metavar="DATE", help="Last day, included (default: now).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(path_type=Path), help="Write to FILE (created 0600).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@db_option
+@pass_env
+def export(env: Env, fmt: str, since: str | None, until: str | None, output: Path | None, force: bool) -> None:
+    """Export the visit summary for a period (text formats go to standard output without -o)."""
+    from journal.export.files import write_private
+    from journal.summary.build import build_visit_summary, resolve_period
+
+    chosen = SUMMARY_FORMATS[fmt]
+    if chosen.binary and output is None:
+        raise click.ClickException(f"{chosen.label} is a binary format; write it to a file with -o FILE.")
+    store = env.store
+    period = resolve_period(store, now=env.now, zone=env.zone, since=env.day(since), until=env.day(until))
+    content = chosen.render(build_visit_summary(store, now=env.now, zone=env.zone, period=period))
+    if output is None:
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    written = write_private(output, content, force=force)
+    click.echo(f"Wrote the visit summary ({chosen.label}) for {period.text} to {written}.")
+
+
+COMMANDS = [export]

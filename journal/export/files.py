@@ -1,0 +1,60 @@
+"""Writing an export file: private (0600), never over an existing file unless asked."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from journal.errors import JournalError
+
+MODE = 0o600
+
+
+def write_private(path: Path, content: bytes, *, force: bool = False) -> Path:
+    """Write `content` to a new file readable only by its owner; replace an existing one only with `force`."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise JournalError(f"{path} is a folder; give a file name such as {path / 'summary.pdf'}.")
+    if not path.parent.is_dir():
+        raise JournalError(f"The folder {path.parent} does not exist; nothing was written.")
+    if force:
+        _replace(path, content)
+        return path
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODE)
+    except FileExistsError:
+        raise JournalError(f"{path} already exists; add --force to replace it.") from None
+    except OSError as exc:
+        raise JournalError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), MODE)
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise JournalError(f"Cannot write {path}: {exc.strerror or exc}; nothing was kept.") from None
+    return path
+
+
+def _replace(path: Path, content: bytes) -> None:
+    # Write beside the target and rename over it, so a failed write leaves the old file whole.
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise JournalError(f"Cannot write in {path.parent}: {exc.strerror or exc}.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), MODE)
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise JournalError(f"Cannot write {path}: {exc.strerror or exc}; the old file was kept.") from None
