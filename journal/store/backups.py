@@ -207,7 +207,7 @@ def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path
     if journal.exists() and journal.resolve() == source.resolve():
         raise JournalError(f"{source} is the journal itself; nothing was restored.")
     if not found.steps:
-        raise NotAJournalError(f"{source} is an empty file, not a medjournal journal; nothing was changed.")
+        raise NotAJournalError(f"{source} is an empty database, not a medjournal journal; nothing was changed.")
     kept: Path | None = None
     if journal.exists() and journal.stat().st_size > 0 and not inspect(journal).ok:
         # A damaged (or newer) journal cannot be opened to copy it: keep its bytes as they are.
