@@ -40,7 +40,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 # Each module lists its commands in COMMANDS; add a module here to add its commands.
-_COMMAND_MODULES = ("records", "meds", "emergency", "history", "demo", "maintenance", "care_commands")
+_COMMAND_MODULES = ("records", "meds", "emergency", "history", "demo", "maintenance", "care_commands", "export")
 
 
 def _register() -> None:
