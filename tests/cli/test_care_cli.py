@@ -1,0 +1,177 @@
+"""The care rules through the installed `medjournal` command, run in a subprocess as a user would."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from journal.content import load_pack, spot_distance_cm
+from tests.conftest import Run
+
+Medjournal = Callable[..., Run]
+SPOT = re.compile(r"\(([a-z-]+:[A-Z]\d+)\)")
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture
+def kineret(medjournal: Medjournal) -> Medjournal:
+    """A journal with Kineret on the list (tracked daily, 08:00) and one box of syringes."""
+    assert medjournal("med", "add", "Kineret", "--time", "08:00").code == 0
+    assert medjournal("supply", "add", "--lot", "A1", "--expires", "2099-01-01").code == 0
+    return medjournal
+
+
+def test_cloudy_syringe_is_discarded_and_never_becomes_a_dose(kineret: Medjournal, journal_path: Path) -> None:
+    run = kineret("dose", "--syringe", "cloudy")
+    assert run.code == 0, run.err
+    assert "NO DOSE RECORDED" in run.out and "discarded" in run.out and "new syringe" in run.out
+    assert rows(journal_path, "SELECT count(*) FROM doses") == [(0,)]
+    assert rows(journal_path, "SELECT appearance, outcome FROM syringe_checks") == [("cloudy", "discarded")]
+    supply = kineret("supply")
+    assert "6 syringes left" in supply.out and "discarded 1" in supply.out
+
+
+def test_foamy_syringe_needs_the_minutes_waited_and_then_records_the_dose(
+    kineret: Medjournal, journal_path: Path
+) -> None:
+    refused = kineret("dose", "--syringe", "foamy")
+    assert refused.code == 1 and refused.err.startswith("error:") and "--waited" in refused.err
+    assert "Traceback" not in refused.err
+    assert rows(journal_path, "SELECT count(*) FROM syringe_checks") == [(0,)]
+    run = kineret("dose", "--syringe", "foamy", "--waited", "4")
+    assert run.code == 0 and "waiting 4 min" in run.out
+    assert rows(journal_path, "SELECT waited_minutes, outcome FROM syringe_checks") == [(4, "used")]
+    assert rows(journal_path, "SELECT count(*) FROM doses WHERE check_id IS NOT NULL") == [(1,)]
+
+
+def test_leftover_solution_is_noted_with_the_never_reinject_advice(kineret: Medjournal, journal_path: Path) -> None:
+    run = kineret("dose", "--leftover")
+    assert run.code == 0 and "never inject it again" in run.out
+    assert rows(journal_path, "SELECT leftover FROM doses") == [(1,)]
+
+
+def test_rash_says_call_the_doctor_now_and_status_then_exits_3(kineret: Medjournal) -> None:
+    assert kineret("dose").code == 0
+    calm = kineret("status", "--lead-days", "0")
+    assert calm.code == 0, calm.out
+    run = kineret("effect", "rash")
+    assert run.code == 0 and "CALL YOUR DOCTOR NOW" in run.out
+    status = kineret("status", "--lead-days", "0")
+    assert status.code == 3
+    assert "ALERT: rash - call your doctor now" in status.out and len(status.out.strip().splitlines()) == 1
+
+
+def test_contacting_the_doctor_or_resolving_closes_the_alert(kineret: Medjournal) -> None:
+    kineret("dose")
+    kineret("effect", "fever")
+    assert kineret("status", "--lead-days", "0").code == 3
+    assert kineret("contacted", "fever").code == 0
+    assert kineret("status", "--lead-days", "0").code == 0
+    assert kineret("resolve", "fever").code == 0
+    missing = kineret("resolve", "fever")
+    assert missing.code == 1 and missing.err.startswith("error:")
+
+
+def test_a_common_side_effect_when_severe_says_tell_your_doctor(kineret: Medjournal) -> None:
+    kineret("dose")
+    run = kineret("effect", "headache", "--severity", "severe")
+    assert "TELL YOUR DOCTOR" in run.out
+    status = kineret("status", "--lead-days", "0")
+    assert status.code == 3 and "headache - tell your doctor" in status.out
+
+
+def test_enbrel_warns_that_it_interacts_when_an_anakinra_medicine_is_on_the_list(kineret: Medjournal) -> None:
+    run = kineret("med", "add", "Enbrel")
+    assert run.code == 0
+    assert "warning: Enbrel (etanercept) interacts with Kineret" in run.out
+
+
+def test_enbrel_added_first_is_warned_about_when_anakinra_is_added(medjournal: Medjournal) -> None:
+    # Decision: with no anakinra medicine on the list, Enbrel raises nothing; the warning comes with anakinra.
+    first = medjournal("med", "add", "Enbrel")
+    assert first.code == 0 and "warning" not in first.out
+    second = medjournal("med", "add", "anakinra")
+    assert "Linked to the anakinra (Kineret) guide" in second.out
+    assert "warning: Enbrel (etanercept) interacts with anakinra" in second.out
+
+
+def test_med_add_kineret_links_the_pack_and_tracks_it_daily(medjournal: Medjournal, journal_path: Path) -> None:
+    medjournal("med", "add", "kineret")
+    assert rows(journal_path, "SELECT name, generic, brand, pack, tracked, route FROM medications") == [
+        ("kineret", "anakinra", "Kineret", "anakinra", 1, "subcutaneous")
+    ]
+
+
+def test_allergy_condition_and_appointments_print_their_warnings(kineret: Medjournal) -> None:
+    assert "allergic to latex" in kineret("allergy", "add", "latex").out
+    assert "plan to become pregnant" in kineret("condition", "add", "planning a pregnancy").out
+    vaccination = kineret("appt", "add", "2099-01-05 09:00", "vaccination")
+    assert "without talking to your doctor first" in vaccination.out
+    assert "tell the dentist" in kineret("appt", "add", "2099-01-06 09:00", "dental").out
+    assert "warning" not in kineret("allergy", "add", "penicillin").out
+
+
+def test_two_doses_in_a_row_never_get_suggested_sites_closer_than_the_spacing(kineret: Medjournal) -> None:
+    pack = load_pack("anakinra")
+    spots = []
+    for when in ("3 days ago", "2 days ago", "yesterday 08:00", "now"):
+        run = kineret("dose", "--at", when)
+        assert run.code == 0 and "suggested spot" in run.out, run.out
+        spots.append(SPOT.findall(run.out)[0])
+    for a, b in zip(spots, spots[1:], strict=False):
+        assert spot_distance_cm(pack, a, b) >= 2.5
+
+
+def test_injecting_your_own_arm_is_refused_and_nothing_is_written(kineret: Medjournal, journal_path: Path) -> None:
+    run = kineret("dose", "--site", "arm-left")
+    assert run.code == 1 and run.err.startswith("error:") and "someone else" in run.err
+    assert rows(journal_path, "SELECT count(*) FROM doses") == [(0,)]
+    other = kineret("dose", "--site", "arm-left", "--by", "other")
+    assert other.code == 0 and "arm-left:A1" in other.out
+
+
+def test_choosing_the_same_spot_as_last_time_warns(kineret: Medjournal) -> None:
+    kineret("dose", "--at", "yesterday 08:00", "--site", "stomach-left:B2")
+    run = kineret("dose", "--site", "stomach-left:B2")
+    assert run.code == 0 and "warning: stomach-left:B2 is the same spot as the last injection" in run.out
+
+
+def test_supply_shows_remaining_days_left_and_reorder_by(kineret: Medjournal) -> None:
+    kineret("supply", "add", "--count", "3")
+    kineret("dose")
+    run = kineret("supply", "--lead-days", "2")
+    assert run.code == 0
+    assert "9 syringes left (received 10, used 1, discarded 0)" in run.out
+    assert "Enough for 9 days" in run.out and "Reorder by" in run.out
+
+
+def test_an_expired_box_warns_and_status_needs_attention(kineret: Medjournal) -> None:
+    kineret("dose")
+    run = kineret("supply", "add", "--lot", "OLD", "--expires", "2020-01-01")
+    assert "warning: this box expired on 2020-01-01" in run.out
+    status = kineret("status", "--lead-days", "0")
+    assert status.code == 3 and "expired" in status.out
+
+
+def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjournal, journal_path: Path) -> None:
+    topics = medjournal("guide")
+    assert topics.code == 0 and "inject" in topics.out and "does not replace" in topics.out
+    steps = medjournal("guide", "inject")
+    assert steps.code == 0
+    assert "alcohol wipe" in steps.out and "45 to 90 degrees" in steps.out and "MedlinePlus" in steps.out
+    assert not journal_path.exists()  # reading the guide creates no journal
+    bad = medjournal("guide", "nope")
+    assert bad.code == 1 and bad.err.startswith("error:") and "inject" in bad.err
+
+
+def test_status_with_nothing_tracked_is_quiet(medjournal: Medjournal) -> None:
+    run = medjournal("status")
+    assert run.code == 0 and run.out.strip() == "medjournal: nothing tracked yet"
