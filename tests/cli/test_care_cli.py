@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from collections.abc import Callable
@@ -126,7 +127,7 @@ def test_two_doses_in_a_row_never_get_suggested_sites_closer_than_the_spacing(ki
         run = kineret("dose", "--at", when)
         assert run.code == 0 and "suggested spot" in run.out, run.out
         spots.append(SPOT.findall(run.out)[0])
-    for a, b in zip(spots, spots[1:], strict=False):
+    for a, b in itertools.pairwise(spots):
         assert spot_distance_cm(pack, a, b) >= 2.5
 
 
