@@ -52,6 +52,13 @@ class MedJournalApp(App[None]):
         if self.journal.store.is_empty():
             self.action_open("welcome")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the keys of screens that are not installed (a screen may ship later)."""
+        if action == "open" and parameters:
+            entry = BY_NAME.get(str(parameters[0]))
+            return entry is not None and entry.available()
+        return True
+
     # --- actions available everywhere --------------------------------------------------
 
     def action_open(self, name: str) -> None:

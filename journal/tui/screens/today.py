@@ -42,15 +42,6 @@ class TodayScreen(JournalScreen):
         Binding("escape", "back", "Close panel", show=False),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the keys of screens that are not installed (export ships separately)."""
-        if action == "open" and parameters:
-            from journal.tui.screens import BY_NAME
-
-            entry = BY_NAME.get(str(parameters[0]))
-            return entry is not None and entry.available()
-        return True
-
     def compose_body(self) -> Iterable[Widget]:
         """The banner, the medicines, the alerts and the trend; filled in by refresh_data."""
         yield Static("", id="danger-banner")

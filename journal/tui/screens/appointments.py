@@ -1,0 +1,233 @@
+"""Appointments and lab tests (with vaccination, surgery and dental warnings), and questions for the doctor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
+
+from journal import models as m
+from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
+from journal.tui.widgets.inputs import Field
+
+KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.ApptKind]
+
+
+class AppointmentTable(DataTable[Text]):
+    """Appointments; keys act on the row under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "screen.edit_row", "Edit"),
+        Binding("v", "screen.mark_done", "Done"),
+        Binding("x", "screen.cancel_row", "Cancel it"),
+    ]
+
+
+class QuestionTable(DataTable[Text]):
+    """Questions for the doctor; keys act on the row under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "screen.edit_row", "Edit/answer"),
+        Binding("n", "screen.carry", "To next visit"),
+        Binding("x", "screen.delete_question", "Delete"),
+    ]
+
+
+class AppointmentsScreen(JournalScreen):
+    """Two tabs: appointments and lab tests, and questions for the doctor."""
+
+    TITLE_TEXT = "Appointments, lab tests and questions"
+    HELP_FILE = "appointments.md"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The tabs."""
+        with TabbedContent(id="appt-tabs"):
+            with TabPane("Appointments", id="tab-appts"):
+                yield Static("", id="appt-warnings", classes="warnings")
+                yield AppointmentTable(id="appt-table", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="form"):
+                    with Horizontal(classes="form-row"):
+                        yield Field("When", "appt-when", placeholder="2026-12-01 09:30, tomorrow 14:00")
+                        yield Select(KINDS, value="doctor", allow_blank=False, id="appt-kind", compact=True)
+                    with Horizontal(classes="form-row"):
+                        yield Field("With", "appt-with", placeholder="Dr Smith, the lab")
+                        yield Field("What for", "appt-purpose")
+                    yield Static("", classes="form-error", id="appt-error")
+            with TabPane("Questions for the doctor", id="tab-questions"):
+                yield QuestionTable(id="question-table", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="form"):
+                    yield Field("A question for your next visit", "question-text")
+                    yield Static("", classes="form-error", id="question-error")
+
+    def on_mount(self) -> None:
+        """Fill both lists; focus the date of a new appointment."""
+        self.query_one("#appt-table", DataTable).add_columns("When", "Kind", "With", "What for", "Status", "!")
+        self.query_one("#question-table", DataTable).add_columns("Question", "Answer", "For visit")
+        self.refresh_data()
+        self.query_one("#appt-when", Input).focus()
+
+    def refresh_data(self) -> None:
+        """Read the appointments and the questions again."""
+        from journal.overview import standing_warnings
+
+        journal = self.journal
+        standing = standing_warnings(journal.store, now=journal.now())
+        flagged = {w.record_id: w.text for w in standing if w.kind.value == "appointment"}
+        table = self.query_one("#appt-table", DataTable)
+        table.clear()
+        upcoming = journal.store.between(m.Appointment, "at", journal.now())
+        past = journal.store.between(m.Appointment, "at", None, journal.now(), newest_first=True, limit=20)
+        self._appointments = {a.id: a for a in [*upcoming, *past]}
+        for appt in [*upcoming, *past]:
+            table.add_row(
+                lit(journal.local(appt.at, appt.tz)),
+                lit(appt.kind.value),
+                lit(appt.with_whom or ""),
+                lit(appt.purpose or ""),
+                lit(appt.status.value),
+                Text("⚠", style="bold yellow") if appt.id in flagged else Text(""),
+                key=appt.id,
+            )
+        self.query_one("#appt-warnings", Static).update(lit("\n".join(f"⚠ {t}" for t in flagged.values())))
+        questions = self.query_one("#question-table", DataTable)
+        questions.clear()
+        for q in journal.store.all(m.Question):
+            visit = self._appointments.get(q.appointment_id or "")
+            questions.add_row(
+                lit(q.text),
+                lit(q.answer or ""),
+                lit(journal.local(visit.at, visit.tz)[:10] if visit else ""),
+                key=q.id,
+            )
+
+    @on(Input.Submitted, "#appt-when, #appt-with, #appt-purpose")
+    def _save_appointment(self) -> None:
+        journal = self.journal
+        self.clear_errors()
+        values = self.form_values("appt-when", "appt-with", "appt-purpose")
+        if not values["appt-when"].strip():
+            self.query_one("#field-appt-when", Field).show_error("Say when, for example 2026-12-01 09:30.")
+            return
+        try:
+            at = journal.when(values["appt-when"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-appt-when", Field).show_error(describe(exc))
+            return
+        try:
+            record = m.Appointment.model_validate(
+                {
+                    "at": at,
+                    "tz": journal.zone,
+                    "kind": self.query_one("#appt-kind", Select).value,
+                    "with_whom": values["appt-with"],
+                    "purpose": values["appt-purpose"],
+                }
+            )
+            journal.store.add(record)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt")
+            return
+        from journal.overview import warnings_for_new
+
+        warnings = warnings_for_new(journal.store, record, now=journal.now())
+        for key in values:
+            self.query_one(f"#{key}", Input).value = ""
+        self.refresh_data()
+        text = f"Added {record.describe()} on {journal.local(at)}." + "".join(f"\n⚠ {w}" for w in warnings)
+        self.query_one("#appt-error", Static).update(lit(text))
+        self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
+
+    @on(Input.Submitted, "#question-text")
+    def _save_question(self) -> None:
+        journal = self.journal
+        self.clear_errors()
+        text = self.form_values("question-text")["question-text"]
+        upcoming = [
+            a for a in journal.store.between(m.Appointment, "at", journal.now()) if a.status is m.ApptStatus.PLANNED
+        ]
+        try:
+            record = m.Question.model_validate({"text": text, "appointment_id": upcoming[0].id if upcoming else None})
+            journal.store.add(record)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(exc, aliases={"text": "question-text"}, form="question")
+            return
+        self.query_one("#question-text", Input).value = ""
+        self.refresh_data()
+        self.app.notify("Question saved for your next visit.")
+
+    # --- the row under the cursor ------------------------------------------------------
+
+    def _row(self) -> m.Record | None:
+        focused = self.focused
+        if not isinstance(focused, DataTable) or not focused.row_count:
+            return None
+        key = str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
+        cls: type[m.Record] = m.Appointment if isinstance(focused, AppointmentTable) else m.Question
+        return self.journal.store.get(cls, key)
+
+    def _update(self, record: m.Record, **changes: object) -> None:
+        try:
+            self.journal.store.update(record, now=self.journal.now(), **changes)
+        except SAVE_ERRORS as exc:
+            self.notify(describe(exc), severity="error", markup=False)
+        self.refresh_data()
+
+    def action_edit_row(self) -> None:
+        """Edit (or answer) the row under the cursor."""
+        from journal.tui.screens.edit import EditRecordDialog
+
+        record = self._row()
+        if record is not None:
+            self.app.push_screen(EditRecordDialog(record), lambda _saved: self.refresh_data())
+
+    def action_mark_done(self) -> None:
+        """Mark the appointment under the cursor as done."""
+        record = self._row()
+        if isinstance(record, m.Appointment):
+            self._update(record, status=m.ApptStatus.DONE)
+
+    def action_cancel_row(self) -> None:
+        """Mark the appointment under the cursor as cancelled."""
+        record = self._row()
+        if isinstance(record, m.Appointment):
+            self._update(record, status=m.ApptStatus.CANCELLED)
+
+    def action_carry(self) -> None:
+        """Carry the question under the cursor to the next planned visit."""
+        record = self._row()
+        if not isinstance(record, m.Question):
+            return
+        journal = self.journal
+        upcoming = [
+            a for a in journal.store.between(m.Appointment, "at", journal.now()) if a.status is m.ApptStatus.PLANNED
+        ]
+        if not upcoming:
+            self.notify("No visit is planned yet: add one on the Appointments tab.", severity="warning")
+            return
+        self._update(record, appointment_id=upcoming[0].id)
+
+    def action_delete_question(self) -> None:
+        """Delete the question under the cursor, after asking."""
+        from journal.tui.screens.dialogs import ConfirmDialog
+
+        record = self._row()
+        if not isinstance(record, m.Question):
+            return
+        journal = self.journal
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                try:
+                    journal.store.delete(record, now=journal.now())
+                except SAVE_ERRORS as exc:
+                    self.notify(describe(exc), severity="error", markup=False)
+                self.refresh_data()
+
+        self.app.push_screen(ConfirmDialog("Delete this question?", yes="Delete"), delete)

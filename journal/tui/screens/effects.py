@@ -1,0 +1,238 @@
+"""Side effects: record one (type to filter the pack's symptoms and their synonyms), resolve, edit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from journal import models as m
+from journal.content import Symptom, normalize
+from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
+from journal.tui.widgets.inputs import Field
+
+TYPED = "__typed__"
+SEVERITIES: list[tuple[str, str]] = [("Severity: not given", ""), *[(s.value, s.value) for s in m.Severity]]
+
+
+def symptom_matches(symptoms: Iterable[Symptom], text: str) -> list[tuple[Symptom, str | None]]:
+    """Symptoms whose label, key or a synonym contains `text`, with the synonym that matched."""
+    needle = normalize(text)
+    found: list[tuple[Symptom, str | None]] = []
+    for symptom in symptoms:
+        if not needle or needle in normalize(symptom.label) or needle in symptom.key.replace("-", " "):
+            found.append((symptom, None))
+            continue
+        synonym = next((s for s in symptom.synonyms if needle in s), None)
+        if synonym is not None:
+            found.append((symptom, synonym))
+    return found
+
+
+class EffectsTable(DataTable[Text]):
+    """The open side effects; its keys act on the row under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "screen.resolve", "Resolved"),
+        Binding("c", "screen.contacted", "Doctor contacted"),
+        Binding("e", "screen.edit", "Edit"),
+    ]
+
+
+class EffectsScreen(JournalScreen):
+    """Record a side effect; the open ones below, to resolve or mark the doctor contacted."""
+
+    TITLE_TEXT = "Side effects"
+    HELP_FILE = "effects.md"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The form and the open side effects."""
+        with Vertical(classes="form", id="effect-form"):
+            yield Field("What do you feel? Type to filter; Enter saves", "symptom", placeholder="for example rash")
+            yield OptionList(id="symptom-matches")
+            with Horizontal(classes="form-row"):
+                yield Select(SEVERITIES, value="", allow_blank=False, id="severity", compact=True)
+                yield Field("Started (now, 08:30, yesterday)", "started", value="now")
+            yield Field("Note", "effect-note")
+            yield Static("", classes="form-error", id="effect-error")
+        yield Static(Text("Open side effects", style="bold"), classes="section-title")
+        yield EffectsTable(id="open-effects", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        """Fill the list and focus the symptom."""
+        table = self.query_one("#open-effects", DataTable)
+        table.add_columns("Symptom", "Tier", "Severity", "Since", "Doctor")
+        self._filter("")
+        self.refresh_data()
+        self.query_one("#symptom", Input).focus()
+
+    def _symptoms(self) -> list[Symptom]:
+        packs = self.journal.packs() or [p for p in [self.journal.main_pack()] if p]
+        return [s for pack in packs for s in pack.side_effects.symptoms]
+
+    def _filter(self, text: str) -> None:
+        options = self.query_one("#symptom-matches", OptionList)
+        options.clear_options()
+        items: list[Option] = []
+        for symptom, synonym in symptom_matches(self._symptoms(), text):
+            prompt = Text(symptom.label)
+            if synonym:
+                prompt.append(f" ({synonym})", style="dim")
+            prompt.append(f"  {symptom.tier.value}", style="bold red" if symptom.tier.value == "serious" else "dim")
+            items.append(Option(prompt, id=f"pack:{symptom.key}"))
+        if text.strip():
+            items.append(Option(Text.assemble("Use as typed: ", (text.strip(), "italic")), id=TYPED))
+        options.add_options(items)
+        if items:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#symptom")
+    def _typed(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    def on_key(self, event: object) -> None:
+        """Up and down in the symptom box move through the matches."""
+        from textual import events
+
+        if not isinstance(event, events.Key) or self.focused is not self.query_one("#symptom", Input):
+            return
+        options = self.query_one("#symptom-matches", OptionList)
+        if event.key in ("down", "up") and options.option_count:
+            current = options.highlighted or 0
+            step = 1 if event.key == "down" else -1
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+            event.stop()
+
+    def _option_text(self, index: int | None) -> str:
+        typed = self.query_one("#symptom", Input).value.strip()
+        options = self.query_one("#symptom-matches", OptionList)
+        if index is None or not options.option_count:
+            return typed
+        option = options.get_option_at_index(index)
+        key = (option.id or "").removeprefix("pack:")
+        return next((s.label for s in self._symptoms() if s.key == key), typed)
+
+    @on(OptionList.OptionSelected, "#symptom-matches")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self._save(self._option_text(event.option_index))
+
+    @on(Input.Submitted, "#symptom, #started, #effect-note")
+    def _submitted(self) -> None:
+        typed = self.query_one("#symptom", Input).value.strip()
+        # With nothing typed, Enter must not record whatever happens to be highlighted.
+        self._save(self._option_text(self.query_one("#symptom-matches", OptionList).highlighted) if typed else "")
+
+    def _save(self, text: str) -> None:
+        """Triage and record the side effect; a serious one opens the call-your-doctor dialog."""
+        from journal.overview import record_side_effect
+
+        journal = self.journal
+        self.clear_errors()
+        values = self.form_values("started", "effect-note")
+        if not text:
+            self.query_one("#field-symptom", Field).show_error("Type what you feel, or pick it from the list.")
+            self.query_one("#symptom", Input).focus()
+            return
+        try:
+            at = journal.when(values["started"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-started", Field).show_error(describe(exc))
+            return
+        severity = self.query_one("#severity", Select).value
+        try:
+            result = record_side_effect(
+                journal.store,
+                text,
+                at=at,
+                zone=journal.zone,
+                now=journal.now(),
+                severity=str(severity) if severity else None,
+                note=values["effect-note"] or None,
+            )
+        except SAVE_ERRORS as exc:
+            self.show_save_error(
+                exc, aliases={"symptom": "symptom", "started_at": "started", "note": "effect-note"}, form="effect"
+            )
+            return
+        triage = result.triage
+        self.query_one("#symptom", Input).value = ""
+        self.query_one("#field-effect-note", Field).entry.value = ""
+        self.refresh_data()
+        if triage.action.value == "call-now":
+            from journal.tui.screens.dialogs import CallDoctorDialog
+
+            profile = journal.store.profile()
+            self.app.push_screen(
+                CallDoctorDialog(result.effect.symptom, triage.advice, profile.doctor if profile else None)
+            )
+        else:
+            self.app.notify(f"Recorded. {triage.headline} {triage.advice}", markup=False, timeout=6)
+        self.query_one("#symptom", Input).focus()
+
+    def refresh_data(self) -> None:
+        """Read the open side effects again."""
+        table = self.query_one("#open-effects", DataTable)
+        table.clear()
+        effects = sorted(self.journal.store.open_side_effects(), key=lambda e: e.tier is not m.Tier.SERIOUS)
+        for effect in effects:
+            tier = Text(effect.tier.value.upper() if effect.tier is m.Tier.SERIOUS else effect.tier.value)
+            if effect.tier is m.Tier.SERIOUS:
+                tier.stylize("bold red")
+            table.add_row(
+                lit(effect.symptom),
+                tier,
+                lit(effect.severity.value if effect.severity else ""),
+                lit(self.journal.local(effect.started_at, effect.tz)),
+                lit("contacted" if effect.doctor_contacted_at else ""),
+                key=effect.id,
+            )
+
+    def _current(self) -> m.SideEffect | None:
+        table = self.query_one("#open-effects", DataTable)
+        if not table.row_count:
+            self.notify("No open side effect to choose.", severity="warning")
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.journal.store.get(m.SideEffect, str(key))
+
+    def action_resolve(self) -> None:
+        """Mark the side effect under the cursor as resolved now."""
+        effect = self._current()
+        if effect is None:
+            return
+        try:
+            self.journal.store.update(effect, now=self.journal.now(), resolved_at=self.journal.now())
+        except SAVE_ERRORS as exc:
+            self.notify(describe(exc), severity="error", markup=False)
+            return
+        self.notify(f"{effect.symptom}: marked resolved.", markup=False)
+        self.refresh_data()
+
+    def action_contacted(self) -> None:
+        """Record that the doctor was contacted about the side effect under the cursor (closes its alert)."""
+        effect = self._current()
+        if effect is None:
+            return
+        try:
+            self.journal.store.update(effect, now=self.journal.now(), doctor_contacted_at=self.journal.now())
+        except SAVE_ERRORS as exc:
+            self.notify(describe(exc), severity="error", markup=False)
+            return
+        self.notify(f"{effect.symptom}: doctor contacted.", markup=False)
+        self.refresh_data()
+
+    def action_edit(self) -> None:
+        """Edit the side effect under the cursor."""
+        from journal.tui.screens.edit import EditRecordDialog
+
+        effect = self._current()
+        if effect is not None:
+            self.app.push_screen(EditRecordDialog(effect), lambda _saved: self.refresh_data())

@@ -1,0 +1,257 @@
+"""History: every record, newest first, a page at a time; filter, edit, delete, and see past versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from journal import models as m
+from journal.store.timeline import KINDS, PAGE_SIZE, Cursor, TimelineEntry, timeline_page
+from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, lit
+from journal.tui.widgets.inputs import Field
+
+ALL = "all"
+# Load the next page when the cursor comes this close to the last row shown.
+PREFETCH_ROWS = 5
+
+
+def kind_label(kind: str) -> str:
+    """'doses' -> 'dose'."""
+    cls = m.BY_TABLE.get(kind)
+    return cls.kind_label if cls else kind
+
+
+KIND_OPTIONS: list[tuple[str, str]] = [("Every kind", ALL), *[(kind_label(k), k) for k in KINDS]]
+
+
+class TimelineTable(DataTable[Text]):
+    """The timeline; keys act on the entry under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "screen.edit_entry", "Edit"),
+        Binding("x", "screen.delete_entry", "Delete"),
+        Binding("c", "screen.changes", "Changes"),
+        Binding("enter", "screen.changes", "Changes", show=False),
+    ]
+
+
+class HistoryScreen(JournalScreen):
+    """The timeline with its filters."""
+
+    TITLE_TEXT = "History"
+    HELP_FILE = "history.md"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+n", "more", "More"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, TimelineEntry] = {}
+        self.cursor: Cursor | None = None
+        self.at_end = False
+
+    def compose_body(self) -> Iterable[Widget]:
+        """Filters, the table and a status line."""
+        with Horizontal(classes="form-row", id="history-filters"):
+            yield Select(KIND_OPTIONS, value=ALL, allow_blank=False, id="history-kind", compact=True)
+            yield Field("From (date)", "history-since", placeholder="2026-01-01")
+            yield Field("Until (date)", "history-until", placeholder="today")
+        yield Static("", classes="form-error", id="history-error")
+        yield TimelineTable(id="timeline", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-status", classes="hint")
+
+    def on_mount(self) -> None:
+        """The first page."""
+        table = self.query_one("#timeline", DataTable)
+        table.add_column("When", key="when")
+        table.add_column("Kind", key="kind")
+        table.add_column("What", key="what")
+        self.refresh_data()
+        table.focus()
+
+    # --- paging ------------------------------------------------------------------------
+
+    def _filters(self) -> dict[str, Any]:
+        kind = self.query_one("#history-kind", Select).value
+        values = self.form_values("history-since", "history-until")
+        zone = ZoneInfo(self.journal.zone)
+
+        def start(day: date | None) -> datetime | None:
+            return datetime.combine(day, time(0), tzinfo=zone) if day else None
+
+        since = start(self.journal.day(values["history-since"]))
+        until_day = self.journal.day(values["history-until"])
+        until = start(until_day + timedelta(days=1)) if until_day else None
+        return {"kinds": None if kind == ALL else [str(kind)], "since": since, "until": until}
+
+    def refresh_data(self) -> None:
+        """Start again from the newest entry with the current filters."""
+        self.clear_errors()
+        try:
+            self._active_filters = self._filters()
+        except SAVE_ERRORS as exc:
+            self.query_one("#history-error", Static).update(lit(describe(exc)))
+            return
+        self.query_one("#timeline", DataTable).clear()
+        self.entries.clear()
+        self.cursor = None
+        self.at_end = False
+        self.load_page()
+
+    def load_page(self) -> None:
+        """Append the next page of entries (never the whole journal)."""
+        if self.at_end:
+            return
+        page = timeline_page(self.journal.store, limit=PAGE_SIZE, after=self.cursor, **self._active_filters)
+        table = self.query_one("#timeline", DataTable)
+        for entry in page.entries:
+            key = f"{entry.kind}:{entry.record.id}"
+            if key in self.entries:
+                continue
+            self.entries[key] = entry
+            table.add_row(*self._cells(entry), key=key)
+        self.cursor = page.next
+        self.at_end = page.next is None
+        more = "" if self.at_end else "; more load as you scroll down (or ctrl+n)"
+        self.query_one("#history-status", Static).update(
+            Text(f"{table.row_count} shown, newest first{more}. e edit, x delete, c changes.")
+        )
+
+    def _cells(self, entry: TimelineEntry) -> tuple[Text, Text, Text]:
+        record = entry.record
+        zone = getattr(record, "tz", None) or self.journal.zone
+        what = record.describe()
+        note = getattr(record, "note", None) or getattr(record, "reason", None)
+        if note:
+            what += f" - {note}"
+        return lit(self.journal.local(entry.at, zone)), lit(kind_label(entry.kind)), lit(what)
+
+    def action_more(self) -> None:
+        """Load the next page."""
+        self.load_page()
+
+    @on(DataTable.RowHighlighted, "#timeline")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
+            self.load_page()
+
+    @on(Select.Changed, "#history-kind")
+    @on(Input.Submitted, "#history-since, #history-until")
+    def _filter_changed(self) -> None:
+        self.refresh_data()
+
+    # --- the entry under the cursor ----------------------------------------------------
+
+    def _current(self) -> TimelineEntry | None:
+        table = self.query_one("#timeline", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.entries.get(str(key))
+
+    def _redraw(self, key: str) -> None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return
+        fresh = self.journal.store.get(type(entry.record), entry.record.id)
+        table = self.query_one("#timeline", DataTable)
+        if fresh is None:
+            table.remove_row(key)
+            del self.entries[key]
+            return
+        updated = TimelineEntry(entry.kind, entry.at, fresh)
+        self.entries[key] = updated
+        for column, cell in zip(("when", "kind", "what"), self._cells(updated), strict=True):
+            table.update_cell(key, column, cell)
+
+    def action_edit_entry(self) -> None:
+        """Edit the entry under the cursor."""
+        from journal.tui.screens.edit import EditRecordDialog
+
+        entry = self._current()
+        if entry is None:
+            return
+        key = f"{entry.kind}:{entry.record.id}"
+        self.app.push_screen(EditRecordDialog(entry.record), lambda _saved: self._redraw(key))
+
+    def action_delete_entry(self) -> None:
+        """Delete the entry under the cursor after asking (it is kept, hidden, with its history)."""
+        from journal.tui.screens.dialogs import ConfirmDialog
+
+        entry = self._current()
+        if entry is None:
+            return
+        journal = self.journal
+        key = f"{entry.kind}:{entry.record.id}"
+
+        def delete(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                journal.store.delete(entry.record, now=journal.now())
+            except SAVE_ERRORS as exc:
+                self.notify(describe(exc), severity="error", markup=False)
+                return
+            self._redraw(key)
+            self.notify(f"Deleted {entry.record.describe()}.", markup=False)
+
+        question = f"Delete this {kind_label(entry.kind)} ({entry.record.describe()})? It can be seen in its history."
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), delete)
+
+    def action_changes(self) -> None:
+        """Show every change to the entry under the cursor."""
+        entry = self._current()
+        if entry is not None:
+            self.app.push_screen(ChangesDialog(entry.record))
+
+
+class ChangesDialog(JournalModal):
+    """One record's edit history, newest first: what each change did to each field."""
+
+    def __init__(self, record: m.Record) -> None:
+        super().__init__(classes="dialog-screen")
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        """Each change with the fields it touched."""
+        entries = self.journal.store.history(table=self.record.table, row_id=self.record.id, limit=200)
+        with Vertical(classes="dialog", id="changes-dialog"):
+            yield Static(lit(f"Changes to {self.record.kind_label}: {self.record.describe()}"), classes="panel-title")
+            with VerticalScroll():
+                for change in entries:
+                    yield Static(
+                        Text.assemble((f"{self.journal.local(change.at)}  {change.action}", "bold")),
+                        classes="change-head",
+                    )
+                    for line in _diff(change.before, change.after):
+                        yield Static(lit(line), classes="change-line")
+                if not entries:
+                    yield Static(Text("No changes recorded."), classes="hint")
+        yield Footer()
+
+
+def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """'field: old -> new' for each field that changed (bookkeeping fields left out)."""
+    skip = {"updated_at", "created_at", "id"}
+    old, new = before or {}, after or {}
+    lines = []
+    for name in dict.fromkeys([*old, *new]):
+        if name in skip or old.get(name) == new.get(name):
+            continue
+        if before is None:
+            if new.get(name) not in (None, "", False):
+                lines.append(f"  {name}: {new.get(name)}")
+            continue
+        lines.append(f"  {name}: {old.get(name)!s} -> {new.get(name)!s}")
+    return lines

@@ -1,0 +1,336 @@
+"""Medicines (with OTC products, vitamins, supplements, herbals), allergies, conditions and the profile.
+
+Interaction and precaution warnings from the care rules are shown beside the list and
+right after a save, and stay visible for as long as they apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TabbedContent, TabPane
+
+from journal import models as m
+from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
+from journal.tui.widgets.inputs import Field
+
+KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.MedKind]
+
+
+class RecordTable(DataTable[Text]):
+    """A list of records; Enter or e edits the row under the cursor, x stops or deletes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "screen.edit_row", "Edit"),
+        Binding("x", "screen.stop_row", "Stop/delete"),
+    ]
+
+
+class MedicinesScreen(JournalScreen):
+    """Four tabs: medicines, allergies, conditions, profile."""
+
+    TITLE_TEXT = "Medicines, allergies, conditions, profile"
+    HELP_FILE = "medicines.md"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save_tab", "Save"),
+    ]
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The tabs."""
+        with TabbedContent(id="med-tabs"):
+            with TabPane("Medicines", id="tab-meds"):
+                yield Static("", id="med-warnings", classes="warnings")
+                yield RecordTable(id="med-table", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(classes="form", id="med-form"):
+                    with Horizontal(classes="form-row"):
+                        yield Field("Add a medicine: name", "med-name", placeholder="e.g. Enbrel, vitamin D")
+                        yield Select(KINDS, value="prescription", allow_blank=False, id="med-kind", compact=True)
+                    with Horizontal(classes="form-row"):
+                        yield Field("Strength", "med-strength", placeholder="100 mg")
+                        yield Field("How you take it", "med-directions", placeholder="once a day")
+                        yield Field("What for", "med-reason")
+                    with Horizontal(classes="form-row"):
+                        yield Checkbox("Log daily doses", id="med-tracked", compact=True)
+                        yield Field("Usual time", "med-time", placeholder="08:00")
+                    yield Static("", classes="form-error", id="med-error")
+                    yield Button("Add medicine", id="med-save", variant="primary", compact=True)
+            with TabPane("Allergies", id="tab-allergies"):
+                yield RecordTable(id="allergy-table", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="form"):
+                    with Horizontal(classes="form-row"):
+                        yield Field("Allergic to", "allergy-substance", placeholder="e.g. latex, penicillin")
+                        yield Field("Reaction", "allergy-reaction", placeholder="e.g. hives")
+                    yield Static("", classes="form-error", id="allergy-error")
+                    yield Static("", classes="warnings", id="allergy-warnings")
+            with TabPane("Conditions", id="tab-conditions"):
+                yield RecordTable(id="condition-table", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="form"):
+                    with Horizontal(classes="form-row"):
+                        yield Field("Condition", "condition-name", placeholder="e.g. asthma")
+                        yield Field("Since", "condition-since", placeholder="2020-05-01")
+                    yield Static("", classes="form-error", id="condition-error")
+                    yield Static("", classes="warnings", id="condition-warnings")
+            with TabPane("Profile", id="tab-profile"), VerticalScroll(classes="form"):
+                yield Field("Name", "profile-name")
+                yield Field("Born", "profile-born", placeholder="1980-04-30")
+                yield Field("Emergency contact", "profile-emergency_contact")
+                yield Field("Doctor", "profile-doctor")
+                yield Field("Pharmacy", "profile-pharmacy")
+                yield Field("Notes", "profile-notes")
+                yield Static("", classes="form-error", id="profile-error")
+                yield Button("Save profile", id="profile-save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        """Fill the lists and the profile."""
+        self.query_one("#med-table", DataTable).add_columns("Name", "Kind", "Strength", "How", "Status", "!")
+        self.query_one("#allergy-table", DataTable).add_columns("Allergy", "Reaction", "!")
+        self.query_one("#condition-table", DataTable).add_columns("Condition", "Since", "!")
+        self.refresh_data()
+        profile = self.journal.store.profile()
+        if profile is not None:
+            for key in ("name", "emergency_contact", "doctor", "pharmacy", "notes"):
+                self.query_one(f"#profile-{key}", Input).value = getattr(profile, key) or ""
+            self.query_one("#profile-born", Input).value = profile.born.isoformat() if profile.born else ""
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _standing(self) -> list[Any]:
+        from journal.overview import standing_warnings
+
+        return standing_warnings(self.journal.store, now=self.journal.now())
+
+    def refresh_data(self) -> None:
+        """Read every list again, with the warnings that apply now."""
+        store = self.journal.store
+        standing = self._standing()
+        flagged = {w.record_id for w in standing}
+        table = self.query_one("#med-table", DataTable)
+        table.clear()
+        for med in store.medications(include_stopped=True):
+            status = "stopped " + med.stopped.isoformat() if med.stopped else "active"
+            if med.tracked and not med.stopped:
+                status += ", daily" + (f" {med.usual_time}" if med.usual_time else "")
+            table.add_row(
+                lit(med.name),
+                lit(med.kind.value),
+                lit(med.strength or ""),
+                lit(med.directions or ""),
+                lit(status),
+                Text("⚠", style="bold yellow") if med.id in flagged else Text(""),
+                key=med.id,
+            )
+        self.query_one("#med-warnings", Static).update(
+            lit("\n".join(f"⚠ {w.text}" for w in standing if w.kind.value == "interaction"))
+        )
+        allergies = self.query_one("#allergy-table", DataTable)
+        allergies.clear()
+        for allergy in store.all(m.Allergy):
+            mark = Text("⚠", style="bold yellow") if allergy.id in flagged else Text("")
+            allergies.add_row(lit(allergy.substance), lit(allergy.reaction or ""), mark, key=allergy.id)
+        conditions = self.query_one("#condition-table", DataTable)
+        conditions.clear()
+        for condition in store.all(m.Condition):
+            since = condition.since.isoformat() if condition.since else ""
+            mark = Text("⚠", style="bold yellow") if condition.id in flagged else Text("")
+            conditions.add_row(lit(condition.name), lit(since), mark, key=condition.id)
+
+    # --- saving ------------------------------------------------------------------------
+
+    def _warnings_for(self, record: m.Record) -> list[str]:
+        from journal.overview import warnings_for_new
+
+        return warnings_for_new(self.journal.store, record, now=self.journal.now())
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        prefix = (event.input.id or "").split("-", 1)[0]
+        self._save(prefix)
+
+    @on(Button.Pressed, "#med-save, #profile-save")
+    def _pressed(self, event: Button.Pressed) -> None:
+        self._save((event.button.id or "").split("-", 1)[0])
+
+    def action_save_tab(self) -> None:
+        """Save the form of the tab on show."""
+        active = self.query_one("#med-tabs", TabbedContent).active
+        self._save(
+            {"tab-meds": "med", "tab-allergies": "allergy", "tab-conditions": "condition"}.get(active, "profile")
+        )
+
+    def _save(self, form: str) -> None:
+        saver = {
+            "med": self._save_medicine,
+            "allergy": self._save_allergy,
+            "condition": self._save_condition,
+            "profile": self._save_profile,
+        }.get(form)
+        if saver is not None:
+            self.clear_errors()
+            saver()
+
+    def _save_medicine(self) -> None:
+        from journal.overview import match_pack
+
+        journal = self.journal
+        values = self.form_values("med-name", "med-strength", "med-directions", "med-reason", "med-time")
+        tracked = self.query_one("#med-tracked", Checkbox).value
+        name = values["med-name"].strip()
+        if name and journal.store.find_medication(name) is not None:
+            self.query_one("#field-med-name", Field).show_error(f"{name} is already on your list.")
+            return
+        pack = match_pack([name]) if name else None
+        try:
+            record = m.Medication.model_validate(
+                {
+                    "name": name,
+                    "kind": self.query_one("#med-kind", Select).value,
+                    "strength": values["med-strength"],
+                    "directions": values["med-directions"],
+                    "reason": values["med-reason"],
+                    "tracked": tracked,
+                    "usual_time": values["med-time"],
+                    "pack": pack.key if pack else None,
+                    "route": pack.medication.route if pack else None,
+                },
+                context={"now": journal.now()},
+            )
+            journal.store.add(record)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(
+                exc,
+                aliases={k: f"med-{k}" for k in ("name", "strength", "directions", "reason")}
+                | {"usual_time": "med-time"},
+                form="med",
+            )
+            return
+        warnings = self._warnings_for(record)
+        for key in values:
+            self.query_one(f"#{key}", Input).value = ""
+        self.refresh_data()
+        self._show_new_warnings("#med-error", record, warnings)
+
+    def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
+        text = f"Added {record.describe()}."
+        if warnings:
+            text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
+        widget = self.query_one(where, Static)
+        widget.update(lit(text))
+        self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
+
+    def _save_allergy(self) -> None:
+        values = self.form_values("allergy-substance", "allergy-reaction")
+        try:
+            record = m.Allergy.model_validate(
+                {"substance": values["allergy-substance"], "reaction": values["allergy-reaction"]}
+            )
+            self.journal.store.add(record)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(
+                exc, aliases={"substance": "allergy-substance", "reaction": "allergy-reaction"}, form="allergy"
+            )
+            return
+        for key in values:
+            self.query_one(f"#{key}", Input).value = ""
+        self.refresh_data()
+        self._show_new_warnings("#allergy-warnings", record, self._warnings_for(record))
+
+    def _save_condition(self) -> None:
+        values = self.form_values("condition-name", "condition-since")
+        try:
+            since = self.journal.day(values["condition-since"])
+            record = m.Condition.model_validate(
+                {"name": values["condition-name"], "since": since}, context={"now": self.journal.now()}
+            )
+            self.journal.store.add(record)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(exc, aliases={"name": "condition-name", "since": "condition-since"}, form="condition")
+            return
+        for key in values:
+            self.query_one(f"#{key}", Input).value = ""
+        self.refresh_data()
+        self._show_new_warnings("#condition-warnings", record, self._warnings_for(record))
+
+    def _save_profile(self) -> None:
+        keys = ("name", "born", "emergency_contact", "doctor", "pharmacy", "notes")
+        values = self.form_values(*(f"profile-{k}" for k in keys))
+        try:
+            born = self.journal.day(values["profile-born"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-profile-born", Field).show_error(describe(exc))
+            return
+        changes: dict[str, Any] = {k: values[f"profile-{k}"] for k in keys if k != "born"}
+        changes["born"] = born
+        try:
+            self.journal.store.save_profile(self.journal.now(), **changes)
+        except SAVE_ERRORS as exc:
+            self.show_save_error(exc, aliases={k: f"profile-{k}" for k in keys}, form="profile")
+            return
+        self.query_one("#profile-error", Static).update(Text("Profile saved."))
+        self.app.notify("Profile saved.")
+
+    # --- the row under the cursor ------------------------------------------------------
+
+    def _row(self) -> tuple[str, m.Record] | None:
+        focused = self.focused
+        if not isinstance(focused, RecordTable) or not focused.row_count:
+            return None
+        key = str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
+        kinds: dict[str, type[m.Record]] = {
+            "med-table": m.Medication,
+            "allergy-table": m.Allergy,
+            "condition-table": m.Condition,
+        }
+        cls = kinds[focused.id or ""]
+        record = self.journal.store.get(cls, key)
+        return (focused.id or "", record) if record else None
+
+    def action_edit_row(self) -> None:
+        """Edit the record under the cursor."""
+        from journal.tui.screens.edit import EditRecordDialog
+
+        found = self._row()
+        if found is not None:
+            self.app.push_screen(EditRecordDialog(found[1]), lambda _saved: self.refresh_data())
+
+    def action_stop_row(self) -> None:
+        """Stop the medicine under the cursor (it stays in the journal), or delete an allergy or condition."""
+        from journal.tui.screens.dialogs import ConfirmDialog
+
+        found = self._row()
+        if found is None:
+            return
+        _table, record = found
+        journal = self.journal
+        if isinstance(record, m.Medication):
+            if record.stopped:
+                self.notify(f"{record.name} is already stopped.", markup=False)
+                return
+            question = f"Stop {record.describe()} as of today? It stays in the journal's history."
+
+            def stop(yes: bool | None) -> None:
+                if yes:
+                    try:
+                        journal.store.update(record, now=journal.now(), stopped=journal.today())
+                    except SAVE_ERRORS as exc:
+                        self.notify(describe(exc), severity="error", markup=False)
+                    self.refresh_data()
+
+            self.app.push_screen(ConfirmDialog(question, yes="Stop it"), stop)
+            return
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                try:
+                    journal.store.delete(record, now=journal.now())
+                except SAVE_ERRORS as exc:
+                    self.notify(describe(exc), severity="error", markup=False)
+                self.refresh_data()
+
+        self.app.push_screen(ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete"), delete)

@@ -1,0 +1,158 @@
+"""First run: the profile, the medicine to track (from a content pack), its usual time and the first box.
+
+Everything is optional and the whole welcome can be skipped (Escape) and opened later
+with `w` on Today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from journal import models as m
+from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe
+from journal.tui.widgets.inputs import Field
+
+NO_PACK = "none"
+PROFILE_KEYS = ("name", "emergency_contact", "doctor", "pharmacy")
+
+
+class WelcomeScreen(JournalScreen):
+    """A short form; Enter in any box saves it all, Escape skips."""
+
+    TITLE_TEXT = "Welcome to medjournal"
+    HELP_FILE = "welcome.md"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "skip", "Skip for now"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def compose_body(self) -> Iterable[Widget]:
+        """Profile, medicine, first box."""
+        journal = self.journal
+        packs = [(journal.pack(k), k) for k in journal.pack_keys()]
+        options: list[tuple[str, str]] = [(p.medication.display_name, k) for p, k in packs if p is not None]
+        options.append(("No medicine to track yet", NO_PACK))
+        profile = journal.store.profile()
+        with VerticalScroll(classes="form", id="welcome-form"):
+            yield Static(
+                Text(
+                    "A private journal of your treatment, kept on this computer. Fill in what you like; "
+                    "Enter saves, Escape skips (w on Today brings this back)."
+                ),
+                classes="hint",
+            )
+            yield Static(Text("You", style="bold"), classes="section-title")
+            with Horizontal(classes="form-row"):
+                yield Field("Name", "welcome-name", value=(profile.name or "") if profile else "")
+                born = profile.born.isoformat() if profile and profile.born else ""
+                yield Field("Born", "welcome-born", value=born, placeholder="1980-04-30")
+            yield Field(
+                "Emergency contact",
+                "welcome-emergency_contact",
+                value=(profile.emergency_contact or "") if profile else "",
+                placeholder="name and phone",
+            )
+            with Horizontal(classes="form-row"):
+                yield Field("Doctor", "welcome-doctor", value=(profile.doctor or "") if profile else "")
+                yield Field("Pharmacy", "welcome-pharmacy", value=(profile.pharmacy or "") if profile else "")
+            yield Static(Text("The medicine you inject every day", style="bold"), classes="section-title")
+            with Horizontal(classes="form-row"):
+                yield Select(options, value=options[0][1], allow_blank=False, id="welcome-pack", compact=True)
+                yield Field("Usual time", "welcome-time", value="08:00")
+            yield Static(Text("Your first box", style="bold"), classes="section-title")
+            with Horizontal(classes="form-row"):
+                yield Checkbox("Record a box now", value=True, id="welcome-box", compact=True)
+                yield Field("Lot", "welcome-lot")
+                yield Field("Expires", "welcome-expires", placeholder="2027-06-30")
+            yield Static("", classes="form-error", id="welcome-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save and start", id="welcome-save", variant="success", compact=True)
+                yield Button("Skip for now", id="welcome-skip", compact=True)
+
+    def on_mount(self) -> None:
+        """Start with the name."""
+        self.query_one("#welcome-name", Input).focus()
+
+    def action_skip(self) -> None:
+        """Close the welcome without saving."""
+        self.dismiss()
+
+    @on(Button.Pressed, "#welcome-skip")
+    def _skip(self) -> None:
+        self.dismiss()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#welcome-save")
+    def action_save(self) -> None:
+        """Save the profile, the tracked medicine and the first box in one transaction."""
+        from journal.overview import add_box
+
+        journal = self.journal
+        self.clear_errors()
+        keys = (*PROFILE_KEYS, "born", "time", "lot", "expires")
+        values = self.form_values(*(f"welcome-{k}" for k in keys))
+        try:
+            born = journal.day(values["welcome-born"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-welcome-born", Field).show_error(describe(exc))
+            return
+        try:
+            expires = journal.day(values["welcome-expires"])
+        except SAVE_ERRORS as exc:
+            self.query_one("#field-welcome-expires", Field).show_error(describe(exc))
+            return
+        profile: dict[str, Any] = {k: values[f"welcome-{k}"] for k in PROFILE_KEYS}
+        profile["born"] = born
+        key = str(self.query_one("#welcome-pack", Select).value)
+        pack = journal.pack(key) if key != NO_PACK else None
+        try:
+            with journal.store.transaction():
+                if any(v for v in profile.values()):
+                    journal.store.save_profile(journal.now(), **profile)
+                med = None
+                if pack is not None:
+                    med = journal.store.find_medication(pack.medication.generic)
+                    if med is None:
+                        med = journal.store.add(
+                            m.Medication.model_validate(
+                                {
+                                    "name": pack.medication.generic,
+                                    "generic": pack.medication.generic,
+                                    "brand": pack.medication.brands[0] if pack.medication.brands else None,
+                                    "route": pack.medication.route,
+                                    "pack": pack.key,
+                                    "tracked": True,
+                                    "usual_time": values["welcome-time"],
+                                    "started": journal.today(),
+                                },
+                                context={"now": journal.now()},
+                            )
+                        )
+                    else:
+                        med = journal.store.update(
+                            med, now=journal.now(), tracked=True, usual_time=values["welcome-time"]
+                        )
+                if med is not None and self.query_one("#welcome-box", Checkbox).value:
+                    add_box(
+                        journal.store,
+                        med,
+                        received=journal.today(),
+                        now=journal.now(),
+                        lot=values["welcome-lot"] or None,
+                        expires=expires,
+                    )
+        except SAVE_ERRORS as exc:
+            aliases = {k: f"welcome-{k}" for k in (*PROFILE_KEYS, "born", "lot", "expires")}
+            aliases["usual_time"] = "welcome-time"
+            self.show_save_error(exc, aliases=aliases, form="welcome")
+            return
+        self.app.notify("Your journal is set up. Press d to log today's dose.")
+        self.dismiss()
