@@ -65,8 +65,8 @@ class HistoryScreen(JournalScreen):
         """Filters, the table and a status line."""
         with Horizontal(classes="form-row", id="history-filters"):
             yield Select(KIND_OPTIONS, value=ALL, allow_blank=False, id="history-kind", compact=True)
-            yield Field("From (date)", "history-since", placeholder="2026-01-01")
-            yield Field("Until (date)", "history-until", placeholder="today")
+            yield Field("From (date)", "history-since", placeholder="YYYY-MM-DD")
+            yield Field("Until (date)", "history-until", placeholder="YYYY-MM-DD")
         yield Static("", classes="form-error", id="history-error")
         yield TimelineTable(id="timeline", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-status", classes="hint")
@@ -123,10 +123,8 @@ class HistoryScreen(JournalScreen):
             table.add_row(*self._cells(entry), key=key)
         self.cursor = page.next
         self.at_end = page.next is None
-        more = "" if self.at_end else "; more load as you scroll down (or ctrl+n)"
-        self.query_one("#history-status", Static).update(
-            Text(f"{table.row_count} shown, newest first{more}. e edit, x delete, c changes.")
-        )
+        more = "" if self.at_end else "; scroll down for more"
+        self.query_one("#history-status", Static).update(Text(f"{table.row_count} shown, newest first{more}."))
 
     def _cells(self, entry: TimelineEntry) -> tuple[Text, Text, Text]:
         record = entry.record

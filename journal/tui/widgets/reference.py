@@ -20,7 +20,7 @@ class ReferencePanel(Vertical):
     ReferencePanel { display: none; width: 45%; min-width: 34; max-width: 72; border-left: thick $primary; }
     ReferencePanel.-shown { display: block; }
     ReferencePanel > .panel-title { text-style: bold; padding: 0 1; background: $primary-muted; }
-    ReferencePanel > OptionList { height: auto; max-height: 6; }
+    ReferencePanel > OptionList { height: auto; max-height: 6; border: none; }
     ReferencePanel > VerticalScroll { height: 1fr; }
     ReferencePanel .source { color: $text-muted; padding: 0 1; }
     """
@@ -57,12 +57,13 @@ class ReferencePanel(Vertical):
         title = f"Reference: {pack.medication.display_name}" if pack else "Reference"
         widgets: list[Static | Entry | OptionList | VerticalScroll] = [
             Static(Text(title), classes="panel-title"),
-            Entry(placeholder="search the guide", id="reference-search"),
+            Entry(placeholder="search the guide", id="reference-search", compact=True),
             OptionList(id="reference-topics"),
-            VerticalScroll(Markdown("", id="reference-text"), id="reference-scroll"),
         ]
-        if pack:
-            widgets.append(Static(Text(f"Source: {pack.source.citation}. {pack.source.disclaimer}"), classes="source"))
+        source = Text(f"Source: {pack.source.citation}. {pack.source.disclaimer}") if pack else Text("")
+        widgets.append(
+            VerticalScroll(Markdown("", id="reference-text"), Static(source, classes="source"), id="reference-scroll")
+        )
         self.mount_all(widgets)
         if pack:
             for section in pack.sections:
