@@ -19,7 +19,24 @@ from journal.models import explain
 from journal.when import WhenError
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (or when --help lists them all)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # A module named like its command (emergency, demo, history) is enough on its own:
+        # `medjournal emergency` then skips importing every other command's dependencies.
+        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
+            _register_module(cmd_name)
+        if cmd_name not in self.commands:
+            _register()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     metavar="PATH",
@@ -43,15 +60,21 @@ def cli(ctx: click.Context, db: str | None) -> None:
 _COMMAND_MODULES = ("records", "meds", "emergency", "history", "demo", "maintenance", "care_commands", "export")
 
 
-def _register() -> None:
+_registered: set[str] = set()
+
+
+def _register_module(name: str) -> None:
     from importlib import import_module
 
-    for name in _COMMAND_MODULES:
+    if name not in _registered:
         for command in import_module(f"journal.cli.{name}").COMMANDS:
             cli.add_command(command)
+        _registered.add(name)
 
 
-_register()
+def _register() -> None:
+    for name in _COMMAND_MODULES:
+        _register_module(name)
 
 
 def fail(message: str) -> int:
