@@ -36,6 +36,15 @@ _ASCII = str.maketrans(
         "\u2264": "<=",
         "\u2265": ">=",
         "\t": " ",
+        # Letters with a stroke have no decomposition to a base letter.
+        "\u0141": "L",
+        "\u0142": "l",
+        "\u0110": "D",
+        "\u0111": "d",
+        "\u0152": "OE",
+        "\u0153": "oe",
+        "\u0131": "i",
+        "\u20ac": "EUR",
     }
 )
 

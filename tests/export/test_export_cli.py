@@ -1,0 +1,82 @@
+"""`medjournal export` and `medjournal emergency --format ...` as a user runs them."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journal.store import Store
+
+from conftest import fill_demo
+
+Medjournal = Callable[..., Any]
+
+
+@pytest.fixture
+def demo_path(journal_path: Path) -> Path:
+    with Store.open(journal_path) as store:
+        fill_demo(store)
+    return journal_path
+
+
+def _one_error_line(result: Any) -> str:
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.err
+    return str(lines[0])
+
+
+def test_markdown_goes_to_stdout_for_the_dates_asked(medjournal: Medjournal, demo_path: Path) -> None:
+    done = medjournal("export", "--since", "2026-11-01", "--until", "2026-11-10")
+    assert done.code == 0, done.err
+    assert done.out.startswith("# Visit summary")
+    assert "2026-11-01 to 2026-11-10 (chosen dates)" in done.out
+    assert "| anakinra | 10 | 9 | 1 | 0 |" in done.out
+
+
+def test_export_file_is_private_and_not_overwritten_without_force(
+    medjournal: Medjournal, demo_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "summary.pdf"
+    first = medjournal("export", "--format", "pdf", "-o", str(target))
+    assert first.code == 0, first.err
+    assert str(target) in first.out
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_bytes().startswith(b"%PDF-")
+    target.write_bytes(b"keep me")
+    assert "--force" in _one_error_line(medjournal("export", "--format", "pdf", "-o", str(target)))
+    assert target.read_bytes() == b"keep me"
+    forced = medjournal("export", "--format", "pdf", "-o", str(target), "--force")
+    assert forced.code == 0, forced.err
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_binary_formats_need_a_file(medjournal: Medjournal, demo_path: Path) -> None:
+    for fmt in ("pdf", "csv"):
+        assert "-o FILE" in _one_error_line(medjournal("export", "--format", fmt))
+    assert "-o FILE" in _one_error_line(medjournal("emergency", "--format", "pdf"))
+
+
+def test_a_period_that_ends_before_it_starts_is_one_error_line(medjournal: Medjournal, demo_path: Path) -> None:
+    assert "before the end" in _one_error_line(medjournal("export", "--since", "2026-11-10", "--until", "2026-11-01"))
+
+
+def test_emergency_card_pdf_and_html_are_written(medjournal: Medjournal, demo_path: Path, tmp_path: Path) -> None:
+    card = medjournal("emergency", "--format", "card", "-o", str(tmp_path / "card.pdf"))
+    assert card.code == 0, card.err
+    assert (tmp_path / "card.pdf").read_bytes().startswith(b"%PDF-")
+    page = medjournal("emergency", "--format", "html")
+    assert page.code == 0, page.err
+    assert page.out.startswith("<!DOCTYPE html>") and "Methotrexate" in page.out
+
+
+def test_emergency_text_is_unchanged_in_shape(medjournal: Medjournal, demo_path: Path) -> None:
+    done = medjournal("emergency")
+    assert done.code == 0, done.err
+    assert "anakinra 100 mg (Kineret) - prescription - subcutaneous" in done.out
+    assert "last dose: " in done.out

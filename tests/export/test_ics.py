@@ -1,0 +1,44 @@
+"""The iCalendar export parses back: appointments with alarms, the daily dose as a repeating event."""
+
+from __future__ import annotations
+
+import icalendar
+
+from journal.export.ics import fold, render_ics, text_value
+from journal.summary.model import VisitSummary
+
+
+def test_calendar_parses_back_with_rrule_and_alarms(demo_summary: VisitSummary) -> None:
+    text = render_ics(demo_summary)
+    calendar = icalendar.Calendar.from_ical(text)
+    events = list(calendar.walk("VEVENT"))
+    daily = [e for e in events if e.get("RRULE")]
+    assert len(daily) == 1
+    assert daily[0]["RRULE"]["FREQ"] == ["DAILY"]
+    start = daily[0].decoded("DTSTART")
+    assert (start.hour, start.minute) == (8, 0) and start.tzinfo is None  # floating: 08:00 wherever you are
+    assert daily[0].walk("VALARM")
+    upcoming = [e for e in events if str(e.get("STATUS")) == "CONFIRMED"]
+    assert len(upcoming) == 2
+    assert all(len(e.walk("VALARM")) == 2 for e in upcoming)
+    vaccination = next(e for e in upcoming if "Vaccination" in str(e["SUMMARY"]))
+    assert "talking to your doctor first" in str(vaccination["DESCRIPTION"])
+
+
+def test_every_line_is_at_most_75_octets_and_ends_with_crlf(demo_summary: VisitSummary) -> None:
+    text = render_ics(demo_summary)
+    assert text.endswith("\r\n")
+    for line in text.split("\r\n")[:-1]:
+        assert len(line.encode("utf-8")) <= 75
+
+
+def test_special_characters_and_long_text_round_trip() -> None:
+    nasty = "Dr Müller; room 4, floor 2\nbring the list \\ the bag " + "é" * 80
+    line = fold("DESCRIPTION:" + text_value(nasty))
+    calendar = icalendar.Calendar.from_ical(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART:20260101T000000Z\r\n{line}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["DESCRIPTION"]) == nasty
+    assert all(len(part.encode("utf-8")) <= 75 for part in line.split("\r\n"))
