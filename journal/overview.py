@@ -316,7 +316,8 @@ def status_line(today: Today) -> str:
         elif med.overdue_by_minutes is not None:
             dose = f"{med.name} OVERDUE {al.duration_text(med.overdue_by_minutes)} (due {med.due_local})"
         else:
-            dose = f"{med.name} due {med.due_local} (in {al.duration_text(med.due_in_minutes or 0)})"
+            default = "default time, " if med.usual_time_source is schedule.TimeSource.DEFAULT else ""
+            dose = f"{med.name} due {med.due_local} ({default}in {al.duration_text(med.due_in_minutes or 0)})"
         parts.append(dose)
         if med.syringes_left is not None:
             unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"

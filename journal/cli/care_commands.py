@@ -43,13 +43,17 @@ def _show_supply(env: Env, med: m.Medication, lead_days: int | None) -> None:
         say(f"None left for {status.runs_out_on.isoformat()}.")
     due = "REORDER NOW: " if status.reorder_due else ""
     say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
-    if status.boxes:
-        say("Boxes (used in order of expiry):")
-    for box in status.boxes:
+    in_use = [b for b in status.boxes if b.remaining]
+    empty = len(status.boxes) - len(in_use)
+    if in_use:
+        say("Boxes with some left (used in order of expiry):")
+    for box in in_use:
         lot = f" lot {box.lot}" if box.lot else ""
         expires = f", expires {box.expires.isoformat()}" if box.expires else ""
         state = " EXPIRED" if box.expired and box.remaining else ""
         say(f"  received {box.received.isoformat()}{lot}{expires}: {box.remaining} of {box.count} left{state}")
+    if empty:
+        say(f"{empty} {'boxes' if empty > 1 else 'box'} used up.")
     for box in status.expired_boxes:
         warn(f"the box{f' (lot {box.lot})' if box.lot else ''} expired on {box.expires}: do not use it.")
     for box in status.expiring_boxes:

@@ -47,5 +47,10 @@ def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.
                 f"Linked to the {pack.medication.display_name} guide: syringe checks, injection sites, "
                 "side effects and supply follow its rules (see `medjournal guide`)."
             )
+        if record.tracked and not record.usual_time:
+            say(
+                "No usual time set: each day's dose counts as due at the usual time of your recent doses "
+                "(08:00 until there are some). Add the medicine with --time HH:MM to set it."
+            )
     for text in overview.warnings_for_new(env.store, record, now=env.now):
         warn(text)
