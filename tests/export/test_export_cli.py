@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_journal import fill_demo
 
 from journal.store import Store
-
-from conftest import fill_demo
 
 Medjournal = Callable[..., Any]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from demo_journal import SCRIPT
 
 from journal.export.card import render_card_html
 from journal.export.html import render_html
 from journal.summary.emergency import EmergencyList
 from journal.summary.model import VisitSummary
-
-from conftest import SCRIPT
 
 # Attributes whose value a browser would fetch or follow.
 _URL_ATTRIBUTES = {
