@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from journal.export._escape import plain
 from journal.paths import resolve_db_path
 from journal.store import Store
 from journal.when import local_zone_name, now_utc, parse_date, parse_when
@@ -85,9 +86,10 @@ pass_env = click.make_pass_decorator(Env)
 
 def say(text: str = "") -> None:
     """Print a line of output (user text is printed literally: no markup)."""
-    click.echo(text)
+    # Control characters removed: an escape sequence typed into a note must not drive the terminal.
+    click.echo(plain(text))
 
 
 def warn(text: str) -> None:
     """Print a warning line to standard output, marked so it stands out in a terminal."""
-    click.echo(f"warning: {text}")
+    click.echo(f"warning: {plain(text)}")
