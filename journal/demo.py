@@ -110,27 +110,45 @@ class _Writer:
         return (moment + timedelta(minutes=jitter_minutes)).astimezone(UTC).replace(microsecond=0)
 
 
-def _rotation_spots() -> tuple[str, ...]:
-    """Spot ids to rotate through, from the anakinra pack's self-injection regions."""
-    try:
-        from journal.content import PackError, load_pack
-    except ImportError:  # pragma: no cover - the content package ships with the journal
-        return _FALLBACK_SPOTS
-    try:
-        pack = load_pack("anakinra")
-    except PackError:
-        return _FALLBACK_SPOTS
-    regions = pack.sites.self_regions()
-    if not regions:
-        return _FALLBACK_SPOTS
-    # Alternate regions (left thigh, left stomach, right thigh, ...) and walk each grid.
-    grids = [list(region.spot_ids()) for region in regions]
-    spots: list[str] = []
-    for step in range(max(len(g) for g in grids)):
-        for grid in grids:
-            if step < len(grid):
-                spots.append(grid[step])
-    return tuple(spots)
+class _Rotation:
+    """Injection sites as a careful person picks them: the care rules' suggestion each day."""
+
+    KEEP = 60  # enough past injections for least-recently-used ranking over every spot
+
+    def __init__(self) -> None:
+        self._cycle = 0
+        self.pack: Any = None
+        self.uses: list[Any] = []
+        try:
+            from journal.content import PackError, load_pack
+
+            self.pack = load_pack("anakinra")
+        except (ImportError, PackError):  # pragma: no cover - the pack ships with the journal
+            self.pack = None
+
+    def next(self, at: datetime, given_by: m.GivenBy) -> str:
+        """The spot id for an injection at `at`, and remember it."""
+        spot = self._suggest(given_by)
+        if spot is None:
+            choices = _FALLBACK_SPOTS if given_by is m.GivenBy.SELF else _OTHER_SPOTS
+            spot = choices[self._cycle % len(choices)]
+            self._cycle += 1
+        if self.pack is not None:
+            from journal.care.sites import SiteUse
+
+            self.uses.insert(0, SiteUse(at=at, region=spot.split(":", 1)[0], spot=spot))
+            del self.uses[self.KEEP :]
+        return spot
+
+    def _suggest(self, given_by: m.GivenBy) -> str | None:
+        if self.pack is None:
+            return None
+        try:
+            from journal.care.sites import suggest_spot
+        except ImportError:  # pragma: no cover - the care rules ship with the journal
+            return None
+        found = suggest_spot(self.pack, self.uses, given_by=given_by)
+        return found.id if found is not None else None
 
 
 def generate(
@@ -163,7 +181,7 @@ def generate(
         anakinra, methotrexate = _setup(w, start, today, started_at, now)
         visits = _appointments(w, start, today, now)
         _questions(w, visits, now)
-    spots = _rotation_spots()
+    spots = _Rotation()
     fever_day = _fever_day(start, span)
     state = _DoseState(paused={fever_day + timedelta(days=1), fever_day + timedelta(days=2)})
     done = 0
@@ -276,7 +294,6 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
 @dataclass
 class _DoseState:
     paused: set[date] = field(default_factory=set)
-    spot_index: int = 0
     box: m.SupplyBox | None = None
     box_left: int = 0
     lot_number: int = 24000
@@ -311,7 +328,7 @@ def _one_day(
     day: date,
     offset: int,
     now: datetime,
-    spots: tuple[str, ...],
+    spots: _Rotation,
     state: _DoseState,
 ) -> None:
     """The day's anakinra dose: usually on time, sometimes late, rarely skipped."""
@@ -329,7 +346,8 @@ def _one_day(
         reason = _PAUSE_REASON if day in state.paused else rng.choice(_SKIP_REASONS)
         w.new(m.Dose, at, medication_id=med.id, at=at, tz=w.zone, status=m.DoseStatus.SKIPPED, reason=reason)
         return
-    if rng.random() < 0.008:
+    # One early on (a new user meets this in the first weeks), then about four a year.
+    if offset == 9 or rng.random() < 0.011:
         appearance, why = rng.choice(_DISCARD)
         box = _take_syringe(w, med, day, state)
         w.new(
@@ -356,11 +374,7 @@ def _one_day(
         box_id=box.id,
     )
     by_other = rng.random() < 0.05
-    if by_other:
-        spot = rng.choice(_OTHER_SPOTS)
-    else:
-        spot = spots[state.spot_index % len(spots)]
-        state.spot_index += 1
+    spot = spots.next(at, m.GivenBy.OTHER if by_other else m.GivenBy.SELF)
     w.new(
         m.Dose,
         at,
