@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from journal.content import load_pack, spot_distance_cm
-from tests.conftest import Run
+from tests.conftest import MEDJOURNAL, Run, _command_env
 
 Medjournal = Callable[..., Run]
 SPOT = re.compile(r"\(([a-z-]+:[A-Z]\d+)\)")
@@ -22,11 +24,25 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
         return conn.execute(sql).fetchall()
 
 
+@pytest.fixture(scope="module")
+def kineret_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A journal with Kineret on the list (tracked daily, 08:00) and one box of syringes, made once."""
+    db = tmp_path_factory.mktemp("template") / "journal.db"
+    for args in (
+        ("med", "add", "Kineret", "--time", "08:00"),
+        ("supply", "add", "--lot", "A1", "--expires", "2099-01-01"),
+    ):
+        done = subprocess.run(
+            [*MEDJOURNAL, "--db", str(db), *args], capture_output=True, text=True, env=_command_env(), timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+    return db
+
+
 @pytest.fixture
-def kineret(medjournal: Medjournal) -> Medjournal:
-    """A journal with Kineret on the list (tracked daily, 08:00) and one box of syringes."""
-    assert medjournal("med", "add", "Kineret", "--time", "08:00").code == 0
-    assert medjournal("supply", "add", "--lot", "A1", "--expires", "2099-01-01").code == 0
+def kineret(medjournal: Medjournal, journal_path: Path, kineret_template: Path) -> Medjournal:
+    """A copy of the Kineret journal for one test."""
+    shutil.copy2(kineret_template, journal_path)
     return medjournal
 
 
