@@ -97,6 +97,8 @@ class MedicineToday(BaseModel):
     taken_at: datetime | None = None
     taken_local: str | None = None
     skipped: bool = False
+    # Set when the medicine's start date is still to come: nothing is due before it.
+    starts_on: date | None = None
     overdue_by_minutes: int | None = None
     due_in_minutes: int | None = None
     last_site: str | None = None
@@ -192,6 +194,9 @@ def medicine_today(
     recent = store.recent_doses(med.id, RECENT_DOSES)
     usual = schedule.usual_time(med, recent)
     day = schedule.today_status(usual, recent, now=now, zone=zone)
+    starts_on = med.started if med.started and med.started > day.day else None
+    if starts_on:
+        day.overdue_by, day.due_in = None, None
     view = MedicineToday(
         medication_id=med.id,
         name=med.name,
@@ -205,6 +210,7 @@ def medicine_today(
         taken_at=day.taken_at,
         taken_local=format_local(day.taken_at, zone)[-5:] if day.taken_at else None,
         skipped=day.skipped,
+        starts_on=starts_on,
         overdue_by_minutes=_minutes(day.overdue_by),
         due_in_minutes=_minutes(day.due_in),
     )
@@ -313,11 +319,15 @@ def status_line(today: Today) -> str:
             dose = f"{med.name} taken {med.taken_local}"
         elif med.skipped:
             dose = f"{med.name} skipped today"
-        elif med.overdue_by_minutes is not None:
-            dose = f"{med.name} OVERDUE {al.duration_text(med.overdue_by_minutes)} (due {med.due_local})"
+        elif med.starts_on:
+            dose = f"{med.name} starts {med.starts_on.isoformat()}"
         else:
             default = "default time, " if med.usual_time_source is schedule.TimeSource.DEFAULT else ""
-            dose = f"{med.name} due {med.due_local} ({default}in {al.duration_text(med.due_in_minutes or 0)})"
+            if med.overdue_by_minutes is not None:
+                late = al.duration_text(med.overdue_by_minutes)
+                dose = f"{med.name} OVERDUE {late} (due {med.due_local}{', default time' if default else ''})"
+            else:
+                dose = f"{med.name} due {med.due_local} ({default}in {al.duration_text(med.due_in_minutes or 0)})"
         parts.append(dose)
         if med.syringes_left is not None:
             unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"

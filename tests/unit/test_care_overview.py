@@ -163,3 +163,22 @@ def test_the_synthetic_pack_drives_the_same_overview(store: Store) -> None:
     assert today.medicines[0].syringes_left == 3 and today.medicines[0].unit == "pen"
     assert any("Fictional interaction." in a.text for a in today.alerts)
     assert today.alerts[0].level is AlertLevel.URGENT
+
+
+def test_a_medicine_not_started_yet_is_not_overdue(store: Store) -> None:
+    med = store.add(m.Medication(name="Kineret", pack="anakinra", tracked=True, started=date(2026, 11, 25)))
+    today = overview.build_today(store, now=NOW, zone="UTC")
+    assert today.medicines[0].overdue_by_minutes == 240 and today.needs_attention
+    store.update(med, now=NOW, started=date(2026, 12, 1))
+    later = overview.build_today(store, now=NOW, zone="UTC")
+    assert later.medicines[0].starts_on == date(2026, 12, 1)
+    assert later.medicines[0].overdue_by_minutes is None and not later.needs_attention
+    assert "Kineret starts 2026-12-01" in overview.status_line(later)
+
+
+def test_status_line_says_when_the_due_time_is_a_default(store: Store) -> None:
+    store.add(m.Medication(name="Kineret", pack="anakinra", tracked=True))
+    early = overview.build_today(store, now=datetime(2026, 11, 25, 6, tzinfo=UTC), zone="UTC")
+    assert overview.status_line(early) == "Kineret due 08:00 (default time, in 2h)"
+    late = overview.build_today(store, now=NOW, zone="UTC")
+    assert overview.status_line(late) == "Kineret OVERDUE 4h (due 08:00, default time)"
