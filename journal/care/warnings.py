@@ -1,4 +1,8 @@
-"""Interactions and precautions: medicines, allergies, conditions and appointments a pack warns about."""
+"""Interactions and precautions: medicines, allergies, conditions and appointments a pack warns about.
+
+Warnings stand only while a medicine linked to the pack is active: with no anakinra medicine on
+the list, adding Enbrel says nothing; adding anakinra later warns about the Enbrel already there.
+"""
 
 from __future__ import annotations
 
