@@ -1,0 +1,151 @@
+"""Schema migrations: a new or empty file gets every step, an older journal is backed up first, a newer one refused.
+
+Only one real step exists so far, so an "older" journal is simulated: the real steps plus a
+fake later step make today's schema the older one (and `stop_before` builds a journal that
+lacks the fake step).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from journal import models as m
+from journal.errors import JournalError, NewerJournalError
+from journal.store import Store, backups, connection
+
+REAL = [step.name for step in connection.migrations()._migrations]
+FAKE = "m900_add_mood_to_checkins"
+
+
+def _with_fake_step(fail: bool = False) -> Migrations:
+    steps = Migrations(connection.MIGRATION_SET)
+    for step in connection._migrations_module().migrations._migrations:  # the real ones, never a patched list
+        steps(name=step.name)(step.fn)
+
+    @steps(name=FAKE)
+    def add_mood(db: Database) -> None:
+        db["checkins"].add_column("mood", str)  # type: ignore[union-attr]
+        if fail:
+            raise RuntimeError("this step is broken")
+
+    return steps
+
+
+@pytest.fixture
+def newer_code(monkeypatch: pytest.MonkeyPatch) -> Iterator[Migrations]:
+    """Pretend this version of medjournal knows one more schema step than the journal has."""
+    steps = _with_fake_step()
+    monkeypatch.setattr(connection, "migrations", lambda: steps)
+    yield steps
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_new_journal_gets_every_step_and_no_backup(journal_path: Path) -> None:
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == REAL
+        assert store.is_empty()
+    assert not connection.backup_dir(journal_path).exists()
+
+
+def test_an_empty_file_becomes_a_journal(journal_path: Path) -> None:
+    journal_path.touch(mode=0o600)
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == REAL
+        store.add(m.Allergy(substance="latex"))
+    with Store.open(journal_path) as store:
+        assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
+
+
+def test_a_journal_from_a_newer_version_is_refused_untouched(journal_path: Path) -> None:
+    with Store.open(journal_path) as store:
+        store.add(m.Allergy(substance="latex"))
+    conn = sqlite3.connect(journal_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, 'm999_from_the_future', 'x')",
+        [connection.MIGRATION_SET],
+    )
+    conn.commit()
+    conn.close()
+    before = _files(journal_path.parent)
+    with pytest.raises(NewerJournalError, match=r"newer version of medjournal.*m999_from_the_future"):
+        Store.open(journal_path)
+    assert _files(journal_path.parent) == before  # bytes and mtimes, and no file added beside it
+
+
+def test_backup_before_a_pending_step_holds_the_old_schema_and_the_data(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(journal_path) as store:  # written by "the previous version": the real steps only
+        store.add(m.Allergy(substance="latex"))
+        store.add(m.Condition(name="diabetes"))
+    for item in backups.list_backups(journal_path):  # keep only what the migration takes
+        item.path.unlink()
+
+    monkeypatch.setattr(connection, "migrations", lambda: _with_fake_step())
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == [*REAL, FAKE]
+        assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
+        assert "mood" in store.db["checkins"].columns_dict
+
+    taken = [b for b in backups.list_backups(journal_path) if b.kind == f"before-{FAKE}"]
+    assert len(taken) == 1
+    copy = sqlite3.connect(taken[0].path)
+    try:
+        steps = [r[0] for r in copy.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert steps == REAL
+        assert copy.execute("SELECT substance FROM allergies").fetchall() == [("latex",)]
+        assert "mood" not in [r[1] for r in copy.execute("PRAGMA table_info(checkins)")]
+    finally:
+        copy.close()
+
+
+def test_no_step_is_applied_when_its_backup_fails(journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(journal_path) as store:
+        store.add(m.Allergy(substance="latex"))
+    monkeypatch.setattr(connection, "migrations", lambda: _with_fake_step())
+
+    def no_space(*args: object, **kwargs: object) -> Path:
+        raise JournalError("The disk is full.")
+
+    monkeypatch.setattr(backups, "take", no_space)
+    with pytest.raises(JournalError, match="full"):
+        Store.open(journal_path)
+    monkeypatch.undo()
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == REAL
+
+
+def test_a_failing_step_rolls_back_and_leaves_the_journal_as_it_was(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(journal_path) as store:
+        store.add(m.Allergy(substance="latex"))
+    monkeypatch.setattr(connection, "migrations", lambda: _with_fake_step(fail=True))
+    with pytest.raises(RuntimeError, match="broken"):
+        Store.open(journal_path)
+    monkeypatch.undo()
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == REAL
+        assert "mood" not in store.db["checkins"].columns_dict
+        assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
+
+
+def test_a_journal_missing_a_step_is_brought_up_to_date(journal_path: Path, newer_code: Migrations) -> None:
+    raw = Database(sqlite3.connect(journal_path, isolation_level=None))
+    newer_code.apply(raw, stop_before=FAKE)
+    assert [s.name for s in newer_code.pending(raw)] == [FAKE]
+    raw.conn.close()
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == [*REAL, FAKE]
+        store.add(m.Checkin(pain=2, at=m.utcnow(), tz="UTC"))
