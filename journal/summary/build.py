@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal import models as m
-from journal.care import schedule, sites, triage
+from journal.care import benefit, schedule, sites, triage
 from journal.care import warnings as care_warnings
 from journal.content import Pack, PackError, load_pack, spot_distance_cm
 from journal.errors import JournalError
@@ -147,7 +147,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
             _rotation(med, packs[med.pack], doses) for med in active if med.tracked and med.pack and med.pack in packs
         ],
         side_effects=_effects(effects, list(packs.values()), now, zone),
-        trend=weekly_trend(checkins),
+        trend=_trend(checkins),
         past_appointments=[_appointment(a, active_packs) for a in past],
         upcoming_appointments=[_appointment(a, active_packs) for a in upcoming],
         questions=[
@@ -398,26 +398,16 @@ def _effects(effects: list[m.SideEffect], packs: list[Pack], now: datetime, zone
     return entries
 
 
-def weekly_trend(checkins: list[m.Checkin]) -> list[s.WeekTrend]:
-    """Average pain, swelling and stiffness per week (Monday first), in each check-in's own zone."""
-    weeks: dict[date, list[m.Checkin]] = {}
-    for checkin in checkins:
-        day = m.local_day(checkin.at, checkin.tz)
-        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(checkin)
-
-    def mean(values: list[int | None]) -> float | None:
-        present = [v for v in values if v is not None]
-        return round(sum(present) / len(present), 1) if present else None
-
+def _trend(checkins: list[m.Checkin]) -> list[s.WeekTrend]:
     return [
         s.WeekTrend(
-            week_start=start,
-            checkins=len(items),
-            pain=mean([c.pain for c in items]),
-            swelling=mean([c.swelling for c in items]),
-            stiffness_minutes=mean([c.stiffness_minutes for c in items]),
+            week_start=week.starts,
+            checkins=week.checkins,
+            pain=week.pain,
+            swelling=week.swelling,
+            stiffness_minutes=week.stiffness_minutes,
         )
-        for start, items in sorted(weeks.items())
+        for week in benefit.weekly_trend(checkins)
     ]
 
 
