@@ -1,0 +1,43 @@
+"""The text emergency list stays fast (no PDF, QR or FHIR library loaded), and every format shows the same figures."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from journal.export import SUMMARY_FORMATS
+from journal.summary.model import VisitSummary
+
+HEAVY = ("fpdf", "segno", "fhir", "icalendar", "pypdf")
+
+
+def test_text_emergency_list_loads_no_heavy_library(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from journal.cli import cli\n"
+        f"cli.main(['--db', r'{tmp_path / 'j.db'}', 'emergency'], standalone_mode=False)\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_format_shows_the_same_adherence_figures(demo_summary: VisitSummary) -> None:
+    a = demo_summary.adherence[0]
+    assert (a.days_expected, a.taken, a.skipped, a.missed) == (29, 27, 1, 1)
+    row = "| anakinra | 29 | 27 | 1 | 1 | 93.1% |"
+    assert row in SUMMARY_FORMATS["markdown"].render(demo_summary).decode()
+    page = SUMMARY_FORMATS["html"].render(demo_summary).decode()
+    assert "<td>anakinra</td><td>29</td><td>27</td><td>1</td><td>1</td><td>93.1%</td>" in page
+    pdf = SUMMARY_FORMATS["pdf"].render(demo_summary)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "anakinra 29 27 1 1 93.1%" in text
+    bundle = json.loads(SUMMARY_FORMATS["fhir"].render(demo_summary))
+    narratives = " ".join(s["text"]["div"] for s in bundle["entry"][0]["resource"]["section"])
+    assert "anakinra: 27 of 29 expected days taken, 1 skipped, 1 missed" in narratives
