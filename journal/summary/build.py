@@ -107,9 +107,9 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
     allergies = store.all(m.Allergy)
     conditions = store.all(m.Condition)
     appointments = store.all(m.Appointment, order_by="at")
-    doses = store.doses(since=since, until=until)
     # Adherence counts whole local days: a dose taken before the visit on its day still counts.
-    day_doses = store.doses(since=_midnight(period.first_day, zone), until=until)
+    day_doses = store.doses(since=min(since, _midnight(period.first_day, zone)), until=until)
+    doses = [d for d in day_doses if d.at >= since]
     checks = store.between(m.SyringeCheck, "at", since, until)
     effects = q.side_effects_overlapping(store, since, until)
     checkins = store.between(m.Checkin, "at", since, until)
