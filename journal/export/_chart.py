@@ -30,6 +30,7 @@ class TrendChart:
     right_ticks: list[tuple[float, str]]
     right_title: str
     left_title: str
+    markers: bool
 
 
 def _nice_max(value: float) -> float:
@@ -62,9 +63,15 @@ def trend_chart(weeks: list[WeekTrend]) -> TrendChart:
     ]
     return TrendChart(
         series=[s for s in series if s.points],
-        x_labels=[(x(i), w.week_start.strftime("%d %b")) for i, w in enumerate(weeks)],
+        # At most about ten date labels, so a year or more of weeks stays readable.
+        x_labels=[
+            (x(i), w.week_start.strftime("%d %b %Y" if count > 26 else "%d %b"))
+            for i, w in enumerate(weeks)
+            if i % max(1, math.ceil(count / 10)) == 0
+        ],
         left_ticks=[(v / SCORE_MAX, f"{v:g}") for v in (0, 2.5, 5, 7.5, 10)],
         right_ticks=[(f, f"{stiff_max * f:g}") for f in (0, 0.25, 0.5, 0.75, 1)],
         left_title="score 0-10",
         right_title="minutes",
+        markers=count <= 26,
     )

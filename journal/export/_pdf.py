@@ -194,7 +194,7 @@ class DocPDF(FPDF):
             if len(points) > 1:
                 self.polyline(points)
             self.set_dash_pattern()
-            for px, py in points:
+            for px, py in points if chart.markers else []:
                 self.circle(px, py, 1.0, style="F")
         legend_y = top + plot_h + 9
         for i, series in enumerate(chart.series):

@@ -26,7 +26,7 @@ def qr_text(data: EmergencyList, *, compact: bool = False) -> str:
     lines = [TITLE.upper(), f"Name: {data.name or '-'}", f"Contact: {data.emergency_contact or '-'}"]
     lines.append("Allergies: " + (", ".join(a.substance for a in data.allergies) or "none recorded"))
     for med in data.medicines:
-        last = f" last {med.last_dose_local}" if med.tracked and med.last_dose_local else ""
+        last = f", last dose {med.last_dose_local}" if med.tracked and med.last_dose_local else ""
         lines.append(f"- {med.label}{last}")
     return "\n".join(lines)[:1400]
 
@@ -244,14 +244,14 @@ def _wallet_pdf(pdf: object, data: EmergencyList, text: str, x: float, y: float)
     qr_size = 26.0
     back_x = x + WALLET_W_MM
     meds = [
-        ("", med.label + (f": last dose {med.last_dose_local}" if med.tracked and med.last_dose_local else ""), 6.0)
+        ("", med.label + (f": last dose {med.last_dose_local}" if med.tracked and med.last_dose_local else ""), 7.0)
         for med in data.medicines
-    ] or [("", "No medicines recorded", 6.0)]
+    ] or [("", "No medicines recorded", 7.0)]
     back = [
         ("B", "Medicines", 7.5),
         *meds,
-        ("", f"Doctor: {data.doctor or 'not recorded'}", 6.0),
-        ("", f"Updated {data.last_updated_local or 'never'}", 6.0),
+        ("", f"Doctor: {data.doctor or 'not recorded'}", 7.0),
+        ("", f"Updated {data.last_updated_local or 'never'}", 7.0),
     ]
     lines(back_x + pad, y + pad, back, WALLET_W_MM - 2 * pad - qr_size)
     _draw_qr(

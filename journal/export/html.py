@@ -107,7 +107,7 @@ def trend_svg(weeks: list[WeekTrend]) -> str:
         coords = " ".join(f"{a},{b}" for a, b in (px(x, y) for x, y in series.points))
         dash = ' stroke-dasharray="6 4"' if series.dashed else ""
         parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.5"{dash}/>')
-        for x, y in series.points:
+        for x, y in series.points if chart.markers else []:
             cx, cy = px(x, y)
             parts.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{color}"/>')
     legend_y = height - 14

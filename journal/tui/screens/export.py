@@ -53,7 +53,7 @@ class ExportScreen(Screen[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
-        Binding("ctrl+e", "export", "Export"),
+        Binding("ctrl+s", "export", "Export"),
     ]
 
     def __init__(
