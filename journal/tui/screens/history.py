@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
@@ -35,7 +36,16 @@ KIND_OPTIONS: list[tuple[str, str]] = [("Every kind", ALL), *[(kind_label(k), k)
 
 
 class TimelineTable(DataTable[Text]):
-    """The timeline; keys act on the entry under the cursor."""
+    """The timeline; keys act on the entry under the cursor; scrolling near the end asks for more."""
+
+    class NearEnd(Message):
+        """The last rows shown are in view: time to load the next page."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Ask for the next page when the bottom comes into view."""
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y - PREFETCH_ROWS:
+            self.post_message(self.NearEnd())
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "screen.edit_entry", "Edit"),
@@ -143,6 +153,10 @@ class HistoryScreen(JournalScreen):
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
             self.load_page()
+
+    @on(TimelineTable.NearEnd)
+    def _scrolled_to_end(self) -> None:
+        self.load_page()
 
     @on(Select.Changed, "#history-kind")
     @on(Input.Submitted, "#history-since, #history-until")
