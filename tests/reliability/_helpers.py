@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 RECORD_TABLES = ("medications", "allergies", "syringe_checks", "doses", "side_effects", "checkins")
 
@@ -39,7 +40,7 @@ def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run_cli(db: Path, *args: str, env: dict[str, str] | None = None, **kwargs: object) -> Result:
+def run_cli(db: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any) -> Result:
     """Run `python -m journal --db DB ARGS...` as a user would."""
     done = subprocess.run(
         [sys.executable, "-m", "journal", "--db", str(db), *args],
@@ -47,7 +48,7 @@ def run_cli(db: Path, *args: str, env: dict[str, str] | None = None, **kwargs: o
         text=True,
         env=cli_env(env),
         timeout=120,
-        **kwargs,  # type: ignore[call-overload]
+        **kwargs,
     )
     return Result(done.returncode, done.stdout, done.stderr)
 
@@ -61,7 +62,7 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
-def query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+def query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Rows of one query on a journal file, read with plain sqlite3."""
     conn = sqlite3.connect(str(path))
     try:

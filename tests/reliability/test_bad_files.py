@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,7 +115,7 @@ def _drop_file_override() -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
-def _as_ordinary_user() -> dict[str, object]:
+def _as_ordinary_user() -> dict[str, Any]:
     """subprocess arguments under which file modes apply, even when the tests run as root."""
     if os.geteuid() != 0:
         return {}
@@ -146,7 +147,7 @@ def test_read_only_journal_is_refused_untouched(what: str, tmp_path: Path, good_
                 f"open({str(path)!r}, 'r+b')" if what == "file" else f"open({str(folder / 'x')!r}, 'w')",
             ],
             capture_output=True,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
         assert probe.returncode != 0, "the file modes are not enforced on the command"
         for args in COMMANDS:

@@ -207,10 +207,10 @@ def test_user_text_is_stored_and_printed_back_literally(tmp_path: Path) -> None:
     assert query(path, "SELECT count(*) FROM history")[0][0] == 4 * len(NASTY) + 1
     assert integrity(path) == "ok"
 
-    text = run_cli(path, "emergency")
+    printed = run_cli(path, "emergency")
     listing = run_cli(path, "med", "list")
     history = run_cli(path, "history", "--limit", "100")
-    for done in (text, listing, history):
+    for done in (printed, listing, history):
         assert done.code == 0, done.err
         assert ESC not in done.out, "an escape sequence from user text reached the terminal"
         for value in NASTY.values():

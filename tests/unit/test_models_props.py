@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 LOADING = {"loading": True}
 
 # Any printable or control character SQLite can store (lone surrogates cannot be UTF-8).
-chars = st.characters(blacklist_categories=("Cs",))
+chars = st.characters(exclude_categories=["Cs"])
 names = st.text(chars, min_size=1, max_size=m.NAME_MAX).filter(lambda s: s.strip())
 texts = st.none() | st.text(chars, max_size=400)
 short = st.none() | st.text(chars, max_size=m.NAME_MAX)

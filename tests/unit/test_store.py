@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,13 +118,13 @@ def test_sqlites_read_only_error_becomes_one_sentence(journal_path: Path, monkey
     before = journal_path.read_bytes()
     real_connect = sqlite3.connect
 
-    def read_only(database: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+    def read_only(database: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
         if str(database) == str(journal_path):
             kwargs["uri"] = True
             database = f"{journal_path.as_uri()}?mode=ro"
-        return real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+        return real_connect(database, *args, **kwargs)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(connection.sqlite3, "connect", read_only)
+    monkeypatch.setattr(sqlite3, "connect", read_only)  # the module connection.py calls
     with Store.open(journal_path) as store, pytest.raises(ReadOnlyJournalError, match=r"read-only.*nothing was saved"):
         store.add(m.Allergy(substance="penicillin"))
     monkeypatch.undo()
