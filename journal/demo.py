@@ -113,7 +113,7 @@ class _Writer:
 class _Rotation:
     """Injection sites as a careful person picks them: the care rules' suggestion each day."""
 
-    KEEP = 60  # enough past injections for least-recently-used ranking over every spot
+    KEEP = 30  # a little more than the 28 self-injection spots: enough for least-recently-used ranking
 
     def __init__(self) -> None:
         self._cycle = 0
