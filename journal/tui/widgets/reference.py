@@ -30,6 +30,7 @@ class ReferencePanel(Vertical):
         self.pack = pack
         self._built = False
         self._texts: dict[str, str] = {}
+        self._topic: str | None = None
 
     def compose(self) -> ComposeResult:
         """Nothing until first shown: the panel costs nothing on screens where it stays closed."""
@@ -90,11 +91,15 @@ class ReferencePanel(Vertical):
             topics.highlighted = 0
             self.show_topic(matches[0].topic)
         else:
+            self._topic = None
             # The query is the user's text: it is not put into the Markdown.
             self.query_one("#reference-text", Markdown).update("Nothing in the guide matches this search.")
 
     def show_topic(self, topic: str) -> None:
-        """Show one section of the pack."""
+        """Show one section of the pack (rendering Markdown is slow: only when it changes)."""
+        if topic == self._topic:
+            return
+        self._topic = topic
         self.query_one("#reference-text", Markdown).update(self._texts.get(topic, ""))
 
     @on(Input.Changed, "#reference-search")
