@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -308,6 +308,22 @@ class Store:
             [medication_id],
         )
         return int(rows[0]["n"])
+
+    def syringes_since(self, medication_id: str, since: date) -> tuple[int, int]:
+        """(used, discarded) from the local day `since` on, as care.supply.syringes_consumed counts them."""
+        # No zone is 15 hours from UTC: rows further than that past `since` are counted by
+        # SQLite through the index; only rows near its start are checked by their local day,
+        # so years of doses are never loaded as records.
+        midnight = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+        low, high = _iso(midnight - timedelta(hours=15)), _iso(midnight + timedelta(hours=15))
+        counts: list[int] = []
+        for table, kept in (("doses", "status = 'taken'"), ("syringe_checks", "outcome = 'discarded'")):
+            where = f"FROM [{table}] WHERE medication_id = ? AND deleted_at IS NULL AND {kept}"
+            sure = self._rows(f"SELECT count(*) AS n {where} AND at >= ?", [medication_id, high])[0]["n"]
+            edge = self._rows(f"SELECT at, tz {where} AND at >= ? AND at < ?", [medication_id, low, high])
+            near = sum(1 for row in edge if m.local_day(datetime.fromisoformat(row["at"]), row["tz"]) >= since)
+            counts.append(int(sure) + near)
+        return counts[0], counts[1]
 
     # --- side effects, appointments, questions -------------------------------------------
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -107,3 +108,39 @@ def test_supply_count_reads_an_index(store: Store) -> None:
 def test_the_scan_detector_catches_a_full_scan(store: Store) -> None:
     plans = _plans(store, lambda: store._rows("SELECT * FROM doses WHERE note = ?", ["x"]))
     assert _full_scans(plans)
+
+
+def test_syringe_counts_since_a_day_read_an_index(store: Store) -> None:
+    med = _med(store)
+    plans = _plans(store, lambda: store.syringes_since(med.id, (NOW - timedelta(days=30)).date()))
+    assert not _full_scans(plans)
+
+
+def test_syringe_counts_agree_with_the_care_rule(store: Store) -> None:
+    from journal.care.supply import syringes_consumed
+
+    med = _med(store)
+    doses, checks = store.doses(med.id), store.all(m.SyringeCheck)
+    assert any(c.outcome is m.CheckOutcome.DISCARDED for c in checks)
+    for back in (0, 1, 7, 45, 89, 200):
+        day = (NOW - timedelta(days=back)).date()
+        assert store.syringes_since(med.id, day) == syringes_consumed(doses, checks, since=day)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Paris", "UTC"])
+def test_syringe_counts_use_the_local_day_near_midnight(zone: str) -> None:
+    from journal.care.supply import syringes_consumed
+
+    fresh = Store.memory()
+    med = fresh.add(m.Medication(name="Anakinra", tracked=True))
+    day = NOW.date() - timedelta(days=3)
+    # Doses every 2 hours around the local midnight that starts `day`, in a far-off zone.
+    local_midnight = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone))
+    for hours in range(-30, 31, 2):
+        at = (local_midnight + timedelta(hours=hours)).astimezone(UTC)
+        fresh.add(m.Dose(medication_id=med.id, at=at, tz=zone))
+        outcome = m.CheckOutcome.DISCARDED if hours % 4 == 0 else m.CheckOutcome.USED
+        fresh.add(m.SyringeCheck(medication_id=med.id, at=at, tz=zone, outcome=outcome, appearance=m.Appearance.CLOUDY))
+    expected = syringes_consumed(fresh.doses(med.id), fresh.all(m.SyringeCheck), since=day)
+    assert fresh.syringes_since(med.id, day) == expected
+    assert expected[0] == 16  # hours 0..30 of the 31 two-hourly doses fall on or after `day`
