@@ -22,23 +22,10 @@ from typing import Any
 
 import pytest
 
-from journal import models as m
-from journal.store import Store
 from tests.reliability._helpers import Result, query, run_cli, snapshot
 
 COMMANDS = (("allergy", "add", "penicillin"), ("emergency",), ("dose", "--site", "thigh-left"), ("history",))
 PAGE = 4096
-
-
-@pytest.fixture(scope="module")
-def good_journal(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The bytes of a sound journal with a medicine and enough records to span many pages."""
-    path = tmp_path_factory.mktemp("good") / "journal.db"
-    with Store.open(path) as store:
-        store.add(m.Medication(name="anakinra", tracked=True))
-        for i in range(150):
-            store.add(m.Allergy(substance=f"substance {i}", reaction="hives " * 40))
-    return path.read_bytes()
 
 
 def _mangle(data: bytes, start: int, length: int) -> bytes:
