@@ -149,3 +149,27 @@ def test_a_journal_missing_a_step_is_brought_up_to_date(journal_path: Path, newe
     with Store.open(journal_path) as store:
         assert store.schema_steps() == [*REAL, FAKE]
         store.add(m.Checkin(pain=2, at=m.utcnow(), tz="UTC"))
+
+
+def test_restoring_an_older_backup_brings_it_up_to_date(tmp_path: Path, newer_code: Migrations) -> None:
+    old = tmp_path / "old-backup.db"
+    raw = Database(sqlite3.connect(old, isolation_level=None))
+    newer_code.apply(raw, stop_before=FAKE)  # a backup made by the previous version
+    raw["allergies"].insert(
+        {"id": "a1", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "substance": "latex"}
+    )  # type: ignore[union-attr]
+    raw["history"].insert(  # type: ignore[union-attr]
+        {"id": "h1", "at": "2026-01-01T00:00:00Z", "table_name": "allergies", "row_id": "a1", "action": "insert"}
+    )
+    raw.conn.close()
+    journal = tmp_path / "journal.db"
+    with Store.open(journal) as store:
+        store.add(m.Allergy(substance="penicillin"))
+
+    backups.restore(old, journal)
+
+    with Store.open(journal) as store:
+        assert store.schema_steps() == [*REAL, FAKE]
+        assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
+    kinds = {b.kind for b in backups.list_backups(journal)}
+    assert {"before-restore", f"before-{FAKE}"} <= kinds
