@@ -25,6 +25,7 @@ DEFAULT_KEEP = 14
 DAILY = "daily"
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
+STALE_PART_SECONDS = 3600
 
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<kind>[a-z0-9_-]+)\.db$")
@@ -104,10 +105,18 @@ def list_backups(journal: Path) -> list[BackupFile]:
     return found
 
 
-def rotate(journal: Path, keep: int) -> list[Path]:
-    """Delete daily backups beyond the newest `keep`; the paths removed."""
+def rotate(journal: Path, keep: int, *, now: datetime | None = None) -> list[Path]:
+    """Delete daily backups beyond the newest `keep`, and copies left half-written by a crash; the paths removed."""
     daily = [b for b in list_backups(journal) if b.kind == DAILY]
     removed: list[Path] = []
+    # A `.part` file belongs to a backup in progress; one an hour old was abandoned by a crash.
+    cutoff = (now or datetime.now(UTC)).timestamp() - STALE_PART_SECONDS
+    folder = connection.backup_dir(journal)
+    for part in folder.glob(".*.part") if folder.is_dir() else ():
+        with contextlib.suppress(FileNotFoundError):
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed.append(part)
     for old in daily[keep:]:
         with contextlib.suppress(FileNotFoundError):
             old.path.unlink()
@@ -132,7 +141,7 @@ def daily(db: Database, journal: Path, *, now: datetime | None = None) -> Path |
         # The daily copy is a convenience: a full disk or a read-only backup folder must not
         # stop a person from logging today's dose. The journal itself is untouched.
         return None
-    rotate(journal, keep)
+    rotate(journal, keep, now=now)
     return taken
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -231,3 +232,18 @@ def test_restore_over_a_damaged_journal_keeps_its_bytes(tmp_path: Path) -> None:
     assert _substances(path) == ["latex"]
     kept = [b for b in backups.list_backups(path) if b.kind == "before-restore"]
     assert len(kept) == 1 and kept[0].path.read_bytes() == damaged
+
+
+def test_a_copy_abandoned_by_a_crash_is_cleaned_up(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    assert run_cli(path, "allergy", "add", "latex").code == 0
+    folder = backup_dir(path)
+    folder.mkdir(mode=0o700)
+    stale = folder / ".journal-20261101T080000Z-daily.db.4242.part"
+    stale.write_bytes(b"half a copy")
+    os.utime(stale, (0, 0))
+    in_progress = folder / ".journal-20261125T080000Z-manual.db.4343.part"
+    in_progress.write_bytes(b"another process is writing this one")
+    assert run_cli(path, "emergency").code == 0  # the day's first open: backup, then rotation
+    assert not stale.exists() and in_progress.exists()
+    assert [b.kind for b in backups.list_backups(path)] == ["daily"]
