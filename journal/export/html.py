@@ -22,7 +22,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neu
   color: #111; background: #fff; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
 h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; border-bottom: 2px solid #333; padding-bottom: .15rem; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; font-size: .92rem; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; font-size: .92em; overflow-wrap: break-word; }
 th, td { border: 1px solid #999; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 th { background: #eee; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 1rem; }
@@ -32,17 +32,36 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 footer { margin-top: 2rem; font-size: .85rem; color: #444; }
 figure { margin: .5rem 0; } figcaption { font-size: .85rem; color: #444; }
 svg { max-width: 100%; height: auto; }
-.running { display: none; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
+  html { font-size: 9.5pt; }
   body { margin: 0; max-width: none; font-size: 9.5pt; }
+  table { font-size: 8pt; }
+  th, td { padding: 2px 3px; }
   h2 { break-after: avoid; page-break-after: avoid; }
   tr, figure, li { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  .running { display: block; position: fixed; bottom: 0; left: 0; right: 0; font-size: 8pt; color: #444;
-    border-top: 1px solid #999; padding-top: 2px; background: #fff; }
 }
 """
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string: everything but ASCII letters and digits as a six-digit hex escape."""
+    # A space after a hex escape ends the escape and is swallowed, so spaces are escaped too.
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in plain(text)) + '"'
+
+
+_MARGIN_FONT = "font: 7pt sans-serif; color: #444;"
+
+
+def running_footer(text: str) -> str:
+    """Print-only page margins holding `text` and the page number (CSS paged media, no script)."""
+    return (
+        "@page {\n"
+        f"  @bottom-left {{ content: {css_string(text)}; {_MARGIN_FONT} }}\n"
+        f'  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {_MARGIN_FONT} }}\n'
+        "}\n"
+    )
 
 
 def esc(text: str) -> str:
@@ -76,7 +95,7 @@ def _rgb(color: tuple[int, int, int]) -> str:
 def trend_svg(weeks: list[WeekTrend]) -> str:
     """The weekly check-in trend as an inline SVG line chart (no namespace URL needed inline)."""
     chart: TrendChart = trend_chart(weeks)
-    width, height, left, right, top, bottom = 640, 260, 48, 56, 16, 58
+    width, height, left, right, top, bottom = 640, 266, 48, 56, 22, 58
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def px(x: float, y: float) -> tuple[float, float]:
@@ -95,7 +114,7 @@ def trend_svg(weeks: list[WeekTrend]) -> str:
     for y, label in chart.right_ticks:
         _, yy = px(0, y)
         parts.append(f'<text x="{left + plot_w + 6}" y="{yy + 4}" fill="#286">{esc(label)}</text>')
-    parts.append(f'<text x="{left - 6}" y="{top - 4}" text-anchor="end" font-size="10">{esc(chart.left_title)}</text>')
+    parts.append(f'<text x="4" y="{top - 4}" font-size="10">{esc(chart.left_title)}</text>')
     parts.append(
         f'<text x="{left + plot_w + 6}" y="{top - 4}" font-size="10" fill="#286">{esc(chart.right_title)}</text>'
     )
@@ -148,9 +167,6 @@ def render_html(data: VisitSummary) -> str:
                 body.append(f"<p>{esc(block)}</p>")
         body.append("</section>")
     body.append("<footer>" + "".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "</footer>")
-    body.append(
-        f'<div class="running">{esc(doc.title)} - {esc(data.patient.name or "")} - period {esc(doc.period)} '
-        f"- generated {esc(doc.generated)}</div>"
-    )
     title = f"{doc.title} - {data.patient.name}" if data.patient.name else doc.title
-    return page(title, "\n".join(body))
+    running = f"{title} - period {doc.period} - generated {doc.generated}"
+    return page(title, "\n".join(body), css=BASE_CSS + running_footer(running))

@@ -113,3 +113,14 @@ def test_wallet_card_alone_is_self_contained(demo_emergency: EmergencyList) -> N
     parsed = _assert_self_contained(page)
     assert "Ana Example" in " ".join(parsed.text)
     assert parsed.tags.count("svg") == 1
+
+
+def test_a_name_cannot_break_out_of_the_print_footer(demo_summary: VisitSummary) -> None:
+    name = '"; } body { display: none } </style><script>alert(1)</script>'
+    patient = demo_summary.patient.model_copy(update={"name": name})
+    page = render_html(demo_summary.model_copy(update={"patient": patient}))
+    parsed = _assert_self_contained(page)
+    assert parsed.tags.count("style") == 1
+    style = "".join(parsed.styles)
+    assert "</style" not in style and "display: none" not in style
+    assert "@bottom-left" in style and "counter(pages)" in style
