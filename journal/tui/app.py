@@ -67,7 +67,15 @@ class MedJournalApp(App[None]):
         if entry is None or not entry.available():
             self.notify(f"There is no {name} screen in this version.", severity="warning")
             return
-        self.push_screen(entry.load()())
+        self.push_screen(self._instantiate(entry.load()))
+
+    def _instantiate(self, cls: type[Screen[Any]]) -> Screen[Any]:
+        """A screen built with what its constructor asks for: the store, the frozen `now`, the zone."""
+        import inspect
+
+        wanted = inspect.signature(cls).parameters
+        offered: dict[str, Any] = {"store": self.journal.store, "now": self.journal.now(), "zone": self.journal.zone}
+        return cls(**{name: value for name, value in offered.items() if name in wanted})
 
     def action_help(self) -> None:
         """Show every key of the current screen and of the app."""

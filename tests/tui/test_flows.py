@@ -669,6 +669,19 @@ def test_every_screen_is_a_command_in_the_palette(store: Store) -> None:
     drive(app, steps)
 
 
+def test_screens_added_to_the_registry_open_from_today_with_what_they_need(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("x")
+        assert type(app.screen).__name__ == "ExportScreen"
+        assert app.screen.now == NOW  # type: ignore[attr-defined]
+        assert app.screen.store is store  # type: ignore[attr-defined]
+
+    drive(app, steps)
+
+
 def test_light_and_dark_themes(store: Store) -> None:
     seed(store)
     app = build(store)

@@ -21,6 +21,12 @@ _SCREEN_KEYS: list[BindingType] = [
 ]
 
 
+def _alert_text(text: str) -> str:
+    # Side-effect alerts are worded for the command line ("mark it with `resolve`"); here it is a key.
+    cut = text.find(" Mark it with `")
+    return text if cut < 0 else text[:cut] + " Press s to mark it resolved or the doctor contacted."
+
+
 def _duration(minutes: int) -> str:
     from journal.care.alerts import duration_text
 
@@ -55,12 +61,8 @@ class TodayScreen(JournalScreen):
             id="today-body",
         )
 
-    def on_mount(self) -> None:
-        """Fill the screen."""
-        self.refresh_data()
-
     def on_screen_resume(self) -> None:
-        """Coming back to Today shows what was written meanwhile (also by the command line)."""
+        """Fill the screen when first shown, and again on coming back (showing what the CLI wrote)."""
         self.refresh_data()
 
     def action_refresh(self) -> None:
@@ -114,7 +116,7 @@ class TodayScreen(JournalScreen):
             box.mount(Static(Text("Nothing needs attention."), classes="hint"))
         for alert in shown:
             mark = {"urgent": "⚠ ", "attention": "! ", "notice": "· "}[alert.level.value]
-            widget = Static(lit(mark + alert.text), classes=f"alert -{alert.level.value}")
+            widget = Static(lit(mark + _alert_text(alert.text)), classes=f"alert -{alert.level.value}")
             box.mount(widget)
 
         pains = [w.pain for w in today.trend if w.pain is not None]

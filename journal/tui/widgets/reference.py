@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from journal.content import Pack, PackError
@@ -53,10 +56,13 @@ class ReferencePanel(Vertical):
         self.query_one("#reference-search", Input).focus()
 
     def _build(self) -> None:
+        # Imported here: the Markdown widget costs start-up time on screens where the panel stays closed.
+        from textual.widgets import Markdown
+
         self._built = True
         pack = self.pack
         title = f"Reference: {pack.medication.display_name}" if pack else "Reference"
-        widgets: list[Static | Entry | OptionList | VerticalScroll] = [
+        widgets: list[Widget] = [
             Static(Text(title), classes="panel-title"),
             Entry(placeholder="search the guide", id="reference-search", compact=True),
             OptionList(id="reference-topics"),
@@ -78,7 +84,7 @@ class ReferencePanel(Vertical):
         topics = self.query_one("#reference-topics", OptionList)
         topics.clear_options()
         if self.pack is None:
-            self.query_one("#reference-text", Markdown).update("No content pack is installed for your medicines.")
+            self._markdown().update("No content pack is installed for your medicines.")
             return
         needle = query.strip().casefold()
         matches = [
@@ -93,14 +99,19 @@ class ReferencePanel(Vertical):
         else:
             self._topic = None
             # The query is the user's text: it is not put into the Markdown.
-            self.query_one("#reference-text", Markdown).update("Nothing in the guide matches this search.")
+            self._markdown().update("Nothing in the guide matches this search.")
+
+    def _markdown(self) -> Any:
+        from textual.widgets import Markdown
+
+        return self.query_one("#reference-text", Markdown)
 
     def show_topic(self, topic: str) -> None:
         """Show one section of the pack (rendering Markdown is slow: only when it changes)."""
         if topic == self._topic:
             return
         self._topic = topic
-        self.query_one("#reference-text", Markdown).update(self._texts.get(topic, ""))
+        self._markdown().update(self._texts.get(topic, ""))
 
     @on(Input.Changed, "#reference-search")
     def _search(self, event: Input.Changed) -> None:
