@@ -10,7 +10,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
@@ -60,11 +60,13 @@ class AppointmentsScreen(JournalScreen):
                         yield Field("With", "appt-with", placeholder="Dr Smith, the lab")
                         yield Field("What for", "appt-purpose")
                     yield Static("", classes="form-error", id="appt-error")
+                    yield Button("Add appointment", id="appt-save", variant="primary", compact=True)
             with TabPane("Questions for the doctor", id="tab-questions"):
                 yield QuestionTable(id="question-table", cursor_type="row", zebra_stripes=True)
                 with Vertical(classes="form"):
                     yield Field("A question for your next visit", "question-text")
                     yield Static("", classes="form-error", id="question-error")
+                    yield Button("Add question", id="question-save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         """Fill both lists; focus the date of a new appointment."""
@@ -108,6 +110,7 @@ class AppointmentsScreen(JournalScreen):
             )
 
     @on(Input.Submitted, "#appt-when, #appt-with, #appt-purpose")
+    @on(Button.Pressed, "#appt-save")
     def _save_appointment(self) -> None:
         journal = self.journal
         self.clear_errors()
@@ -145,6 +148,7 @@ class AppointmentsScreen(JournalScreen):
         self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
 
     @on(Input.Submitted, "#question-text")
+    @on(Button.Pressed, "#question-save")
     def _save_question(self) -> None:
         journal = self.journal
         self.clear_errors()

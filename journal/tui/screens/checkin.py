@@ -10,7 +10,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from journal import models as m
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
@@ -38,7 +38,9 @@ class CheckinScreen(JournalScreen):
             with Horizontal(classes="form-row"):
                 yield Field("When", "checkin-time", value="now")
             yield Static("", classes="form-error", id="checkin-error")
-            yield Static(Text("Tab moves to the next box; Enter saves."), classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Save check-in", id="checkin-save", variant="primary", compact=True)
+                yield Static(Text("Tab moves to the next box; Enter saves."), classes="hint")
         yield Static(Text("Recent check-ins", style="bold"), classes="section-title")
         yield DataTable(id="recent-checkins", cursor_type="row", zebra_stripes=True)
 
@@ -63,6 +65,7 @@ class CheckinScreen(JournalScreen):
             )
 
     @on(Input.Submitted)
+    @on(Button.Pressed, "#checkin-save")
     def _save(self) -> None:
         journal = self.journal
         self.clear_errors()

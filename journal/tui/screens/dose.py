@@ -100,7 +100,7 @@ class DoseScreen(JournalScreen):
                     )
                 else:
                     yield Field("Site (free text)", "site", placeholder="for example left thigh")
-                yield Button("Use this spot", id="use-spot", variant="primary")
+                yield Button("Use this spot", id="use-spot", variant="primary", compact=True)
             with VerticalScroll(id="step-confirm"):
                 yield Static("", id="confirm-summary", classes="advice")
                 yield Static("", id="site-warnings", classes="warnings")
@@ -109,14 +109,14 @@ class DoseScreen(JournalScreen):
                 yield Field("Note", "note")
                 yield Static("", classes="form-error", id="confirm-error")
                 with Horizontal(classes="buttons"):
-                    yield Button("Save dose", id="save", variant="success")
+                    yield Button("Save dose", id="save", variant="success", compact=True)
             with VerticalScroll(id="step-skip"):
                 yield Static(Text("Skip today's dose: say why (it helps your doctor)."), classes="advice")
                 yield Field("Reason", "reason", placeholder="for example fever, doctor said to pause")
                 yield Field("When", "skip-time", value="now")
                 yield Static("", classes="form-error", id="skip-error")
                 with Horizontal(classes="buttons"):
-                    yield Button("Record skipped dose", id="save-skip", variant="warning")
+                    yield Button("Record skipped dose", id="save-skip", variant="warning", compact=True)
 
     def _appearance_options(self) -> list[Option]:
         if self.pack is not None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from journal import models as m
@@ -63,6 +63,7 @@ class EffectsScreen(JournalScreen):
                 yield Field("Started (now, 08:30, yesterday)", "started", value="now")
             yield Field("Note", "effect-note")
             yield Static("", classes="form-error", id="effect-error")
+            yield Button("Save side effect", id="effect-save", variant="primary", compact=True)
         yield Static(Text("Open side effects", style="bold"), classes="section-title")
         yield EffectsTable(id="open-effects", cursor_type="row", zebra_stripes=True)
 
@@ -125,6 +126,7 @@ class EffectsScreen(JournalScreen):
         self._save(self._option_text(event.option_index))
 
     @on(Input.Submitted, "#symptom, #started, #effect-note")
+    @on(Button.Pressed, "#effect-save")
     def _submitted(self) -> None:
         typed = self.query_one("#symptom", Input).value.strip()
         # With nothing typed, Enter must not record whatever happens to be highlighted.

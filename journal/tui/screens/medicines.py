@@ -68,6 +68,7 @@ class MedicinesScreen(JournalScreen):
                         yield Field("Allergic to", "allergy-substance", placeholder="e.g. latex, penicillin")
                         yield Field("Reaction", "allergy-reaction", placeholder="e.g. hives")
                     yield Static("", classes="form-error", id="allergy-error")
+                    yield Button("Add allergy", id="allergy-save", variant="primary", compact=True)
                     yield Static("", classes="warnings", id="allergy-warnings")
             with TabPane("Conditions", id="tab-conditions"):
                 yield RecordTable(id="condition-table", cursor_type="row", zebra_stripes=True)
@@ -76,6 +77,7 @@ class MedicinesScreen(JournalScreen):
                         yield Field("Condition", "condition-name", placeholder="e.g. asthma")
                         yield Field("Since", "condition-since", placeholder="2020-05-01")
                     yield Static("", classes="form-error", id="condition-error")
+                    yield Button("Add condition", id="condition-save", variant="primary", compact=True)
                     yield Static("", classes="warnings", id="condition-warnings")
             with TabPane("Profile", id="tab-profile"), VerticalScroll(classes="form"):
                 yield Field("Name", "profile-name")
@@ -153,7 +155,7 @@ class MedicinesScreen(JournalScreen):
         prefix = (event.input.id or "").split("-", 1)[0]
         self._save(prefix)
 
-    @on(Button.Pressed, "#med-save, #profile-save")
+    @on(Button.Pressed, "#med-save, #profile-save, #allergy-save, #condition-save")
     def _pressed(self, event: Button.Pressed) -> None:
         self._save((event.button.id or "").split("-", 1)[0])
 
