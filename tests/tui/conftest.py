@@ -113,6 +113,7 @@ def seed(store: Store, *, days: int = 20, serious: bool = False) -> m.Medication
             started_at=when,
             tz=ZONE,
         )
+    assert isinstance(med, m.Medication)
     return med
 
 

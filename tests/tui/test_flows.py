@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -39,6 +40,11 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 def shown(app: MedJournalApp, selector: str) -> str:
     """The plain text a Static shows."""
     return str(app.screen.query_one(selector, Static).render())
+
+
+def cell(table: DataTable[object], row: int, column: int) -> str:
+    """The text of one cell."""
+    return str(table.get_cell_at(Coordinate(row, column)))
 
 
 def screen_text(app: MedJournalApp) -> str:
@@ -466,7 +472,7 @@ def test_user_text_with_markup_is_shown_literally(store: Store) -> None:
         await pilot.pause()
         await pilot.press("h")
         table = app.screen.query_one("#timeline", DataTable)
-        cells = [str(table.get_cell_at((row, 2))) for row in range(table.row_count)]
+        cells = [cell(table, row, 2) for row in range(table.row_count)]
         assert any("[/] and [bold]hi[/]" in cell for cell in cells)
         await pilot.press("f9")
         assert "Ann [bold]Example[/]" in screen_text(app)
@@ -492,7 +498,7 @@ def test_history_pages_as_you_scroll_and_filters_by_kind(store: Store) -> None:
         app.screen.query_one("#history-kind", Select).value = "doses"
         await pilot.pause()
         assert table.row_count == 50
-        kinds = {str(table.get_cell_at((row, 1))) for row in range(table.row_count)}
+        kinds = {cell(table, row, 1) for row in range(table.row_count)}
         assert kinds == {"dose"}
         table.focus()
         await pilot.press(*["pagedown"] * 12)
@@ -515,7 +521,7 @@ def test_history_filters_by_date(store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         table = app.screen.query_one("#timeline", DataTable)
-        days = {str(table.get_cell_at((row, 0)))[:10] for row in range(table.row_count)}
+        days = {cell(table, row, 0)[:10] for row in range(table.row_count)}
         assert days == {"2026-11-18", "2026-11-19"}
 
     drive(app, steps)
@@ -528,7 +534,7 @@ def test_history_edit_keeps_a_history_of_the_entry(store: Store) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("h")
         table = app.screen.query_one("#timeline", DataTable)
-        row = next(r for r in range(table.row_count) if str(table.get_cell_at((r, 1))) == "dose")
+        row = next(r for r in range(table.row_count) if cell(table, r, 1) == "dose")
         table.move_cursor(row=row)
         await pilot.press("e")
         assert type(app.screen).__name__ == "EditRecordDialog"
@@ -538,7 +544,7 @@ def test_history_edit_keeps_a_history_of_the_entry(store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "HistoryScreen"
-        assert "moved to the evening" in str(table.get_cell_at((row, 2)))
+        assert "moved to the evening" in cell(table, row, 2)
         await pilot.press("c")
         assert type(app.screen).__name__ == "ChangesDialog"
         text = screen_text(app)
@@ -555,7 +561,7 @@ def test_history_edit_with_a_bad_value_keeps_it_with_the_message(store: Store) -
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("h")
         table = app.screen.query_one("#timeline", DataTable)
-        row = next(r for r in range(table.row_count) if str(table.get_cell_at((r, 1))) == "check-in")
+        row = next(r for r in range(table.row_count) if cell(table, r, 1) == "check-in")
         table.move_cursor(row=row)
         await pilot.press("e")
         pain = app.screen.query_one("#edit-pain", Input)
@@ -579,7 +585,7 @@ def test_history_delete_asks_and_only_hides_the_entry(store: Store) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("h")
         table = app.screen.query_one("#timeline", DataTable)
-        row = next(r for r in range(table.row_count) if str(table.get_cell_at((r, 1))) == "dose")
+        row = next(r for r in range(table.row_count) if cell(table, r, 1) == "dose")
         table.move_cursor(row=row)
         rows = table.row_count
         await pilot.press("x")
@@ -662,7 +668,7 @@ def test_every_screen_is_a_command_in_the_palette(store: Store) -> None:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Injection steps", "Skip dose", "Someone else injects"} <= titles
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Skip dose")
-        command.callback()  # type: ignore[call-arg]
+        command.callback()
         await pilot.pause()
         assert app.screen.query_one("#dose-steps").current == "step-skip"  # type: ignore[attr-defined]
 
