@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,7 +85,7 @@ def _spawn(cmd: list[str]) -> Proc:
         return Proc(started, elapsed, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), out.read())
 
 
-def _median(values: list[float]) -> float:
+def _median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
@@ -365,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the Markdown table to this file")
     parser.add_argument("--only", help="comma-separated: emergency,tui,history,dose,export")
+    parser.add_argument("--keep", type=Path, help="also copy the demo journal here, to profile against it")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else {"emergency", "tui", "history", "dose", "export"}
 
@@ -400,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
                     _log(f"  {name} failed: {exc}")
                     rows.append(Row(f"{name}", "failed", "", False, str(exc).splitlines()[-1][:160]))
     finally:
+        if args.keep and (work / "demo.db").exists():
+            shutil.copyfile(work / "demo.db", args.keep)
         shutil.rmtree(work, ignore_errors=True)
 
     header = (
