@@ -403,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.keep and (work / "demo.db").exists():
             shutil.copyfile(work / "demo.db", args.keep)
+            args.keep.chmod(0o600)
         shutil.rmtree(work, ignore_errors=True)
 
     header = (
