@@ -70,7 +70,7 @@ def seed(store: Store, *, days: int = 20, serious: bool = False) -> m.Medication
     )
     put(store, m.Medication, name="vitamin D", kind=m.MedKind.VITAMIN, strength="1000 IU")
     put(store, m.Allergy, substance="penicillin", reaction="hives")
-    for n in range(0, days + 7, 7):
+    for n in range(0, days, 7):
         put(store, m.SupplyBox, medication_id=med.id, received=(NOW - timedelta(days=days - n)).date(), count=7)
     spots = ["thigh-left:A1", "thigh-right:A1", "stomach-left:A1", "stomach-right:A1"]
     for n in range(days, 0, -1):

@@ -395,6 +395,44 @@ def test_stopping_a_medicine_asks_first_and_keeps_it(store: Store) -> None:
     assert vitamin is not None and vitamin.stopped == NOW.date()
 
 
+def test_a_box_received_is_added_to_the_supply(store: Store) -> None:
+    med = seed(store)
+    boxes = len(store.boxes(med.id))
+
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("m")
+        app.screen.query_one("#med-table", DataTable).focus()
+        await pilot.press("b")
+        assert type(app.screen).__name__ == "BoxDialog"
+        await type_text(pilot, "L42")
+        app.screen.query_one("#box-expires", Input).value = "2027-06-30"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MedicinesScreen"
+
+    drive(app, steps)
+    assert len(store.boxes(med.id)) == boxes + 1
+    newest = next(b for b in store.boxes(med.id) if b.lot == "L42")
+    assert (newest.count, newest.lot, newest.expires.isoformat()) == (7, "L42", "2027-06-30")  # type: ignore[union-attr]
+
+
+def test_d_opens_the_medicine_not_yet_taken_today(store: Store) -> None:
+    seed(store)
+    other = put(store, m.Medication, name="zz-insulin", tracked=True, usual_time="07:00")
+    put(store, m.Dose, NOW, medication_id=store.find_medication("anakinra").id, at=NOW, tz="UTC")  # type: ignore[union-attr]
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        assert "zz-insulin" in shown(app, "#dose-medicine")
+        await pilot.press("enter", "enter", "enter")
+
+    drive(app, steps)
+    assert store.last_dose(other.id) is not None
+
+
 def test_a_vaccination_appointment_warns_to_talk_to_the_doctor_first(store: Store) -> None:
     seed(store)
     app = build(store)

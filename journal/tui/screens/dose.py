@@ -57,7 +57,17 @@ class DoseScreen(JournalScreen):
 
     def _choose_medicine(self) -> None:
         tracked = self.journal.tracked()
-        chosen = next((med for med in tracked if med.id == self.medication_id), tracked[0] if tracked else None)
+        today = self.journal.today()
+
+        def taken_today(med: m.Medication) -> bool:
+            last = self.journal.store.last_dose(med.id, status=None)
+            return last is not None and m.local_day(last.at, last.tz) == today
+
+        # Unless asked for one, the first medicine whose dose today is not recorded yet.
+        due = [med for med in tracked if not taken_today(med)] if self.medication_id is None else []
+        candidates = due or tracked
+        fallback = candidates[0] if candidates else None
+        chosen = next((med for med in tracked if med.id == self.medication_id), fallback)
         self.med = chosen
         self.pack = self.journal.pack(chosen.pack) if chosen else None
 

@@ -11,13 +11,14 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
-from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
+from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, error_field, lit
 from journal.tui.widgets.inputs import Field
 
 KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.MedKind]
@@ -29,6 +30,7 @@ class RecordTable(DataTable[Text]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "screen.edit_row", "Edit"),
         Binding("x", "screen.stop_row", "Stop/delete"),
+        Binding("b", "screen.box_received", "Box received"),
     ]
 
 
@@ -301,6 +303,21 @@ class MedicinesScreen(JournalScreen):
         if found is not None:
             self.app.push_screen(EditRecordDialog(found[1]), lambda _saved: self.refresh_data())
 
+    def action_box_received(self) -> None:
+        """Record a box received for the medicine under the cursor."""
+        found = self._row()
+        if found is None or not isinstance(found[1], m.Medication):
+            self.notify("Choose a medicine in the list first.", severity="warning")
+            return
+        record = found[1]
+
+        def saved(box: m.SupplyBox | None) -> None:
+            if box is not None:
+                self.notify(f"Recorded a {box.describe()} of {record.name}.", markup=False)
+                self.refresh_data()
+
+        self.app.push_screen(BoxDialog(record), saved)
+
     def action_stop_row(self) -> None:
         """Stop the medicine under the cursor (it stays in the journal), or delete an allergy or condition."""
         from journal.tui.screens.dialogs import ConfirmDialog
@@ -336,3 +353,70 @@ class MedicinesScreen(JournalScreen):
                 self.refresh_data()
 
         self.app.push_screen(ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete"), delete)
+
+
+class BoxDialog(JournalModal):
+    """A box (or refill) received for a medicine: count, lot and expiry; dismisses with the box or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel")]
+
+    def __init__(self, medication: m.Medication) -> None:
+        super().__init__(classes="dialog-screen")
+        self.medication = medication
+
+    def compose(self) -> ComposeResult:
+        """Count (the pack's box size by default), lot, expiry."""
+        pack = self.journal.pack(self.medication.pack)
+        count = str(pack.supply.units_per_box) if pack else ""
+        with Vertical(classes="dialog", id="box-dialog"):
+            yield Static(lit(f"Box of {self.medication.name} received today"), classes="panel-title")
+            with Horizontal(classes="form-row"):
+                yield Field("How many", "box-count", value=count)
+                yield Field("Lot", "box-lot")
+                yield Field("Expires", "box-expires", placeholder="2027-06-30")
+            yield Static("", classes="form-error", id="box-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save box", id="box-save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        """Start at the lot number."""
+        self.query_one("#box-lot", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#box-save")
+    def _save(self) -> None:
+        from journal.overview import add_box
+
+        journal = self.journal
+        fields = {f.key: f for f in self.query(Field)}
+        for field in fields.values():
+            field.show_error(None)
+        text = fields["box-count"].value.strip()
+        try:
+            count = int(text) if text else None
+        except ValueError:
+            fields["box-count"].show_error("How many should be a whole number.")
+            return
+        try:
+            expires = journal.day(fields["box-expires"].value)
+        except SAVE_ERRORS as exc:
+            fields["box-expires"].show_error(describe(exc))
+            return
+        try:
+            box = add_box(
+                journal.store,
+                self.medication,
+                received=journal.today(),
+                now=journal.now(),
+                count=count,
+                lot=fields["box-lot"].value or None,
+                expires=expires,
+            )
+        except SAVE_ERRORS as exc:
+            name = {"count": "box-count", "lot": "box-lot", "expires": "box-expires"}.get(error_field(exc) or "")
+            if name:
+                fields[name].show_error(describe(exc))
+            else:
+                self.query_one("#box-error", Static).update(lit(describe(exc)))
+            return
+        self.dismiss(box)

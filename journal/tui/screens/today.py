@@ -168,7 +168,7 @@ class TodayScreen(JournalScreen):
                 supply += "  REORDER NOW"
             lines.append(Text(supply))
         else:
-            lines.append(Text("No box recorded yet: add one in Medicines (m)."))
+            lines.append(Text("No box recorded yet: in Medicines (m), choose the medicine and press b."))
         card = Static(Text("\n").join(lines), classes="medicine-card")
         card.border_title = Text(med.name)
         if med.overdue_by_minutes is not None and med.taken_at is None:
