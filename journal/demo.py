@@ -296,28 +296,40 @@ class _DoseState:
     paused: set[date] = field(default_factory=set)
     box: m.SupplyBox | None = None
     box_left: int = 0
+    unopened: list[m.SupplyBox] = field(default_factory=list)
     lot_number: int = 24000
 
 
-def _new_box(w: _Writer, med: m.Medication, day: date, state: _DoseState) -> None:
+BOXES_PER_DELIVERY = 4  # four weeks of daily syringes, 7 to a box
+
+
+def _deliver(w: _Writer, med: m.Medication, day: date, state: _DoseState) -> None:
+    """A pharmacy delivery of a month's boxes, all from one lot, a few days before they are needed."""
     received = day - timedelta(days=w.rng.randint(1, 4))
     state.lot_number += w.rng.randint(3, 40)
-    state.box = w.new(
-        m.SupplyBox,
-        w.local(received, "17:30"),
-        medication_id=med.id,
-        received=received,
-        count=7,
-        lot=f"K{state.lot_number}",
-        expires=received + timedelta(days=w.rng.randint(180, 420)),
-    )
-    state.box_left = 7
+    # Later deliveries expire later (the jitter is under the four weeks between deliveries).
+    expires = received + timedelta(days=300 + w.rng.randint(0, 20))
+    for _ in range(BOXES_PER_DELIVERY):
+        state.unopened.append(
+            w.new(
+                m.SupplyBox,
+                w.local(received, "17:30"),
+                medication_id=med.id,
+                received=received,
+                count=7,
+                lot=f"K{state.lot_number}",
+                expires=expires,
+            )
+        )
 
 
 def _take_syringe(w: _Writer, med: m.Medication, day: date, state: _DoseState) -> m.SupplyBox:
     if state.box is None or state.box_left == 0:
-        _new_box(w, med, day, state)
-    assert state.box is not None
+        # Reorder when the last unopened box is started, as the journal's supply alert advises.
+        if len(state.unopened) <= 1:
+            _deliver(w, med, day, state)
+        state.box = state.unopened.pop(0)
+        state.box_left = state.box.count
     state.box_left -= 1
     return state.box
 
