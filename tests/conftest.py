@@ -13,7 +13,6 @@ import pytest
 
 from journal.store import Store
 
-
 # The console script installed beside this Python; `python -m journal` if it is missing.
 _SCRIPT = Path(sys.executable).with_name("medjournal")
 MEDJOURNAL = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "journal"]
@@ -55,9 +54,7 @@ def medjournal(journal_path: Path) -> Callable[..., Run]:
 
     def run(*args: str, env: dict[str, str] | None = None, db: Path | None = None, stdin: str | None = None) -> Run:
         command = [*MEDJOURNAL, "--db", str(db or journal_path), *args]
-        done = subprocess.run(
-            command, capture_output=True, text=True, env=_command_env(env), input=stdin, timeout=60
-        )
+        done = subprocess.run(command, capture_output=True, text=True, env=_command_env(env), input=stdin, timeout=60)
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run

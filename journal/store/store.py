@@ -25,8 +25,9 @@ from journal.when import now_utc
 
 R = TypeVar("R", bound=m.Record)
 
-# Busy waits happen inside SQLite (busy_timeout); this bounds how often we start over.
-WRITE_ATTEMPTS = 3
+# Busy waits happen inside SQLite (busy_timeout, 5 s); one more try covers a lock that is
+# released just as the wait ends, and keeps a locked journal to about 10 s before the user hears.
+WRITE_ATTEMPTS = 2
 _LOADING = {"loading": True}
 
 

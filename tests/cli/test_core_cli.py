@@ -45,10 +45,20 @@ def test_bad_severity_is_one_error_line_and_writes_nothing(medjournal: Medjourna
 
 
 def test_every_kind_of_product_is_listed_with_its_details(medjournal: Medjournal) -> None:
-    for name, kind in [("Vitamin D", "vitamin"), ("Fish oil", "supplement"), ("Ibuprofen", "otc"), ("Turmeric", "herbal")]:
+    for name, kind in [
+        ("Vitamin D", "vitamin"),
+        ("Fish oil", "supplement"),
+        ("Ibuprofen", "otc"),
+        ("Turmeric", "herbal"),
+    ]:
         assert medjournal("med", "add", name, "--kind", kind, "--how", "once a day", "--reason", "joints").code == 0
     out = medjournal("emergency").out
-    for name, kind in [("Vitamin D", "vitamin"), ("Fish oil", "supplement"), ("Ibuprofen", "otc"), ("Turmeric", "herbal")]:
+    for name, kind in [
+        ("Vitamin D", "vitamin"),
+        ("Fish oil", "supplement"),
+        ("Ibuprofen", "otc"),
+        ("Turmeric", "herbal"),
+    ]:
         line = next(line for line in out.splitlines() if name in line)
         assert kind in line and "once a day" in line and "for joints" in line
 
@@ -123,7 +133,9 @@ def test_skipped_dose_is_recorded_with_its_reason(medjournal: Medjournal) -> Non
 def test_allergy_condition_appointment_checkin_and_profile_are_kept(medjournal: Medjournal) -> None:
     assert medjournal("allergy", "add", "penicillin", "--reaction", "hives").code == 0
     assert medjournal("condition", "add", "asthma").code == 0
-    assert medjournal("appt", "add", "2099-01-10 09:30", "lab", "--with", "Clinic lab", "--note", "blood count").code == 0
+    assert (
+        medjournal("appt", "add", "2099-01-10 09:30", "lab", "--with", "Clinic lab", "--note", "blood count").code == 0
+    )
     assert medjournal("checkin", "--pain", "4", "--swelling", "3", "--stiffness", "45").code == 0
     assert medjournal("profile", "--name", "Ann Example", "--emergency-contact", "Bob 555-0100").code == 0
     assert "penicillin (hives)" in medjournal("allergy", "list").out
@@ -184,9 +196,9 @@ def test_db_option_works_after_the_command_name(medjournal: Medjournal, tmp_path
 
 
 def test_environment_variable_chooses_the_journal(medjournal: Medjournal, tmp_path: Path) -> None:
-    from tests.conftest import MEDJOURNAL, _command_env
-
     import subprocess
+
+    from tests.conftest import MEDJOURNAL, _command_env
 
     target = tmp_path / "from-env.db"
     env = _command_env({"MEDJOURNAL_DB": str(target)})

@@ -45,7 +45,9 @@ def test_dose_more_than_a_few_minutes_in_the_future_is_refused() -> None:
         )
     )
     assert "future" in text
-    near = m.Dose.model_validate({"medication_id": "a", "at": NOW + timedelta(minutes=2), "tz": "UTC"}, context={"now": NOW})
+    near = m.Dose.model_validate(
+        {"medication_id": "a", "at": NOW + timedelta(minutes=2), "tz": "UTC"}, context={"now": NOW}
+    )
     assert near.at == NOW + timedelta(minutes=2)
 
 
