@@ -145,6 +145,7 @@ class AppointmentsScreen(JournalScreen):
         self.refresh_data()
         text = f"Added {record.describe()} on {journal.local(at)}." + "".join(f"\n⚠ {w}" for w in warnings)
         self.query_one("#appt-error", Static).update(lit(text))
+        self.query_one("#appt-error", Static).add_class("-warn" if warnings else "-ok")
         self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
 
     @on(Input.Submitted, "#question-text")

@@ -128,6 +128,7 @@ class JournalScreen(Screen[None]):
         for note in self.query(".form-error"):
             if isinstance(note, Static):
                 note.update("")
+                note.remove_class("-ok", "-warn")
 
     def show_save_error(self, exc: Exception, *, aliases: dict[str, str] | None = None, form: str = "") -> None:
         """Show why a save failed beside the field it concerns (or at the form); keep what was typed."""

@@ -55,12 +55,12 @@ class MedicinesScreen(JournalScreen):
                         yield Field("Add a medicine: name", "med-name", placeholder="e.g. Enbrel, vitamin D")
                         yield Select(KINDS, value="prescription", allow_blank=False, id="med-kind", compact=True)
                     with Horizontal(classes="form-row"):
-                        yield Field("Strength", "med-strength", placeholder="100 mg")
-                        yield Field("How you take it", "med-directions", placeholder="once a day")
+                        yield Field("Strength", "med-strength", placeholder="e.g. 100 mg")
+                        yield Field("How you take it", "med-directions", placeholder="e.g. once a day")
                         yield Field("What for", "med-reason")
                     with Horizontal(classes="form-row"):
                         yield Checkbox("Log daily doses", id="med-tracked", compact=True)
-                        yield Field("Usual time", "med-time", placeholder="08:00")
+                        yield Field("Usual time", "med-time", placeholder="HH:MM")
                     yield Static("", classes="form-error", id="med-error")
                     yield Button("Add medicine", id="med-save", variant="primary", compact=True)
             with TabPane("Allergies", id="tab-allergies"):
@@ -77,13 +77,13 @@ class MedicinesScreen(JournalScreen):
                 with Vertical(classes="form"):
                     with Horizontal(classes="form-row"):
                         yield Field("Condition", "condition-name", placeholder="e.g. asthma")
-                        yield Field("Since", "condition-since", placeholder="2020-05-01")
+                        yield Field("Since", "condition-since", placeholder="YYYY-MM-DD")
                     yield Static("", classes="form-error", id="condition-error")
                     yield Button("Add condition", id="condition-save", variant="primary", compact=True)
                     yield Static("", classes="warnings", id="condition-warnings")
             with TabPane("Profile", id="tab-profile"), VerticalScroll(classes="form"):
                 yield Field("Name", "profile-name")
-                yield Field("Born", "profile-born", placeholder="1980-04-30")
+                yield Field("Born", "profile-born", placeholder="YYYY-MM-DD")
                 yield Field("Emergency contact", "profile-emergency_contact")
                 yield Field("Doctor", "profile-doctor")
                 yield Field("Pharmacy", "profile-pharmacy")
@@ -102,6 +102,7 @@ class MedicinesScreen(JournalScreen):
             for key in ("name", "emergency_contact", "doctor", "pharmacy", "notes"):
                 self.query_one(f"#profile-{key}", Input).value = getattr(profile, key) or ""
             self.query_one("#profile-born", Input).value = profile.born.isoformat() if profile.born else ""
+        self.query_one("#med-name", Input).focus()
 
     # --- reading -----------------------------------------------------------------------
 
@@ -226,6 +227,7 @@ class MedicinesScreen(JournalScreen):
             text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
         widget = self.query_one(where, Static)
         widget.update(lit(text))
+        widget.add_class("-warn" if warnings else "-ok")
         self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
 
     def _save_allergy(self) -> None:
@@ -373,7 +375,7 @@ class BoxDialog(JournalModal):
             with Horizontal(classes="form-row"):
                 yield Field("How many", "box-count", value=count)
                 yield Field("Lot", "box-lot")
-                yield Field("Expires", "box-expires", placeholder="2027-06-30")
+                yield Field("Expires", "box-expires", placeholder="YYYY-MM-DD")
             yield Static("", classes="form-error", id="box-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save box", id="box-save", variant="primary", compact=True)

@@ -53,7 +53,7 @@ class WelcomeScreen(JournalScreen):
             with Horizontal(classes="form-row"):
                 yield Field("Name", "welcome-name", value=(profile.name or "") if profile else "")
                 born = profile.born.isoformat() if profile and profile.born else ""
-                yield Field("Born", "welcome-born", value=born, placeholder="1980-04-30")
+                yield Field("Born", "welcome-born", value=born, placeholder="YYYY-MM-DD")
             yield Field(
                 "Emergency contact",
                 "welcome-emergency_contact",
@@ -71,7 +71,7 @@ class WelcomeScreen(JournalScreen):
             with Horizontal(classes="form-row"):
                 yield Checkbox("Record a box now", value=True, id="welcome-box", compact=True)
                 yield Field("Lot", "welcome-lot")
-                yield Field("Expires", "welcome-expires", placeholder="2027-06-30")
+                yield Field("Expires", "welcome-expires", placeholder="YYYY-MM-DD")
             yield Static("", classes="form-error", id="welcome-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save and start", id="welcome-save", variant="success", compact=True)
