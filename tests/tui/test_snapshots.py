@@ -68,3 +68,8 @@ def test_flow_step(snap_compare: SnapCompare, name: str) -> None:
 def test_journal_that_cannot_be_opened(snap_compare: SnapCompare, size: str) -> None:
     message = "/home/ann/journal.db is not a medjournal journal (it is not an SQLite file); it was left untouched."
     assert snap_compare(make_error_app(message), terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("keys", [[], ["d", "enter"]], ids=["today", "dose-body-map"])
+def test_light_theme(snap_compare: SnapCompare, keys: list[str]) -> None:
+    assert snap_compare(_app(True, serious=True), press=["f3", *keys], terminal_size=SIZES["80x24"])

@@ -161,7 +161,7 @@ class TodayScreen(JournalScreen):
             unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"
             supply = f"{med.syringes_left} {unit} left"
             if med.days_left is not None:
-                supply += f" ({med.days_left} days)"
+                supply += f" ({med.days_left} day{'' if med.days_left == 1 else 's'})"
             if med.reorder_by is not None:
                 supply += f", reorder by {med.reorder_by.isoformat()}"
             if med.reorder_due:
