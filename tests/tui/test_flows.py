@@ -762,6 +762,30 @@ def test_writes_from_the_command_line_appear_on_refresh(tmp_path: Path) -> None:
         store.close()
 
 
+def test_a_busy_journal_while_reading_today_is_said_and_does_not_crash(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(store)
+    app = build(store)
+
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise JournalBusyError("The journal is busy: another program kept it locked.")
+
+    said: list[str] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        import journal.overview
+
+        monkeypatch.setattr(journal.overview, "build_today", busy)
+        monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
+        await pilot.press("r")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+        assert any("busy" in message for message in said)
+
+    drive(app, steps)
+
+
 def test_a_journal_that_cannot_be_opened_gets_an_error_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from journal.tui import app as tui_app
 

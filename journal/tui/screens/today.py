@@ -80,10 +80,16 @@ class TodayScreen(JournalScreen):
     def refresh_data(self) -> None:
         """Rebuild the view from journal.overview."""
         from journal.care.alerts import AlertKind, AlertLevel
+        from journal.errors import JournalError
         from journal.overview import build_today
 
         journal = self.journal
-        today = build_today(journal.store, now=journal.now(), zone=journal.zone)
+        try:
+            today = build_today(journal.store, now=journal.now(), zone=journal.zone)
+        except JournalError as exc:
+            # A busy or damaged journal: say so and keep what the screen showed.
+            self.notify(exc.message, severity="error", markup=False, timeout=10)
+            return
         self.query_one(".screen-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
 
         urgent = [a for a in today.alerts if a.level is AlertLevel.URGENT]
