@@ -40,9 +40,10 @@ class TodayScreen(JournalScreen):
     HELP_FILE = "today.md"
     BINDINGS: ClassVar[list[BindingType]] = [
         *_SCREEN_KEYS,
-        Binding("e", "app.emergency", "Emergency"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
+        # F9, F5 and F1 show in the footer already; these letters are shortcuts on Today.
+        Binding("e", "app.emergency", "Emergency", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
         Binding("w", "app.open('welcome')", "Set up", show=False),
         Binding("q", "app.quit", "Quit", show=False),
         Binding("escape", "back", "Close panel", show=False),
