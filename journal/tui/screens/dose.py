@@ -115,7 +115,10 @@ class DoseScreen(JournalScreen):
                 yield Static("", id="confirm-summary", classes="advice")
                 yield Static("", id="site-warnings", classes="warnings")
                 yield Field("When (now, 08:30, yesterday 21:00)", "time", value="now")
-                yield Checkbox("Some solution was left in the syringe (never inject it again)", id="leftover")
+                yield Checkbox("Given by someone else", id="given-by-other", compact=True)
+                yield Checkbox(
+                    "Some solution was left in the syringe (never inject it again)", id="leftover", compact=True
+                )
                 yield Field("Note", "note")
                 yield Static("", classes="form-error", id="confirm-error")
                 with Horizontal(classes="buttons"):
@@ -298,6 +301,7 @@ class DoseScreen(JournalScreen):
             except ValueError:
                 warnings = []
         self.query_one("#site-warnings", Static).update(lit("\n".join(f"! {w}" for w in warnings)))
+        self.query_one("#given-by-other", Checkbox).value = self.given_by is m.GivenBy.OTHER
         self._go("step-confirm")
 
     # --- step 3: confirm ---------------------------------------------------------------
@@ -326,7 +330,7 @@ class DoseScreen(JournalScreen):
                 appearance=self.appearance,
                 waited_minutes=self.waited,
                 site=self.site,
-                given_by=self.given_by,
+                given_by=m.GivenBy.OTHER if self.query_one("#given-by-other", Checkbox).value else m.GivenBy.SELF,
                 leftover=self.query_one("#leftover", Checkbox).value,
                 note=values["note"] or None,
             )
