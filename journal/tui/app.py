@@ -29,10 +29,10 @@ class MedJournalApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "medjournal"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f9", "emergency", "Emergency", priority=True),
         Binding("f1", "help", "Help"),
         Binding("f2", "toggle_reference", "Reference"),
         Binding("f5", "refresh_data", "Refresh"),
-        Binding("f9", "emergency", "Emergency", priority=True),
         Binding("f3", "toggle_dark", "Light/dark", show=False),
     ]
 

@@ -21,6 +21,9 @@ _SCREEN_KEYS: list[BindingType] = [
 ]
 
 
+COMING_UP_DAYS = 30
+
+
 def _alert_text(text: str) -> str:
     # Side-effect alerts are worded for the command line ("mark it with `resolve`"); here it is a key.
     cut = text.find(" Mark it with `")
@@ -39,9 +42,10 @@ class TodayScreen(JournalScreen):
     TITLE_TEXT = "Today"
     HELP_FILE = "today.md"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that it is never cut off the footer of a narrow terminal.
+        Binding("e", "app.emergency", "Emergency"),
         *_SCREEN_KEYS,
-        # F9, F5 and F1 show in the footer already; these letters are shortcuts on Today.
-        Binding("e", "app.emergency", "Emergency", show=False),
+        # F5 and F1 are in the footer already; these letters are shortcuts on Today.
         Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
         Binding("w", "app.open('welcome')", "Set up", show=False),
@@ -56,6 +60,8 @@ class TodayScreen(JournalScreen):
             Vertical(id="medicines"),
             Static(Text("Alerts", style="bold"), classes="section-title", id="alerts-title"),
             Vertical(id="alerts"),
+            Static(Text("Coming up", style="bold"), classes="section-title"),
+            Static("", id="coming-up", classes="hint"),
             Static(Text("How you feel (weekly average pain, 12 weeks)", style="bold"), classes="section-title"),
             Sparkline([], id="trend"),
             Static("", id="trend-text", classes="hint"),
@@ -126,6 +132,8 @@ class TodayScreen(JournalScreen):
             widget = Static(lit(mark + _alert_text(alert.text)), classes=f"alert -{alert.level.value}")
             box.mount(widget)
 
+        self.query_one("#coming-up", Static).update(self._coming_up())
+
         pains = [w.pain for w in today.trend if w.pain is not None]
         self.query_one("#trend", Sparkline).data = pains
         if today.trend:
@@ -141,6 +149,30 @@ class TodayScreen(JournalScreen):
         else:
             trend = "No check-ins yet: press c to record how you feel."
         self.query_one("#trend-text", Static).update(Text(trend))
+
+    def _coming_up(self) -> Text:
+        """Planned appointments and lab tests of the next weeks, and the questions waiting for them."""
+        from datetime import timedelta
+
+        from journal import models as m
+
+        journal = self.journal
+        now = journal.now()
+        planned = [
+            a
+            for a in journal.store.between(m.Appointment, "at", now, now + timedelta(days=COMING_UP_DAYS))
+            if a.status is m.ApptStatus.PLANNED
+        ]
+        lines = [
+            lit(f"{journal.local(a.at, a.tz)}  {a.describe()}" + (f" - {a.purpose}" if a.purpose else ""))
+            for a in planned
+        ]
+        questions = len(journal.store.open_questions())
+        if questions:
+            lines.append(lit(f"{questions} question{'s' if questions != 1 else ''} for the doctor (a to see them)"))
+        if not lines:
+            return Text(f"No appointment in the next {COMING_UP_DAYS} days.")
+        return Text("\n").join(lines)
 
     def _card(self, med: object) -> Widget:
         from journal.overview import MedicineToday
