@@ -471,6 +471,8 @@ class HistoryEntry(BaseModel):
     action: str
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+    # Order of writing: several changes can share one second (a dose and its syringe check).
+    seq: int = 0
 
 
 # --- helpers -----------------------------------------------------------------------------

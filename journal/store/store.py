@@ -353,13 +353,20 @@ class Store:
     # --- history ---------------------------------------------------------------------------
 
     def history(
-        self, *, limit: int = 50, before: str | None = None, table: str | None = None, row_id: str | None = None
+        self,
+        *,
+        limit: int = 50,
+        before: m.HistoryEntry | None = None,
+        table: str | None = None,
+        row_id: str | None = None,
     ) -> list[m.HistoryEntry]:
-        """Changes, newest first; page with `before` (the `at` of the last one seen)."""
-        clauses, params = ["1"], []
-        if before:
-            clauses.append("at < ?")
-            params.append(before)
+        """Changes, newest first; the next page starts `before` the last entry seen."""
+        clauses: list[str] = ["1"]
+        params: list[Any] = []
+        if before is not None:
+            at = _iso(before.at)
+            clauses.append("at <= ? AND (at < ? OR rowid < ?)")
+            params.extend([at, at, before.seq])
         if table:
             clauses.append("table_name = ?")
             params.append(table)
@@ -367,7 +374,7 @@ class Store:
             clauses.append("row_id = ?")
             params.append(row_id)
         rows = self._rows(
-            f"SELECT * FROM history WHERE {' AND '.join(clauses)} ORDER BY at DESC, rowid DESC LIMIT ?",
+            f"SELECT rowid AS seq, * FROM history WHERE {' AND '.join(clauses)} ORDER BY at DESC, rowid DESC LIMIT ?",
             [*params, limit],
         )
         for row in rows:

@@ -164,3 +164,16 @@ def test_pragmas_on_every_connection(store: Store) -> None:
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == connection.BUSY_TIMEOUT_MS
+
+
+def test_history_pages_never_skip_changes_made_in_the_same_second(store: Store) -> None:
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    with store.transaction():
+        for i in range(7):
+            store.add(m.Allergy(substance=f"substance {i}", created_at=now, updated_at=now))
+    seen: list[str] = []
+    page = store.history(limit=3)
+    while page:
+        seen.extend(entry.row_id for entry in page)
+        page = store.history(limit=3, before=page[-1])
+    assert len(seen) == len(set(seen)) == 7
