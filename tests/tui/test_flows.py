@@ -216,6 +216,10 @@ def test_injection_steps_are_one_key_away_in_the_dose_flow(store: Store) -> None
         await pilot.press("i")
         assert panel.display
         assert "alcohol wipe" in str(panel.render())
+        await pilot.press("i", "enter", "enter")
+        assert not panel.display and isinstance(app.focused, Input)
+        await pilot.press("f4")
+        assert panel.display
 
     drive(app, steps)
 

@@ -34,7 +34,7 @@ class DoseScreen(JournalScreen):
     HELP_FILE = "dose.md"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("i", "steps", "Injection steps"),
+        Binding("i,f4", "steps", "Injection steps"),
         Binding("k", "skip", "Skip dose"),
         Binding("o", "others", "Someone else injects"),
         Binding("n", "next_medicine", "Next medicine", show=False),
