@@ -33,9 +33,16 @@ class Env:
 
     @property
     def store(self) -> Store:
-        """The open journal (opened, created and migrated on first use)."""
+        """The open journal (opened, created and migrated on first use; the day's backup taken)."""
         if self._store is None:
             self._store = Store.open(self.db_path)
+        return self._store
+
+    @property
+    def reading_store(self) -> Store:
+        """The open journal for a command that only reads: the day's automatic backup is left to the next write."""
+        if self._store is None:
+            self._store = Store.open(self.db_path, daily_backup=False)
         return self._store
 
     def close(self) -> None:

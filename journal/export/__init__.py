@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from journal.summary.model import VisitSummary
+if TYPE_CHECKING:
+    # Only for the type: every command imports journal.export._escape, and the model's import
+    # builds pydantic classes.
+    from journal.summary.model import VisitSummary
 
 
 @dataclass(frozen=True)

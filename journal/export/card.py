@@ -81,7 +81,7 @@ def _last_dose(med: EmergencyMedicine) -> str:
 
 def _rows(data: EmergencyList) -> list[list[str]]:
     return [
-        [med.label, med.kind.value, med.route or "", med.directions or "", med.reason or "", _last_dose(med)]
+        [med.label, med.kind, med.route or "", med.directions or "", med.reason or "", _last_dose(med)]
         for med in data.medicines
     ]
 

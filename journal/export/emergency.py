@@ -14,7 +14,7 @@ def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
     head = esc(med.name) + (f" {esc(med.strength)}" if med.strength else "")
     if med.brand and med.brand.casefold() != med.name.casefold():
         head += f" ({esc(med.brand)})"
-    parts = [head, med.kind.value]
+    parts = [head, med.kind]
     if med.route:
         parts.append(esc(med.route))
     if med.directions:
@@ -90,4 +90,4 @@ def render_markdown(data: EmergencyList) -> str:
 
 def render_json(data: EmergencyList) -> str:
     """JSON for scripts and other programs."""
-    return data.model_dump_json(indent=2) + "\n"
+    return data.to_json() + "\n"

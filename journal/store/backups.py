@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
 from journal.store import connection
 
@@ -72,7 +70,7 @@ def _stamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime(_STAMP)
 
 
-def take(db: Database, journal: Path, kind: str, *, now: datetime | None = None) -> Path:
+def take(db: connection.JournalDatabase, journal: Path, kind: str, *, now: datetime | None = None) -> Path:
     """Back up the open journal into its backup folder, under a name that says when and why."""
     folder = connection.backup_dir(journal)
     stamp = _stamp(now or datetime.now(UTC))
@@ -124,7 +122,7 @@ def rotate(journal: Path, keep: int, *, now: datetime | None = None) -> list[Pat
     return removed
 
 
-def daily(db: Database, journal: Path, *, now: datetime | None = None) -> Path | None:
+def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None = None) -> Path | None:
     """Take today's automatic backup if the journal holds records and none was taken today."""
     keep = keep_count()
     if keep == 0:
@@ -180,11 +178,10 @@ def inspect(path: Path) -> Inspection:
             return found
         for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
             found.problems.append(f"foreign key: row {rowid} of {table} points to a missing {parent} row")
-        db = Database(conn, execute_plugins=False)
-        found.steps = connection.applied_names(db)
+        found.steps = connection.applied_names(conn)
         known = {m.name for m in connection.migrations()._migrations}
         found.unknown_steps = [name for name in found.steps if name not in known]
-        tables = set(db.table_names())
+        tables = set(connection.table_names(conn))
         if not found.steps and tables - {"_sqlite_migrations"}:
             found.problems.append("it is an SQLite database of another program, not a medjournal journal")
         if "history" in tables:

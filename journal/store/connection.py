@@ -5,14 +5,17 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 from journal.errors import (
     DiskFullError,
@@ -27,6 +30,7 @@ from journal.resources import migrations_root
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 MIGRATION_SET = "medjournal"
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 # For tests only: caps the journal's size in pages (PRAGMA max_page_count) so a test can
 # make the disk "full" for a real `medjournal` process. It can only lower SQLite's limit,
@@ -47,6 +51,8 @@ def _migrations_module() -> ModuleType:
 
 def migrations() -> Migrations:
     """The journal's schema steps."""
+    from sqlite_utils.migrations import Migrations
+
     result = _migrations_module().migrations
     assert isinstance(result, Migrations)
     return result
@@ -154,10 +160,77 @@ def _refuse_damaged(conn: sqlite3.Connection, path: Path | None) -> None:
         )
 
 
-def _refuse_foreign(db: Database, path: Path | None) -> None:
+class JournalDatabase:
+    """An open journal: its sqlite3 connection, and sqlite-utils' Database over it, made only when asked for.
+
+    A journal whose schema is current is opened and read through the connection alone, so a
+    quick command such as `emergency` never imports sqlite-utils (and its dateutil, pluggy).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, utils: Database | None = None) -> None:
+        self.conn = conn
+        if utils is not None:
+            self.__dict__["utils"] = utils
+
+    @cached_property
+    def utils(self) -> Database:
+        """sqlite-utils' Database over the same connection."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.utils[name]
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else a sqlite-utils Database offers (table_names, journal_mode, ...).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.utils, name)
+
+
+_STEP = re.compile(r"^@migrations\(\)\ndef (\w+)\(", re.MULTILINE)
+_ANY_STEP = re.compile(r"^@migrations\b", re.MULTILINE)
+
+
+@cache
+def known_step_names() -> tuple[str, ...] | None:
+    """The schema steps this version knows, read from the migrations file without importing it.
+
+    None when a step is declared in a form this reading does not understand (then the
+    journal is opened through sqlite-utils' Migrations, which is always right).
+    """
+    try:
+        source = (migrations_root() / "medjournal.py").read_text(encoding="utf-8")
+    except (OSError, FileNotFoundError):
+        return None
+    names = tuple(_STEP.findall(source))
+    if not names or len(names) != len(_ANY_STEP.findall(source)):
+        return None
+    return names
+
+
+def applied_names(db: JournalDatabase | sqlite3.Connection) -> list[str]:
+    """The schema steps already applied to this journal, in the order they were applied."""
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE])
+    if exists.fetchone() is None:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+    )
+    return [str(row[0]) for row in rows.fetchall()]
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """The tables in a database, by name."""
+    return [str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+
+
+def _refuse_foreign(db: JournalDatabase, path: Path | None) -> None:
     if applied_names(db):
         return
-    tables = [name for name in db.table_names() if name != Migrations.migrations_table]
+    tables = [name for name in table_names(db.conn) if name != MIGRATIONS_TABLE]
     if tables:
         raise NotAJournalError(
             f"{path or 'This file'} is an SQLite database of another program, not a medjournal journal; "
@@ -165,8 +238,19 @@ def _refuse_foreign(db: Database, path: Path | None) -> None:
         )
 
 
-def connect(path: Path | None, *, create: bool = True) -> Database:
-    """Open (creating if allowed) the journal at `path`, or an in-memory one; migrate it."""
+def _is_current(conn: sqlite3.Connection) -> bool:
+    # The common case: every known step applied and nothing else; anything else (a new file,
+    # a pending step, a newer journal) goes through sqlite-utils' Migrations.
+    known = known_step_names()
+    return known is not None and tuple(applied_names(conn)) == known
+
+
+def connect(path: Path | None, *, create: bool = True, daily_backup: bool = True) -> JournalDatabase:
+    """Open (creating if allowed) the journal at `path`, or an in-memory one; migrate it.
+
+    `daily_backup`: take the day's automatic backup if it is not taken yet (False for a
+    command that only reads, such as `emergency`, which must answer at once).
+    """
     if path is None:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
@@ -180,21 +264,24 @@ def connect(path: Path | None, *, create: bool = True) -> Database:
             _refuse_read_only(path)
         _check_header(path)
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = Database(conn, execute_plugins=False)
+    db = JournalDatabase(conn)
     try:
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            _refuse_newer(db, path)
+            current = path is not None and _is_current(conn)
+            if not current:
+                _refuse_newer(db, path)
             if path is not None:
                 _refuse_damaged(conn, path)
                 _refuse_foreign(db, path)
             _test_page_limit(conn)
             conn.execute("PRAGMA foreign_keys = ON")
-            if path is not None and db.journal_mode != "wal":
-                db.enable_wal()
+            if path is not None and str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = wal")
             conn.execute("PRAGMA synchronous = FULL")
-            _migrate(db, path)
-            if path is not None:
+            if not current:
+                _migrate(db, path)
+            if path is not None and daily_backup:
                 from journal.store import backups
 
                 backups.daily(db, path)
@@ -204,12 +291,7 @@ def connect(path: Path | None, *, create: bool = True) -> Database:
     return db
 
 
-def applied_names(db: Database) -> list[str]:
-    """The schema steps already applied to this journal."""
-    return [m.name for m in migrations().applied(db)]
-
-
-def _refuse_newer(db: Database, path: Path | None) -> None:
+def _refuse_newer(db: JournalDatabase, path: Path | None) -> None:
     known = {m.name for m in migrations()._migrations}
     unknown = [name for name in applied_names(db) if name not in known]
     if unknown:
@@ -219,14 +301,14 @@ def _refuse_newer(db: Database, path: Path | None) -> None:
         )
 
 
-def has_data(db: Database) -> bool:
+def has_data(db: JournalDatabase) -> bool:
     """Whether the journal holds any table of ours (so a migration deserves a backup)."""
-    return any(name != "_sqlite_migrations" for name in db.table_names())
+    return any(name != MIGRATIONS_TABLE for name in table_names(db.conn))
 
 
-def _migrate(db: Database, path: Path | None) -> None:
+def _migrate(db: JournalDatabase, path: Path | None) -> None:
     steps = migrations()
-    pending = steps.pending(db)
+    pending = steps.pending(db.utils)
     if not pending:
         return
     if path is not None and has_data(db):
@@ -234,7 +316,7 @@ def _migrate(db: Database, path: Path | None) -> None:
 
         # If this backup fails the error propagates and no step is applied.
         backups.take(db, path, f"before-{pending[0].name}")
-    steps.apply(db)
+    steps.apply(db.utils)
 
 
 def backup_dir(path: Path) -> Path:
@@ -242,7 +324,7 @@ def backup_dir(path: Path) -> Path:
     return path.with_name(path.name + ".backups")
 
 
-def backup(db: Database, dest: Path) -> Path:
+def backup(db: JournalDatabase, dest: Path) -> Path:
     """Copy the journal to `dest` with SQLite's online backup API, check it and fsync it; never overwrites."""
     if dest.exists():
         raise JournalError(f"{dest} already exists; choose another name.")

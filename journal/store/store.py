@@ -14,16 +14,28 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
-
-from journal import models as m
 from journal.errors import JournalBusyError, JournalError, NotFoundError
 from journal.store import connection
 from journal.when import now_utc
 
-R = TypeVar("R", bound=m.Record)
+if TYPE_CHECKING:
+    from journal import models as m
+else:
+
+    class _Models:
+        """journal.models, imported on first use: reading raw rows (the emergency list) needs no pydantic."""
+
+        def __getattr__(self, name: str) -> Any:
+            from journal import models
+
+            globals()["m"] = models  # from now on the module itself
+            return getattr(models, name)
+
+    m = _Models()
+
+R = TypeVar("R", bound="m.Record")
 
 # Busy waits happen inside SQLite (busy_timeout, 5 s); one more try covers a lock that is
 # released just as the wait ends, and keeps a locked journal to about 10 s before the user hears.
@@ -46,10 +58,14 @@ class Store:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str | None, *, create: bool = True) -> Store:
-        """Open the journal file at `path` (None: a private in-memory journal)."""
+    def open(cls, path: Path | str | None, *, create: bool = True, daily_backup: bool = True) -> Store:
+        """Open the journal file at `path` (None: a private in-memory journal).
+
+        `daily_backup=False` for a quick look that writes nothing (the emergency list): the
+        day's automatic backup is then left to the next open that may write.
+        """
         resolved = Path(path) if path is not None else None
-        return cls(connection.connect(resolved, create=create), resolved)
+        return cls(connection.connect(resolved, create=create, daily_backup=daily_backup), resolved)
 
     @classmethod
     def memory(cls) -> Store:
@@ -227,10 +243,7 @@ class Store:
         with self.transaction():
             current = self.profile()
             if current is None:
-                try:
-                    profile = m.Profile.model_validate({k: v for k, v in changes.items()}, context={"now": now})
-                except ValidationError:
-                    raise
+                profile = m.Profile.model_validate({k: v for k, v in changes.items()}, context={"now": now})
                 return self.add(profile)
             return self.update(current, now=now, **changes)
 
@@ -259,13 +272,13 @@ class Store:
 
     # --- doses and syringes ----------------------------------------------------------------
 
-    def last_dose(self, medication_id: str, *, status: m.DoseStatus | None = m.DoseStatus.TAKEN) -> m.Dose | None:
-        """The latest dose of a medicine (taken ones by default)."""
+    def last_dose(self, medication_id: str, *, status: str | None = "taken") -> m.Dose | None:
+        """The latest dose of a medicine (taken ones by default; `status` is a DoseStatus or None for any)."""
         where = "medication_id = ? AND deleted_at IS NULL"
         params: list[Any] = [medication_id]
         if status is not None:
             where += " AND status = ?"
-            params.append(status.value)
+            params.append(str(status))
         found = self._load(m.Dose, f"SELECT * FROM doses WHERE {where} ORDER BY at DESC LIMIT 1", params)
         return found[0] if found else None
 
@@ -350,6 +363,45 @@ class Store:
         )
         return found[0] if found else None
 
+    # --- the emergency list ------------------------------------------------------------------
+
+    def emergency_rows(self) -> dict[str, Any]:
+        """The stored columns the emergency list shows, as plain rows: no record class is built.
+
+        It must appear the moment it is asked for; every row was validated when it was
+        written. Keys: profile (a row or None), medications (active ones, ordered as
+        `medications()`, each tracked one with `last_dose`: its latest taken dose's at, tz,
+        spot and region, or None), allergies and conditions (oldest first).
+        """
+        profiles = self._rows(
+            "SELECT name, born, emergency_contact, doctor, pharmacy, notes FROM profile "
+            "WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1"
+        )
+        medications = self._rows(
+            "SELECT id, name, generic, brand, kind, strength, directions, reason, route, tracked, pack "
+            "FROM medications WHERE deleted_at IS NULL AND stopped IS NULL ORDER BY tracked DESC, name COLLATE NOCASE"
+        )
+        for med in medications:
+            med["tracked"] = bool(med["tracked"])
+            last = (
+                self._rows(
+                    "SELECT at, tz, spot, region FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
+                    "AND status = 'taken' ORDER BY at DESC LIMIT 1",
+                    [med["id"]],
+                )
+                if med["tracked"]
+                else []
+            )
+            med["last_dose"] = last[0] if last else None
+        return {
+            "profile": profiles[0] if profiles else None,
+            "medications": medications,
+            "allergies": self._rows(
+                "SELECT substance, reaction FROM allergies WHERE deleted_at IS NULL ORDER BY created_at, rowid"
+            ),
+            "conditions": self._rows("SELECT name FROM conditions WHERE deleted_at IS NULL ORDER BY created_at, rowid"),
+        }
+
     # --- history ---------------------------------------------------------------------------
 
     def history(
@@ -401,6 +453,8 @@ class Store:
 
 def describe_error(exc: Exception) -> str:
     """One sentence for any error the core raises on bad input or a bad file."""
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError):
         return m.explain(exc)
     if isinstance(exc, JournalError):

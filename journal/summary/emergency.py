@@ -1,27 +1,35 @@
-"""The emergency medication list: what an admitting nurse needs, at a glance."""
+"""The emergency list: what an admitting nurse needs, at a glance.
+
+It is asked for at the worst moment, so building it touches no pydantic model: the store
+hands over plain rows (validated when they were written), and the list is made of
+dataclasses. Every format renders this one EmergencyList.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from journal import models as m
-from journal.store import Store
 from journal.when import format_local
 
 if TYPE_CHECKING:
-    from journal.content import Pack
+    from journal.store import Store
+
+_PACK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class EmergencyMedicine(BaseModel):
+@dataclass(frozen=True)
+class EmergencyMedicine:
     """One active medicine as the list shows it."""
 
     name: str
+    kind: str  # a journal.models.MedKind value
     generic: str | None = None
     brand: str | None = None
-    kind: m.MedKind
     strength: str | None = None
     directions: str | None = None
     reason: str | None = None
@@ -38,14 +46,16 @@ class EmergencyMedicine(BaseModel):
         return " ".join(p for p in (name, self.strength) if p)
 
 
-class EmergencyAllergy(BaseModel):
+@dataclass(frozen=True)
+class EmergencyAllergy:
     """One allergy and what it does."""
 
     substance: str
     reaction: str | None = None
 
 
-class EmergencyList(BaseModel):
+@dataclass(frozen=True)
+class EmergencyList:
     """Everything the emergency list shows; every format renders this one object."""
 
     generated_at: datetime
@@ -58,37 +68,83 @@ class EmergencyList(BaseModel):
     doctor: str | None = None
     pharmacy: str | None = None
     notes: str | None = None
-    allergies: list[EmergencyAllergy] = []
-    conditions: list[str] = []
-    medicines: list[EmergencyMedicine] = []
-    warnings: list[str] = []
+    allergies: list[EmergencyAllergy] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    medicines: list[EmergencyMedicine] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """The list as indented JSON: times in ISO-8601 (UTC with a trailing Z), fields in this order."""
+        return json.dumps(_json_fields(self), indent=2, ensure_ascii=False, default=_json_value)
+
+
+# Field order as the JSON has always shown it (kind came after brand).
+_MEDICINE_ORDER = (
+    "name",
+    "generic",
+    "brand",
+    "kind",
+    "strength",
+    "directions",
+    "reason",
+    "route",
+    "tracked",
+    "last_dose_at",
+    "last_dose_local",
+    "last_dose_site",
+)
+
+
+def _json_fields(data: EmergencyList) -> dict[str, Any]:
+    fields = asdict(data)
+    fields["medicines"] = [{key: med[key] for key in _MEDICINE_ORDER} for med in fields["medicines"]]
+    return fields
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build_emergency_list(store: Store, *, now: datetime, zone: str) -> EmergencyList:
     """Gather the emergency list from the journal as of `now`."""
-    profile = store.profile()
+    rows = store.emergency_rows()
+    profile = rows["profile"] or {}
     medicines: list[EmergencyMedicine] = []
     warnings: list[str] = []
-    for med in store.medications():
-        last = store.last_dose(med.id) if med.tracked else None
-        pack = _pack(med.pack) if med.pack else None
+    packs: dict[str, dict[str, Any]] = {}
+    for med in rows["medications"]:
+        pack = _pack_medication(med["pack"], packs) if med["pack"] else {}
+        last = med["last_dose"]
+        last_at = _moment(last["at"]) if last else None
         medicines.append(
             EmergencyMedicine(
-                name=med.name,
-                generic=med.generic,
-                brand=med.brand,
-                kind=med.kind,
-                strength=med.strength,
-                directions=med.directions,
-                reason=med.reason,
-                route=med.route or (pack.medication.route if pack else None),
-                tracked=med.tracked,
-                last_dose_at=last.at if last else None,
-                last_dose_local=format_local(last.at, last.tz, with_zone=True) if last else None,
-                last_dose_site=(last.spot or last.region) if last else None,
+                name=med["name"],
+                generic=med["generic"],
+                brand=med["brand"],
+                kind=med["kind"],
+                strength=med["strength"],
+                directions=med["directions"],
+                reason=med["reason"],
+                route=med["route"] or _text(pack.get("route")),
+                tracked=med["tracked"],
+                last_dose_at=last_at,
+                last_dose_local=format_local(last_at, last["tz"], with_zone=True) if last and last_at else None,
+                last_dose_site=(last["spot"] or last["region"]) if last else None,
             )
         )
-        warning = pack.medication.key_warning if pack else None
+        warning = _text(pack.get("key_warning"))
         if warning and warning not in warnings:
             warnings.append(warning)
     last_change = store.last_change()
@@ -97,24 +153,42 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
         generated_local=format_local(now, zone, with_zone=True),
         last_updated=last_change,
         last_updated_local=format_local(last_change, zone, with_zone=True) if last_change else None,
-        name=profile.name if profile else None,
-        born=profile.born.isoformat() if profile and profile.born else None,
-        emergency_contact=profile.emergency_contact if profile else None,
-        doctor=profile.doctor if profile else None,
-        pharmacy=profile.pharmacy if profile else None,
-        notes=profile.notes if profile else None,
-        allergies=[EmergencyAllergy(substance=a.substance, reaction=a.reaction) for a in store.all(m.Allergy)],
-        conditions=[c.name for c in store.all(m.Condition)],
+        name=profile.get("name"),
+        born=profile.get("born"),
+        emergency_contact=profile.get("emergency_contact"),
+        doctor=profile.get("doctor"),
+        pharmacy=profile.get("pharmacy"),
+        notes=profile.get("notes"),
+        allergies=[EmergencyAllergy(substance=a["substance"], reaction=a["reaction"]) for a in rows["allergies"]],
+        conditions=[c["name"] for c in rows["conditions"]],
         medicines=medicines,
         warnings=warnings,
     )
 
 
-def _pack(key: str) -> Pack | None:
-    # The list must still print if a pack is missing or broken: it is what a nurse reads.
-    from journal.content import PackError, load_pack
+def _text(value: object) -> str | None:
+    # As the pack schema reads a text: stripped, and never empty.
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
-    try:
-        return load_pack(key)
-    except PackError:
-        return None
+
+def _pack_medication(key: str, seen: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The [medication] table of a shipped pack, read as TOML without validating the whole pack.
+
+    The list needs only the route and the key warning; validating the pack builds every pydantic
+    class of its schema. The list must still print if a pack is missing or broken: it is what a
+    nurse reads, so a pack that cannot be read gives nothing.
+    """
+    if key not in seen:
+        from journal.resources import content_root
+
+        found: dict[str, Any] = {}
+        if _PACK_KEY.match(key):
+            try:
+                with (content_root() / key / "pack.toml").open("rb") as handle:
+                    table = tomllib.load(handle).get("medication")
+                if isinstance(table, dict) and table.get("key") == key:
+                    found = table
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                found = {}
+        seen[key] = found
+    return seen[key]

@@ -87,10 +87,14 @@ def test_one_automatic_backup_a_day(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     assert run_cli(path, "allergy", "add", "latex").code == 0
     assert backups.list_backups(path) == []  # an empty journal has nothing to protect
-    for _ in range(3):
-        assert run_cli(path, "emergency").code == 0
+    # The emergency list only reads and must answer at once: the day's backup waits for a write.
+    assert run_cli(path, "emergency").code == 0
+    assert backups.list_backups(path) == []
+    for substance in ("pollen", "nickel", "wasp stings"):
+        assert run_cli(path, "allergy", "add", substance).code == 0
     found = backups.list_backups(path)
     assert [b.kind for b in found] == ["daily"]
+    # Taken when the journal was opened, before that command's write.
     assert query(found[0].path, "SELECT substance FROM allergies") == [("latex",)]
     assert backup_dir(path).stat().st_mode & 0o777 == 0o700
     assert found[0].path.stat().st_mode & 0o777 == 0o600
@@ -119,9 +123,10 @@ def test_daily_backups_rotate_and_keep_the_others(tmp_path: Path, monkeypatch: p
 def test_keep_zero_turns_daily_backups_off_and_bad_values_are_one_error(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     assert run_cli(path, "allergy", "add", "latex").code == 0
-    assert run_cli(path, "emergency", env={backups.ENV_KEEP: "0"}).code == 0
+    assert run_cli(path, "allergy", "add", "pollen", env={backups.ENV_KEEP: "0"}).code == 0
     assert backups.list_backups(path) == []
-    run_cli(path, "emergency", env={backups.ENV_KEEP: "lots"}).assert_one_error(backups.ENV_KEEP)
+    run_cli(path, "allergy", "add", "nickel", env={backups.ENV_KEEP: "lots"}).assert_one_error(backups.ENV_KEEP)
+    assert query(path, "SELECT count(*) FROM allergies") == [(2,)]
 
 
 # --- restore ---------------------------------------------------------------------------------------
@@ -245,6 +250,6 @@ def test_a_copy_abandoned_by_a_crash_is_cleaned_up(tmp_path: Path) -> None:
     os.utime(stale, (0, 0))
     in_progress = folder / ".journal-20261125T080000Z-manual.db.4343.part"
     in_progress.write_bytes(b"another process is writing this one")
-    assert run_cli(path, "emergency").code == 0  # the day's first open: backup, then rotation
+    assert run_cli(path, "allergy", "add", "pollen").code == 0  # the day's first write: backup, then rotation
     assert not stale.exists() and in_progress.exists()
     assert [b.kind for b in backups.list_backups(path)] == ["daily"]

@@ -8,7 +8,9 @@ lacks the fake step).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,11 +39,17 @@ def _with_fake_step(fail: bool = False) -> Migrations:
     return steps
 
 
+def _pretend(monkeypatch: pytest.MonkeyPatch, steps: Callable[[], Migrations]) -> None:
+    """Make this version of medjournal know `steps` (both where the steps are applied and where they are listed)."""
+    monkeypatch.setattr(connection, "migrations", steps)
+    monkeypatch.setattr(connection, "known_step_names", lambda: tuple(step.name for step in steps()._migrations))
+
+
 @pytest.fixture
 def newer_code(monkeypatch: pytest.MonkeyPatch) -> Iterator[Migrations]:
     """Pretend this version of medjournal knows one more schema step than the journal has."""
     steps = _with_fake_step()
-    monkeypatch.setattr(connection, "migrations", lambda: steps)
+    _pretend(monkeypatch, lambda: steps)
     yield steps
 
 
@@ -92,7 +100,7 @@ def test_backup_before_a_pending_step_holds_the_old_schema_and_the_data(
     for item in backups.list_backups(journal_path):  # keep only what the migration takes
         item.path.unlink()
 
-    monkeypatch.setattr(connection, "migrations", lambda: _with_fake_step())
+    _pretend(monkeypatch, lambda: _with_fake_step())
     with Store.open(journal_path) as store:
         assert store.schema_steps() == [*REAL, FAKE]
         assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
@@ -113,7 +121,7 @@ def test_backup_before_a_pending_step_holds_the_old_schema_and_the_data(
 def test_no_step_is_applied_when_its_backup_fails(journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open(journal_path) as store:
         store.add(m.Allergy(substance="latex"))
-    monkeypatch.setattr(connection, "migrations", lambda: _with_fake_step())
+    _pretend(monkeypatch, lambda: _with_fake_step())
 
     def no_space(*args: object, **kwargs: object) -> Path:
         raise JournalError("The disk is full.")
@@ -131,7 +139,7 @@ def test_a_failing_step_rolls_back_and_leaves_the_journal_as_it_was(
 ) -> None:
     with Store.open(journal_path) as store:
         store.add(m.Allergy(substance="latex"))
-    monkeypatch.setattr(connection, "migrations", lambda: _with_fake_step(fail=True))
+    _pretend(monkeypatch, lambda: _with_fake_step(fail=True))
     with pytest.raises(RuntimeError, match="broken"):
         Store.open(journal_path)
     monkeypatch.undo()
@@ -173,3 +181,21 @@ def test_restoring_an_older_backup_brings_it_up_to_date(tmp_path: Path, newer_co
         assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
     kinds = {b.kind for b in backups.list_backups(journal)}
     assert {"before-restore", f"before-{FAKE}"} <= kinds
+
+
+def test_the_steps_read_from_the_migrations_file_are_the_ones_sqlite_utils_applies() -> None:
+    # A journal whose applied steps equal these is opened without sqlite-utils: they must agree.
+    assert connection.known_step_names() == tuple(REAL)
+
+
+def test_a_current_journal_is_opened_without_sqlite_utils(journal_path: Path) -> None:
+    with Store.open(journal_path) as store:
+        store.add(m.Allergy(substance="latex"))
+    code = (
+        "import sys\n"
+        "from journal.store import Store\n"
+        f"store = Store.open(r'{journal_path}', daily_backup=False)\n"
+        "print(store.schema_steps(), 'sqlite_utils' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"{REAL} False"

@@ -252,6 +252,6 @@ def test_emergency_list_has_every_active_product_and_the_last_dose(store: Store)
     assert names["anakinra"].last_dose_local == "2026-11-20 08:45 CET"
     assert names["anakinra"].last_dose_site == "stomach-left:B1"
     assert names["anakinra"].route == "subcutaneous"
-    assert names["Turmeric"].kind is m.MedKind.HERBAL and names["Turmeric"].reason == "joints"
+    assert names["Turmeric"].kind == m.MedKind.HERBAL and names["Turmeric"].reason == "joints"
     assert any("interleukin" in w for w in data.warnings)
     assert data.last_updated == at(0, 7, 45)
