@@ -162,12 +162,12 @@ def supply_for(
     lead = reorder_lead_days if reorder_lead_days is not None else (pack.supply.reorder_lead_days if pack else 7)
     first = min(b.received for b in boxes)
     # Usage counts from the first box received: doses before it came from a supply not recorded.
-    since = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    doses = store.doses(med.id, since=since)
-    checks = [c for c in store.between(m.SyringeCheck, "at", since) if c.medication_id == med.id]
-    used, discarded = sup.syringes_consumed(doses, checks, since=first)
+    # Counted by the store (an index), not by loading years of doses and checks as records.
+    used, discarded = store.syringes_since(med.id, first)
     today = _local_day(now, zone)
-    taken_today = any(d.status is m.DoseStatus.TAKEN for d in schedule.doses_on(doses, today))
+    # Two days back cover today's local day in every zone.
+    recent = store.doses(med.id, since=now - timedelta(days=2))
+    taken_today = any(d.status is m.DoseStatus.TAKEN for d in schedule.doses_on(recent, today))
     per_day = pack.medication.schedule.doses_per_day if pack else 1
     return sup.supply_status(
         boxes,
