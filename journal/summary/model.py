@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from journal import models as m
 
@@ -23,7 +23,12 @@ class PeriodBasis(StrEnum):
     ALL = "all"
 
 
-class Period(BaseModel):
+class _Model(BaseModel):
+    # Validators are built on first use, not at import: `export` builds only what it fills.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Period(_Model):
     """The time span a summary covers: [since, until) in UTC, and the local days it spans."""
 
     since: datetime
@@ -44,7 +49,7 @@ class Period(BaseModel):
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()} ({self.label})"
 
 
-class Patient(BaseModel):
+class Patient(_Model):
     """Who the summary is about."""
 
     id: str | None = None
@@ -56,14 +61,14 @@ class Patient(BaseModel):
     notes: str | None = None
 
 
-class Flag(BaseModel):
+class Flag(_Model):
     """An interaction or precaution a medicine, allergy or condition raises."""
 
     about: str
     text: str
 
 
-class MedicineEntry(BaseModel):
+class MedicineEntry(_Model):
     """One medicine as the summary lists it."""
 
     id: str
@@ -91,7 +96,7 @@ class MedicineEntry(BaseModel):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-class MedicineChange(BaseModel):
+class MedicineChange(_Model):
     """A medicine started, stopped or changed during the period."""
 
     on: date
@@ -100,7 +105,7 @@ class MedicineChange(BaseModel):
     detail: str | None = None
 
 
-class AllergyEntry(BaseModel):
+class AllergyEntry(_Model):
     """An allergy and the precautions it raises."""
 
     id: str
@@ -109,7 +114,7 @@ class AllergyEntry(BaseModel):
     flags: list[str] = []
 
 
-class ConditionEntry(BaseModel):
+class ConditionEntry(_Model):
     """A condition and the precautions it raises."""
 
     id: str
@@ -118,7 +123,7 @@ class ConditionEntry(BaseModel):
     flags: list[str] = []
 
 
-class AdherenceEntry(BaseModel):
+class AdherenceEntry(_Model):
     """Adherence of one tracked medicine over the period."""
 
     medicine_id: str
@@ -139,7 +144,7 @@ class AdherenceEntry(BaseModel):
     last_dose_local: str | None = None
 
 
-class DiscardedSyringe(BaseModel):
+class DiscardedSyringe(_Model):
     """A syringe that was not used, and why."""
 
     id: str
@@ -150,7 +155,7 @@ class DiscardedSyringe(BaseModel):
     reason: str
 
 
-class RegionUse(BaseModel):
+class RegionUse(_Model):
     """How many doses went into one injection region."""
 
     region: str
@@ -158,7 +163,7 @@ class RegionUse(BaseModel):
     doses: int
 
 
-class SiteRepeat(BaseModel):
+class SiteRepeat(_Model):
     """A dose placed closer than the spacing to the one before it."""
 
     at_local: str
@@ -168,7 +173,7 @@ class SiteRepeat(BaseModel):
     distance_cm: float
 
 
-class SiteRotation(BaseModel):
+class SiteRotation(_Model):
     """Injection-site rotation of one medicine over the period."""
 
     medicine: str
@@ -178,7 +183,7 @@ class SiteRotation(BaseModel):
     repeats: list[SiteRepeat] = []
 
 
-class EffectEntry(BaseModel):
+class EffectEntry(_Model):
     """One side effect, as the doctor needs to see it."""
 
     id: str
@@ -196,7 +201,7 @@ class EffectEntry(BaseModel):
     advice: str | None = None
 
 
-class WeekTrend(BaseModel):
+class WeekTrend(_Model):
     """Average check-in scores of one week (weeks start on Monday)."""
 
     week_start: date
@@ -206,7 +211,7 @@ class WeekTrend(BaseModel):
     stiffness_minutes: float | None = None
 
 
-class AppointmentEntry(BaseModel):
+class AppointmentEntry(_Model):
     """An appointment or lab test, past or upcoming."""
 
     id: str
@@ -221,7 +226,7 @@ class AppointmentEntry(BaseModel):
     advice: str | None = None
 
 
-class QuestionEntry(BaseModel):
+class QuestionEntry(_Model):
     """A question for the doctor that has no answer yet."""
 
     id: str
@@ -229,7 +234,7 @@ class QuestionEntry(BaseModel):
     asked_on: date
 
 
-class PeriodRecords(BaseModel):
+class PeriodRecords(_Model):
     """The raw records of the period, for the formats that carry every record (CSV, FHIR)."""
 
     profile: m.Profile | None = None
@@ -245,7 +250,7 @@ class PeriodRecords(BaseModel):
     questions: list[m.Question] = []
 
 
-class SourceNote(BaseModel):
+class SourceNote(_Model):
     """A content pack's key warning, citation and disclaimer."""
 
     medicine: str
@@ -254,7 +259,7 @@ class SourceNote(BaseModel):
     disclaimer: str
 
 
-class VisitSummary(BaseModel):
+class VisitSummary(_Model):
     """Everything the visit summary shows, for one period; every format renders this object."""
 
     generated_at: datetime
