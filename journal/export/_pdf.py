@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf import FPDF, XPos, YPos
 
 from journal.export._chart import trend_chart
 from journal.export._document import Table
@@ -135,24 +135,101 @@ class DocPDF(FPDF):
         self.ln(1.5)
 
     def table_block(self, table: Table, *, size: float = 8.5) -> None:
-        """A table with a shaded header row repeated on each page; widths follow the content."""
+        """A table with a shaded header row repeated on each page; widths follow the content.
+
+        Drawn cell by cell with words wrapped here: fpdf's own table measures every line
+        character by character, twice, which made the PDF export several times slower.
+        """
         self.set_font(FONT, "", size)
-        self.set_fill_color(255, 255, 255)
-        widths = _column_widths(table)
-        with self.table(
-            col_widths=widths,
-            text_align="LEFT",
-            v_align="TOP",
-            line_height=size * 0.5,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
-            repeat_headings=1,
-            padding=0.8,
-            markdown=False,
-        ) as pdf_table:
-            pdf_table.row([latin(h) for h in table.headers])
-            for row in table.rows:
-                pdf_table.row([latin(cell) for cell in row])
+        weights = _column_widths(table)
+        usable = self.w - self.l_margin - self.r_margin
+        widths = [usable * w / sum(weights) for w in weights]
+        line_h, pad = size * 0.5, 0.8
+        header = self._table_row([latin(h) for h in table.headers], widths, "B", size)
+        rows = [self._table_row([latin(c) for c in row], widths, "", size) for row in table.rows]
+        first = min(3, len(rows[0])) if rows else 0
+        if self.get_y() + (len(header) + first) * line_h + 4 * pad > self.page_break_trigger:
+            self.add_page()  # never a header alone at the foot of a page
+        self._draw_row(header, widths, line_h, pad, heading=True, size=size)
+        for lines in rows:
+            fresh = False  # whether only the header is on this page yet
+            while lines:
+                fits = int((self.page_break_trigger - self.get_y() - 2 * pad) / line_h)
+                if len(lines) <= fits:
+                    self._draw_row(lines, widths, line_h, pad, heading=False, size=size)
+                    break
+                # A row that does not fit goes whole to the next page; one taller than a page
+                # (a long note) is continued there, under the header again.
+                if not fresh and (fits < 3 or len(lines) <= self._lines_on_a_new_page(header, line_h, pad)):
+                    self._table_page(header, widths, line_h, pad, size)
+                    fresh = True
+                    continue
+                self._draw_row(lines[: max(fits, 1)], widths, line_h, pad, heading=False, size=size)
+                lines = lines[max(fits, 1) :]
+                self._table_page(header, widths, line_h, pad, size)
+                fresh = True
         self.ln(2)
+
+    def _lines_on_a_new_page(self, header: list[list[str]], line_h: float, pad: float) -> int:
+        below_header = self.page_break_trigger - self.t_margin - (len(header) * line_h + 2 * pad)
+        return int((below_header - 2 * pad) / line_h)
+
+    def _table_page(self, header: list[list[str]], widths: list[float], line_h: float, pad: float, size: float) -> None:
+        self.add_page()
+        self._draw_row(header, widths, line_h, pad, heading=True, size=size)
+
+    def _table_row(self, cells: list[str], widths: list[float], style: str, size: float) -> list[list[str]]:
+        """Each cell's wrapped lines, as columns: lines[i] is the i-th line of every cell ('' past its end)."""
+        self.set_font(FONT, style, size)
+        wrapped = [self._wrap(cell, width - 1.6) for cell, width in zip(cells, widths, strict=True)]
+        depth = max(len(lines) for lines in wrapped)
+        return [[lines[i] if i < len(lines) else "" for lines in wrapped] for i in range(depth)]
+
+    def _wrap(self, text: str, width: float) -> list[str]:
+        """`text` broken into lines no wider than `width` mm, at spaces (inside a word only if it must)."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split():
+                candidate = f"{line} {word}" if line else word
+                if self.get_string_width(candidate) <= width:
+                    line = candidate
+                    continue
+                if line:
+                    lines.append(line)
+                line = word
+                while self.get_string_width(line) > width and len(line) > 1:
+                    cut = len(line) - 1
+                    while cut > 1 and self.get_string_width(line[:cut]) > width:
+                        cut -= 1
+                    lines.append(line[:cut])
+                    line = line[cut:]
+            lines.append(line)
+        return lines or [""]
+
+    def _draw_row(
+        self, lines: list[list[str]], widths: list[float], line_h: float, pad: float, *, heading: bool, size: float
+    ) -> None:
+        top = self.get_y()
+        height = len(lines) * line_h + 2 * pad
+        self.set_font(FONT, "B" if heading else "", size)
+        self.set_draw_color(0, 0, 0)
+        self.set_line_width(0.2)
+        if heading:
+            self.set_fill_color(230, 230, 230)
+        x = self.l_margin
+        # The padding is the only margin inside a cell: the wrapping measured the text against it.
+        margin, self.c_margin = self.c_margin, 0
+        for col, width in enumerate(widths):
+            self.rect(x, top, width, height, style="DF" if heading else "D")
+            for i, line in enumerate(lines):
+                if line[col]:
+                    self.set_xy(x + pad, top + pad + i * line_h)
+                    self.cell(width - 2 * pad, line_h, line[col])
+            x += width
+        self.c_margin = margin
+        self.set_fill_color(255, 255, 255)
+        self.set_xy(self.l_margin, top + height)
 
     def trend(self, weeks: list[WeekTrend]) -> None:
         """The weekly check-in chart: pain and swelling 0-10 (left axis), stiffness minutes (right)."""

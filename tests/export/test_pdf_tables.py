@@ -1,0 +1,47 @@
+"""PDF tables: every cell's text is printed, wrapped inside its column, under a header repeated on each page."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+
+from pypdf import PdfReader
+
+from journal.export._document import Table
+from journal.export._pdf import DocPDF
+
+
+def _render(table: Table) -> list[str]:
+    pdf = DocPDF(title="Test", running="period", generated="now", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
+    pdf.add_page()
+    pdf.table_block(table)
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(bytes(pdf.output()))).pages]
+
+
+def test_a_long_table_repeats_its_header_on_every_page_and_keeps_every_row() -> None:
+    rows = [[f"2026-01-{i % 28 + 1:02d}", f"row{i:03d}", "a note " * (i % 5)] for i in range(150)]
+    pages = _render(Table(headers=["When", "Which", "Note"], rows=rows))
+    assert len(pages) > 2
+    for text in pages:
+        assert re.search(r"When\s+Which\s+Note", text), text[:200]
+    found = re.findall(r"row\d{3}", " ".join(pages))
+    assert found == [f"row{i:03d}" for i in range(150)]  # each row once, in order
+
+
+def test_long_text_wraps_inside_its_column_and_nothing_is_cut() -> None:
+    word = "x" * 180  # wider than any column: broken across lines, never dropped
+    note = "the swelling went down after two days " * 6
+    pages = _render(Table(headers=["Day", "Note", "Code"], rows=[["2026-11-20", f"{note}{word}", "A1"]]))
+    flat = re.sub(r"\s+", "", pages[0])
+    assert re.sub(r"\s+", "", note + word) in flat
+    assert flat.index("A1") > flat.index("2026-11-20")
+    lines = pages[0].splitlines()
+    assert max(len(line) for line in lines) < 150  # wrapped, not one line running off the page
+
+
+def test_a_row_taller_than_a_page_is_still_printed_whole() -> None:
+    huge = " ".join(f"word{i}" for i in range(1500))
+    pages = _render(Table(headers=["Day", "Note"], rows=[["2026-11-20", huge]]))
+    text = " ".join(pages)
+    assert len(pages) > 1 and "word0" in text and "word1499" in text
