@@ -15,6 +15,8 @@ from journal.care.triage import CALL_NOW, TELL_DOCTOR, Action, current_action, l
 from journal.care.warnings import CareWarning
 from journal.content import Pack
 
+STAYS_OPEN = "The alert stays until it is marked resolved or the doctor contacted."
+
 
 class AlertLevel(StrEnum):
     """How urgent an alert is; `urgent` and `attention` make `status` exit 3."""
@@ -70,7 +72,7 @@ def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *
                     level=AlertLevel.URGENT,
                     kind=AlertKind.SIDE_EFFECT,
                     title=f"{effect.symptom} - {CALL_NOW}",
-                    text=f"{effect.describe()}: {advice} Mark it with `resolve` or `contacted` once done.",
+                    text=f"{effect.describe()}: {advice} {STAYS_OPEN}",
                     record_id=effect.id,
                     since=effect.started_at,
                 )
@@ -108,7 +110,6 @@ def dose_alert(med: m.Medication, status: DayStatus) -> Alert | None:
 def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syringe") -> list[Alert]:
     """Reorder date reached, expired boxes (attention), boxes expiring before use and missing boxes (notice)."""
     alerts: list[Alert] = []
-    plural = f"{unit}s"
     if supply.reorder_due:
         alerts.append(
             Alert(
@@ -116,7 +117,8 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 kind=AlertKind.SUPPLY,
                 title=f"reorder {med.name}",
                 text=(
-                    f"{supply.usable} {plural} of {med.name} left ({supply.days_left} days; the first day without "
+                    f"{count(supply.usable, unit)} of {med.name} left ({count(supply.days_left, 'day')}; "
+                    "the first day without "
                     f"is {supply.runs_out_on.isoformat()}): reorder by {supply.reorder_by.isoformat()}."
                 ),
                 medication_id=med.id,
@@ -130,8 +132,8 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 kind=AlertKind.EXPIRY,
                 title=f"expired {med.name} box",
                 text=(
-                    f"A box of {med.name}{lot} expired on {box.expires}: do not use its {box.remaining} "
-                    f"{plural if box.remaining != 1 else unit}; ask your pharmacist."
+                    f"A box of {med.name}{lot} expired on {box.expires}: do not use its "
+                    f"{count(box.remaining, unit)}; ask your pharmacist."
                 ),
                 record_id=box.box_id,
                 medication_id=med.id,
@@ -159,7 +161,8 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 kind=AlertKind.SUPPLY,
                 title=f"{med.name} supply incomplete",
                 text=(
-                    f"{supply.unaccounted} more {plural} of {med.name} were used than received: "
+                    f"{supply.unaccounted} more {unit if supply.unaccounted == 1 else unit + 's'} of {med.name} "
+                    "were used than received: "
                     "record the missing box with `supply add`."
                 ),
                 medication_id=med.id,
@@ -187,6 +190,11 @@ def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
     """Most urgent first; within a level, the newest first."""
     ordered = sorted(alerts, key=lambda a: -(a.since.timestamp()) if a.since else 0.0)
     return sorted(ordered, key=lambda a: _LEVEL_RANK[a.level])
+
+
+def count(n: int, word: str) -> str:
+    """'1 syringe', '6 syringes'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def duration_text(minutes: int) -> str:

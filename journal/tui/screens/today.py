@@ -25,9 +25,10 @@ COMING_UP_DAYS = 30
 
 
 def _alert_text(text: str) -> str:
-    # Side-effect alerts are worded for the command line ("mark it with `resolve`"); here it is a key.
-    cut = text.find(" Mark it with `")
-    return text if cut < 0 else text[:cut] + " Press s to mark it resolved or the doctor contacted."
+    # Here, marking a side effect is one key away: say which.
+    from journal.care.alerts import STAYS_OPEN
+
+    return text + " (press s)" if text.endswith(STAYS_OPEN) else text
 
 
 def _duration(minutes: int) -> str:
