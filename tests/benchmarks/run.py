@@ -344,7 +344,26 @@ def bench_exports(db: Path, runs: int, work: Path) -> list[Row]:
                 continue
             took = _median(times)
             rows.append(Row(f"Export {fmt}, {label} (`medjournal export`)", _s(took), f"< {target:g} s", took < target))
+    if "pdf" in formats:
+        rows.append(_pdf_library_import(runs))
     return rows
+
+
+def _pdf_library_import(runs: int) -> Row:
+    """What importing fpdf2 alone costs (fontTools, Pillow): the part of a PDF export no code of ours can skip."""
+    bare, pdf = [sys.executable, "-c", "pass"], [sys.executable, "-c", "import fpdf"]
+    _spawn(pdf)
+    bare_t, pdf_t = [], []
+    for _ in range(max(3, runs // 2)):
+        bare_t.append(_spawn(bare).elapsed)
+        pdf_t.append(_spawn(pdf).elapsed)
+    return Row(
+        'PDF library alone: `python -c "import fpdf"`',
+        _s(_median(pdf_t)),
+        "(info)",
+        None,
+        f"`python -c pass`: {_s(_median(bare_t))}",
+    )
 
 
 # --- the table -----------------------------------------------------------------------------
