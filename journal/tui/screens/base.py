@@ -13,10 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from journal.errors import JournalError
 from journal.models import explain
+from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.reference import ReferencePanel
 from journal.when import WhenError
@@ -85,7 +86,7 @@ class JournalScreen(Screen[None]):
                 yield Static(Text(self.TITLE_TEXT), classes="screen-title")
                 yield from self.compose_body()
             yield ReferencePanel()
-        yield Footer()
+        yield JournalFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         """The screen's own widgets."""

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from journal.tui.screens.base import JournalModal
+from journal.tui.widgets.footer import JournalFooter
 
 
 def _same(text: str) -> str:
@@ -41,4 +42,4 @@ class EmergencyScreen(JournalModal):
                     yield Static(Text(line, style=style), classes="emergency-line")
             updated = data.last_updated_local or "never"
             yield Static(Text(f"Journal last updated {updated}. Shown {data.generated_local}."), classes="hint")
-        yield Footer()
+        yield JournalFooter()

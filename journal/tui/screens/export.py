@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
 from journal.errors import JournalError
@@ -24,6 +24,7 @@ from journal.export import SUMMARY_FORMATS
 from journal.store import Store
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
+from journal.tui.widgets.footer import JournalFooter
 from journal.when import local_zone_name
 
 # (id, label): the period presets, in the order they are shown.
@@ -94,7 +95,7 @@ class ExportScreen(Screen[Path | None]):
                 yield Button("Export", id="export-go", variant="primary")
             yield ProgressBar(total=STEPS, show_eta=False, id="export-progress")
             yield Static(id="export-result")
-        yield Footer()
+        yield JournalFooter()
 
     def on_mount(self) -> None:
         """Show the dates the default period covers."""

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from journal.tui.screens import available_screens
 from journal.tui.screens.base import JournalModal
+from journal.tui.widgets.footer import JournalFooter
 
 
 def _key(key: str, display: str | None) -> str:
@@ -68,4 +69,4 @@ class HelpScreen(JournalModal):
             text = getattr(self.below, "help_text", lambda: "")()
             if text:
                 yield Markdown(text)
-        yield Footer()
+        yield JournalFooter()

@@ -14,11 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from journal import models as m
 from journal.store.timeline import KINDS, PAGE_SIZE, Cursor, TimelineEntry, timeline_page
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, lit
+from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.inputs import Field
 
 ALL = "all"
@@ -250,7 +251,7 @@ class ChangesDialog(JournalModal):
                         yield Static(lit(line), classes="change-line")
                 if not entries:
                     yield Static(Text("No changes recorded."), classes="hint")
-        yield Footer()
+        yield JournalFooter()
 
 
 def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
