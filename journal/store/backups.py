@@ -1,8 +1,9 @@
 """Backups of the journal: taken, rotated, listed, checked, and restored.
 
 Automatic backups live in a private folder beside the journal (`journal.db.backups/`):
-one a day when the journal is opened (the last 14 kept, or MEDJOURNAL_BACKUPS_KEEP),
-one before every schema migration and one before every restore (those are never rotated).
+one a day when the journal is opened by the TUI or a command that may write (not by
+`emergency` or `export`, which only read and must answer at once; the last 14 kept, or
+MEDJOURNAL_BACKUPS_KEEP), one before every schema migration and one before every restore (those are never rotated).
 """
 
 from __future__ import annotations
