@@ -27,11 +27,13 @@ class JournalFooter(Footer):
         self._wanted: Signature | None = None
 
     def _signature(self, screen: Screen[Any]) -> Signature:
-        """What the keys would show: every active binding (the palette key is shown though not `show`)."""
+        """What the keys would show: the bindings shown, and the palette key (shown though not `show`)."""
+        palette = self.app.COMMAND_PALETTE_BINDING
         return (
             tuple(
-                (key, binding.key_display, binding.description, binding.action, binding.show, enabled, tooltip)
+                (key, binding.key_display, binding.description, binding.action, enabled, tooltip)
                 for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
+                if binding.show or key == palette
             ),
             (self.show_command_palette, self.compact),
         )
@@ -48,8 +50,10 @@ class JournalFooter(Footer):
 
     def compose(self) -> ComposeResult:
         """The stock keys, with their compact style set before they mount (no restyling)."""
-        if self._bindings_ready:
-            self._wanted = self._signature(self.screen)
+        # The screen's bindings are known when the footer mounts: show them in the first frame
+        # rather than in a second layout after the bindings signal.
+        self.set_reactive(Footer._bindings_ready, True)
+        self._wanted = self._signature(self.screen)
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 # Bound keys follow the footer; the palette key is not bound and stays compact, as in Textual.
