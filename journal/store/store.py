@@ -67,6 +67,18 @@ class Store:
         resolved = Path(path) if path is not None else None
         return cls(connection.connect(resolved, create=create, daily_backup=daily_backup), resolved)
 
+    def daily_backup(self, *, now: datetime | None = None) -> Path | None:
+        """Take today's automatic backup if it is due; the file, or None.
+
+        For an app opened with `daily_backup=False` so that it shows its first screen at once:
+        it calls this afterwards.
+        """
+        if self.path is None:
+            return None
+        from journal.store import backups
+
+        return backups.daily(self.db, self.path, now=now)
+
     @classmethod
     def memory(cls) -> Store:
         """A fresh in-memory journal, for tests and previews."""
