@@ -29,16 +29,21 @@ def write_private(path: Path, content: bytes, *, force: bool = False) -> Path:
     except OSError as exc:
         raise JournalError(f"Cannot write {path}: {exc.strerror or exc}.") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), MODE)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_private(fd, content)
     except OSError as exc:
         with contextlib.suppress(OSError):
             path.unlink()
         raise JournalError(f"Cannot write {path}: {exc.strerror or exc}; nothing was kept.") from None
     return path
+
+
+def _write_private(fd: int, content: bytes) -> None:
+    # 0600 whatever the umask, and on disk before the caller reports it written.
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), MODE)
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _replace(path: Path, content: bytes) -> None:
@@ -48,11 +53,7 @@ def _replace(path: Path, content: bytes) -> None:
     except OSError as exc:
         raise JournalError(f"Cannot write in {path.parent}: {exc.strerror or exc}.") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), MODE)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_private(fd, content)
         os.replace(temp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
