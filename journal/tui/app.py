@@ -41,6 +41,16 @@ class MedJournalApp(App[None]):
         self.journal = journal
         self.blink = BLINK if blink is None else blink
 
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app as this process's one app (the launcher and the benchmark; tests use run_test)."""
+        import gc
+
+        # What is loaded by now (Textual, the models, the store) lives as long as the app: frozen,
+        # no full collection walks it again. On a ten-year journal that removes a ~35 ms pause from
+        # the first paint of Today, and makes every later full collection cheaper.
+        gc.freeze()
+        return super().run(*args, **kwargs)
+
     def get_default_screen(self) -> Screen[Any]:
         """Today is the home screen."""
         from journal.tui.screens.today import TodayScreen

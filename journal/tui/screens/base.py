@@ -83,10 +83,14 @@ class JournalScreen(Screen[None]):
         """The frame every main screen shares."""
         with Horizontal(id="frame"):
             with Vertical(id="main"):
-                yield Static(Text(self.TITLE_TEXT), classes="screen-title")
+                yield Static(self.screen_title(), classes="screen-title")
                 yield from self.compose_body()
             yield ReferencePanel()
         yield JournalFooter()
+
+    def screen_title(self) -> Text:
+        """The title line at the top of the screen."""
+        return Text(self.TITLE_TEXT)
 
     def compose_body(self) -> Iterable[Widget]:
         """The screen's own widgets."""

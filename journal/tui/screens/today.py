@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from journal.tui.screens import SCREENS
-from journal.tui.screens.base import JournalScreen, lit
+from journal.tui.screens.base import JournalScreen
+
+if TYPE_CHECKING:
+    from journal.care.alerts import Alert
+    from journal.overview import Today
 
 _SCREEN_KEYS: list[BindingType] = [
     Binding(entry.key, f"app.open('{entry.name}')", entry.short or entry.title, tooltip=entry.title)
@@ -22,6 +27,11 @@ _SCREEN_KEYS: list[BindingType] = [
 
 
 COMING_UP_DAYS = 30
+TREND_TITLE = "How you feel (weekly average pain, 12 weeks)"
+# A section's widget is muted (.hint); its title and the alerts that matter take theme colours,
+# resolved when drawn (so the light theme gets its own). Notices stay muted.
+_TITLE_STYLE = "bold $foreground"
+_LEVEL_STYLE = {"urgent": "$text-error bold", "attention": "$text-warning", "notice": ""}
 
 
 def _alert_text(text: str) -> str:
@@ -54,23 +64,42 @@ class TodayScreen(JournalScreen):
         Binding("escape", "back", "Close panel", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Set when compose has just read the journal: the first resume then need not read it again.
+        self._fresh = False
+
+    def screen_title(self) -> Text:
+        """`Today, Friday 20 November 2026`."""
+        return Text(f"Today, {self.journal.today().strftime('%A %d %B %Y')}")
+
     def compose_body(self) -> Iterable[Widget]:
-        """The banner, the medicines, the alerts and the trend; filled in by refresh_data."""
-        yield Static("", id="danger-banner")
+        """The banner, the medicines, the alerts, what is coming up and the trend, read now.
+
+        Built with the data in the first frame: filling empty widgets after mounting cost a
+        second mount and layout before the first paint.
+        """
+        today = self._read()
+        self._fresh = today is not None
+        banner = Static(self._banner(today), id="danger-banner")
+        banner.set_class(today is not None and bool(self._urgent(today)), "-shown")
+        yield banner
+        pains, trend = self._trend(today)
         yield VerticalScroll(
-            Vertical(id="medicines"),
-            Static(Text("Alerts", style="bold"), classes="section-title", id="alerts-title"),
-            Vertical(id="alerts"),
-            Static(Text("Coming up", style="bold"), classes="section-title"),
-            Static("", id="coming-up", classes="hint"),
-            Static(Text("How you feel (weekly average pain, 12 weeks)", style="bold"), classes="section-title"),
-            Sparkline([], id="trend"),
-            Static("", id="trend-text", classes="hint"),
+            Vertical(*self._cards(today), id="medicines"),
+            Static(self._alerts(today), id="alerts", classes="today-section hint"),
+            Static(self._coming_up() if today is not None else "", id="coming-up", classes="today-section hint"),
+            Static(Text(TREND_TITLE, style="bold"), classes="section-title"),
+            Sparkline(pains, id="trend"),
+            Static(trend, id="trend-text", classes="hint"),
             id="today-body",
         )
 
     def on_screen_resume(self) -> None:
-        """Fill the screen when first shown, and again on coming back (showing what the CLI wrote)."""
+        """Read the journal again on coming back (showing what the CLI wrote); compose read it the first time."""
+        if self._fresh:
+            self._fresh = False
+            return
         self.refresh_data()
 
     def action_refresh(self) -> None:
@@ -85,58 +114,88 @@ class TodayScreen(JournalScreen):
         if panel.shown:
             panel.toggle(None)
 
-    def refresh_data(self) -> None:
-        """Rebuild the view from journal.overview."""
-        from journal.care.alerts import AlertKind, AlertLevel
+    def _read(self) -> Today | None:
+        """Today from journal.overview, or None (said in a notification) when the journal cannot be read."""
         from journal.errors import JournalError
         from journal.overview import build_today
 
         journal = self.journal
         try:
-            today = build_today(journal.store, now=journal.now(), zone=journal.zone)
+            return build_today(journal.store, now=journal.now(), zone=journal.zone)
         except JournalError as exc:
             # A busy or damaged journal: say so and keep what the screen showed.
             self.notify(exc.message, severity="error", markup=False, timeout=10)
+            return None
+
+    def refresh_data(self) -> None:
+        """Read the journal again and update every part of the screen."""
+        today = self._read()
+        if today is None:
             return
         self.query_one(".screen-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
-
-        urgent = [a for a in today.alerts if a.level is AlertLevel.URGENT]
         banner = self.query_one("#danger-banner", Static)
-        if urgent:
-            text = Text()
-            for alert in urgent:
-                text.append("⚠ " + alert.title.upper() + "\n")
-            text.append("Press s to mark it resolved or the doctor contacted.")
-            banner.update(text)
-        banner.set_class(bool(urgent), "-shown")
-
+        banner.update(self._banner(today))
+        banner.set_class(bool(self._urgent(today)), "-shown")
         cards = self.query_one("#medicines", Vertical)
         cards.remove_children()
+        cards.mount_all(self._cards(today))
+        self.query_one("#alerts", Static).update(self._alerts(today))
+        self.query_one("#coming-up", Static).update(self._coming_up())
+        pains, trend = self._trend(today)
+        self.query_one("#trend", Sparkline).data = pains
+        self.query_one("#trend-text", Static).update(trend)
+
+    @staticmethod
+    def _urgent(today: Today) -> list[Alert]:
+        from journal.care.alerts import AlertLevel
+
+        return [a for a in today.alerts if a.level is AlertLevel.URGENT]
+
+    def _banner(self, today: Today | None) -> Text:
+        """The serious side effects no one can miss (the banner is hidden when there are none)."""
+        urgent = self._urgent(today) if today is not None else []
+        if not urgent:
+            return Text()
+        text = Text()
+        for alert in urgent:
+            text.append("⚠ " + alert.title.upper() + "\n")
+        text.append("Press s to mark it resolved or the doctor contacted.")
+        return text
+
+    def _cards(self, today: Today | None) -> list[Widget]:
+        if today is None:
+            return []
         if not today.medicines:
-            cards.mount(
+            return [
                 Static(
                     Text("No medicine is tracked daily yet. Press w to set one up, or m for your medicines."),
                     classes="hint",
                 )
-            )
-        for med in today.medicines:
-            cards.mount(self._card(med))
+            ]
+        return [self._card(med) for med in today.medicines]
 
-        box = self.query_one("#alerts", Vertical)
-        box.remove_children()
-        shown = [a for a in today.alerts if a.kind is not AlertKind.DOSE or a.level is not AlertLevel.NOTICE]
-        self.query_one("#alerts-title", Static).update(Text(f"Alerts ({len(shown)})", style="bold"))
+    @staticmethod
+    def _alerts(today: Today | None) -> Content:
+        """The title and one line per open alert, coloured by level, in one widget."""
+        from journal.care.alerts import AlertKind, AlertLevel
+
+        alerts = today.alerts if today is not None else []
+        shown = [a for a in alerts if a.kind is not AlertKind.DOSE or a.level is not AlertLevel.NOTICE]
+        parts: list[str | tuple[str, str]] = [(f"Alerts ({len(shown)})", _TITLE_STYLE)]
         if not shown:
-            box.mount(Static(Text("Nothing needs attention."), classes="hint"))
+            parts += ["\n", ("Nothing needs attention.", _LEVEL_STYLE["notice"])]
         for alert in shown:
             mark = {"urgent": "⚠ ", "attention": "! ", "notice": "· "}[alert.level.value]
-            widget = Static(lit(mark + _alert_text(alert.text)), classes=f"alert -{alert.level.value}")
-            box.mount(widget)
+            # Content parts are literal text: a note such as `[bold]hi[/]` stays as typed.
+            parts += ["\n", (mark + _alert_text(alert.text), _LEVEL_STYLE[alert.level.value])]
+        return Content.assemble(*parts)
 
-        self.query_one("#coming-up", Static).update(self._coming_up())
-
+    @staticmethod
+    def _trend(today: Today | None) -> tuple[list[float], Text]:
+        """The weekly pains for the sparkline and the sentence under it."""
+        if today is None:
+            return [], Text()
         pains = [w.pain for w in today.trend if w.pain is not None]
-        self.query_one("#trend", Sparkline).data = pains
         if today.trend:
             last = today.trend[-1]
             parts = [f"{len(today.trend)} weeks with check-ins"]
@@ -146,13 +205,11 @@ class TodayScreen(JournalScreen):
                 parts.append(f"swelling {last.swelling:.1f}/10")
             if last.stiffness_minutes is not None:
                 parts.append(f"stiffness {last.stiffness_minutes:.0f} min")
-            trend = ", ".join(parts) + "."
-        else:
-            trend = "No check-ins yet: press c to record how you feel."
-        self.query_one("#trend-text", Static).update(Text(trend))
+            return pains, Text(", ".join(parts) + ".")
+        return pains, Text("No check-ins yet: press c to record how you feel.")
 
-    def _coming_up(self) -> Text:
-        """Planned appointments and lab tests of the next weeks, and the questions waiting for them."""
+    def _coming_up(self) -> Content:
+        """The title, the planned appointments and lab tests of the next weeks, and the questions waiting."""
         from datetime import timedelta
 
         from journal import models as m
@@ -165,15 +222,15 @@ class TodayScreen(JournalScreen):
             if a.status is m.ApptStatus.PLANNED
         ]
         lines = [
-            lit(f"{journal.local(a.at, a.tz)}  {a.describe()}" + (f" - {a.purpose}" if a.purpose else ""))
-            for a in planned
+            f"{journal.local(a.at, a.tz)}  {a.describe()}" + (f" - {a.purpose}" if a.purpose else "") for a in planned
         ]
         questions = len(journal.store.open_questions())
         if questions:
-            lines.append(lit(f"{questions} question{'s' if questions != 1 else ''} for the doctor (a to see them)"))
+            lines.append(f"{questions} question{'s' if questions != 1 else ''} for the doctor (a to see them)")
         if not lines:
-            return Text(f"No appointment in the next {COMING_UP_DAYS} days.")
-        return Text("\n").join(lines)
+            lines.append(f"No appointment in the next {COMING_UP_DAYS} days.")
+        # Content parts are literal text: an appointment's purpose is never read as markup.
+        return Content.assemble(("Coming up", _TITLE_STYLE), "\n", "\n".join(lines))
 
     def _card(self, med: object) -> Widget:
         from journal.overview import MedicineToday
