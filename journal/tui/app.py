@@ -36,10 +36,12 @@ class MedJournalApp(App[None]):
         Binding("f3", "toggle_dark", "Light/dark", show=False),
     ]
 
-    def __init__(self, journal: Journal, *, blink: bool | None = None) -> None:
+    def __init__(self, journal: Journal, *, blink: bool | None = None, backup_later: bool = False) -> None:
         super().__init__()
         self.journal = journal
         self.blink = BLINK if blink is None else blink
+        # The store was opened without its daily backup: take it once Today is drawn.
+        self.backup_later = backup_later
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app as this process's one app (the launcher and the benchmark; tests use run_test)."""
@@ -58,9 +60,15 @@ class MedJournalApp(App[None]):
         return TodayScreen()
 
     def on_mount(self) -> None:
-        """On an empty journal, start with the welcome."""
+        """On an empty journal, start with the welcome; the day's backup waits for the first screen."""
         if self.journal.store.is_empty():
             self.action_open("welcome")
+        if self.backup_later:
+            self.call_after_refresh(self._daily_backup)
+
+    def _daily_backup(self) -> None:
+        # Copying a ten-year journal takes tens of milliseconds: after the first paint, before any key.
+        self.journal.store.daily_backup()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys of screens that are not installed (a screen may ship later)."""
@@ -154,12 +162,21 @@ class MedJournalApp(App[None]):
 
 
 def make_app(
-    store: Store, *, now: datetime | None = None, zone: str | None = None, blink: bool | None = None
+    store: Store,
+    *,
+    now: datetime | None = None,
+    zone: str | None = None,
+    blink: bool | None = None,
+    backup_later: bool = False,
 ) -> MedJournalApp:
-    """The app on an open store; `now` freezes the clock and `zone` fixes the time zone."""
+    """The app on an open store; `now` freezes the clock and `zone` fixes the time zone.
+
+    `backup_later`: the store was opened with `daily_backup=False`; the app takes the day's
+    backup once its first screen is drawn.
+    """
     from journal.when import local_zone_name
 
-    return MedJournalApp(Journal(store, zone or local_zone_name(), now), blink=blink)
+    return MedJournalApp(Journal(store, zone or local_zone_name(), now), blink=blink, backup_later=backup_later)
 
 
 class OpenErrorApp(App[None]):
@@ -205,11 +222,11 @@ def make_error_app(message: str, path: Path | None = None) -> OpenErrorApp:
 def run(db_path: Path) -> None:
     """Open the journal at `db_path` in the terminal; an unusable file gets an error screen."""
     try:
-        store = Store.open(db_path)
+        store = Store.open(db_path, daily_backup=False)
     except JournalError as exc:
         make_error_app(exc.message, db_path).run()
         raise SystemExit(1) from None
     try:
-        make_app(store).run()
+        make_app(store, backup_later=True).run()
     finally:
         store.close()
