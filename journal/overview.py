@@ -434,7 +434,7 @@ def record_dose(
     if earlier:
         when = format_local(earlier[-1].at, earlier[-1].tz)
         result.warnings.append(
-            f"a {med.name} dose was already recorded for that day ({when}); do not take more than prescribed."
+            f"a dose of {med.name} was already recorded for that day ({when}); do not take more than prescribed."
         )
     with store.transaction():
         if look is not None:
