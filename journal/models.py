@@ -429,7 +429,7 @@ class Checkin(Record):
             parts.append(f"swelling {self.swelling}/10")
         if self.stiffness_minutes is not None:
             parts.append(f"stiffness {self.stiffness_minutes} min")
-        return "check-in: " + (", ".join(parts) or "note")
+        return ", ".join(parts) or "note"
 
 
 class Question(Record):

@@ -215,7 +215,7 @@ def checkin(
     record = env.store.add(
         m.Checkin(at=when, tz=env.zone, pain=pain, swelling=swelling, stiffness_minutes=stiffness, note=note)
     )
-    say(f"Recorded {record.describe()} at {format_local(when, env.zone)}.")
+    say(f"Recorded check-in: {record.describe()} at {format_local(when, env.zone)}.")
 
 
 @click.command("profile")

@@ -107,5 +107,5 @@ class CheckinScreen(JournalScreen):
                 form="checkin",
             )
             return
-        self.app.notify(f"Recorded {record.describe()}.", markup=False)
+        self.app.notify(f"Recorded check-in: {record.describe()}.", markup=False)
         self.dismiss()
