@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import click
@@ -185,9 +186,21 @@ def guide(env: Env, topic: str | None, med_name: str | None) -> None:
         text = pack.section_text(matches[0])
     except PackError as exc:
         raise JournalError(str(exc)) from None
-    say(text.rstrip())
+    _print_markdown(text.rstrip())
     say()
     say(f"Source: {pack.source.citation}. {pack.source.disclaimer}")
+
+
+def _print_markdown(text: str) -> None:
+    # In a terminal, headings and bold read better drawn than as `#` and `**`; piped into a
+    # file or another program, the Markdown itself is the most useful plain text.
+    if not sys.stdout.isatty():
+        say(text)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(text))
 
 
 @click.command("resolve")
