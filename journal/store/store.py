@@ -219,9 +219,13 @@ class Store:
         *,
         newest_first: bool = False,
         limit: int | None = None,
+        medication_id: str | None = None,
     ) -> list[R]:
-        """Records whose time column falls in [since, until)."""
+        """Records whose time column falls in [since, until), for one medicine if given."""
         clauses, params = ["deleted_at IS NULL"], []
+        if medication_id is not None:
+            clauses.append("medication_id = ?")
+            params.append(medication_id)
         for op, bound in ((">=", since), ("<", until)):
             if bound is not None:
                 clauses.append(f"[{column}] {op} ?")
@@ -306,8 +310,7 @@ class Store:
         self, medication_id: str | None = None, since: datetime | None = None, until: datetime | None = None
     ) -> list[m.Dose]:
         """Doses in a period, oldest first, for one medicine or all."""
-        doses = self.between(m.Dose, "at", since, until)
-        return [d for d in doses if medication_id is None or d.medication_id == medication_id]
+        return self.between(m.Dose, "at", since, until, medication_id=medication_id)
 
     def boxes(self, medication_id: str) -> list[m.SupplyBox]:
         """Boxes received for a medicine, oldest first."""
@@ -325,15 +328,6 @@ class Store:
             [medication_id],
         )
         return {row["outcome"]: int(row["n"]) for row in rows}
-
-    def doses_without_check(self, medication_id: str) -> int:
-        """Taken doses with no syringe check attached (each still used a syringe)."""
-        rows = self._rows(
-            "SELECT count(*) AS n FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
-            "AND status = 'taken' AND check_id IS NULL",
-            [medication_id],
-        )
-        return int(rows[0]["n"])
 
     def syringes_since(self, medication_id: str, since: date) -> tuple[int, int]:
         """(used, discarded) from the local day `since` on, as care.supply.syringes_consumed counts them."""

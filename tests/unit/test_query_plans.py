@@ -77,10 +77,16 @@ def test_last_dose_of_a_medicine_uses_an_index(store: Store) -> None:
 
 
 def test_doses_in_a_period_use_an_index(store: Store) -> None:
+    plans = _plans(store, lambda: store.doses(since=NOW - timedelta(days=30), until=NOW))
+    assert not _full_scans(plans)
+    assert any("INDEX idx_doses_at" in d for _, details in plans for d in details)
+
+
+def test_one_medicines_doses_in_a_period_use_its_medicine_and_time_index(store: Store) -> None:
     med = _med(store)
     plans = _plans(store, lambda: store.doses(med.id, since=NOW - timedelta(days=30), until=NOW))
     assert not _full_scans(plans)
-    assert any("INDEX idx_doses_at" in d for _, details in plans for d in details)
+    assert any("INDEX idx_doses_medication_id_at" in d for _, details in plans for d in details)
 
 
 def test_next_history_page_uses_an_index(store: Store) -> None:
