@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel
 
 from journal import models as m
 from journal.care import alerts as al
@@ -82,7 +81,8 @@ def match_pack(
 # --- today -----------------------------------------------------------------------------
 
 
-class MedicineToday(BaseModel):
+@dataclass(kw_only=True)
+class MedicineToday:
     """One tracked medicine today: schedule, sites and supply."""
 
     medication_id: str
@@ -111,11 +111,12 @@ class MedicineToday(BaseModel):
     runs_out_on: date | None = None
     reorder_by: date | None = None
     reorder_due: bool = False
-    expired_boxes: list[sup.BoxState] = []
+    expired_boxes: list[sup.BoxState] = field(default_factory=list)
     supply: sup.SupplyStatus | None = None
 
 
-class Today(BaseModel):
+@dataclass(kw_only=True)
+class Today:
     """Everything the Today screen and `status` show."""
 
     generated_at: datetime
@@ -346,7 +347,8 @@ def status_line(today: Today) -> str:
 # --- recording -------------------------------------------------------------------------
 
 
-class DoseResult(BaseModel):
+@dataclass(kw_only=True)
+class DoseResult:
     """What `record_dose` wrote and what to tell the person."""
 
     medication: m.Medication
@@ -355,7 +357,7 @@ class DoseResult(BaseModel):
     dose: m.Dose | None = None
     site_label: str | None = None
     suggested: bool = False
-    warnings: list[str] = []
+    warnings: list[str] = field(default_factory=list)
     leftover_advice: str | None = None
 
     @property
@@ -474,7 +476,8 @@ def record_dose(
     return result
 
 
-class EffectResult(BaseModel):
+@dataclass(kw_only=True)
+class EffectResult:
     """What `record_side_effect` wrote and the triage to show."""
 
     effect: m.SideEffect

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-
-from pydantic import BaseModel
 
 from journal import models as m
 from journal.care.schedule import DayStatus
@@ -39,7 +38,8 @@ class AlertKind(StrEnum):
 _LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
 
 
-class Alert(BaseModel):
+@dataclass(kw_only=True)
+class Alert:
     """One open alert: a short title (for a status bar) and the full advice."""
 
     level: AlertLevel

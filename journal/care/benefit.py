@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
-
-from pydantic import BaseModel
 
 from journal import models as m
 
 
-class WeekAverage(BaseModel):
+@dataclass(kw_only=True)
+class WeekAverage:
     """Averages of the check-ins of one ISO week (local time); None where nothing was scored."""
 
     year: int

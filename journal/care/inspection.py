@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from dataclasses import dataclass
 
 from journal import models as m
 from journal.content import Pack, Verdict
@@ -16,7 +16,8 @@ class InspectionError(JournalError):
     """A syringe check that cannot be recorded as typed (for example foamy with no wait)."""
 
 
-class Inspection(BaseModel):
+@dataclass(kw_only=True)
+class Inspection:
     """The verdict for one syringe check."""
 
     appearance: m.Appearance

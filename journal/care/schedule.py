@@ -5,11 +5,10 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel
 
 from journal import models as m
 
@@ -26,7 +25,8 @@ class TimeSource(StrEnum):
     DEFAULT = "default"
 
 
-class UsualTime(BaseModel):
+@dataclass(kw_only=True)
+class UsualTime:
     """The time of day a daily dose is due, and how it was decided."""
 
     at: time
@@ -64,7 +64,8 @@ def usual_time(med: m.Medication, doses: Iterable[m.Dose]) -> UsualTime:
     return UsualTime(at=time(middle // 60, middle % 60), source=TimeSource.MEDIAN)
 
 
-class DayStatus(BaseModel):
+@dataclass(kw_only=True)
+class DayStatus:
     """Today's dose of one medicine."""
 
     day: date
@@ -112,7 +113,8 @@ def today_status(usual: UsualTime, doses: Iterable[m.Dose], *, now: datetime, zo
     return status
 
 
-class Adherence(BaseModel):
+@dataclass(kw_only=True)
+class Adherence:
     """How many expected daily doses were taken, skipped or missed over a period."""
 
     start: date
@@ -172,7 +174,8 @@ def adherence(doses: Iterable[m.Dose], *, start: date, end: date, today: date | 
     )
 
 
-class Drift(BaseModel):
+@dataclass(kw_only=True)
+class Drift:
     """How far dose times strayed from the usual time, in minutes (positive: later)."""
 
     count: int

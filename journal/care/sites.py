@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-
-from pydantic import BaseModel
 
 from journal import models as m
 from journal.content import Pack, Region, Spot, spot_distance_cm
@@ -17,7 +16,8 @@ class SiteError(JournalError):
     """A site that cannot be used as typed (unknown, or not allowed for who injects)."""
 
 
-class SiteUse(BaseModel):
+@dataclass(kw_only=True)
+class SiteUse:
     """Where one past injection went."""
 
     at: datetime

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-
-from pydantic import BaseModel
 
 from journal import models as m
 
 
-class BoxState(BaseModel):
+@dataclass(kw_only=True)
+class BoxState:
     """One box received, and how many of its syringes are still there (oldest box used first)."""
 
     box_id: str
@@ -24,7 +24,8 @@ class BoxState(BaseModel):
     outlasts_expiry_on: date | None = None
 
 
-class SupplyStatus(BaseModel):
+@dataclass(kw_only=True)
+class SupplyStatus:
     """Where the supply of one medicine stands on a given day."""
 
     today: date

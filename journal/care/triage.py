@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-
-from pydantic import BaseModel
 
 from journal import models as m
 from journal.content import Pack, Symptom, normalize
@@ -30,7 +29,8 @@ class Action(StrEnum):
     MENTION_IF_UNUSUAL = "mention-if-unusual"
 
 
-class Triage(BaseModel):
+@dataclass(kw_only=True)
+class Triage:
     """The tier of a typed symptom and what to do about it."""
 
     text: str

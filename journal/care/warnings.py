@@ -7,10 +7,9 @@ the list, adding Enbrel says nothing; adding anakinra later warns about the Enbr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-
-from pydantic import BaseModel
 
 from journal import models as m
 from journal.content import Pack
@@ -25,7 +24,8 @@ class WarningKind(StrEnum):
     APPOINTMENT = "appointment"
 
 
-class CareWarning(BaseModel):
+@dataclass(kw_only=True)
+class CareWarning:
     """One standing warning: a record on the list that matters for a pack-linked medicine."""
 
     kind: WarningKind

@@ -6,10 +6,9 @@ CSV and iCalendar files all give the same figures. Renderers never query the jou
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from journal import models as m
 
@@ -23,12 +22,8 @@ class PeriodBasis(StrEnum):
     ALL = "all"
 
 
-class _Model(BaseModel):
-    # Validators are built on first use, not at import: `export` builds only what it fills.
-    model_config = ConfigDict(defer_build=True)
-
-
-class Period(_Model):
+@dataclass(kw_only=True)
+class Period:
     """The time span a summary covers: [since, until) in UTC, and the local days it spans."""
 
     since: datetime
@@ -49,7 +44,8 @@ class Period(_Model):
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()} ({self.label})"
 
 
-class Patient(_Model):
+@dataclass(kw_only=True)
+class Patient:
     """Who the summary is about."""
 
     id: str | None = None
@@ -61,14 +57,16 @@ class Patient(_Model):
     notes: str | None = None
 
 
-class Flag(_Model):
+@dataclass(kw_only=True)
+class Flag:
     """An interaction or precaution a medicine, allergy or condition raises."""
 
     about: str
     text: str
 
 
-class MedicineEntry(_Model):
+@dataclass(kw_only=True)
+class MedicineEntry:
     """One medicine as the summary lists it."""
 
     id: str
@@ -88,7 +86,7 @@ class MedicineEntry(_Model):
     pack: str | None = None
     rxnorm: str | None = None
     route_snomed: str | None = None
-    flags: list[str] = []
+    flags: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -96,7 +94,8 @@ class MedicineEntry(_Model):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-class MedicineChange(_Model):
+@dataclass(kw_only=True)
+class MedicineChange:
     """A medicine started, stopped or changed during the period."""
 
     on: date
@@ -105,25 +104,28 @@ class MedicineChange(_Model):
     detail: str | None = None
 
 
-class AllergyEntry(_Model):
+@dataclass(kw_only=True)
+class AllergyEntry:
     """An allergy and the precautions it raises."""
 
     id: str
     substance: str
     reaction: str | None = None
-    flags: list[str] = []
+    flags: list[str] = field(default_factory=list)
 
 
-class ConditionEntry(_Model):
+@dataclass(kw_only=True)
+class ConditionEntry:
     """A condition and the precautions it raises."""
 
     id: str
     name: str
     since: date | None = None
-    flags: list[str] = []
+    flags: list[str] = field(default_factory=list)
 
 
-class AdherenceEntry(_Model):
+@dataclass(kw_only=True)
+class AdherenceEntry:
     """Adherence of one tracked medicine over the period."""
 
     medicine_id: str
@@ -134,7 +136,7 @@ class AdherenceEntry(_Model):
     taken: int
     skipped: int
     missed: int
-    missed_dates: list[date] = []
+    missed_dates: list[date] = field(default_factory=list)
     percent: float | None = None
     longest_gap_hours: float | None = None
     drift_count: int = 0
@@ -144,7 +146,8 @@ class AdherenceEntry(_Model):
     last_dose_local: str | None = None
 
 
-class DiscardedSyringe(_Model):
+@dataclass(kw_only=True)
+class DiscardedSyringe:
     """A syringe that was not used, and why."""
 
     id: str
@@ -155,7 +158,8 @@ class DiscardedSyringe(_Model):
     reason: str
 
 
-class RegionUse(_Model):
+@dataclass(kw_only=True)
+class RegionUse:
     """How many doses went into one injection region."""
 
     region: str
@@ -163,7 +167,8 @@ class RegionUse(_Model):
     doses: int
 
 
-class SiteRepeat(_Model):
+@dataclass(kw_only=True)
+class SiteRepeat:
     """A dose placed closer than the spacing to the one before it."""
 
     at_local: str
@@ -173,17 +178,19 @@ class SiteRepeat(_Model):
     distance_cm: float
 
 
-class SiteRotation(_Model):
+@dataclass(kw_only=True)
+class SiteRotation:
     """Injection-site rotation of one medicine over the period."""
 
     medicine: str
     spacing_cm: float
-    regions: list[RegionUse] = []
+    regions: list[RegionUse] = field(default_factory=list)
     without_site: int = 0
-    repeats: list[SiteRepeat] = []
+    repeats: list[SiteRepeat] = field(default_factory=list)
 
 
-class EffectEntry(_Model):
+@dataclass(kw_only=True)
+class EffectEntry:
     """One side effect, as the doctor needs to see it."""
 
     id: str
@@ -201,7 +208,8 @@ class EffectEntry(_Model):
     advice: str | None = None
 
 
-class WeekTrend(_Model):
+@dataclass(kw_only=True)
+class WeekTrend:
     """Average check-in scores of one week (weeks start on Monday)."""
 
     week_start: date
@@ -211,7 +219,8 @@ class WeekTrend(_Model):
     stiffness_minutes: float | None = None
 
 
-class AppointmentEntry(_Model):
+@dataclass(kw_only=True)
+class AppointmentEntry:
     """An appointment or lab test, past or upcoming."""
 
     id: str
@@ -226,7 +235,8 @@ class AppointmentEntry(_Model):
     advice: str | None = None
 
 
-class QuestionEntry(_Model):
+@dataclass(kw_only=True)
+class QuestionEntry:
     """A question for the doctor that has no answer yet."""
 
     id: str
@@ -234,23 +244,25 @@ class QuestionEntry(_Model):
     asked_on: date
 
 
-class PeriodRecords(_Model):
+@dataclass(kw_only=True)
+class PeriodRecords:
     """The raw records of the period, for the formats that carry every record (CSV, FHIR)."""
 
     profile: m.Profile | None = None
-    medications: list[m.Medication] = []
-    supply_boxes: list[m.SupplyBox] = []
-    syringe_checks: list[m.SyringeCheck] = []
-    doses: list[m.Dose] = []
-    side_effects: list[m.SideEffect] = []
-    allergies: list[m.Allergy] = []
-    conditions: list[m.Condition] = []
-    appointments: list[m.Appointment] = []
-    checkins: list[m.Checkin] = []
-    questions: list[m.Question] = []
+    medications: list[m.Medication] = field(default_factory=list)
+    supply_boxes: list[m.SupplyBox] = field(default_factory=list)
+    syringe_checks: list[m.SyringeCheck] = field(default_factory=list)
+    doses: list[m.Dose] = field(default_factory=list)
+    side_effects: list[m.SideEffect] = field(default_factory=list)
+    allergies: list[m.Allergy] = field(default_factory=list)
+    conditions: list[m.Condition] = field(default_factory=list)
+    appointments: list[m.Appointment] = field(default_factory=list)
+    checkins: list[m.Checkin] = field(default_factory=list)
+    questions: list[m.Question] = field(default_factory=list)
 
 
-class SourceNote(_Model):
+@dataclass(kw_only=True)
+class SourceNote:
     """A content pack's key warning, citation and disclaimer."""
 
     medicine: str
@@ -259,29 +271,30 @@ class SourceNote(_Model):
     disclaimer: str
 
 
-class VisitSummary(_Model):
+@dataclass(kw_only=True)
+class VisitSummary:
     """Everything the visit summary shows, for one period; every format renders this object."""
 
     generated_at: datetime
     generated_local: str
     zone: str
     period: Period
-    patient: Patient = Field(default_factory=Patient)
-    medicines: list[MedicineEntry] = []
-    changes: list[MedicineChange] = []
-    allergies: list[AllergyEntry] = []
-    conditions: list[ConditionEntry] = []
-    warnings: list[Flag] = []
-    adherence: list[AdherenceEntry] = []
-    discarded: list[DiscardedSyringe] = []
-    sites: list[SiteRotation] = []
-    side_effects: list[EffectEntry] = []
-    trend: list[WeekTrend] = []
-    past_appointments: list[AppointmentEntry] = []
-    upcoming_appointments: list[AppointmentEntry] = []
-    questions: list[QuestionEntry] = []
-    sources: list[SourceNote] = []
-    records: PeriodRecords = Field(default_factory=PeriodRecords)
+    patient: Patient = field(default_factory=Patient)
+    medicines: list[MedicineEntry] = field(default_factory=list)
+    changes: list[MedicineChange] = field(default_factory=list)
+    allergies: list[AllergyEntry] = field(default_factory=list)
+    conditions: list[ConditionEntry] = field(default_factory=list)
+    warnings: list[Flag] = field(default_factory=list)
+    adherence: list[AdherenceEntry] = field(default_factory=list)
+    discarded: list[DiscardedSyringe] = field(default_factory=list)
+    sites: list[SiteRotation] = field(default_factory=list)
+    side_effects: list[EffectEntry] = field(default_factory=list)
+    trend: list[WeekTrend] = field(default_factory=list)
+    past_appointments: list[AppointmentEntry] = field(default_factory=list)
+    upcoming_appointments: list[AppointmentEntry] = field(default_factory=list)
+    questions: list[QuestionEntry] = field(default_factory=list)
+    sources: list[SourceNote] = field(default_factory=list)
+    records: PeriodRecords = field(default_factory=PeriodRecords)
 
     def medicine_name(self, medication_id: str) -> str:
         """The name of a medicine of this summary by id ('unknown medicine' if absent)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from dataclasses import replace
 
 from journal import models as m
 from journal.export.csvzip import csv_files, render_csv_zip
@@ -28,8 +29,8 @@ def test_zip_holds_one_csv_per_record_kind(demo_summary: VisitSummary) -> None:
 
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_stays_text(demo_summary: VisitSummary) -> None:
     allergy = m.Allergy(substance='=HYPERLINK("http://evil")', reaction="-2+3")
-    records = demo_summary.records.model_copy(update={"allergies": [allergy]})
-    text = csv_files(demo_summary.model_copy(update={"records": records}))["allergies.csv"]
+    records = replace(demo_summary.records, allergies=[allergy])
+    text = csv_files(replace(demo_summary, records=records))["allergies.csv"]
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["substance"] == '\'=HYPERLINK("http://evil")'
     assert row["reaction"] == "'-2+3"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -117,8 +118,8 @@ def test_wallet_card_alone_is_self_contained(demo_emergency: EmergencyList) -> N
 
 def test_a_name_cannot_break_out_of_the_print_footer(demo_summary: VisitSummary) -> None:
     name = '"; } body { display: none } </style><script>alert(1)</script>'
-    patient = demo_summary.patient.model_copy(update={"name": name})
-    page = render_html(demo_summary.model_copy(update={"patient": patient}))
+    patient = replace(demo_summary.patient, name=name)
+    page = render_html(replace(demo_summary, patient=patient))
     parsed = _assert_self_contained(page)
     assert parsed.tags.count("style") == 1
     style = "".join(parsed.styles)

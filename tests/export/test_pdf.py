@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -62,6 +63,6 @@ def test_emergency_pdf_lists_every_medicine_and_the_last_dose(demo_emergency: Em
 
 
 def test_text_outside_latin1_is_replaced_not_fatal(demo_summary: VisitSummary) -> None:
-    patient = demo_summary.patient.model_copy(update={"name": "Zoë Łukasz 李 \u2014 “quoted”"})
-    pages = _pages(render_pdf(demo_summary.model_copy(update={"patient": patient})))
+    patient = replace(demo_summary.patient, name="Zoë Łukasz 李 \u2014 “quoted”")
+    pages = _pages(render_pdf(replace(demo_summary, patient=patient)))
     assert 'Zoë Lukasz ? - "quoted"' in _flat(pages[0])
