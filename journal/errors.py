@@ -36,3 +36,11 @@ class ReadOnlyJournalError(JournalError):
 
 class NotFoundError(JournalError):
     """A record the user named does not exist."""
+
+
+class RecordError(JournalError):
+    """A value typed for a record is not valid; `field` names it when one field is at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,4 +1,4 @@
-"""Pydantic models and enums for every record in the journal.
+"""The records of the journal (dataclasses, validated by pydantic when made) and their enums.
 
 Validation lives here, once: the command line and the TUI both show these messages.
 Times are stored as UTC (ISO-8601, to the second, with a trailing Z) together with the
@@ -8,23 +8,19 @@ IANA zone they were recorded in, so a dose logged while travelling stays on its 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Self
+from enum import Enum, StrEnum
+from types import NoneType, UnionType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from journal.errors import RecordError
+from journal.validation import After, Before, Limits
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError, ValidationInfo
 
 # How far in the future a dose, check-in or side effect may be dated (clock skew, typing).
 FUTURE_GRACE = timedelta(minutes=5)
@@ -105,7 +101,7 @@ def _iso_z(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-UtcDateTime = Annotated[datetime, AfterValidator(_utc_seconds), PlainSerializer(_iso_z, return_type=str)]
+UtcDateTime = Annotated[datetime, After(_utc_seconds)]
 
 
 def _zone(value: str) -> str:
@@ -116,7 +112,7 @@ def _zone(value: str) -> str:
     return value
 
 
-Zone = Annotated[str, AfterValidator(_zone)]
+Zone = Annotated[str, After(_zone)]
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -126,8 +122,8 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-OptionalText = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(_blank_to_none)]
-OptionalName = Annotated[Annotated[str, Field(max_length=NAME_MAX)] | None, BeforeValidator(_blank_to_none)]
+OptionalText = Annotated[Annotated[str, Limits(max_length=TEXT_MAX)] | None, Before(_blank_to_none)]
+OptionalName = Annotated[Annotated[str, Limits(max_length=NAME_MAX)] | None, Before(_blank_to_none)]
 
 
 def _required_name(value: Any) -> Any:
@@ -137,8 +133,9 @@ def _required_name(value: Any) -> Any:
     return value
 
 
-RequiredName = Annotated[str, BeforeValidator(_required_name), Field(max_length=NAME_MAX)]
-RequiredText = Annotated[str, BeforeValidator(_required_name), Field(max_length=TEXT_MAX)]
+# Limits first: they constrain the string itself, the check before it sees the raw input.
+RequiredName = Annotated[str, Limits(max_length=NAME_MAX), Before(_required_name)]
+RequiredText = Annotated[str, Limits(max_length=TEXT_MAX), Before(_required_name)]
 
 
 def _hhmm(value: str | None) -> str | None:
@@ -151,8 +148,8 @@ def _hhmm(value: str | None) -> str | None:
     return parsed.strftime("%H:%M")
 
 
-TimeOfDay = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_hhmm)]
-Score = Annotated[int | None, Field(ge=0, le=10)]
+TimeOfDay = Annotated[str | None, Before(_blank_to_none), After(_hhmm)]
+Score = Annotated[int, Limits(ge=0, le=10)] | None
 
 
 def new_id() -> str:
@@ -172,62 +169,109 @@ def _now(info: ValidationInfo) -> datetime:
 
 
 def _not_in_future(value: datetime | None, info: ValidationInfo) -> datetime | None:
-    # Records read back from the journal were checked when they were written.
-    if (info.context or {}).get("loading"):
-        return value
     if value is not None and value > _now(info) + FUTURE_GRACE:
         raise ValueError("is in the future; record what has already happened")
     return value
 
 
+def _born_past(value: date | None, info: ValidationInfo) -> date | None:
+    if value is not None and value > _now(info).date():
+        raise ValueError("is in the future")
+    return value
+
+
+Past = After(_not_in_future, info=True)
+PastUtcDateTime = Annotated[UtcDateTime, Past]
+
+
 # --- records -----------------------------------------------------------------------------
 
 
-class Record(BaseModel):
-    """Fields every journal record carries."""
+@dataclass(kw_only=True)
+class Record:
+    """Fields every journal record carries.
 
-    # defer_build: a command builds the validators of the kinds it reads, not all thirteen (about 8 ms).
-    model_config = ConfigDict(validate_assignment=True, use_enum_values=False, extra="ignore", defer_build=True)
+    Making a record validates it (pydantic, imported then): a bad value raises RecordError with
+    one sentence. Records read back from the journal were checked when they were written, so
+    `from_row` builds them without validating again.
+    """
 
     table: ClassVar[str] = ""
     kind_label: ClassVar[str] = "record"
 
-    id: str = Field(default_factory=new_id)
-    created_at: UtcDateTime = Field(default_factory=utcnow)
-    updated_at: UtcDateTime = Field(default_factory=utcnow)
+    id: str = field(default_factory=new_id)
+    created_at: UtcDateTime = field(default_factory=utcnow)
+    updated_at: UtcDateTime = field(default_factory=utcnow)
     deleted_at: UtcDateTime | None = None
 
+    def __post_init__(self) -> None:
+        self.__dict__.update(_validated(type(self), self.__dict__, None))
+
+    @classmethod
+    def validate(cls, data: Mapping[str, Any], *, now: datetime | None = None) -> Self:
+        """A record from typed-in values (unknown keys ignored), validated as of `now` (default: the clock)."""
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            if spec.name in data:
+                values[spec.name] = data[spec.name]
+            elif spec.default is not MISSING:
+                values[spec.name] = spec.default
+            elif spec.default_factory is not MISSING:
+                values[spec.name] = spec.default_factory()
+        record = cls.__new__(cls)
+        record.__dict__.update(_validated(cls, values, now))
+        return record
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """A record from a stored row (or a history snapshot), without validating it again."""
+        record = cls.__new__(cls)
+        values = record.__dict__
+        for name, read, default in _readers(cls):
+            if name in row:
+                value = row[name]
+                values[name] = value if value is None or read is None else read(value)
+            else:
+                values[name] = default()
+        return record
+
+    def changed(self, **changes: Any) -> Self:
+        """A copy with some fields changed, validated like a new record."""
+        return replace(self, **changes)
+
+    def values(self) -> dict[str, Any]:
+        """The fields and their values."""
+        return {name: self.__dict__[name] for name in field_names(type(self))}
+
     def row(self) -> dict[str, Any]:
-        """The record as a row of plain values for SQLite."""
-        return self.model_dump(mode="json")
+        """The record as a row of plain values for SQLite (times as UTC ISO-8601 with Z)."""
+        return {name: _plain(self.__dict__[name]) for name in field_names(type(self))}
+
+    def check(self) -> None:
+        """Rules across fields; raise ValueError with the problem."""
 
     def describe(self) -> str:
         """A short human description, used in history and listings."""
         return self.id
 
 
+@dataclass(kw_only=True)
 class Profile(Record):
     table: ClassVar[str] = "profile"
     kind_label: ClassVar[str] = "profile"
 
     name: OptionalName = None
-    born: date | None = None
+    born: Annotated[date | None, After(_born_past, info=True)] = None
     emergency_contact: OptionalText = None
     doctor: OptionalText = None
     pharmacy: OptionalText = None
     notes: OptionalText = None
 
-    @field_validator("born")
-    @classmethod
-    def _born_past(cls, value: date | None, info: ValidationInfo) -> date | None:
-        if value is not None and value > _now(info).date():
-            raise ValueError("is in the future")
-        return value
-
     def describe(self) -> str:
         return self.name or "profile"
 
 
+@dataclass(kw_only=True)
 class Medication(Record):
     table: ClassVar[str] = "medications"
     kind_label: ClassVar[str] = "medicine"
@@ -249,11 +293,9 @@ class Medication(Record):
     usual_time: TimeOfDay = None
     note: OptionalText = None
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
+    def check(self) -> None:
         if self.started and self.stopped and self.stopped < self.started:
             raise ValueError(f"the stop date {self.stopped} is before the start date {self.started}")
-        return self
 
     @property
     def active(self) -> bool:
@@ -264,13 +306,14 @@ class Medication(Record):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
+@dataclass(kw_only=True)
 class SupplyBox(Record):
     table: ClassVar[str] = "supply_boxes"
     kind_label: ClassVar[str] = "box"
 
     medication_id: str
     received: date
-    count: int = Field(ge=1, le=1000)
+    count: Annotated[int, Limits(ge=1, le=1000)]
     lot: OptionalName = None
     expires: date | None = None
     note: OptionalText = None
@@ -280,31 +323,31 @@ class SupplyBox(Record):
         return f"box of {self.count}{lot}"
 
 
+@dataclass(kw_only=True)
 class SyringeCheck(Record):
     table: ClassVar[str] = "syringe_checks"
     kind_label: ClassVar[str] = "syringe check"
 
     medication_id: str
-    at: UtcDateTime
+    at: PastUtcDateTime
     tz: Zone
     appearance: Appearance = Appearance.CLEAR
-    waited_minutes: int | None = Field(default=None, ge=0, le=240)
+    waited_minutes: Annotated[int, Limits(ge=0, le=240)] | None = None
     outcome: CheckOutcome = CheckOutcome.USED
     reason: OptionalText = None
     box_id: str | None = None
-
-    future_check = field_validator("at")(_not_in_future)
 
     def describe(self) -> str:
         return f"syringe {self.appearance.value}, {self.outcome.value}"
 
 
+@dataclass(kw_only=True)
 class Dose(Record):
     table: ClassVar[str] = "doses"
     kind_label: ClassVar[str] = "dose"
 
     medication_id: str
-    at: UtcDateTime
+    at: PastUtcDateTime
     tz: Zone
     status: DoseStatus = DoseStatus.TAKEN
     region: OptionalName = None
@@ -315,19 +358,16 @@ class Dose(Record):
     reason: OptionalText = None
     note: OptionalText = None
 
-    future_check = field_validator("at")(_not_in_future)
-
-    @model_validator(mode="after")
-    def _skip_has_no_site(self) -> Self:
+    def check(self) -> None:
         if self.status is not DoseStatus.TAKEN and (self.region or self.spot):
             raise ValueError(f"a {self.status.value} dose has no injection site")
-        return self
 
     def describe(self) -> str:
         where = f" at {self.spot or self.region}" if (self.spot or self.region) else ""
         return f"dose {self.status.value}{where}"
 
 
+@dataclass(kw_only=True)
 class SideEffect(Record):
     table: ClassVar[str] = "side_effects"
     kind_label: ClassVar[str] = "side effect"
@@ -336,20 +376,16 @@ class SideEffect(Record):
     symptom_key: OptionalName = None
     tier: Tier = Tier.OTHER
     severity: Severity | None = None
-    started_at: UtcDateTime
+    started_at: PastUtcDateTime
     tz: Zone
     resolved_at: UtcDateTime | None = None
     doctor_contacted_at: UtcDateTime | None = None
     region: OptionalName = None
     note: OptionalText = None
 
-    future_check = field_validator("started_at")(_not_in_future)
-
-    @model_validator(mode="after")
-    def _resolved_after_start(self) -> Self:
+    def check(self) -> None:
         if self.resolved_at and self.resolved_at < self.started_at:
             raise ValueError("it cannot be resolved before it started")
-        return self
 
     @property
     def open(self) -> bool:
@@ -361,6 +397,7 @@ class SideEffect(Record):
         return f"{self.symptom}{sev}"
 
 
+@dataclass(kw_only=True)
 class Allergy(Record):
     table: ClassVar[str] = "allergies"
     kind_label: ClassVar[str] = "allergy"
@@ -373,6 +410,7 @@ class Allergy(Record):
         return self.substance + (f" ({self.reaction})" if self.reaction else "")
 
 
+@dataclass(kw_only=True)
 class Condition(Record):
     table: ClassVar[str] = "conditions"
     kind_label: ClassVar[str] = "condition"
@@ -385,6 +423,7 @@ class Condition(Record):
         return self.name
 
 
+@dataclass(kw_only=True)
 class Appointment(Record):
     table: ClassVar[str] = "appointments"
     kind_label: ClassVar[str] = "appointment"
@@ -402,24 +441,21 @@ class Appointment(Record):
         return f"{self.kind.value} appointment{who}"
 
 
+@dataclass(kw_only=True)
 class Checkin(Record):
     table: ClassVar[str] = "checkins"
     kind_label: ClassVar[str] = "check-in"
 
-    at: UtcDateTime
+    at: PastUtcDateTime
     tz: Zone
     pain: Score = None
     swelling: Score = None
-    stiffness_minutes: int | None = Field(default=None, ge=0, le=1440)
+    stiffness_minutes: Annotated[int, Limits(ge=0, le=1440)] | None = None
     note: OptionalText = None
 
-    future_check = field_validator("at")(_not_in_future)
-
-    @model_validator(mode="after")
-    def _has_something(self) -> Self:
+    def check(self) -> None:
         if self.pain is None and self.swelling is None and self.stiffness_minutes is None and not self.note:
             raise ValueError("a check-in needs a pain, swelling or stiffness score, or a note")
-        return self
 
     def describe(self) -> str:
         parts = []
@@ -432,6 +468,7 @@ class Checkin(Record):
         return ", ".join(parts) or "note"
 
 
+@dataclass(kw_only=True)
 class Question(Record):
     table: ClassVar[str] = "questions"
     kind_label: ClassVar[str] = "question"
@@ -461,11 +498,12 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 
 
-class HistoryEntry(BaseModel):
+@dataclass
+class HistoryEntry:
     """One change to one record: what it was before and after."""
 
     id: str
-    at: UtcDateTime
+    at: datetime
     table_name: str
     row_id: str
     action: str
@@ -473,6 +511,104 @@ class HistoryEntry(BaseModel):
     after: dict[str, Any] | None = None
     # Order of writing: several changes can share one second (a dose and its syringe check).
     seq: int = 0
+
+
+# --- validating and reading --------------------------------------------------------------
+
+_Reader = tuple[str, Callable[[Any], Any] | None, Callable[[], Any]]
+# Per record kind, built on first use.
+_FIELD_NAMES: dict[type[Record], tuple[str, ...]] = {}
+_READERS: dict[type[Record], tuple[_Reader, ...]] = {}
+_VALIDATORS: dict[type[Record], Any] = {}
+
+
+def field_names(cls: type[Record]) -> tuple[str, ...]:
+    """The stored fields of a record kind, in column order."""
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = tuple(spec.name for spec in fields(cls))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _iso_z(value.astimezone(UTC))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _base_type(hint: Any) -> Any:
+    """`datetime` for `Annotated[datetime | None, ...]`: the one non-None type under the wrappers."""
+    while True:
+        origin = get_origin(hint)
+        if origin is Annotated:
+            hint = get_args(hint)[0]
+        elif origin in (Union, UnionType):
+            hint = next(arg for arg in get_args(hint) if arg is not NoneType)
+        else:
+            return hint
+
+
+def _reader(kind: Any) -> Callable[[Any], Any] | None:
+    if kind is datetime:
+        return datetime.fromisoformat
+    if kind is date:
+        return date.fromisoformat
+    if kind is bool:
+        return bool
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind
+    return None
+
+
+def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
+    known = _READERS.get(cls)
+    if known is not None:
+        return known
+    hints = get_type_hints(cls, include_extras=True)
+    found = []
+    for spec in fields(cls):
+        if spec.default_factory is not MISSING:
+            default: Callable[[], Any] = spec.default_factory
+        else:
+            default = (lambda value: lambda: value)(None if spec.default is MISSING else spec.default)
+        found.append((spec.name, _reader(_base_type(hints[spec.name])), default))
+    _READERS[cls] = tuple(found)
+    return _READERS[cls]
+
+
+def _validator(cls: type[Record]) -> Any:
+    """The pydantic validator of a record kind's fields (a TypedDict), then its rules across fields."""
+    from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+
+    from journal.validation import adapter
+
+    known = _VALIDATORS.get(cls)
+    if known is not None:
+        return known
+    hints = get_type_hints(cls, include_extras=True)
+    shape = TypedDict(cls.__name__, {name: hints[name] for name in field_names(cls)})  # type: ignore[misc]
+
+    def across(values: dict[str, Any]) -> dict[str, Any]:
+        shadow = cls.__new__(cls)
+        shadow.__dict__.update(values)
+        shadow.check()
+        return values
+
+    _VALIDATORS[cls] = adapter(Annotated[shape, After(across)])
+    return _VALIDATORS[cls]
+
+
+def _validated(cls: type[Record], values: Mapping[str, Any], now: datetime | None) -> dict[str, Any]:
+    from pydantic import ValidationError
+
+    try:
+        return _validator(cls).validate_python(dict(values), context={"now": now} if now else None)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        raise RecordError(explain(exc), field=error_field(exc)) from None
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -485,6 +621,15 @@ _FIELD_LABELS = {
     "at": "time",
     "tz": "time zone",
 }
+
+
+def error_field(error: ValidationError) -> str | None:
+    """The field a validation error is about, if any."""
+    for problem in error.errors():
+        names = [str(part) for part in problem.get("loc", ()) if not isinstance(part, int)]
+        if names:
+            return names[-1]
+    return None
 
 
 def explain(error: ValidationError) -> str:

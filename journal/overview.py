@@ -386,12 +386,11 @@ def record_dose(
     A syringe the pack says not to use is recorded as a discarded check and no dose is written.
     """
     pack = pack_of(med, loader)
-    context = {"now": now}
     look = m.Appearance(appearance) if appearance is not None else None
     inspection = inspect_syringe(pack, look or m.Appearance.CLEAR, waited_minutes=waited_minutes)
     result = DoseResult(medication=med, inspection=inspection if look is not None else None)
     if not inspection.usable:
-        check = m.SyringeCheck.model_validate(
+        check = m.SyringeCheck.validate(
             {
                 "medication_id": med.id,
                 "at": at,
@@ -401,7 +400,7 @@ def record_dose(
                 "outcome": m.CheckOutcome.DISCARDED,
                 "reason": inspection.reason,
             },
-            context=context,
+            now=now,
         )
         with store.transaction():
             result.check = store.add(check)
@@ -441,7 +440,7 @@ def record_dose(
     with store.transaction():
         if look is not None:
             result.check = store.add(
-                m.SyringeCheck.model_validate(
+                m.SyringeCheck.validate(
                     {
                         "medication_id": med.id,
                         "at": at,
@@ -450,11 +449,11 @@ def record_dose(
                         "waited_minutes": waited_minutes,
                         "outcome": m.CheckOutcome.USED,
                     },
-                    context=context,
+                    now=now,
                 )
             )
         result.dose = store.add(
-            m.Dose.model_validate(
+            m.Dose.validate(
                 {
                     "medication_id": med.id,
                     "at": at,
@@ -466,7 +465,7 @@ def record_dose(
                     "leftover": leftover,
                     "note": note,
                 },
-                context=context,
+                now=now,
             )
         )
     if leftover:
@@ -522,7 +521,7 @@ def record_side_effect(
                 f"Noted at {sites.spot_label(pack, None, region)}, where the last injection went "
                 "(use --site REGION if it is elsewhere); no spot there is suggested until it is resolved."
             )
-    effect = m.SideEffect.model_validate(
+    effect = m.SideEffect.validate(
         {
             "symptom": text,
             "symptom_key": verdict.symptom_key,
@@ -533,7 +532,7 @@ def record_side_effect(
             "region": region,
             "note": note,
         },
-        context={"now": now},
+        now=now,
     )
     store.add(effect)
     return EffectResult(effect=effect, triage=verdict, region_note=region_note)
@@ -591,9 +590,9 @@ def add_box(
         if pack is None:
             raise JournalError(f"{med.name} has no content pack to say how many are in a box: add --count N.")
         count = pack.supply.units_per_box
-    box = m.SupplyBox.model_validate(
+    box = m.SupplyBox.validate(
         {"medication_id": med.id, "received": received, "count": count, "lot": lot, "expires": expires, "note": note},
-        context={"now": now},
+        now=now,
     )
     return store.add(box)
 

@@ -82,13 +82,6 @@ def fail(message: str) -> int:
     return 1
 
 
-def _is_validation_error(exc: BaseException) -> bool:
-    # pydantic is imported only by the commands that validate (the emergency list needs none):
-    # if it was never loaded, no ValidationError can have been raised.
-    core = sys.modules.get("pydantic_core")
-    return core is not None and isinstance(exc, core.ValidationError)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `medjournal` command."""
     try:
@@ -99,12 +92,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         result = fail("interrupted; nothing more was written.")
     except (JournalError, WhenError) as exc:
         result = fail(str(exc))
-    except ValueError as exc:
-        if not _is_validation_error(exc):
-            raise
-        from journal.models import explain
-
-        result = fail(explain(exc))  # type: ignore[arg-type]
     except KeyboardInterrupt:
         result = fail("interrupted; nothing more was written.")
     sys.exit(result if isinstance(result, int) else 0)

@@ -24,7 +24,7 @@ def history(env: Env, limit: int) -> None:
         cls = BY_TABLE.get(entry.table_name)
         snapshot = entry.after or entry.before or {}
         try:
-            what = cls.model_validate(snapshot, context={"loading": True}).describe() if cls else entry.row_id
+            what = cls.from_row(snapshot).describe() if cls else entry.row_id
         except ValueError:
             what = entry.row_id
         label = cls.kind_label if cls else entry.table_name

@@ -30,9 +30,9 @@ def new_medication(env: Env, *, name: str, kind: str | None, tracked: bool | Non
         values.setdefault("route", info.route)
         if tracked is None:
             tracked = True
-    return m.Medication.model_validate(
+    return m.Medication.validate(
         {"name": name, "kind": kind or m.MedKind.PRESCRIPTION, "tracked": bool(tracked), **values},
-        context={"now": env.now},
+        now=env.now,
     )
 
 

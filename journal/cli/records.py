@@ -180,7 +180,9 @@ def appt_add(env: Env, when: str, kind: str, with_whom: str | None, note: str | 
     from journal.cli import medlist
 
     moment = env.when(when)
-    record = env.store.add(m.Appointment(at=moment, tz=env.zone, kind=kind, with_whom=with_whom, purpose=note))
+    record = env.store.add(
+        m.Appointment(at=moment, tz=env.zone, kind=m.ApptKind(kind), with_whom=with_whom, purpose=note)
+    )
     say(f"Added {record.describe()} on {format_local(moment, env.zone)}.")
     medlist.print_warnings(env, record)
 

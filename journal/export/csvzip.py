@@ -35,7 +35,7 @@ def _is_number(text: str) -> bool:
 
 
 def _csv(cls: type[m.Record], records: list[Any], names: dict[str, str]) -> str:
-    columns = list(cls.model_fields)
+    columns = list(m.field_names(cls))
     with_med = "medication_id" in columns
     header = [*columns, "medication"] if with_med else columns
     out = io.StringIO()

@@ -40,7 +40,6 @@ R = TypeVar("R", bound="m.Record")
 # Busy waits happen inside SQLite (busy_timeout, 5 s); one more try covers a lock that is
 # released just as the wait ends, and keeps a locked journal to about 10 s before the user hears.
 WRITE_ATTEMPTS = 2
-_LOADING = {"loading": True}
 
 
 def _iso(moment: datetime) -> str:
@@ -163,8 +162,7 @@ class Store:
             current = self.get(type(record), record.id, include_deleted=True)
             if current is None:
                 raise NotFoundError(f"That {record.kind_label} no longer exists.")
-            data = {**current.model_dump(), **changes, "updated_at": now}
-            updated = type(record).model_validate(data, context={"now": now})
+            updated = type(record).validate({**current.values(), **changes, "updated_at": now}, now=now)
             before, after = current.row(), updated.row()
             changed = {k: v for k, v in after.items() if before.get(k) != v}
             if set(changed) <= {"updated_at"}:
@@ -197,7 +195,7 @@ class Store:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _load(self, cls: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
-        return [cls.model_validate(row, context=_LOADING) for row in self._rows(sql, params)]
+        return [cls.from_row(row) for row in self._rows(sql, params)]
 
     def get(self, cls: type[R], record_id: str, *, include_deleted: bool = False) -> R | None:
         """One record by id."""
@@ -259,7 +257,7 @@ class Store:
         with self.transaction():
             current = self.profile()
             if current is None:
-                profile = m.Profile.model_validate({k: v for k, v in changes.items()}, context={"now": now})
+                profile = m.Profile.validate(changes, now=now)
                 return self.add(profile)
             return self.update(current, now=now, **changes)
 
@@ -435,10 +433,7 @@ class Store:
             f"SELECT rowid AS seq, * FROM history WHERE {' AND '.join(clauses)} ORDER BY at DESC, rowid DESC LIMIT ?",
             [*params, limit],
         )
-        for row in rows:
-            for key in ("before", "after"):
-                row[key] = json.loads(row[key]) if row[key] else None
-        return [m.HistoryEntry.model_validate(row) for row in rows]
+        return history_entries(rows)
 
     def last_change(self) -> datetime | None:
         """When anything in the journal last changed."""
@@ -457,12 +452,19 @@ class Store:
         return connection.backup(self.db, dest)
 
 
+def history_entries(rows: list[dict[str, Any]]) -> list[m.HistoryEntry]:
+    """History rows (`SELECT rowid AS seq, *` or `SELECT *`) as entries, with their snapshots decoded."""
+    entries = []
+    for row in rows:
+        row["at"] = datetime.fromisoformat(row["at"])
+        for key in ("before", "after"):
+            row[key] = json.loads(row[key]) if row[key] else None
+        entries.append(m.HistoryEntry(**row))
+    return entries
+
+
 def describe_error(exc: Exception) -> str:
     """One sentence for any error the core raises on bad input or a bad file."""
-    from pydantic import ValidationError
-
-    if isinstance(exc, ValidationError):
-        return m.explain(exc)
     if isinstance(exc, JournalError):
         return exc.message
     return str(exc)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from journal import models as m
-from journal.store.store import Store, _iso
+from journal.store.store import Store, _iso, history_entries
 
 
 def first_activity(store: Store) -> datetime | None:
@@ -22,10 +21,7 @@ def changes_between(store: Store, table: str, since: datetime, until: datetime) 
         "SELECT * FROM history WHERE table_name = ? AND at >= ? AND at < ? ORDER BY at, rowid",
         [table, _iso(since), _iso(until)],
     )
-    for row in rows:
-        for key in ("before", "after"):
-            row[key] = json.loads(row[key]) if row[key] else None
-    return [m.HistoryEntry.model_validate(row) for row in rows]
+    return history_entries(rows)
 
 
 def side_effects_overlapping(store: Store, since: datetime, until: datetime) -> list[m.SideEffect]:

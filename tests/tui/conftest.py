@@ -41,7 +41,7 @@ def at(days_ago: int = 0, hour: int = 8, minute: int = 0) -> datetime:
 def put(store: Store, cls: type[m.Record], when: datetime | None = None, **fields: Any) -> Any:
     """Add a record with fixed bookkeeping times (so snapshots do not depend on the real clock)."""
     stamp = when or NOW - timedelta(days=30)
-    record = cls.model_validate({"created_at": stamp, "updated_at": stamp, **fields}, context={"now": NOW})
+    record = cls.validate({"created_at": stamp, "updated_at": stamp, **fields}, now=NOW)
     return store.add(record)
 
 

@@ -22,7 +22,7 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def test_usual_time_is_the_one_set_on_the_medicine() -> None:
-    usual = schedule.usual_time(MED.model_copy(update={"usual_time": "21:15"}), [dose(utc(20, 8))])
+    usual = schedule.usual_time(MED.changed(**{"usual_time": "21:15"}), [dose(utc(20, 8))])
     assert (usual.at, usual.source) == (time(21, 15), TimeSource.SET)
 
 

@@ -64,7 +64,7 @@ def test_no_suggestion_in_a_region_with_an_open_injection_site_reaction() -> Non
     assert blocked == {"thigh-left"}
     spot = sites.suggest_spot(ANAKINRA, [], blocked=blocked)
     assert spot is not None and spot.region != "thigh-left"
-    resolved = reaction.model_copy(update={"resolved_at": T0 + timedelta(days=1)})
+    resolved = reaction.changed(**{"resolved_at": T0 + timedelta(days=1)})
     assert sites.blocked_regions(ANAKINRA, [resolved]) == frozenset()
 
 

@@ -79,7 +79,7 @@ def test_across_packs_the_most_serious_verdict_wins() -> None:
 
 def effect(**changes: object) -> m.SideEffect:
     base = m.SideEffect(symptom="rash", symptom_key="rash", tier=m.Tier.SERIOUS, started_at=NOW, tz="UTC")
-    return base.model_copy(update=changes)
+    return base.changed(**changes)
 
 
 def test_a_serious_side_effect_stays_an_open_alert_until_resolved_or_the_doctor_is_contacted() -> None:

@@ -31,7 +31,7 @@ def store() -> Iterator[Store]:
 
 def put(store: Store, cls: type[m.Record], when: datetime = SETUP, **fields: Any) -> Any:
     """Add a record with fixed bookkeeping times."""
-    record = cls.model_validate({"created_at": when, "updated_at": when, **fields}, context={"now": NOW})
+    record = cls.validate({"created_at": when, "updated_at": when, **fields}, now=NOW)
     return store.add(record)
 
 

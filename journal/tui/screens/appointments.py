@@ -124,7 +124,7 @@ class AppointmentsScreen(JournalScreen):
             self.query_one("#field-appt-when", Field).show_error(describe(exc))
             return
         try:
-            record = m.Appointment.model_validate(
+            record = m.Appointment.validate(
                 {
                     "at": at,
                     "tz": journal.zone,
@@ -158,7 +158,7 @@ class AppointmentsScreen(JournalScreen):
             a for a in journal.store.between(m.Appointment, "at", journal.now()) if a.status is m.ApptStatus.PLANNED
         ]
         try:
-            record = m.Question.model_validate({"text": text, "appointment_id": upcoming[0].id if upcoming else None})
+            record = m.Question.validate({"text": text, "appointment_id": upcoming[0].id if upcoming else None})
             journal.store.add(record)
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"text": "question-text"}, form="question")

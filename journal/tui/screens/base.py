@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,8 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from journal.errors import JournalError
-from journal.models import explain
+from journal.errors import JournalError, RecordError
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.reference import ReferencePanel
@@ -36,18 +34,11 @@ def lit(text: object, style: str = "") -> Text:
 
 def error_field(exc: Exception) -> str | None:
     """The field a validation error is about, if any."""
-    if isinstance(exc, ValidationError):
-        for problem in exc.errors():
-            names = [str(p) for p in problem.get("loc", ()) if not isinstance(p, int)]
-            if names:
-                return names[-1]
-    return None
+    return exc.field if isinstance(exc, RecordError) else None
 
 
 def describe(exc: Exception) -> str:
     """One sentence for an error raised while saving."""
-    if isinstance(exc, ValidationError):
-        return explain(exc)
     if isinstance(exc, JournalError):
         return exc.message
     if isinstance(exc, WhenError):
@@ -56,7 +47,7 @@ def describe(exc: Exception) -> str:
     return str(exc)
 
 
-SAVE_ERRORS = (ValidationError, JournalError, WhenError, ValueError)
+SAVE_ERRORS = (JournalError, WhenError, ValueError)
 
 
 class JournalScreen(Screen[None]):

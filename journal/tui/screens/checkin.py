@@ -88,7 +88,7 @@ class CheckinScreen(JournalScreen):
             self.query_one("#field-checkin-time", Field).show_error(describe(exc))
             return
         try:
-            record = m.Checkin.model_validate(
+            record = m.Checkin.validate(
                 {
                     "at": at,
                     "tz": journal.zone,
@@ -97,7 +97,7 @@ class CheckinScreen(JournalScreen):
                     "stiffness_minutes": numbers["stiffness"],
                     "note": values["checkin-note"],
                 },
-                context={"now": journal.now()},
+                now=journal.now(),
             )
             journal.store.add(record)
         except SAVE_ERRORS as exc:

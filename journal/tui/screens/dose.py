@@ -376,7 +376,7 @@ class DoseScreen(JournalScreen):
             self.query_one("#field-skip-time", Field).show_error(self._sentence(exc))
             return
         try:
-            dose = m.Dose.model_validate(
+            dose = m.Dose.validate(
                 {
                     "medication_id": self.med.id,
                     "at": at,
@@ -384,7 +384,7 @@ class DoseScreen(JournalScreen):
                     "status": m.DoseStatus.SKIPPED,
                     "reason": values["reason"],
                 },
-                context={"now": journal.now()},
+                now=journal.now(),
             )
             journal.store.add(dose)
         except SAVE_ERRORS as exc:

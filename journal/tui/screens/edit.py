@@ -38,7 +38,7 @@ NUMBERS = {"count", "waited_minutes", "pain", "swelling", "stiffness_minutes"}
 
 def editable_fields(record: m.Record) -> list[str]:
     """The fields a person may change, in the model's order."""
-    return [name for name in type(record).model_fields if name not in HIDDEN]
+    return [name for name in m.field_names(type(record)) if name not in HIDDEN]
 
 
 def _label(name: str) -> str:

@@ -192,7 +192,7 @@ class MedicinesScreen(JournalScreen):
             return
         pack = match_pack([name]) if name else None
         try:
-            record = m.Medication.model_validate(
+            record = m.Medication.validate(
                 {
                     "name": name,
                     "kind": self.query_one("#med-kind", Select).value,
@@ -204,7 +204,7 @@ class MedicinesScreen(JournalScreen):
                     "pack": pack.key if pack else None,
                     "route": pack.medication.route if pack else None,
                 },
-                context={"now": journal.now()},
+                now=journal.now(),
             )
             journal.store.add(record)
         except SAVE_ERRORS as exc:
@@ -233,7 +233,7 @@ class MedicinesScreen(JournalScreen):
     def _save_allergy(self) -> None:
         values = self.form_values("allergy-substance", "allergy-reaction")
         try:
-            record = m.Allergy.model_validate(
+            record = m.Allergy.validate(
                 {"substance": values["allergy-substance"], "reaction": values["allergy-reaction"]}
             )
             self.journal.store.add(record)
@@ -251,8 +251,8 @@ class MedicinesScreen(JournalScreen):
         values = self.form_values("condition-name", "condition-since")
         try:
             since = self.journal.day(values["condition-since"])
-            record = m.Condition.model_validate(
-                {"name": values["condition-name"], "since": since}, context={"now": self.journal.now()}
+            record = m.Condition.validate(
+                {"name": values["condition-name"], "since": since}, now=self.journal.now()
             )
             self.journal.store.add(record)
         except SAVE_ERRORS as exc:

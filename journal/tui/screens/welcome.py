@@ -122,7 +122,7 @@ class WelcomeScreen(JournalScreen):
                     med = journal.store.find_medication(pack.medication.generic)
                     if med is None:
                         med = journal.store.add(
-                            m.Medication.model_validate(
+                            m.Medication.validate(
                                 {
                                     "name": pack.medication.generic,
                                     "generic": pack.medication.generic,
@@ -133,7 +133,7 @@ class WelcomeScreen(JournalScreen):
                                     "usual_time": values["welcome-time"],
                                     "started": journal.today(),
                                 },
-                                context={"now": journal.now()},
+                                now=journal.now(),
                             )
                         )
                     else:
