@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
+from journal.content import cache
 from journal.content.errors import PackError, display_path
 from journal.content.schema import Pack
 from journal.resources import content_root
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 PACK_FILE = "pack.toml"
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -32,9 +33,16 @@ _SHOW_INPUT = frozenset(
         "string_too_short",
         "tuple_type",
         "model_type",
+        "dataclass_type",
         "extra_forbidden",
+        "unexpected_keyword_argument",
     }
 )
+# The pack classes are dataclasses: say what pydantic says for the same mistake in a model.
+_MESSAGES = {
+    "unexpected_keyword_argument": "Extra inputs are not permitted",
+    "dataclass_type": "Input should be a valid dictionary or instance of {class_name}",
+}
 
 
 def available_packs(root: Path | None = None) -> list[str]:
@@ -70,30 +78,52 @@ def clear_cache() -> None:
 def _load_file(path: Path, mtime_ns: int) -> Pack:
     # mtime_ns is part of the cache key only, so an edited pack is read again.
     shown = display_path(path)
-    data = _read_toml(path, shown)
+    raw = _read_bytes(path, shown)
+    folder = path.parent
     try:
-        pack = Pack.model_validate(data, context={"pack_dir": path.parent})
+        fingerprint: str | None = cache.fingerprint(raw, folder)
+    except OSError:
+        fingerprint = None
+    if fingerprint is not None:
+        cached = cache.read(folder, fingerprint)
+        if cached is not None:
+            return cached.placed_in(folder)
+    data = _parse_toml(raw, path, shown)
+    # Imported here: a start-up that finds the pack in the cache never imports pydantic.
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        pack = TypeAdapter(Pack).validate_python(data, context={"pack_dir": folder})
     except ValidationError as exc:
         raise _validation_error(exc, path, shown) from None
-    if pack.medication.key != path.parent.name:
+    pack.placed_in(folder)
+    if pack.medication.key != folder.name:
         raise PackError(
-            f"{shown}: medication.key: {pack.medication.key!r} should match the folder name {path.parent.name!r}",
+            f"{shown}: medication.key: {pack.medication.key!r} should match the folder name {folder.name!r}",
             path=path,
             field="medication.key",
         )
+    if fingerprint is not None:
+        cache.write(folder, fingerprint, pack)
     return pack
 
 
-def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+def _read_bytes(path: Path, shown: str) -> bytes:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{shown}: cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _parse_toml(raw: bytes, path: Path, shown: str) -> dict[str, Any]:
+    import tomllib  # only when validating: not needed for a pack found in the cache
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{shown}: TOML syntax error: {exc}", path=path) from None
     except UnicodeDecodeError as exc:
         raise PackError(f"{shown}: not UTF-8 text (byte {exc.start})", path=path) from None
-    except OSError as exc:
-        raise PackError(f"{shown}: cannot read: {exc.strerror or exc}", path=path) from None
 
 
 def _validation_error(exc: ValidationError, path: Path, shown: str) -> PackError:
@@ -101,6 +131,8 @@ def _validation_error(exc: ValidationError, path: Path, shown: str) -> PackError
     first = errors[0]
     field = ".".join(str(part) for part in first["loc"]) or "(top level)"
     message = first["msg"].removeprefix("Value error, ")
+    if first["type"] in _MESSAGES:
+        message = _MESSAGES[first["type"]].format_map(first.get("ctx") or {})
     value = first.get("input")
     if first["type"] in _SHOW_INPUT and isinstance(value, (str, int, float, bool)):
         message += f" (got {value!r})"

@@ -1,30 +1,27 @@
-"""Pydantic models of a content pack (pack.toml) and the look-ups the care rules use."""
+"""The classes of a content pack (pack.toml) and the look-ups the care rules use.
+
+They are frozen stdlib dataclasses, so that using a pack (or unpickling a cached one) never imports
+pydantic; the loader validates pack.toml into them with a pydantic TypeAdapter, imported only then.
+The constraints pydantic checks are the Annotated markers `_Constrain` and `_Check` below.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-)
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, cast
 
 from journal.content.errors import PackError, display_path
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 # --- text helpers -------------------------------------------------------------------
 
@@ -72,12 +69,48 @@ def _check_unique(values: list[str], what: str) -> None:
 
 # --- field types --------------------------------------------------------------------
 
-Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
-Key = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Phrase = Annotated[StrictStr, AfterValidator(_check_phrase)]
-PositiveInt = Annotated[StrictInt, Field(gt=0)]
-NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
-PositiveFloat = Annotated[StrictFloat, Field(gt=0)]
+
+class _Constrain:
+    """Annotated marker: set pydantic-core schema keys (strict, min_length, gt, pattern...) on the type."""
+
+    def __init__(self, **constraints: Any) -> None:
+        self.constraints = constraints
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        cast("dict[str, Any]", schema).update(self.constraints)
+        return schema
+
+
+class _Check:
+    """Annotated marker: run `check` after pydantic's own validation; its ValueError names the field."""
+
+    def __init__(self, check: Callable[..., Any], *, with_info: bool = False) -> None:
+        self.check = check
+        self.with_info = with_info
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        if self.with_info:
+            return core_schema.with_info_after_validator_function(self.check, handler(source))
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+def _context(info: Any) -> dict[str, Any]:
+    # `info` is pydantic's ValidationInfo; its context is what the loader passed (pack_dir).
+    return info.context if isinstance(info.context, dict) else {}
+
+
+Text = Annotated[str, _Constrain(strict=True, strip_whitespace=True, min_length=1)]
+Key = Annotated[str, _Constrain(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Phrase = Annotated[str, _Constrain(strict=True), _Check(_check_phrase)]
+PositiveInt = Annotated[int, _Constrain(strict=True, gt=0)]
+NonNegativeInt = Annotated[int, _Constrain(strict=True, ge=0)]
+GridSize = Annotated[int, _Constrain(strict=True, gt=0, le=26)]
+PositiveFloat = Annotated[float, _Constrain(strict=True, gt=0)]
+StrictBool = Annotated[bool, _Constrain(strict=True)]
+NonEmpty = _Constrain(min_length=1)
 
 
 class Tier(StrEnum):
@@ -95,13 +128,15 @@ class Verdict(StrEnum):
     DISCARD = "discard"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model:
+    # Read by pydantic when the loader validates: unknown keys in pack.toml are an error.
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
 # --- [medication], [source] ------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class Codes(_Model):
     """Terminology codes used by exports; either may be absent."""
 
@@ -109,6 +144,7 @@ class Codes(_Model):
     route_snomed: Text | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class Schedule(_Model):
     """The usual dosing rhythm."""
 
@@ -117,6 +153,7 @@ class Schedule(_Model):
     text: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Medication(_Model):
     """Names, class, route and form of the medicine the pack is about."""
 
@@ -128,7 +165,7 @@ class Medication(_Model):
     form: Text
     purpose: Text
     key_warning: Text
-    codes: Codes = Field(default_factory=Codes)
+    codes: Codes = field(default_factory=Codes)
     schedule: Schedule
 
     @property
@@ -142,6 +179,7 @@ class Medication(_Model):
         return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
 
 
+@dataclass(frozen=True, kw_only=True)
 class OtherSource(_Model):
     """A source other than the main leaflet, and which facts it covers."""
 
@@ -149,6 +187,7 @@ class OtherSource(_Model):
     covers: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Source(_Model):
     """Where the pack's facts come from, and the disclaimer to show with them."""
 
@@ -168,6 +207,7 @@ class Source(_Model):
 # --- [supply], [inspection] ------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class Supply(_Model):
     """Box size and refill advice."""
 
@@ -181,6 +221,7 @@ class Supply(_Model):
     disposal: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Appearance(_Model):
     """One way a syringe's contents can look, and the verdict for it."""
 
@@ -190,18 +231,18 @@ class Appearance(_Model):
     advice: Text
 
 
+def _unique_appearances(value: tuple[Appearance, ...]) -> tuple[Appearance, ...]:
+    _check_unique([a.key for a in value], "appearance key")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class Inspection(_Model):
     """How to check a syringe before use."""
 
     do_not_shake: Text
     leftover: Text
-    appearances: tuple[Appearance, ...] = Field(min_length=1)
-
-    @field_validator("appearances")
-    @classmethod
-    def _unique_keys(cls, value: tuple[Appearance, ...]) -> tuple[Appearance, ...]:
-        _check_unique([a.key for a in value], "appearance key")
-        return value
+    appearances: Annotated[tuple[Appearance, ...], NonEmpty, _Check(_unique_appearances)]
 
 
 # --- [sites] ---------------------------------------------------------------------------
@@ -234,6 +275,7 @@ def parse_spot_id(value: str) -> tuple[str, int, int]:
     return found["region"], ord(found["row"]) - ord("A"), int(found["col"]) - 1
 
 
+@dataclass(frozen=True, kw_only=True)
 class AvoidNote(_Model):
     """Where not to inject, and the source that says so."""
 
@@ -241,6 +283,7 @@ class AvoidNote(_Model):
     source: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Region(_Model):
     """A body area for injections, with a small grid of spots (a UI model)."""
 
@@ -248,8 +291,8 @@ class Region(_Model):
     label: Text
     part: Key
     self_allowed: StrictBool
-    rows: Annotated[StrictInt, Field(gt=0, le=26)]
-    cols: Annotated[StrictInt, Field(gt=0, le=26)]
+    rows: GridSize
+    cols: GridSize
 
     def spots(self, spacing_cm: float) -> tuple[Spot, ...]:
         """Every spot of the grid, row by row, `spacing_cm` apart."""
@@ -264,21 +307,21 @@ class Region(_Model):
         return tuple(spot_id(self.key, r, c) for r in range(self.rows) for c in range(self.cols))
 
 
+def _check_regions(value: tuple[Region, ...]) -> tuple[Region, ...]:
+    _check_unique([r.key for r in value], "region key")
+    if not any(r.self_allowed for r in value):
+        raise ValueError("at least one region must have self_allowed = true")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class Sites(_Model):
     """Injection regions, spot spacing and where not to inject."""
 
     spacing_cm: PositiveFloat
     rotate: Text
     avoid: tuple[AvoidNote, ...] = ()
-    regions: tuple[Region, ...] = Field(min_length=1)
-
-    @field_validator("regions")
-    @classmethod
-    def _check_regions(cls, value: tuple[Region, ...]) -> tuple[Region, ...]:
-        _check_unique([r.key for r in value], "region key")
-        if not any(r.self_allowed for r in value):
-            raise ValueError("at least one region must have self_allowed = true")
-        return value
+    regions: Annotated[tuple[Region, ...], NonEmpty, _Check(_check_regions)]
 
     def region(self, key: str) -> Region:
         """The region with this key; KeyError if there is none."""
@@ -319,6 +362,7 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 # --- [side_effects] --------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class Symptom(_Model):
     """A listed side effect, its tier, and words people use for it."""
 
@@ -335,6 +379,7 @@ class Symptom(_Model):
         return tuple(seen)
 
 
+@dataclass(frozen=True, kw_only=True)
 class TierAdvice(_Model):
     """What to do for each tier; `other` is for anything the pack does not list."""
 
@@ -343,23 +388,23 @@ class TierAdvice(_Model):
     other: Text
 
 
+def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
+    _check_unique([s.key for s in value], "symptom key")
+    owner: dict[str, str] = {}
+    for symptom in value:
+        for term in symptom.terms:
+            if owner.setdefault(term, symptom.key) != symptom.key:
+                raise ValueError(f"{term!r} names both {owner[term]!r} and {symptom.key!r}")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class SideEffects(_Model):
     """Side effects in tiers, with the journal's lingering threshold."""
 
     lingering_days: PositiveInt
     advice: TierAdvice
-    symptoms: tuple[Symptom, ...] = Field(min_length=1)
-
-    @field_validator("symptoms")
-    @classmethod
-    def _check_symptoms(cls, value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
-        _check_unique([s.key for s in value], "symptom key")
-        owner: dict[str, str] = {}
-        for symptom in value:
-            for term in symptom.terms:
-                if owner.setdefault(term, symptom.key) != symptom.key:
-                    raise ValueError(f"{term!r} names both {owner[term]!r} and {symptom.key!r}")
-        return value
+    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, _Check(_check_symptoms)]
 
     def advice_for(self, tier: Tier | str) -> str:
         """The advice for 'serious', 'common' or 'other'."""
@@ -390,6 +435,7 @@ class SideEffects(_Model):
 # --- [[interactions]], [precautions], [appointments] -----------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class Interaction(_Model):
     """A medicine to mention to the doctor, by generic name and brands."""
 
@@ -409,12 +455,13 @@ class Interaction(_Model):
         return tuple(normalize(n) for n in self.names)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Precaution(_Model):
     """An allergy or condition to tell the doctor about, with the words that match it."""
 
     key: Key
     label: Text
-    match: tuple[Phrase, ...] = Field(min_length=1)
+    match: Annotated[tuple[Phrase, ...], NonEmpty]
     advice: Text
 
     @property
@@ -423,21 +470,22 @@ class Precaution(_Model):
         return tuple(dict.fromkeys([*self.match, normalize(self.label)]))
 
 
+def _unique_precautions(value: tuple[Precaution, ...]) -> tuple[Precaution, ...]:
+    _check_unique([p.key for p in value], "key")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class Precautions(_Model):
     """Allergies and conditions that matter for this medicine."""
 
     medicines_advice: Text
     allergies_advice: Text
-    allergies: tuple[Precaution, ...] = ()
-    conditions: tuple[Precaution, ...] = ()
-
-    @field_validator("allergies", "conditions")
-    @classmethod
-    def _unique_keys(cls, value: tuple[Precaution, ...]) -> tuple[Precaution, ...]:
-        _check_unique([p.key for p in value], "key")
-        return value
+    allergies: Annotated[tuple[Precaution, ...], _Check(_unique_precautions)] = ()
+    conditions: Annotated[tuple[Precaution, ...], _Check(_unique_precautions)] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
 class Appointments(_Model):
     """Advice by appointment kind."""
 
@@ -449,7 +497,7 @@ class Appointments(_Model):
 
     def advice_for(self, kind: str) -> str | None:
         """The advice for 'doctor', 'lab', 'vaccination', 'surgery' or 'dental', else None."""
-        if kind not in type(self).model_fields:
+        if kind not in _field_names(type(self)):
             return None
         text: str = getattr(self, kind)
         return text
@@ -458,24 +506,25 @@ class Appointments(_Model):
 # --- [[sections]], [[journal_settings]] ------------------------------------------------
 
 
+def _section_file_exists(value: str, info: Any) -> str:
+    if "/" in value or "\\" in value or value.startswith(".") or not value.endswith(".md"):
+        raise ValueError(f"{value!r} should be a plain file name ending in .md, beside pack.toml")
+    folder = _context(info).get("pack_dir")
+    if isinstance(folder, Path) and not (folder / value).is_file():
+        raise ValueError(f"section file {display_path(folder / value)} does not exist")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
 class Section(_Model):
     """One Markdown page of the reference panel."""
 
     topic: Key
     title: Text
-    file: Text
-
-    @field_validator("file")
-    @classmethod
-    def _file_exists(cls, value: str, info: ValidationInfo) -> str:
-        if "/" in value or "\\" in value or value.startswith(".") or not value.endswith(".md"):
-            raise ValueError(f"{value!r} should be a plain file name ending in .md, beside pack.toml")
-        folder = info.context.get("pack_dir") if isinstance(info.context, dict) else None
-        if isinstance(folder, Path) and not (folder / value).is_file():
-            raise ValueError(f"section file {display_path(folder / value)} does not exist")
-        return value
+    file: Annotated[Text, _Check(_section_file_exists, with_info=True)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class JournalSetting(_Model):
     """A number the journal chose itself, which is not a fact from the source."""
 
@@ -491,52 +540,53 @@ def _resolve(node: Any, parts: list[str]) -> bool:
         return isinstance(node, tuple) and len(node) > 0 and all(_resolve(item, rest) for item in node)
     if isinstance(node, dict):
         return head in node and _resolve(node[head], rest)
-    if isinstance(node, BaseModel):
-        return head in type(node).model_fields and _resolve(getattr(node, head), rest)
+    if isinstance(node, _Model):
+        return head in _field_names(type(node)) and _resolve(getattr(node, head), rest)
     return False
+
+
+def _field_names(cls: type[Any]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+def _unique_interactions(value: tuple[Interaction, ...]) -> tuple[Interaction, ...]:
+    _check_unique([t for i in value for t in i.terms], "interaction name")
+    return value
+
+
+def _unique_topics(value: tuple[Section, ...]) -> tuple[Section, ...]:
+    _check_unique([s.topic for s in value], "section topic")
+    return value
+
+
+def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[JournalSetting, ...]:
+    # info.data holds the pack's fields validated so far (journal_settings comes last).
+    for index, setting in enumerate(value):
+        parts = setting.field.split(".")
+        if parts[0] in info.data and not _resolve(info.data, parts):
+            raise ValueError(f"item {index}: {setting.field!r} is not a field of this pack")
+    return value
 
 
 # --- the pack --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class Pack(_Model):
     """A validated content pack: facts for the rules, Markdown for the reference panel."""
 
-    steps: tuple[Text, ...] = Field(min_length=1)
+    steps: Annotated[tuple[Text, ...], NonEmpty]
     medication: Medication
     source: Source
     supply: Supply
     inspection: Inspection
     sites: Sites
     side_effects: SideEffects
-    interactions: tuple[Interaction, ...] = ()
+    interactions: Annotated[tuple[Interaction, ...], _Check(_unique_interactions)] = ()
     precautions: Precautions
     appointments: Appointments
-    sections: tuple[Section, ...] = Field(min_length=1)
-    journal_settings: tuple[JournalSetting, ...] = ()
-
-    _directory: Path = PrivateAttr(default_factory=Path)
-
-    @field_validator("interactions")
-    @classmethod
-    def _unique_interactions(cls, value: tuple[Interaction, ...]) -> tuple[Interaction, ...]:
-        _check_unique([t for i in value for t in i.terms], "interaction name")
-        return value
-
-    @field_validator("sections")
-    @classmethod
-    def _unique_topics(cls, value: tuple[Section, ...]) -> tuple[Section, ...]:
-        _check_unique([s.topic for s in value], "section topic")
-        return value
-
-    @field_validator("journal_settings")
-    @classmethod
-    def _settings_exist(cls, value: tuple[JournalSetting, ...], info: ValidationInfo) -> tuple[JournalSetting, ...]:
-        for index, setting in enumerate(value):
-            parts = setting.field.split(".")
-            if parts[0] in info.data and not _resolve(info.data, parts):
-                raise ValueError(f"item {index}: {setting.field!r} is not a field of this pack")
-        return value
+    sections: Annotated[tuple[Section, ...], NonEmpty, _Check(_unique_topics)]
+    journal_settings: Annotated[tuple[JournalSetting, ...], _Check(_settings_exist, with_info=True)] = ()
 
     # -- where the pack lives ----------------------------------------------------------
 
@@ -548,13 +598,14 @@ class Pack(_Model):
     @property
     def directory(self) -> Path:
         """The folder holding pack.toml and the Markdown sections."""
-        return self._directory
+        folder = self.__dict__.get("_directory")
+        return folder if isinstance(folder, Path) else Path()
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Remember the folder the pack was read from (the loader's validation context)."""
-        folder = context.get("pack_dir") if isinstance(context, dict) else None
-        if isinstance(folder, Path):
-            self._directory = folder
+    def placed_in(self, folder: Path) -> Pack:
+        """This pack, remembering the folder it was read from (the loader calls this once)."""
+        # Not a dataclass field, so pack.toml cannot set it; pickled with the pack's __dict__.
+        object.__setattr__(self, "_directory", folder)
+        return self
 
     # -- reference text ----------------------------------------------------------------
 
