@@ -7,6 +7,8 @@ IANA zone they were recorded in, so a dose logged while travelling stays on its 
 
 from __future__ import annotations
 
+import builtins
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, Union, get_arg
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.errors import RecordError
+from journal.plain import Plain
 from journal.validation import After, Before, Limits
 
 if TYPE_CHECKING:
@@ -187,8 +190,8 @@ PastUtcDateTime = Annotated[UtcDateTime, Past]
 # --- records -----------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
-class Record:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Record(Plain):
     """Fields every journal record carries.
 
     Making a record validates it (pydantic, imported then): a bad value raises RecordError with
@@ -255,8 +258,10 @@ class Record:
         return self.id
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Profile(Record):
+    """The person the journal is about: name, birth date, contacts."""
+
     table: ClassVar[str] = "profile"
     kind_label: ClassVar[str] = "profile"
 
@@ -271,8 +276,10 @@ class Profile(Record):
         return self.name or "profile"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Medication(Record):
+    """A medicine, vitamin or supplement on the list; `tracked` ones have their doses logged."""
+
     table: ClassVar[str] = "medications"
     kind_label: ClassVar[str] = "medicine"
 
@@ -306,8 +313,10 @@ class Medication(Record):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class SupplyBox(Record):
+    """A box of syringes (or packs) received, with its lot and expiry."""
+
     table: ClassVar[str] = "supply_boxes"
     kind_label: ClassVar[str] = "box"
 
@@ -323,8 +332,10 @@ class SupplyBox(Record):
         return f"box of {self.count}{lot}"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class SyringeCheck(Record):
+    """How a syringe looked before use, and whether it was used or discarded."""
+
     table: ClassVar[str] = "syringe_checks"
     kind_label: ClassVar[str] = "syringe check"
 
@@ -341,8 +352,10 @@ class SyringeCheck(Record):
         return f"syringe {self.appearance.value}, {self.outcome.value}"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Dose(Record):
+    """One dose taken, skipped or missed, and where on the body it went."""
+
     table: ClassVar[str] = "doses"
     kind_label: ClassVar[str] = "dose"
 
@@ -367,8 +380,10 @@ class Dose(Record):
         return f"dose {self.status.value}{where}"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class SideEffect(Record):
+    """A side effect: when it started, how bad, its triage tier, when it resolved."""
+
     table: ClassVar[str] = "side_effects"
     kind_label: ClassVar[str] = "side effect"
 
@@ -397,8 +412,10 @@ class SideEffect(Record):
         return f"{self.symptom}{sev}"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Allergy(Record):
+    """A substance the person reacts to."""
+
     table: ClassVar[str] = "allergies"
     kind_label: ClassVar[str] = "allergy"
 
@@ -410,8 +427,10 @@ class Allergy(Record):
         return self.substance + (f" ({self.reaction})" if self.reaction else "")
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Condition(Record):
+    """A health condition the person has."""
+
     table: ClassVar[str] = "conditions"
     kind_label: ClassVar[str] = "condition"
 
@@ -423,8 +442,10 @@ class Condition(Record):
         return self.name
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Appointment(Record):
+    """A doctor visit, lab test, vaccination, surgery or dental appointment."""
+
     table: ClassVar[str] = "appointments"
     kind_label: ClassVar[str] = "appointment"
 
@@ -441,8 +462,10 @@ class Appointment(Record):
         return f"{self.kind.value} appointment{who}"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Checkin(Record):
+    """How the person feels: pain, swelling, morning stiffness, a note."""
+
     table: ClassVar[str] = "checkins"
     kind_label: ClassVar[str] = "check-in"
 
@@ -468,8 +491,10 @@ class Checkin(Record):
         return ", ".join(parts) or "note"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Question(Record):
+    """A question to ask at the next visit, and its answer."""
+
     table: ClassVar[str] = "questions"
     kind_label: ClassVar[str] = "question"
 
@@ -498,8 +523,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 
 
-@dataclass
-class HistoryEntry:
+@dataclass(eq=False, repr=False)
+class HistoryEntry(Plain):
     """One change to one record: what it was before and after."""
 
     id: str
@@ -564,18 +589,29 @@ def _reader(kind: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+_FIRST_NAME = re.compile(r"^(?:Annotated\[)?(\w+)")
+
+
+def _field_kind(annotation: str) -> Any:
+    """The type under a field's annotation, read from its first name: typing.get_type_hints, which
+    evaluates every annotation, costs milliseconds a journal read should not pay."""
+    found = _FIRST_NAME.match(annotation)
+    assert found is not None, annotation
+    name = found.group(1)
+    return _base_type(globals()[name] if name in globals() else getattr(builtins, name))
+
+
 def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
     known = _READERS.get(cls)
     if known is not None:
         return known
-    hints = get_type_hints(cls, include_extras=True)
     found = []
     for spec in fields(cls):
         if spec.default_factory is not MISSING:
             default: Callable[[], Any] = spec.default_factory
         else:
             default = (lambda value: lambda: value)(None if spec.default is MISSING else spec.default)
-        found.append((spec.name, _reader(_base_type(hints[spec.name])), default))
+        found.append((spec.name, _reader(_field_kind(str(spec.type))), default))
     _READERS[cls] = tuple(found)
     return _READERS[cls]
 

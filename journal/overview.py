@@ -22,6 +22,7 @@ from journal.care.benefit import WeekAverage, weekly_trend
 from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
 from journal.content import Pack, PackError, available_packs, load_pack, normalize
 from journal.errors import JournalError, NotFoundError
+from journal.plain import Plain
 from journal.store import Store
 from journal.when import format_local
 
@@ -81,8 +82,8 @@ def match_pack(
 # --- today -----------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
-class MedicineToday:
+@dataclass(kw_only=True, eq=False, repr=False)
+class MedicineToday(Plain):
     """One tracked medicine today: schedule, sites and supply."""
 
     medication_id: str
@@ -115,8 +116,8 @@ class MedicineToday:
     supply: sup.SupplyStatus | None = None
 
 
-@dataclass(kw_only=True)
-class Today:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Today(Plain):
     """Everything the Today screen and `status` show."""
 
     generated_at: datetime
@@ -347,8 +348,8 @@ def status_line(today: Today) -> str:
 # --- recording -------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
-class DoseResult:
+@dataclass(kw_only=True, eq=False, repr=False)
+class DoseResult(Plain):
     """What `record_dose` wrote and what to tell the person."""
 
     medication: m.Medication
@@ -475,8 +476,8 @@ def record_dose(
     return result
 
 
-@dataclass(kw_only=True)
-class EffectResult:
+@dataclass(kw_only=True, eq=False, repr=False)
+class EffectResult(Plain):
     """What `record_side_effect` wrote and the triage to show."""
 
     effect: m.SideEffect

@@ -13,6 +13,7 @@ from journal.care.supply import SupplyStatus
 from journal.care.triage import CALL_NOW, TELL_DOCTOR, Action, current_action, lingering_days
 from journal.care.warnings import CareWarning
 from journal.content import Pack
+from journal.plain import Plain
 
 STAYS_OPEN = "The alert stays until it is marked resolved or the doctor contacted."
 
@@ -38,8 +39,8 @@ class AlertKind(StrEnum):
 _LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
 
 
-@dataclass(kw_only=True)
-class Alert:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Alert(Plain):
     """One open alert: a short title (for a status bar) and the full advice."""
 
     level: AlertLevel

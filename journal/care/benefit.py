@@ -8,10 +8,11 @@ from datetime import date
 from statistics import fmean
 
 from journal import models as m
+from journal.plain import Plain
 
 
-@dataclass(kw_only=True)
-class WeekAverage:
+@dataclass(kw_only=True, eq=False, repr=False)
+class WeekAverage(Plain):
     """Averages of the check-ins of one ISO week (local time); None where nothing was scored."""
 
     year: int

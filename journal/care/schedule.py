@@ -11,6 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from journal import models as m
+from journal.plain import Plain
 
 DEFAULT_TIME = time(8, 0)
 # How many recent doses the median usual time is taken over.
@@ -25,8 +26,8 @@ class TimeSource(StrEnum):
     DEFAULT = "default"
 
 
-@dataclass(kw_only=True)
-class UsualTime:
+@dataclass(kw_only=True, eq=False, repr=False)
+class UsualTime(Plain):
     """The time of day a daily dose is due, and how it was decided."""
 
     at: time
@@ -64,8 +65,8 @@ def usual_time(med: m.Medication, doses: Iterable[m.Dose]) -> UsualTime:
     return UsualTime(at=time(middle // 60, middle % 60), source=TimeSource.MEDIAN)
 
 
-@dataclass(kw_only=True)
-class DayStatus:
+@dataclass(kw_only=True, eq=False, repr=False)
+class DayStatus(Plain):
     """Today's dose of one medicine."""
 
     day: date
@@ -113,8 +114,8 @@ def today_status(usual: UsualTime, doses: Iterable[m.Dose], *, now: datetime, zo
     return status
 
 
-@dataclass(kw_only=True)
-class Adherence:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Adherence(Plain):
     """How many expected daily doses were taken, skipped or missed over a period."""
 
     start: date
@@ -174,8 +175,8 @@ def adherence(doses: Iterable[m.Dose], *, start: date, end: date, today: date | 
     )
 
 
-@dataclass(kw_only=True)
-class Drift:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Drift(Plain):
     """How far dose times strayed from the usual time, in minutes (positive: later)."""
 
     count: int

@@ -10,14 +10,15 @@ from datetime import datetime
 from journal import models as m
 from journal.content import Pack, Region, Spot, spot_distance_cm
 from journal.errors import JournalError
+from journal.plain import Plain
 
 
 class SiteError(JournalError):
     """A site that cannot be used as typed (unknown, or not allowed for who injects)."""
 
 
-@dataclass(kw_only=True)
-class SiteUse:
+@dataclass(kw_only=True, eq=False, repr=False)
+class SiteUse(Plain):
     """Where one past injection went."""
 
     at: datetime

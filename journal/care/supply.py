@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from journal import models as m
+from journal.plain import Plain
 
 
-@dataclass(kw_only=True)
-class BoxState:
+@dataclass(kw_only=True, eq=False, repr=False)
+class BoxState(Plain):
     """One box received, and how many of its syringes are still there (oldest box used first)."""
 
     box_id: str
@@ -24,8 +25,8 @@ class BoxState:
     outlasts_expiry_on: date | None = None
 
 
-@dataclass(kw_only=True)
-class SupplyStatus:
+@dataclass(kw_only=True, eq=False, repr=False)
+class SupplyStatus(Plain):
     """Where the supply of one medicine stands on a given day."""
 
     today: date

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack, Symptom, normalize
+from journal.plain import Plain
 
 CALL_NOW = "call your doctor now"
 TELL_DOCTOR = "tell your doctor"
@@ -29,8 +30,8 @@ class Action(StrEnum):
     MENTION_IF_UNUSUAL = "mention-if-unusual"
 
 
-@dataclass(kw_only=True)
-class Triage:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Triage(Plain):
     """The tier of a typed symptom and what to do about it."""
 
     text: str

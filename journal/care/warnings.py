@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack
+from journal.plain import Plain
 
 
 class WarningKind(StrEnum):
@@ -24,8 +25,8 @@ class WarningKind(StrEnum):
     APPOINTMENT = "appointment"
 
 
-@dataclass(kw_only=True)
-class CareWarning:
+@dataclass(kw_only=True, eq=False, repr=False)
+class CareWarning(Plain):
     """One standing warning: a record on the list that matters for a pack-linked medicine."""
 
     kind: WarningKind

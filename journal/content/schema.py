@@ -13,11 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, cast
 
 from journal.content.errors import PackError, display_path
+from journal.plain import Frozen
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
@@ -38,19 +38,29 @@ def _key_words(key: str) -> str:
     return key.replace("-", " ")
 
 
-@lru_cache(maxsize=1024)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    # Not \b: a term may start or end with punctuation ("e. coli").
-    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
-
-
-def _find_term(text: str, term: str) -> tuple[int, int] | None:
-    found = _term_pattern(term).search(text)
-    return found.span() if found else None
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _term_pattern(term).finditer(text)]
+    # A whole-word match that is not \b: a term may start or end with punctuation ("e. coli").
+    # Plain searching, not a regular expression per term: compiling fifty of them cost
+    # milliseconds on every start of the TUI.
+    spans: list[tuple[int, int]] = []
+    start = text.find(term)
+    while start != -1:
+        end = start + len(term)
+        if not (start > 0 and _is_word(text[start - 1])) and not (end < len(text) and _is_word(text[end])):
+            spans.append((start, end))
+            start = text.find(term, end)
+        else:
+            start = text.find(term, start + 1)
+    return spans
+
+
+def _find_term(text: str, term: str) -> tuple[int, int] | None:
+    spans = _term_spans(text, term)
+    return spans[0] if spans else None
 
 
 def _check_phrase(value: str) -> str:
@@ -128,7 +138,7 @@ class Verdict(StrEnum):
     DISCARD = "discard"
 
 
-class _Model:
+class _Model(Frozen):
     # Read by pydantic when the loader validates: unknown keys in pack.toml are an error.
     __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
@@ -136,7 +146,7 @@ class _Model:
 # --- [medication], [source] ------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Codes(_Model):
     """Terminology codes used by exports; either may be absent."""
 
@@ -144,7 +154,7 @@ class Codes(_Model):
     route_snomed: Text | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Schedule(_Model):
     """The usual dosing rhythm."""
 
@@ -153,7 +163,7 @@ class Schedule(_Model):
     text: Text
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Medication(_Model):
     """Names, class, route and form of the medicine the pack is about."""
 
@@ -179,7 +189,7 @@ class Medication(_Model):
         return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class OtherSource(_Model):
     """A source other than the main leaflet, and which facts it covers."""
 
@@ -187,7 +197,7 @@ class OtherSource(_Model):
     covers: Text
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Source(_Model):
     """Where the pack's facts come from, and the disclaimer to show with them."""
 
@@ -207,7 +217,7 @@ class Source(_Model):
 # --- [supply], [inspection] ------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Supply(_Model):
     """Box size and refill advice."""
 
@@ -221,7 +231,7 @@ class Supply(_Model):
     disposal: Text
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Appearance(_Model):
     """One way a syringe's contents can look, and the verdict for it."""
 
@@ -236,7 +246,7 @@ def _unique_appearances(value: tuple[Appearance, ...]) -> tuple[Appearance, ...]
     return value
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Inspection(_Model):
     """How to check a syringe before use."""
 
@@ -275,7 +285,7 @@ def parse_spot_id(value: str) -> tuple[str, int, int]:
     return found["region"], ord(found["row"]) - ord("A"), int(found["col"]) - 1
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class AvoidNote(_Model):
     """Where not to inject, and the source that says so."""
 
@@ -283,7 +293,7 @@ class AvoidNote(_Model):
     source: Text
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Region(_Model):
     """A body area for injections, with a small grid of spots (a UI model)."""
 
@@ -314,7 +324,7 @@ def _check_regions(value: tuple[Region, ...]) -> tuple[Region, ...]:
     return value
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Sites(_Model):
     """Injection regions, spot spacing and where not to inject."""
 
@@ -362,7 +372,7 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 # --- [side_effects] --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Symptom(_Model):
     """A listed side effect, its tier, and words people use for it."""
 
@@ -379,7 +389,7 @@ class Symptom(_Model):
         return tuple(seen)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class TierAdvice(_Model):
     """What to do for each tier; `other` is for anything the pack does not list."""
 
@@ -398,7 +408,7 @@ def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
     return value
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class SideEffects(_Model):
     """Side effects in tiers, with the journal's lingering threshold."""
 
@@ -435,7 +445,7 @@ class SideEffects(_Model):
 # --- [[interactions]], [precautions], [appointments] -----------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Interaction(_Model):
     """A medicine to mention to the doctor, by generic name and brands."""
 
@@ -455,7 +465,7 @@ class Interaction(_Model):
         return tuple(normalize(n) for n in self.names)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Precaution(_Model):
     """An allergy or condition to tell the doctor about, with the words that match it."""
 
@@ -475,7 +485,7 @@ def _unique_precautions(value: tuple[Precaution, ...]) -> tuple[Precaution, ...]
     return value
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Precautions(_Model):
     """Allergies and conditions that matter for this medicine."""
 
@@ -485,7 +495,7 @@ class Precautions(_Model):
     conditions: Annotated[tuple[Precaution, ...], _Check(_unique_precautions)] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Appointments(_Model):
     """Advice by appointment kind."""
 
@@ -515,7 +525,7 @@ def _section_file_exists(value: str, info: Any) -> str:
     return value
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Section(_Model):
     """One Markdown page of the reference panel."""
 
@@ -524,7 +534,7 @@ class Section(_Model):
     file: Annotated[Text, _Check(_section_file_exists, with_info=True)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class JournalSetting(_Model):
     """A number the journal chose itself, which is not a fact from the source."""
 
@@ -571,7 +581,7 @@ def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[Journ
 # --- the pack --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Pack(_Model):
     """A validated content pack: facts for the rules, Markdown for the reference panel."""
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
+from journal.plain import Frozen, Plain
 from journal.store import connection
 
 ENV_KEEP = "MEDJOURNAL_BACKUPS_KEEP"
@@ -30,8 +31,8 @@ _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<kind>[a-z0-9_-]+)\.db$")
 
 
-@dataclass(frozen=True)
-class BackupFile:
+@dataclass(eq=False, repr=False)
+class BackupFile(Frozen):
     """One backup in a journal's backup folder."""
 
     path: Path
@@ -40,8 +41,8 @@ class BackupFile:
     size: int
 
 
-@dataclass
-class Inspection:
+@dataclass(eq=False, repr=False)
+class Inspection(Plain):
     """What a read-only look at a journal file found."""
 
     path: Path

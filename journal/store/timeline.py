@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from journal import models as m
+from journal.plain import Frozen
 from journal.store.store import Store
 
 # Which column dates each kind of record on the timeline; kinds without a moment of
@@ -34,8 +35,8 @@ KINDS: tuple[str, ...] = tuple(TIME_COLUMNS)
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class Cursor:
+@dataclass(eq=False, repr=False)
+class Cursor(Frozen):
     """Where a page ended: the next page starts strictly after this entry."""
 
     at: str
@@ -43,8 +44,8 @@ class Cursor:
     id: str
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+@dataclass(eq=False, repr=False)
+class TimelineEntry(Frozen):
     """One record on the timeline."""
 
     kind: str
@@ -57,8 +58,8 @@ class TimelineEntry:
         return Cursor(_iso(self.at), self.kind, self.record.id)
 
 
-@dataclass(frozen=True)
-class TimelinePage:
+@dataclass(eq=False, repr=False)
+class TimelinePage(Frozen):
     """A page of entries, newest first, and the cursor for the next page (None at the end)."""
 
     entries: list[TimelineEntry]

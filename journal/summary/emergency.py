@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from journal.plain import Frozen
 from journal.when import format_local
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 _PACK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True)
-class EmergencyMedicine:
+@dataclass(eq=False, repr=False)
+class EmergencyMedicine(Frozen):
     """One active medicine as the list shows it."""
 
     name: str
@@ -46,16 +47,16 @@ class EmergencyMedicine:
         return " ".join(p for p in (name, self.strength) if p)
 
 
-@dataclass(frozen=True)
-class EmergencyAllergy:
+@dataclass(eq=False, repr=False)
+class EmergencyAllergy(Frozen):
     """One allergy and what it does."""
 
     substance: str
     reaction: str | None = None
 
 
-@dataclass(frozen=True)
-class EmergencyList:
+@dataclass(eq=False, repr=False)
+class EmergencyList(Frozen):
     """Everything the emergency list shows; every format renders this one object."""
 
     generated_at: datetime

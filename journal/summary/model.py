@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from journal import models as m
+from journal.plain import Plain
 
 
 class PeriodBasis(StrEnum):
@@ -22,8 +23,8 @@ class PeriodBasis(StrEnum):
     ALL = "all"
 
 
-@dataclass(kw_only=True)
-class Period:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Period(Plain):
     """The time span a summary covers: [since, until) in UTC, and the local days it spans."""
 
     since: datetime
@@ -44,8 +45,8 @@ class Period:
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()} ({self.label})"
 
 
-@dataclass(kw_only=True)
-class Patient:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Patient(Plain):
     """Who the summary is about."""
 
     id: str | None = None
@@ -57,16 +58,16 @@ class Patient:
     notes: str | None = None
 
 
-@dataclass(kw_only=True)
-class Flag:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Flag(Plain):
     """An interaction or precaution a medicine, allergy or condition raises."""
 
     about: str
     text: str
 
 
-@dataclass(kw_only=True)
-class MedicineEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class MedicineEntry(Plain):
     """One medicine as the summary lists it."""
 
     id: str
@@ -94,8 +95,8 @@ class MedicineEntry:
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-@dataclass(kw_only=True)
-class MedicineChange:
+@dataclass(kw_only=True, eq=False, repr=False)
+class MedicineChange(Plain):
     """A medicine started, stopped or changed during the period."""
 
     on: date
@@ -104,8 +105,8 @@ class MedicineChange:
     detail: str | None = None
 
 
-@dataclass(kw_only=True)
-class AllergyEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class AllergyEntry(Plain):
     """An allergy and the precautions it raises."""
 
     id: str
@@ -114,8 +115,8 @@ class AllergyEntry:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
-class ConditionEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class ConditionEntry(Plain):
     """A condition and the precautions it raises."""
 
     id: str
@@ -124,8 +125,8 @@ class ConditionEntry:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
-class AdherenceEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class AdherenceEntry(Plain):
     """Adherence of one tracked medicine over the period."""
 
     medicine_id: str
@@ -146,8 +147,8 @@ class AdherenceEntry:
     last_dose_local: str | None = None
 
 
-@dataclass(kw_only=True)
-class DiscardedSyringe:
+@dataclass(kw_only=True, eq=False, repr=False)
+class DiscardedSyringe(Plain):
     """A syringe that was not used, and why."""
 
     id: str
@@ -158,8 +159,8 @@ class DiscardedSyringe:
     reason: str
 
 
-@dataclass(kw_only=True)
-class RegionUse:
+@dataclass(kw_only=True, eq=False, repr=False)
+class RegionUse(Plain):
     """How many doses went into one injection region."""
 
     region: str
@@ -167,8 +168,8 @@ class RegionUse:
     doses: int
 
 
-@dataclass(kw_only=True)
-class SiteRepeat:
+@dataclass(kw_only=True, eq=False, repr=False)
+class SiteRepeat(Plain):
     """A dose placed closer than the spacing to the one before it."""
 
     at_local: str
@@ -178,8 +179,8 @@ class SiteRepeat:
     distance_cm: float
 
 
-@dataclass(kw_only=True)
-class SiteRotation:
+@dataclass(kw_only=True, eq=False, repr=False)
+class SiteRotation(Plain):
     """Injection-site rotation of one medicine over the period."""
 
     medicine: str
@@ -189,8 +190,8 @@ class SiteRotation:
     repeats: list[SiteRepeat] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
-class EffectEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class EffectEntry(Plain):
     """One side effect, as the doctor needs to see it."""
 
     id: str
@@ -208,8 +209,8 @@ class EffectEntry:
     advice: str | None = None
 
 
-@dataclass(kw_only=True)
-class WeekTrend:
+@dataclass(kw_only=True, eq=False, repr=False)
+class WeekTrend(Plain):
     """Average check-in scores of one week (weeks start on Monday)."""
 
     week_start: date
@@ -219,8 +220,8 @@ class WeekTrend:
     stiffness_minutes: float | None = None
 
 
-@dataclass(kw_only=True)
-class AppointmentEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class AppointmentEntry(Plain):
     """An appointment or lab test, past or upcoming."""
 
     id: str
@@ -235,8 +236,8 @@ class AppointmentEntry:
     advice: str | None = None
 
 
-@dataclass(kw_only=True)
-class QuestionEntry:
+@dataclass(kw_only=True, eq=False, repr=False)
+class QuestionEntry(Plain):
     """A question for the doctor that has no answer yet."""
 
     id: str
@@ -244,8 +245,8 @@ class QuestionEntry:
     asked_on: date
 
 
-@dataclass(kw_only=True)
-class PeriodRecords:
+@dataclass(kw_only=True, eq=False, repr=False)
+class PeriodRecords(Plain):
     """The raw records of the period, for the formats that carry every record (CSV, FHIR)."""
 
     profile: m.Profile | None = None
@@ -261,8 +262,8 @@ class PeriodRecords:
     questions: list[m.Question] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
-class SourceNote:
+@dataclass(kw_only=True, eq=False, repr=False)
+class SourceNote(Plain):
     """A content pack's key warning, citation and disclaimer."""
 
     medicine: str
@@ -271,8 +272,8 @@ class SourceNote:
     disclaimer: str
 
 
-@dataclass(kw_only=True)
-class VisitSummary:
+@dataclass(kw_only=True, eq=False, repr=False)
+class VisitSummary(Plain):
     """Everything the visit summary shows, for one period; every format renders this object."""
 
     generated_at: datetime

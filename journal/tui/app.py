@@ -20,6 +20,8 @@ from journal.tui.screens import BY_NAME, available_screens
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True
 LIGHT_THEME = "textual-light"
+# Seconds after start before the day's automatic backup is taken (see `_daily_backup`).
+BACKUP_DELAY = 0.5
 DARK_THEME = "textual-dark"
 
 
@@ -64,10 +66,11 @@ class MedJournalApp(App[None]):
         if self.journal.store.is_empty():
             self.action_open("welcome")
         if self.backup_later:
-            self.call_after_refresh(self._daily_backup)
+            self.set_timer(BACKUP_DELAY, self._daily_backup)
 
     def _daily_backup(self) -> None:
-        # Copying a ten-year journal takes tens of milliseconds: after the first paint, before any key.
+        # Copying a ten-year journal takes tens of milliseconds: not while Today is being drawn and
+        # the first keys are read, but a moment later, while the person reads it.
         self.journal.store.daily_backup()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -28,10 +28,11 @@ def _hello() -> Any:
 
 
 def _journal(db: str) -> Any:
+    # As journal.tui.app.run opens it: the day's backup is left until Today is drawn.
     from journal.store import Store
     from journal.tui.app import make_app
 
-    return make_app(Store.open(db))
+    return make_app(Store.open(db, daily_backup=False), backup_later=True)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 
 from journal import models as m
 from journal.store import Store, backups
-from journal.tui.app import make_app
+from journal.tui.app import BACKUP_DELAY, make_app
 from tests.tui.conftest import NOW, ZONE
 from tests.tui.test_flows import drive
 
@@ -18,7 +18,7 @@ def _journal(path: Path) -> None:
         store.add(m.Allergy(substance="latex"))
 
 
-def test_the_daily_backup_is_taken_once_today_is_drawn(tmp_path: Path) -> None:
+def test_the_daily_backup_is_taken_soon_after_today_is_drawn(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     _journal(path)
     store = Store.open(path, daily_backup=False)
@@ -27,6 +27,7 @@ def test_the_daily_backup_is_taken_once_today_is_drawn(tmp_path: Path) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "TodayScreen"
+        await pilot.pause(BACKUP_DELAY + 0.3)
         assert [b.kind for b in backups.list_backups(path)] == ["daily"]
 
     try:
@@ -42,7 +43,7 @@ def test_without_backup_later_the_app_takes_no_backup(tmp_path: Path) -> None:
     app = make_app(store, now=NOW, zone=ZONE, blink=False)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause()
+        await pilot.pause(BACKUP_DELAY + 0.3)
         assert backups.list_backups(path) == []
 
     try:

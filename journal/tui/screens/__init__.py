@@ -6,14 +6,17 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
+
+from journal.plain import Frozen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@dataclass(frozen=True)
-class ScreenEntry:
+@dataclass(eq=False, repr=False)
+class ScreenEntry(Frozen):
     """A screen reachable from Today with one key."""
 
     name: str
@@ -26,15 +29,21 @@ class ScreenEntry:
 
     def available(self) -> bool:
         """Whether the screen's module is installed (a screen may ship later)."""
-        try:
-            return importlib.util.find_spec(self.module) is not None
-        except ModuleNotFoundError:
-            return False
+        return _installed(self.module)
 
     def load(self) -> type[Screen[None]]:
         """The screen class, imported now."""
         screen: type[Screen[None]] = getattr(importlib.import_module(self.module), self.cls)
         return screen
+
+
+@cache
+def _installed(module: str) -> bool:
+    # Asked for every key of the footer each time the bindings change: look on disk once.
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 _HERE = __name__

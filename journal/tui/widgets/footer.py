@@ -12,6 +12,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from journal.plain import Frozen
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.screen import Screen
@@ -19,8 +21,8 @@ if TYPE_CHECKING:
 Signature = tuple[tuple[Any, ...], ...]
 
 
-@dataclass(frozen=True)
-class Key:
+@dataclass(eq=False, repr=False)
+class Key(Frozen):
     """One key shown in the footer."""
 
     key: str
