@@ -7,6 +7,9 @@ from pathlib import Path
 
 def run_tui(db_path: Path) -> None:
     """Open the journal at `db_path` in the terminal UI."""
+    from journal.tui import open_while_loading
+
+    opening = open_while_loading(db_path)  # before Textual is imported, to overlap with it
     from journal.tui.app import run
 
-    run(db_path)
+    run(db_path, opening)

@@ -149,15 +149,37 @@ def _test_page_limit(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA max_page_count = {int(raw)}")
 
 
-def _refuse_damaged(conn: sqlite3.Connection, path: Path | None) -> None:
+def _quick_check(conn: sqlite3.Connection) -> list[str]:
     # quick_check reads every page (about 20 ms for 20,000 doses): a damaged journal is
     # refused before anything is written to it, so a bad sector never costs more records.
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    return [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+
+
+def refuse_damaged(problems: list[str], path: Path | None) -> None:
+    """Raise NotAJournalError unless SQLite's quick_check said ok."""
     if problems != ["ok"]:
         raise NotAJournalError(
             f"{path or 'The journal'} is damaged (SQLite's check found {len(problems)} problem(s)); "
             "it was left untouched. `medjournal check` shows them; `medjournal backups` lists backups to restore."
         )
+
+
+def check_file(path: Path) -> list[str] | None:
+    """SQLite's quick_check of an existing journal (it only reads); None when it cannot run.
+
+    For checking on a second thread while the app loads: SQLite holds no Python lock meanwhile.
+    Not a read-only connection: that one could not remove the WAL's side files when it closes.
+    """
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    try:
+        return _quick_check(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
 
 class JournalDatabase:
@@ -245,11 +267,14 @@ def _is_current(conn: sqlite3.Connection) -> bool:
     return known is not None and tuple(applied_names(conn)) == known
 
 
-def connect(path: Path | None, *, create: bool = True, daily_backup: bool = True) -> JournalDatabase:
+def connect(
+    path: Path | None, *, create: bool = True, daily_backup: bool = True, checked: bool = False
+) -> JournalDatabase:
     """Open (creating if allowed) the journal at `path`, or an in-memory one; migrate it.
 
     `daily_backup`: take the day's automatic backup if it is not taken yet (False for a
     command that only reads, such as `emergency`, which must answer at once).
+    `checked`: `check_file` has just found the file sound; its quick_check is not run again.
     """
     if path is None:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -272,7 +297,8 @@ def connect(path: Path | None, *, create: bool = True, daily_backup: bool = True
             if not current:
                 _refuse_newer(db, path)
             if path is not None:
-                _refuse_damaged(conn, path)
+                if not checked:
+                    refuse_damaged(_quick_check(conn), path)
                 _refuse_foreign(db, path)
             _test_page_limit(conn)
             conn.execute("PRAGMA foreign_keys = ON")

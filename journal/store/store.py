@@ -57,14 +57,17 @@ class Store:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str | None, *, create: bool = True, daily_backup: bool = True) -> Store:
+    def open(
+        cls, path: Path | str | None, *, create: bool = True, daily_backup: bool = True, checked: bool = False
+    ) -> Store:
         """Open the journal file at `path` (None: a private in-memory journal).
 
         `daily_backup=False` for a quick look that writes nothing (the emergency list): the
-        day's automatic backup is then left to the next open that may write.
+        day's automatic backup is then left to the next open that may write. `checked`: its
+        integrity was checked just before (connection.check_file).
         """
         resolved = Path(path) if path is not None else None
-        return cls(connection.connect(resolved, create=create, daily_backup=daily_backup), resolved)
+        return cls(connection.connect(resolved, create=create, daily_backup=daily_backup, checked=checked), resolved)
 
     def daily_backup(self, *, now: datetime | None = None) -> Path | None:
         """Take today's automatic backup if it is due; the file, or None.

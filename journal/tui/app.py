@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from journal.errors import JournalError
 from journal.store import Store
+from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.screens import BY_NAME, available_screens
 
@@ -222,10 +223,13 @@ def make_error_app(message: str, path: Path | None = None) -> OpenErrorApp:
     return OpenErrorApp(message, path)
 
 
-def run(db_path: Path) -> None:
-    """Open the journal at `db_path` in the terminal; an unusable file gets an error screen."""
+def run(db_path: Path, opening: Opening | None = None) -> None:
+    """Open the journal at `db_path` in the terminal; an unusable file gets an error screen.
+
+    `opening`: the journal already being opened by `journal.tui.open_while_loading`.
+    """
     try:
-        store = Store.open(db_path, daily_backup=False)
+        store = (opening or Opening(db_path)).result()
     except JournalError as exc:
         make_error_app(exc.message, db_path).run()
         raise SystemExit(1) from None

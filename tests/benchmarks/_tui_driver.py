@@ -28,11 +28,16 @@ def _hello() -> Any:
 
 
 def _journal(db: str) -> Any:
-    # As journal.tui.app.run opens it: the day's backup is left until Today is drawn.
-    from journal.store import Store
+    # As `medjournal` opens it (journal.cli.launch): the journal is opened while Textual loads,
+    # and the day's backup is left until Today is drawn.
+    from pathlib import Path
+
+    from journal.tui import open_while_loading
+
+    opening = open_while_loading(Path(db))
     from journal.tui.app import make_app
 
-    return make_app(Store.open(db, daily_backup=False), backup_later=True)
+    return make_app(opening.result(), backup_later=True)
 
 
 def main() -> None:

@@ -1,4 +1,12 @@
-"""The footer of every screen: Textual's Footer, drawn the same, with far fewer widgets."""
+"""The footer of every screen: the keys of Textual's Footer, drawn by one widget.
+
+Textual's Footer is a container with a widget per key (styled, laid out and drawn one by
+one) that recomposes on every bindings signal. On Today that was a sixth of the time the
+app spends after its imports before the first paint. This footer is one line of text,
+rebuilt only when the keys shown change; it looks and works the same: the key under the
+mouse is highlighted with its tooltip, a click presses it, disabled keys are dim, and the
+command palette key sits on the right.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +17,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from journal.plain import Frozen
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
     from textual.screen import Screen
-
-Signature = tuple[tuple[Any, ...], ...]
 
 
 @dataclass(eq=False, repr=False)
@@ -32,26 +35,28 @@ class Key(Frozen):
     tooltip: str
 
 
-class FooterKeys(Widget):
-    """Every key of the footer in one widget, drawn as Textual's FooterKey draws each one.
+# The palette key's left edge, as Textual's Footer draws it (a `vkey` border).
+PALETTE_EDGE = "▏"
 
-    One FooterKey per binding cost about 2 ms each while a screen starts (styles, component
-    classes, layout and render): Today shows twelve.
-    """
+
+class JournalFooter(Widget):
+    """The keys of the screen it is on, then the command palette key on the right."""
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "footer-key--key",
         "footer-key--description",
         "footer-keys--hover",
+        "footer-keys--edge",
     }
-    # FooterKey's own style, with the hover drawn on the key under the mouse rather than on the widget.
+    # Textual's Footer and FooterKey styles, with the hover drawn on the key under the mouse.
     DEFAULT_CSS = """
-    FooterKeys {
-        width: auto;
+    JournalFooter {
+        dock: bottom;
         height: 1;
         text-wrap: nowrap;
-        background: $footer-item-background;
+        color: $footer-foreground;
+        background: $footer-background;
         .footer-key--key {
             color: $footer-key-foreground;
             background: $footer-key-background;
@@ -67,17 +72,64 @@ class FooterKeys(Widget):
             color: $footer-key-foreground;
             background: $block-hover-background;
         }
+        .footer-keys--edge {
+            color: $foreground 20%;
+        }
     }
     """
 
-    def __init__(self, keys: list[Key]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.keys = keys
+        self.keys: list[Key] = []
+        self.palette: Key | None = None
+        self._shown: Any = None
         self._spans: list[tuple[int, int]] = []
         self._hover: int | None = None
 
+    # --- which keys ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Show the screen's keys now (in the first frame) and whenever its bindings change."""
+        self._read_keys(self.screen)
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        """Stop listening to the screen."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
+        # As Textual's Footer: without app focus, wait for the next signal.
+        if screen is self.screen and screen.app.app_focus and self._read_keys(screen):
+            self.refresh()
+
+    def _read_keys(self, screen: Screen[Any]) -> bool:
+        """Read the keys to show (the first binding of each action shown); whether they changed."""
+        active = screen.active_bindings
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        keys: list[Key] = []
+        actions: set[str] = set()
+        palette: Key | None = None
+        for key, (_, binding, enabled, tooltip) in active.items():
+            if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
+                tip = binding.tooltip or binding.description
+                palette = Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tip)
+            elif binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                keys.append(
+                    Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tooltip)
+                )
+        shown = (tuple(keys), palette)
+        if shown == self._shown:
+            return False
+        self._shown = shown
+        self.keys, self.palette = keys, palette
+        self._hover = None
+        return True
+
+    # --- drawing ---------------------------------------------------------------------------
+
     def render(self) -> Text:
-        """The keys side by side: the key, then its description."""
+        """The keys side by side (key, then description), and the palette key at the right edge."""
         key_style = self.get_component_rich_style("footer-key--key")
         description_style = self.get_component_rich_style("footer-key--description")
         key_padding = self.get_component_styles("footer-key--key").padding
@@ -93,16 +145,41 @@ class FooterKeys(Widget):
                     " " * description_padding.left + key.description + " " * description_padding.right,
                     description_style,
                 )
-            end = len(text)
-            spans.append((start, end))
-            under = base + self.get_component_rich_style("footer-keys--hover") if index == self._hover else base
-            text.stylize_before(under, start, end)
-            if key.disabled:
-                text.stylize(Style(dim=True), start, end)
+            spans.append((start, len(text)))
+            self._shade(text, index, key, start, len(text), base)
+        if self.palette is not None:
+            # Compact, as Textual draws it: no padding around the key, one space before the description.
+            palette = Text(no_wrap=True, end="")
+            palette.append(self.palette.display, key_style)
+            palette.append(" " + self.palette.description, description_style)
+            palette.append(" ")
+            # Before the first layout the width is not known yet: then nothing is cut.
+            room = (self.size.width or len(text) + len(palette) + 1) - len(palette) - 1
+            text.truncate(room, pad=True)
+            spans = [(start, min(end, room)) for start, end in spans if start < room]
+            # The edge colour is translucent ($foreground 20%): blended over the footer, as a border is.
+            background = self.styles.background
+            edge = background + self.get_component_styles("footer-keys--edge").color
+            text.append(PALETTE_EDGE, base + Style(color=edge.rich_color))
+            start = len(text)
+            text.append_text(palette)
+            spans.append((start, len(text)))
+            self._shade(text, len(spans) - 1, self.palette, start, len(text), base)
         self._spans = spans
         return text
 
-    def _key_at(self, x: int) -> int | None:
+    def _shade(self, text: Text, index: int, key: Key, start: int, end: int, base: Style) -> None:
+        under = base + self.get_component_rich_style("footer-keys--hover") if index == self._hover else base
+        text.stylize_before(under, start, end)
+        if key.disabled:
+            text.stylize(Style(dim=True), start, end)
+
+    # --- the mouse -------------------------------------------------------------------------
+
+    def _all_keys(self) -> list[Key]:
+        return [*self.keys[: len(self._spans) - (1 if self.palette else 0)], *([self.palette] if self.palette else [])]
+
+    def _index_at(self, x: int) -> int | None:
         for index, (start, end) in enumerate(self._spans):
             if start <= x < end:
                 return index
@@ -110,10 +187,10 @@ class FooterKeys(Widget):
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Highlight the key under the mouse and show its tooltip."""
-        index = self._key_at(event.x)
+        index = self._index_at(event.x)
         if index != self._hover:
             self._hover = index
-            self.tooltip = (self.keys[index].tooltip or None) if index is not None else None
+            self.tooltip = (self._all_keys()[index].tooltip or None) if index is not None else None
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
@@ -124,78 +201,11 @@ class FooterKeys(Widget):
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         """A click presses the key."""
-        index = self._key_at(event.x)
+        index = self._index_at(event.x)
         if index is None:
             return
-        if self.keys[index].disabled:
+        key = self._all_keys()[index]
+        if key.disabled:
             self.app.bell()
         else:
-            self.app.simulate_key(self.keys[index].key)
-
-
-class JournalFooter(Footer):
-    """Textual's Footer, drawn the same, that rebuilds its keys only when the bindings shown change.
-
-    The stock footer recomposes on every bindings signal (three times while Today starts), makes
-    one widget per key and restyles each twice as it mounts: on Today that was about a third of
-    the start-up time spent after the imports. Here the keys are one FooterKeys widget, composed
-    with the screen's first frame; the palette key on the right is Textual's own.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._wanted: Signature | None = None
-
-    def _signature(self, screen: Screen[Any]) -> Signature:
-        """What the keys would show: the bindings shown, and the palette key (shown though not `show`)."""
-        palette = self.app.COMMAND_PALETTE_BINDING
-        return (
-            tuple(
-                (key, binding.key_display, binding.description, binding.action, enabled, tooltip)
-                for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
-                if binding.show or key == palette
-            ),
-            (self.show_command_palette, self.compact),
-        )
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        """Recompose only when what the keys show differs from what is shown or already on its way."""
-        # Without app focus the stock footer waits for the next signal: nothing is recorded then.
-        if screen is self.screen and self.is_attached and screen.app.app_focus:
-            wanted = self._signature(screen)
-            if wanted == self._wanted:
-                return
-            self._wanted = wanted
-        super().bindings_changed(screen)
-
-    def compose(self) -> ComposeResult:
-        """The keys shown (the first binding of each action, as in Textual), then the palette key."""
-        # The screen's bindings are known when the footer mounts: show them in the first frame
-        # rather than in a second layout after the bindings signal.
-        self.set_reactive(Footer._bindings_ready, True)
-        self._wanted = self._signature(self.screen)
-        active = self.screen.active_bindings
-        keys: list[Key] = []
-        actions: set[str] = set()
-        for _, binding, enabled, tooltip in active.values():
-            if not binding.show or binding.action in actions:
-                continue
-            actions.add(binding.action)
-            keys.append(Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tooltip))
-        yield FooterKeys(keys)
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            found = active.get(self.app.COMMAND_PALETTE_BINDING)
-            if found is not None:
-                _, binding, enabled, tooltip = found
-                palette = FooterKey(
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    classes="-command-palette -compact",
-                    disabled=not enabled,
-                    tooltip=binding.tooltip or binding.description,
-                )
-                # Compact from the start, as Textual's palette key ends up (no restyling as it mounts).
-                palette.set_reactive(FooterKey.compact, True)
-                yield palette
+            self.app.simulate_key(key.key)
