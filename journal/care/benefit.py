@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from statistics import fmean
 
 from journal import models as m
 from journal.plain import Plain
@@ -30,7 +29,8 @@ class WeekAverage(Plain):
 
 
 def _mean(values: list[int]) -> float | None:
-    return round(fmean(values), 1) if values else None
+    # Not statistics.fmean: importing statistics costs start-up time.
+    return round(sum(values) / len(values), 1) if values else None
 
 
 def weekly_trend(checkins: Iterable[m.Checkin]) -> list[WeekAverage]:

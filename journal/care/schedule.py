@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -61,7 +60,8 @@ def usual_time(med: m.Medication, doses: Iterable[m.Dose]) -> UsualTime:
     recent = [_minutes(local_time(d)) for d in taken[:RECENT_FOR_MEDIAN]]
     if not recent:
         return UsualTime(at=DEFAULT_TIME, source=TimeSource.DEFAULT)
-    middle = int(statistics.median_low(recent))
+    # The lower median (statistics.median_low), written out: importing statistics costs start-up time.
+    middle = sorted(recent)[(len(recent) - 1) // 2]
     return UsualTime(at=time(middle // 60, middle % 60), source=TimeSource.MEDIAN)
 
 
@@ -192,6 +192,8 @@ def _signed_difference(actual: time, usual: time) -> int:
 
 def drift(doses: Sequence[m.Dose], usual: time) -> Drift:
     """Median and largest difference between taken doses' local times and the usual time."""
+    import statistics  # here: the visit summary needs it, the first screen does not
+
     diffs = [_signed_difference(local_time(d), usual) for d in doses if d.status is m.DoseStatus.TAKEN]
     if not diffs:
         return Drift(count=0)

@@ -1,6 +1,6 @@
 """A per-user cache of validated packs, so that a normal start reads a pickle instead of importing pydantic.
 
-A cache file holds (fingerprint, Pack). The fingerprint covers everything validation depends on: the
+A cache file holds (fingerprint, Pack). The fingerprint holds everything validation depends on: the
 medjournal version, this module's format number, the pack folder's path, the bytes of pack.toml and
 the names of the files beside it (validation checks that each section file exists). Any problem with
 the cache (missing, stale, corrupt, unreadable, not ours, unwritable folder) means: validate again.
@@ -9,10 +9,10 @@ the cache (missing, stale, corrupt, unreadable, not ours, unwritable folder) mea
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import stat
+import zlib
 from pathlib import Path
 
 from journal import __version__
@@ -20,7 +20,7 @@ from journal.content.schema import Pack
 
 ENV_CACHE_DIR = "MEDJOURNAL_CACHE_DIR"
 # Bump when the pack classes change shape, so an old pickle is not unpickled into new code.
-FORMAT = 1
+FORMAT = 2
 _FOLDER = "packs"
 
 
@@ -36,24 +36,22 @@ def cache_dir() -> Path:
     return Path(base).expanduser() / _FOLDER
 
 
-def fingerprint(toml_bytes: bytes, folder: Path) -> str:
-    """A digest of what validating `folder`/pack.toml depends on; raise OSError if the folder cannot be listed."""
-    digest = hashlib.sha256()
-    digest.update(f"medjournal {__version__} cache {FORMAT}\0{folder}\0".encode())
-    digest.update(hashlib.sha256(toml_bytes).digest())
+def fingerprint(toml_bytes: bytes, folder: Path) -> bytes:
+    """What validating `folder`/pack.toml depends on, compared whole (no digest: hashlib costs start-up
+    time); raise OSError if the folder cannot be listed."""
     with os.scandir(folder) as entries:
         names = sorted(e.name for e in entries if e.is_file())
-    digest.update("\0".join(names).encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    head = f"medjournal {__version__} cache {FORMAT}\0{folder}\0".encode("utf-8", "surrogateescape")
+    return head + toml_bytes + b"\0" + "\0".join(names).encode("utf-8", "surrogateescape")
 
 
 def cache_file(folder: Path) -> Path:
     """The cache file for the pack in `folder` (one per folder, overwritten when the pack changes)."""
-    where = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return cache_dir() / f"{folder.name}-{where}.pickle"
+    where = zlib.crc32(str(folder).encode("utf-8", "surrogateescape"))
+    return cache_dir() / f"{folder.name}-{where:08x}.pickle"
 
 
-def read(folder: Path, key: str) -> Pack | None:
+def read(folder: Path, key: bytes) -> Pack | None:
     """The cached pack for `folder` if its fingerprint is `key`, else None (never raises)."""
     try:
         path = cache_file(folder)
@@ -70,7 +68,7 @@ def read(folder: Path, key: str) -> Pack | None:
     return None
 
 
-def write(folder: Path, key: str, pack: Pack) -> None:
+def write(folder: Path, key: bytes, pack: Pack) -> None:
     """Store `pack` under fingerprint `key`, atomically, 0600 in a 0700 folder; ignore any failure."""
     try:
         path = cache_file(folder)

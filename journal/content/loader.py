@@ -81,7 +81,7 @@ def _load_file(path: Path, mtime_ns: int) -> Pack:
     raw = _read_bytes(path, shown)
     folder = path.parent
     try:
-        fingerprint: str | None = cache.fingerprint(raw, folder)
+        fingerprint: bytes | None = cache.fingerprint(raw, folder)
     except OSError:
         fingerprint = None
     if fingerprint is not None:

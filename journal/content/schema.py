@@ -138,6 +138,9 @@ class Verdict(StrEnum):
     DISCARD = "discard"
 
 
+# Pack objects are made only by validation (pydantic builds them without __init__) and by
+# unpickling the cache, so no __init__ is generated for them: that saves compiling one per class
+# each time the app starts.
 class _Model(Frozen):
     # Read by pydantic when the loader validates: unknown keys in pack.toml are an error.
     __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
@@ -146,7 +149,7 @@ class _Model(Frozen):
 # --- [medication], [source] ------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Codes(_Model):
     """Terminology codes used by exports; either may be absent."""
 
@@ -154,7 +157,7 @@ class Codes(_Model):
     route_snomed: Text | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Schedule(_Model):
     """The usual dosing rhythm."""
 
@@ -163,7 +166,7 @@ class Schedule(_Model):
     text: Text
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Medication(_Model):
     """Names, class, route and form of the medicine the pack is about."""
 
@@ -189,7 +192,7 @@ class Medication(_Model):
         return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class OtherSource(_Model):
     """A source other than the main leaflet, and which facts it covers."""
 
@@ -197,7 +200,7 @@ class OtherSource(_Model):
     covers: Text
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Source(_Model):
     """Where the pack's facts come from, and the disclaimer to show with them."""
 
@@ -217,7 +220,7 @@ class Source(_Model):
 # --- [supply], [inspection] ------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Supply(_Model):
     """Box size and refill advice."""
 
@@ -231,7 +234,7 @@ class Supply(_Model):
     disposal: Text
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Appearance(_Model):
     """One way a syringe's contents can look, and the verdict for it."""
 
@@ -246,7 +249,7 @@ def _unique_appearances(value: tuple[Appearance, ...]) -> tuple[Appearance, ...]
     return value
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Inspection(_Model):
     """How to check a syringe before use."""
 
@@ -285,7 +288,7 @@ def parse_spot_id(value: str) -> tuple[str, int, int]:
     return found["region"], ord(found["row"]) - ord("A"), int(found["col"]) - 1
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class AvoidNote(_Model):
     """Where not to inject, and the source that says so."""
 
@@ -293,7 +296,7 @@ class AvoidNote(_Model):
     source: Text
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Region(_Model):
     """A body area for injections, with a small grid of spots (a UI model)."""
 
@@ -324,7 +327,7 @@ def _check_regions(value: tuple[Region, ...]) -> tuple[Region, ...]:
     return value
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Sites(_Model):
     """Injection regions, spot spacing and where not to inject."""
 
@@ -372,7 +375,7 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 # --- [side_effects] --------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Symptom(_Model):
     """A listed side effect, its tier, and words people use for it."""
 
@@ -389,7 +392,7 @@ class Symptom(_Model):
         return tuple(seen)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class TierAdvice(_Model):
     """What to do for each tier; `other` is for anything the pack does not list."""
 
@@ -408,7 +411,7 @@ def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
     return value
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class SideEffects(_Model):
     """Side effects in tiers, with the journal's lingering threshold."""
 
@@ -445,7 +448,7 @@ class SideEffects(_Model):
 # --- [[interactions]], [precautions], [appointments] -----------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Interaction(_Model):
     """A medicine to mention to the doctor, by generic name and brands."""
 
@@ -465,7 +468,7 @@ class Interaction(_Model):
         return tuple(normalize(n) for n in self.names)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Precaution(_Model):
     """An allergy or condition to tell the doctor about, with the words that match it."""
 
@@ -485,7 +488,7 @@ def _unique_precautions(value: tuple[Precaution, ...]) -> tuple[Precaution, ...]
     return value
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Precautions(_Model):
     """Allergies and conditions that matter for this medicine."""
 
@@ -495,7 +498,7 @@ class Precautions(_Model):
     conditions: Annotated[tuple[Precaution, ...], _Check(_unique_precautions)] = ()
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Appointments(_Model):
     """Advice by appointment kind."""
 
@@ -525,7 +528,7 @@ def _section_file_exists(value: str, info: Any) -> str:
     return value
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Section(_Model):
     """One Markdown page of the reference panel."""
 
@@ -534,7 +537,7 @@ class Section(_Model):
     file: Annotated[Text, _Check(_section_file_exists, with_info=True)]
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class JournalSetting(_Model):
     """A number the journal chose itself, which is not a fact from the source."""
 
@@ -581,7 +584,7 @@ def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[Journ
 # --- the pack --------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Pack(_Model):
     """A validated content pack: facts for the rules, Markdown for the reference panel."""
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from journal.tui.context import Journal
 
 HELP_DIR = Path(__file__).parent
+# The rules of every screen but Today (journal/tui/screens.tcss).
+SCREENS_CSS = str(Path(__file__).parent.parent / "screens.tcss")
 
 
 def lit(text: object, style: str = "") -> Text:
@@ -53,6 +55,8 @@ SAVE_ERRORS = (JournalError, WhenError, ValueError)
 class JournalScreen(Screen[None]):
     """A main screen: a title, the body, the reference panel (hidden) and the footer."""
 
+    # Read when the first screen using it opens; Today, the first screen, needs only app.tcss.
+    CSS_PATH: ClassVar[str | None] = SCREENS_CSS
     TITLE_TEXT: ClassVar[str] = ""
     HELP_FILE: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
@@ -71,12 +75,11 @@ class JournalScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        """The frame every main screen shares."""
-        with Horizontal(id="frame"):
-            with Vertical(id="main"):
-                yield Static(self.screen_title(), classes="screen-title")
-                yield from self.compose_body()
-            yield ReferencePanel()
+        """The frame every main screen shares: the title and body, the reference panel (docked right), the footer."""
+        with Vertical(id="main"):
+            yield Static(self.screen_title(), classes="screen-title")
+            yield from self.compose_body()
+        yield ReferencePanel()
         yield JournalFooter()
 
     def screen_title(self) -> Text:
@@ -148,6 +151,7 @@ class JournalScreen(Screen[None]):
 class JournalModal(ModalScreen[Any]):
     """A dialog over a screen; Escape closes it."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
     @property

@@ -24,6 +24,7 @@ from journal.export import SUMMARY_FORMATS
 from journal.store import Store
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
+from journal.tui.screens.base import SCREENS_CSS
 from journal.tui.widgets.footer import JournalFooter
 from journal.when import local_zone_name
 
@@ -39,6 +40,8 @@ STEPS = 3  # gather, render, write
 
 class ExportScreen(Screen[Path | None]):
     """Export the visit summary: period presets, format, path (default in the home folder), progress."""
+
+    CSS_PATH = SCREENS_CSS
 
     DEFAULT_CSS = """
     ExportScreen { align: center top; }

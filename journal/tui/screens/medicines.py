@@ -251,9 +251,7 @@ class MedicinesScreen(JournalScreen):
         values = self.form_values("condition-name", "condition-since")
         try:
             since = self.journal.day(values["condition-since"])
-            record = m.Condition.validate(
-                {"name": values["condition-name"], "since": since}, now=self.journal.now()
-            )
+            record = m.Condition.validate({"name": values["condition-name"], "since": since}, now=self.journal.now())
             self.journal.store.add(record)
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"name": "condition-name", "since": "condition-since"}, form="condition")

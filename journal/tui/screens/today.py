@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -14,6 +15,8 @@ from textual.widgets import Sparkline, Static
 
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
+from journal.tui.widgets.footer import JournalFooter
+from journal.tui.widgets.reference import ReferencePanel
 
 if TYPE_CHECKING:
     from journal.care.alerts import Alert
@@ -50,6 +53,7 @@ def _duration(minutes: int) -> str:
 class TodayScreen(JournalScreen):
     """The home screen."""
 
+    CSS_PATH = None  # app.tcss holds what Today needs
     TITLE_TEXT = "Today"
     HELP_FILE = "today.md"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,6 +76,14 @@ class TodayScreen(JournalScreen):
     def screen_title(self) -> Text:
         """`Today, Friday 20 November 2026`."""
         return Text(f"Today, {self.journal.today().strftime('%A %d %B %Y')}")
+
+    def compose(self) -> ComposeResult:
+        """The frame of every screen without its container: Today's body scrolls by itself, and one
+        container fewer is a few milliseconds less before the first paint."""
+        yield Static(self.screen_title(), classes="screen-title")
+        yield from self.compose_body()
+        yield ReferencePanel()
+        yield JournalFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         """The banner, the medicines, the alerts, what is coming up and the trend, read now.
@@ -108,8 +120,6 @@ class TodayScreen(JournalScreen):
 
     def action_back(self) -> None:
         """Escape on Today only closes the reference panel."""
-        from journal.tui.widgets.reference import ReferencePanel
-
         panel = self.query_one(ReferencePanel)
         if panel.shown:
             panel.toggle(None)

@@ -20,7 +20,9 @@ class ReferencePanel(Vertical):
     """Pack sections: a search box, the list of topics that match, and the chosen topic."""
 
     DEFAULT_CSS = """
-    ReferencePanel { display: none; width: 45%; min-width: 34; max-width: 72; border-left: thick $primary; }
+    ReferencePanel {
+        display: none; dock: right; width: 45%; min-width: 34; max-width: 72; border-left: thick $primary;
+    }
     ReferencePanel.-shown { display: block; }
     ReferencePanel > .panel-title { text-style: bold; padding: 0 1; background: $primary-muted; }
     ReferencePanel > OptionList { height: auto; max-height: 6; border: none; }
