@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
@@ -35,6 +33,19 @@ TREND_TITLE = "How you feel (weekly average pain, 12 weeks)"
 # resolved when drawn (so the light theme gets its own). Notices stay muted.
 _TITLE_STYLE = "bold $foreground"
 _LEVEL_STYLE = {"urgent": "$text-error bold", "attention": "$text-warning", "notice": ""}
+_SPARK_STYLE = "$primary"
+# Eight heights of bar for pain 0 to 10; each week is a few columns wide so that it reads as a bar.
+_BARS = "▁▂▃▄▅▆▇█"
+_WEEK_WIDTH = 3
+
+
+def sparkline(values: list[float], top: float = 10.0) -> str:
+    """Weekly values as a line of bars, one group of columns a week (low pain, low bar)."""
+    if not values:
+        return ""
+    steps = len(_BARS) - 1
+    cells = (_BARS[round(min(max(v, 0.0), top) / top * steps)] * _WEEK_WIDTH for v in values)
+    return " ".join(cells)
 
 
 def _alert_text(text: str) -> str:
@@ -78,34 +89,21 @@ class TodayScreen(JournalScreen):
         return Text(f"Today, {self.journal.today().strftime('%A %d %B %Y')}")
 
     def compose(self) -> ComposeResult:
-        """The frame of every screen without its container: Today's body scrolls by itself, and one
-        container fewer is a few milliseconds less before the first paint."""
-        yield Static(self.screen_title(), classes="screen-title")
-        yield from self.compose_body()
-        yield ReferencePanel()
-        yield JournalFooter()
+        """The title, the banner, a card per medicine and the sections, then the reference panel and footer.
 
-    def compose_body(self) -> Iterable[Widget]:
-        """The banner, the medicines, the alerts, what is coming up and the trend, read now.
-
-        Built with the data in the first frame: filling empty widgets after mounting cost a
-        second mount and layout before the first paint.
+        Few widgets and no containers: the screen scrolls by itself, and every widget costs styling,
+        layout and drawing before the first paint. The data is read here, so the first frame shows it.
         """
         today = self._read()
         self._fresh = today is not None
+        yield Static(self.screen_title(), classes="screen-title", id="today-title")
         banner = Static(self._banner(today), id="danger-banner")
         banner.set_class(today is not None and bool(self._urgent(today)), "-shown")
         yield banner
-        pains, trend = self._trend(today)
-        yield VerticalScroll(
-            Vertical(*self._cards(today), id="medicines"),
-            Static(self._alerts(today), id="alerts", classes="today-section hint"),
-            Static(self._coming_up() if today is not None else "", id="coming-up", classes="today-section hint"),
-            Static(Text(TREND_TITLE, style="bold"), classes="section-title"),
-            Sparkline(pains, id="trend"),
-            Static(trend, id="trend-text", classes="hint"),
-            id="today-body",
-        )
+        yield from self._cards(today)
+        yield Static(self._sections(today), id="today-sections", classes="hint")
+        yield ReferencePanel()
+        yield JournalFooter()
 
     def on_screen_resume(self) -> None:
         """Read the journal again on coming back (showing what the CLI wrote); compose read it the first time."""
@@ -142,18 +140,31 @@ class TodayScreen(JournalScreen):
         today = self._read()
         if today is None:
             return
-        self.query_one(".screen-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
+        self.query_one("#today-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
         banner = self.query_one("#danger-banner", Static)
         banner.update(self._banner(today))
         banner.set_class(bool(self._urgent(today)), "-shown")
-        cards = self.query_one("#medicines", Vertical)
-        cards.remove_children()
-        cards.mount_all(self._cards(today))
-        self.query_one("#alerts", Static).update(self._alerts(today))
-        self.query_one("#coming-up", Static).update(self._coming_up())
+        sections = self.query_one("#today-sections", Static)
+        self.query(".today-card").remove()
+        self.mount_all(self._cards(today), before=sections)
+        sections.update(self._sections(today))
+
+    def _sections(self, today: Today | None) -> Content:
+        """The alerts, what is coming up and the check-in trend, in one widget."""
+        if today is None:
+            return Content("")
         pains, trend = self._trend(today)
-        self.query_one("#trend", Sparkline).data = pains
-        self.query_one("#trend-text", Static).update(trend)
+        return Content.assemble(
+            self._alerts(today),
+            "\n\n",
+            self._coming_up(),
+            "\n\n",
+            (TREND_TITLE, _TITLE_STYLE),
+            "\n",
+            (sparkline(pains), _SPARK_STYLE),
+            "\n" if pains else "",
+            trend,
+        )
 
     @staticmethod
     def _urgent(today: Today) -> list[Alert]:
@@ -179,7 +190,7 @@ class TodayScreen(JournalScreen):
             return [
                 Static(
                     Text("No medicine is tracked daily yet. Press w to set one up, or m for your medicines."),
-                    classes="hint",
+                    classes="hint today-card",
                 )
             ]
         return [self._card(med) for med in today.medicines]
@@ -201,10 +212,10 @@ class TodayScreen(JournalScreen):
         return Content.assemble(*parts)
 
     @staticmethod
-    def _trend(today: Today | None) -> tuple[list[float], Text]:
+    def _trend(today: Today | None) -> tuple[list[float], str]:
         """The weekly pains for the sparkline and the sentence under it."""
         if today is None:
-            return [], Text()
+            return [], ""
         pains = [w.pain for w in today.trend if w.pain is not None]
         if today.trend:
             last = today.trend[-1]
@@ -215,8 +226,8 @@ class TodayScreen(JournalScreen):
                 parts.append(f"swelling {last.swelling:.1f}/10")
             if last.stiffness_minutes is not None:
                 parts.append(f"stiffness {last.stiffness_minutes:.0f} min")
-            return pains, Text(", ".join(parts) + ".")
-        return pains, Text("No check-ins yet: press c to record how you feel.")
+            return pains, ", ".join(parts) + "."
+        return pains, "No check-ins yet: press c to record how you feel."
 
     def _coming_up(self) -> Content:
         """The title, the planned appointments and lab tests of the next weeks, and the questions waiting."""
@@ -276,7 +287,7 @@ class TodayScreen(JournalScreen):
             lines.append(Text(supply))
         else:
             lines.append(Text("No box recorded yet: in Medicines (m), choose the medicine and press b."))
-        card = Static(Text("\n").join(lines), classes="medicine-card")
+        card = Static(Text("\n").join(lines), classes="medicine-card today-card")
         card.border_title = Text(med.name)
         if med.overdue_by_minutes is not None and med.taken_at is None:
             card.add_class("status-overdue")
