@@ -60,7 +60,7 @@ def usual_time(med: m.Medication, doses: Iterable[m.Dose]) -> UsualTime:
     recent = [_minutes(local_time(d)) for d in taken[:RECENT_FOR_MEDIAN]]
     if not recent:
         return UsualTime(at=DEFAULT_TIME, source=TimeSource.DEFAULT)
-    # The lower median (statistics.median_low), written out: importing statistics costs start-up time.
+    # The lower median (statistics.median_low), written out: importing statistics costs every start.
     middle = sorted(recent)[(len(recent) - 1) // 2]
     return UsualTime(at=time(middle // 60, middle % 60), source=TimeSource.MEDIAN)
 
@@ -190,15 +190,20 @@ def _signed_difference(actual: time, usual: time) -> int:
     return diff - 1440 if diff >= 720 else diff
 
 
+def _median(values: list[int]) -> float:
+    # statistics.median, written out: importing statistics (fractions, decimal) costs every start.
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def drift(doses: Sequence[m.Dose], usual: time) -> Drift:
     """Median and largest difference between taken doses' local times and the usual time."""
-    import statistics  # here: the visit summary needs it, the first screen does not
-
     diffs = [_signed_difference(local_time(d), usual) for d in doses if d.status is m.DoseStatus.TAKEN]
     if not diffs:
         return Drift(count=0)
     return Drift(
         count=len(diffs),
-        median_minutes=float(statistics.median(diffs)),
+        median_minutes=_median(diffs),
         largest_minutes=max(diffs, key=abs),
     )

@@ -76,6 +76,7 @@ class DocPDF(FPDF):
         self.set_margins(14, 20, 14)
         self.set_auto_page_break(True, margin=16)
         self.show_header = True
+        self._widths: dict[tuple[str, str, float, str], float] = {}
 
     def header(self) -> None:
         """Title and period on the left, generation time on the right, on every page."""
@@ -112,7 +113,7 @@ class DocPDF(FPDF):
         self.ln(2)
         self.set_font(FONT, "B", size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.flow(latin(text), line_h=size * 0.5)
         self.set_text_color(0, 0, 0)
         self.set_draw_color(60, 60, 60)
         self.line(self.l_margin, self.get_y() + 0.5, self.w - self.r_margin, self.get_y() + 0.5)
@@ -121,18 +122,39 @@ class DocPDF(FPDF):
     def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
         """A wrapped paragraph of plain text."""
         self.set_font(FONT, style, size)
-        self.multi_cell(0, size * 0.48, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.flow(latin(text), line_h=size * 0.48)
         self.ln(1.5)
 
     def bullets(self, items: list[str], *, size: float = 10) -> None:
         """A bullet list, hanging indent."""
         self.set_font(FONT, "", size)
+        line_h = size * 0.48
         for item in items:
-            x = self.l_margin
-            self.set_x(x)
-            self.cell(4, size * 0.48, "-")
-            self.multi_cell(0, size * 0.48, latin(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self._break_for(line_h)
+            self.text(self.l_margin + self.c_margin, self._baseline(line_h), "-")
+            self.flow(latin(item), line_h=line_h, indent=4)
         self.ln(1.5)
+
+    def flow(self, text: str, *, line_h: float, indent: float = 0) -> None:
+        """Text wrapped to the page width (less `indent` mm), a line at a time, a new page when one is full.
+
+        Placed as multi_cell places it (inside the cell margin, vertically centred in each line),
+        drawn with text(): multi_cell measures and lays out every character again for each line.
+        """
+        x = self.l_margin + indent
+        width = self.w - self.r_margin - x - 2 * self.c_margin
+        for line in self._wrap(text, width):
+            self._break_for(line_h)
+            self.text(x + self.c_margin, self._baseline(line_h), line)
+            self.set_y(self.get_y() + line_h)
+
+    def _break_for(self, height: float) -> None:
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
+    def _baseline(self, line_h: float) -> float:
+        # Where cell() puts the baseline of a line `line_h` high that starts at the current y.
+        return self.get_y() + 0.5 * line_h + 0.3 * self.font_size
 
     def table_block(self, table: Table, *, size: float = 8.5) -> None:
         """A table with a shaded header row repeated on each page; widths follow the content.
@@ -187,13 +209,18 @@ class DocPDF(FPDF):
 
     def _wrap(self, text: str, width: float) -> list[str]:
         """`text` broken into lines no wider than `width` mm, at spaces (inside a word only if it must)."""
+        space = self._width(" ")
         lines: list[str] = []
         for paragraph in text.split("\n"):
-            line = ""
+            line, line_w = "", 0.0
             for word in paragraph.split():
-                candidate = f"{line} {word}" if line else word
-                if self.get_string_width(candidate) <= width:
-                    line = candidate
+                word_w = self._width(word)
+                # The built-in fonts have no kerning: a line is as wide as its words and spaces.
+                if line and line_w + space + word_w <= width:
+                    line, line_w = f"{line} {word}", line_w + space + word_w
+                    continue
+                if not line and word_w <= width:
+                    line, line_w = word, word_w
                     continue
                 if line:
                     lines.append(line)
@@ -204,8 +231,17 @@ class DocPDF(FPDF):
                         cut -= 1
                     lines.append(line[:cut])
                     line = line[cut:]
+                line_w = self.get_string_width(line)
             lines.append(line)
         return lines or [""]
+
+    def _width(self, text: str) -> float:
+        """get_string_width, remembered per font: the same words are measured again and again."""
+        key = (self.font_family, self.font_style, self.font_size_pt, text)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self.get_string_width(text)
+        return width
 
     def _draw_row(
         self, lines: list[list[str]], widths: list[float], line_h: float, pad: float, *, heading: bool, size: float
@@ -218,16 +254,15 @@ class DocPDF(FPDF):
         if heading:
             self.set_fill_color(230, 230, 230)
         x = self.l_margin
-        # The padding is the only margin inside a cell: the wrapping measured the text against it.
-        margin, self.c_margin = self.c_margin, 0
+        # Placed where cell() would put it (left, vertically centred in the line), but with
+        # text(): the lines are already wrapped, and cell() costs ten times as much per line.
+        baseline = top + pad + 0.5 * line_h + 0.3 * self.font_size
         for col, width in enumerate(widths):
             self.rect(x, top, width, height, style="DF" if heading else "D")
             for i, line in enumerate(lines):
                 if line[col]:
-                    self.set_xy(x + pad, top + pad + i * line_h)
-                    self.cell(width - 2 * pad, line_h, line[col])
+                    self.text(x + pad, baseline + i * line_h, line[col])
             x += width
-        self.c_margin = margin
         self.set_fill_color(255, 255, 255)
         self.set_xy(self.l_margin, top + height)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from journal.errors import JournalError
@@ -48,10 +47,19 @@ def _write_private(fd: int, content: bytes) -> None:
 
 def _replace(path: Path, content: bytes) -> None:
     # Write beside the target and rename over it, so a failed write leaves the old file whole.
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise JournalError(f"Cannot write in {path.parent}: {exc.strerror or exc}.") from None
+    # A new name of our own (O_EXCL), as tempfile.mkstemp makes it: importing tempfile (and
+    # shutil, random) costs an export more than the few lines it would save.
+    for _ in range(100):
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODE)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise JournalError(f"Cannot write in {path.parent}: {exc.strerror or exc}.") from None
+    else:
+        raise JournalError(f"Cannot write in {path.parent}: no free temporary name.")
     try:
         _write_private(fd, content)
         os.replace(temp, path)
