@@ -236,11 +236,20 @@ class DocPDF(FPDF):
         return lines or [""]
 
     def _width(self, text: str) -> float:
-        """get_string_width, remembered per font: the same words are measured again and again."""
+        """get_string_width of a built-in font, summed from its character widths (remembered per font).
+
+        get_string_width shapes each string into fragments first: wrapping a summary measured
+        hundreds of words that way. A test holds this to get_string_width.
+        """
         key = (self.font_family, self.font_style, self.font_size_pt, text)
         width = self._widths.get(key)
         if width is None:
-            width = self._widths[key] = self.get_string_width(text)
+            widths = getattr(self.current_font, "cw", None)
+            if isinstance(widths, dict) and all(c in widths for c in text):
+                width = sum(widths[c] for c in text) * self.font_size / 1000
+            else:
+                width = self.get_string_width(text)
+            self._widths[key] = width
         return width
 
     def _draw_row(

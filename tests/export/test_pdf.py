@@ -5,10 +5,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from journal.export._pdf import FONT, DocPDF
 from journal.export.card import render_card_pdf
 from journal.export.pdf import render_pdf
 from journal.summary.emergency import EmergencyList
@@ -66,3 +70,18 @@ def test_text_outside_latin1_is_replaced_not_fatal(demo_summary: VisitSummary) -
     patient = replace(demo_summary.patient, name="Zoë Łukasz 李 \u2014 “quoted”")
     pages = _pages(render_pdf(replace(demo_summary, patient=patient)))
     assert 'Zoë Lukasz ? - "quoted"' in _flat(pages[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40),
+    style=st.sampled_from(["", "B", "I", "BI"]),
+    size=st.sampled_from([7.0, 8.5, 10.0, 13.0]),
+)
+def test_wrapping_measures_text_as_fpdf_does(text: str, style: str, size: float) -> None:
+    # The wrapping sums character widths itself (fast); the lines must fit as fpdf measures them.
+    pdf = DocPDF(title="t", running="r", generated="g", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
+    pdf.set_font(FONT, style, size)
+    assert pdf._width(text) == pytest.approx(pdf.get_string_width(text))
+    for line in pdf._wrap(text, 40):
+        assert pdf.get_string_width(line) <= 40 + 1e-9 or len(line) == 1
