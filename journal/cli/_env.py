@@ -15,6 +15,7 @@ from journal.store import Store
 from journal.when import local_zone_name, now_utc, parse_date, parse_when
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class Env:
@@ -44,6 +45,17 @@ class Env:
         if self._store is None:
             self._store = Store.open(self.db_path, daily_backup=False)
         return self._store
+
+    def reading_store_during(self, work: Callable[[], T]) -> tuple[Store, T]:
+        """`reading_store`, with its integrity check run on a second thread while `work` (a slow import) runs here."""
+        if self._store is not None:
+            return self._store, work()
+        from journal.store.opening import open_while_loading
+
+        opening = open_while_loading(self.db_path)
+        done = work()
+        self._store = opening.result()
+        return self._store, done
 
     def close(self) -> None:
         """Close the journal if it was opened."""

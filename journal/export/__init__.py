@@ -8,8 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    # Only for the type: every command imports journal.export._escape, and the model's import
-    # builds pydantic classes.
+    # Only for the type: every command imports journal.export._escape.
     from journal.summary.model import VisitSummary
 
 
@@ -31,7 +30,11 @@ class Format:
 
     def render(self, data: VisitSummary) -> bytes:
         """The file's bytes (text formats as UTF-8)."""
-        result = self.renderer()(data)
+        return self.encode(self.renderer()(data))
+
+    @staticmethod
+    def encode(result: str | bytes) -> bytes:
+        """A renderer's result as the file's bytes (text formats as UTF-8)."""
         return result if isinstance(result, bytes) else result.encode("utf-8")
 
 
