@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple
 
 from journal.content.errors import PackError, display_path
 from journal.plain import Frozen
+from journal.validation import After, Limits
 
 if TYPE_CHECKING:
-    from pydantic import GetCoreSchemaHandler
-    from pydantic_core import CoreSchema
+    pass
 
 # --- text helpers -------------------------------------------------------------------
 
@@ -80,47 +79,20 @@ def _check_unique(values: list[str], what: str) -> None:
 # --- field types --------------------------------------------------------------------
 
 
-class _Constrain:
-    """Annotated marker: set pydantic-core schema keys (strict, min_length, gt, pattern...) on the type."""
-
-    def __init__(self, **constraints: Any) -> None:
-        self.constraints = constraints
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        schema = handler(source)
-        cast("dict[str, Any]", schema).update(self.constraints)
-        return schema
-
-
-class _Check:
-    """Annotated marker: run `check` after pydantic's own validation; its ValueError names the field."""
-
-    def __init__(self, check: Callable[..., Any], *, with_info: bool = False) -> None:
-        self.check = check
-        self.with_info = with_info
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        from pydantic_core import core_schema
-
-        if self.with_info:
-            return core_schema.with_info_after_validator_function(self.check, handler(source))
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-
 def _context(info: Any) -> dict[str, Any]:
     # `info` is pydantic's ValidationInfo; its context is what the loader passed (pack_dir).
     return info.context if isinstance(info.context, dict) else {}
 
 
-Text = Annotated[str, _Constrain(strict=True, strip_whitespace=True, min_length=1)]
-Key = Annotated[str, _Constrain(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Phrase = Annotated[str, _Constrain(strict=True), _Check(_check_phrase)]
-PositiveInt = Annotated[int, _Constrain(strict=True, gt=0)]
-NonNegativeInt = Annotated[int, _Constrain(strict=True, ge=0)]
-GridSize = Annotated[int, _Constrain(strict=True, gt=0, le=26)]
-PositiveFloat = Annotated[float, _Constrain(strict=True, gt=0)]
-StrictBool = Annotated[bool, _Constrain(strict=True)]
-NonEmpty = _Constrain(min_length=1)
+Text = Annotated[str, Limits(strict=True, strip_whitespace=True, min_length=1)]
+Key = Annotated[str, Limits(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Phrase = Annotated[str, Limits(strict=True), After(_check_phrase)]
+PositiveInt = Annotated[int, Limits(strict=True, gt=0)]
+NonNegativeInt = Annotated[int, Limits(strict=True, ge=0)]
+GridSize = Annotated[int, Limits(strict=True, gt=0, le=26)]
+PositiveFloat = Annotated[float, Limits(strict=True, gt=0)]
+StrictBool = Annotated[bool, Limits(strict=True)]
+NonEmpty = Limits(min_length=1)
 
 
 class Tier(StrEnum):
@@ -255,7 +227,7 @@ class Inspection(_Model):
 
     do_not_shake: Text
     leftover: Text
-    appearances: Annotated[tuple[Appearance, ...], NonEmpty, _Check(_unique_appearances)]
+    appearances: Annotated[tuple[Appearance, ...], NonEmpty, After(_unique_appearances)]
 
 
 # --- [sites] ---------------------------------------------------------------------------
@@ -334,7 +306,7 @@ class Sites(_Model):
     spacing_cm: PositiveFloat
     rotate: Text
     avoid: tuple[AvoidNote, ...] = ()
-    regions: Annotated[tuple[Region, ...], NonEmpty, _Check(_check_regions)]
+    regions: Annotated[tuple[Region, ...], NonEmpty, After(_check_regions)]
 
     def region(self, key: str) -> Region:
         """The region with this key; KeyError if there is none."""
@@ -417,7 +389,7 @@ class SideEffects(_Model):
 
     lingering_days: PositiveInt
     advice: TierAdvice
-    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, _Check(_check_symptoms)]
+    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, After(_check_symptoms)]
 
     def advice_for(self, tier: Tier | str) -> str:
         """The advice for 'serious', 'common' or 'other'."""
@@ -494,8 +466,8 @@ class Precautions(_Model):
 
     medicines_advice: Text
     allergies_advice: Text
-    allergies: Annotated[tuple[Precaution, ...], _Check(_unique_precautions)] = ()
-    conditions: Annotated[tuple[Precaution, ...], _Check(_unique_precautions)] = ()
+    allergies: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
+    conditions: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
 
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
@@ -534,7 +506,7 @@ class Section(_Model):
 
     topic: Key
     title: Text
-    file: Annotated[Text, _Check(_section_file_exists, with_info=True)]
+    file: Annotated[Text, After(_section_file_exists, info=True)]
 
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
@@ -595,11 +567,11 @@ class Pack(_Model):
     inspection: Inspection
     sites: Sites
     side_effects: SideEffects
-    interactions: Annotated[tuple[Interaction, ...], _Check(_unique_interactions)] = ()
+    interactions: Annotated[tuple[Interaction, ...], After(_unique_interactions)] = ()
     precautions: Precautions
     appointments: Appointments
-    sections: Annotated[tuple[Section, ...], NonEmpty, _Check(_unique_topics)]
-    journal_settings: Annotated[tuple[JournalSetting, ...], _Check(_settings_exist, with_info=True)] = ()
+    sections: Annotated[tuple[Section, ...], NonEmpty, After(_unique_topics)]
+    journal_settings: Annotated[tuple[JournalSetting, ...], After(_settings_exist, info=True)] = ()
 
     # -- where the pack lives ----------------------------------------------------------
 
