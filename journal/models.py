@@ -618,13 +618,13 @@ def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
 
 def _validator(cls: type[Record]) -> Any:
     """The pydantic validator of a record kind's fields (a TypedDict), then its rules across fields."""
+    known = _VALIDATORS.get(cls)
+    if known is not None:
+        return known
     from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
     from journal.validation import adapter
 
-    known = _VALIDATORS.get(cls)
-    if known is not None:
-        return known
     hints = get_type_hints(cls, include_extras=True)
     shape = TypedDict(cls.__name__, {name: hints[name] for name in field_names(cls)})  # type: ignore[misc]
 

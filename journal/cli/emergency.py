@@ -53,7 +53,7 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(content if isinstance(content, str) else content.decode("utf-8"), nl=False)
         return
-    from journal.export.files import write_private
+    from journal.files import write_private
 
     written = write_private(output, content.encode("utf-8") if isinstance(content, str) else content, force=force)
     click.echo(f"Wrote the emergency list ({fmt}) to {written}.")

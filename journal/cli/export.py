@@ -27,7 +27,7 @@ from journal.export import SUMMARY_FORMATS
 @pass_env
 def export(env: Env, fmt: str, since: str | None, until: str | None, output: Path | None, force: bool) -> None:
     """Export the visit summary for a period (text formats go to standard output without -o)."""
-    from journal.export.files import write_private
+    from journal.files import write_private
     from journal.summary.build import build_visit_summary, resolve_period
 
     chosen = SUMMARY_FORMATS[fmt]

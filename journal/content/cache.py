@@ -8,7 +8,6 @@ the cache (missing, stale, corrupt, unreadable, not ours, unwritable folder) mea
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import stat
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from journal import __version__
 from journal.content.schema import Pack
+from journal.files import write_private
 
 ENV_CACHE_DIR = "MEDJOURNAL_CACHE_DIR"
 # Bump when the pack classes change shape, so an old pickle is not unpickled into new code.
@@ -75,17 +75,6 @@ def write(folder: Path, key: bytes, pack: Pack) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if stat.S_IMODE(path.parent.stat().st_mode) != 0o700:
             os.chmod(path.parent, 0o700)
-        data = pickle.dumps((key, pack), protocol=pickle.HIGHEST_PROTOCOL)
-        import tempfile  # only when writing: a start that reads the cache does not need it
-
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # created 0600
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_private(path, pickle.dumps((key, pack), protocol=pickle.HIGHEST_PROTOCOL), force=True)
     except Exception:  # the cache is an optimisation: validating again is always right
         pass

@@ -1,8 +1,8 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
-They are frozen stdlib dataclasses, so that using a pack (or unpickling a cached one) never imports
-pydantic; the loader validates pack.toml into them with a pydantic TypeAdapter, imported only then.
-The constraints pydantic checks are the Annotated markers `_Constrain` and `_Check` below.
+They are stdlib dataclasses, frozen (journal.plain.Frozen), so that using a pack (or unpickling a
+cached one) never imports pydantic; the loader validates pack.toml into them with a pydantic
+TypeAdapter, imported only then. The constraints it checks are the markers of journal.validation.
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from journal.content.errors import PackError, display_path
 from journal.plain import Frozen
 from journal.validation import After, Limits
-
-if TYPE_CHECKING:
-    pass
 
 # --- text helpers -------------------------------------------------------------------
 

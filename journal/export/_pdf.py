@@ -225,13 +225,13 @@ class DocPDF(FPDF):
                 if line:
                     lines.append(line)
                 line = word
-                while self.get_string_width(line) > width and len(line) > 1:
+                while self._width(line) > width and len(line) > 1:
                     cut = len(line) - 1
-                    while cut > 1 and self.get_string_width(line[:cut]) > width:
+                    while cut > 1 and self._width(line[:cut]) > width:
                         cut -= 1
                     lines.append(line[:cut])
                     line = line[cut:]
-                line_w = self.get_string_width(line)
+                line_w = self._width(line)
             lines.append(line)
         return lines or [""]
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 else:
 
     class _Models:
-        """journal.models, imported on first use: reading raw rows (the emergency list) needs no pydantic."""
+        """journal.models, imported on first use: the emergency list reads raw rows, without the record classes."""
 
         def __getattr__(self, name: str) -> Any:
             from journal import models

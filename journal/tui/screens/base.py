@@ -76,11 +76,15 @@ class JournalScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The frame every main screen shares: the title and body, the reference panel (docked right), the footer."""
+        yield from self.compose_main()
+        yield ReferencePanel()
+        yield JournalFooter()
+
+    def compose_main(self) -> ComposeResult:
+        """The title and the body, in a container that keeps the title on top as the body grows."""
         with Vertical(id="main"):
             yield Static(self.screen_title(), classes="screen-title")
             yield from self.compose_body()
-        yield ReferencePanel()
-        yield JournalFooter()
 
     def screen_title(self) -> Text:
         """The title line at the top of the screen."""

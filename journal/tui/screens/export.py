@@ -191,7 +191,7 @@ class ExportScreen(Screen[Path | None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _write(self, data: VisitSummary, format_key: str, path: Path, force: bool) -> None:
-        from journal.export.files import write_private
+        from journal.files import write_private
 
         worker = get_current_worker()
         try:

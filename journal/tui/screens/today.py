@@ -13,7 +13,6 @@ from textual.widgets import Static
 
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
-from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
 
 if TYPE_CHECKING:
@@ -88,10 +87,10 @@ class TodayScreen(JournalScreen):
         """`Today, Friday 20 November 2026`."""
         return Text(f"Today, {self.journal.today().strftime('%A %d %B %Y')}")
 
-    def compose(self) -> ComposeResult:
-        """The title, the banner, a card per medicine and the sections, then the reference panel and footer.
+    def compose_main(self) -> ComposeResult:
+        """The title (docked), the banner, a card per medicine and the sections.
 
-        Few widgets and no containers: the screen scrolls by itself, and every widget costs styling,
+        Few widgets and no container: the screen scrolls by itself, and every widget costs styling,
         layout and drawing before the first paint. The data is read here, so the first frame shows it.
         """
         today = self._read()
@@ -102,8 +101,6 @@ class TodayScreen(JournalScreen):
         yield banner
         yield from self._cards(today)
         yield Static(self._sections(today), id="today-sections", classes="hint")
-        yield ReferencePanel()
-        yield JournalFooter()
 
     def on_screen_resume(self) -> None:
         """Read the journal again on coming back (showing what the CLI wrote); compose read it the first time."""

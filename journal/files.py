@@ -1,4 +1,4 @@
-"""Writing an export file: private (0600), never over an existing file unless asked."""
+"""Writing a private file (an export, a cached pack): 0600, never over an existing file unless asked."""
 
 from __future__ import annotations
 
