@@ -488,6 +488,20 @@ def test_check_in_in_a_few_keys(store: Store) -> None:
     assert (newest.pain, newest.swelling, newest.stiffness_minutes) == (3, 2, 45)
 
 
+def test_the_first_check_in_shows_on_today_as_one_week(store: Store) -> None:
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("escape")  # past the first-run welcome
+        await pilot.press("c", "3", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+        shown = str(app.screen.query_one("#today-sections", Static).render())
+        assert "1 week with check-ins, last week pain 3.0/10." in shown
+
+    drive(app, steps)
+
+
 def test_check_in_score_out_of_range_is_explained_and_kept(store: Store) -> None:
     seed(store)
     app = build(store)

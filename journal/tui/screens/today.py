@@ -216,7 +216,8 @@ class TodayScreen(JournalScreen):
         pains = [w.pain for w in today.trend if w.pain is not None]
         if today.trend:
             last = today.trend[-1]
-            parts = [f"{len(today.trend)} weeks with check-ins"]
+            weeks = len(today.trend)
+            parts = [f"{weeks} week{'' if weeks == 1 else 's'} with check-ins"]
             if last.pain is not None:
                 parts.append(f"last week pain {last.pain:.1f}/10")
             if last.swelling is not None:
