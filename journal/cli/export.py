@@ -34,7 +34,7 @@ def export(env: Env, fmt: str, since: str | None, until: str | None, output: Pat
     if chosen.binary and output is None:
         raise click.ClickException(f"{chosen.label} is a binary format; write it to a file with -o FILE.")
     # It only reads: the day's automatic backup waits for a write. The journal is checked while
-    # the renderer is imported (fpdf2 takes a third of a second).
+    # the renderer is imported (with its format's library, such as the PDF writer).
     store, render = env.reading_store_during(chosen.renderer)
     period = resolve_period(store, now=env.now, zone=env.zone, since=env.day(since), until=env.day(until))
     content = chosen.encode(render(build_visit_summary(store, now=env.now, zone=env.zone, period=period)))

@@ -1,17 +1,21 @@
 """The emergency list on paper: one printed page and a wallet-sized card, each with a QR code.
 
 The QR code carries the plain-text list, so a phone camera reads it without any app or
-network. segno and fpdf2 are imported inside the functions that need them: the text
-`medjournal emergency` must stay fast.
+network. segno and the PDF writer are imported inside the functions that need them: the
+text `medjournal emergency` must stay fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from journal.export.emergency import TITLE, render_text
 from journal.export.html import BASE_CSS, esc, page
 from journal.summary.emergency import EmergencyList, EmergencyMedicine
+
+if TYPE_CHECKING:
+    from journal.export._pdf import DocPDF
 
 WALLET_W_MM, WALLET_H_MM = 85.6, 54.0  # ISO/IEC 7810 ID-1, a bank card
 QR_NOTE = "Scan for the full list as text (no app or network needed)."
@@ -192,10 +196,8 @@ def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
     return page(TITLE, "\n".join(body), css=CARD_CSS)
 
 
-def _draw_qr(pdf: object, text: str, x: float, y: float, size: float) -> None:
-    from fpdf import FPDF
-
-    assert isinstance(pdf, FPDF)
+def _draw_qr(pdf: DocPDF, text: str, x: float, y: float, size: float) -> None:
+    """The QR code as black rectangles, `size` mm square with its quiet zone, from its top-left corner."""
     matrix = qr_matrix(text)
     module = size / (len(matrix) + 8)
     pdf.set_fill_color(0, 0, 0)
@@ -206,28 +208,25 @@ def _draw_qr(pdf: object, text: str, x: float, y: float, size: float) -> None:
     pdf.set_fill_color(255, 255, 255)
 
 
-def _wallet_pdf(pdf: object, data: EmergencyList, text: str, x: float, y: float) -> None:
-    from fpdf import XPos, YPos
+def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
+    from journal.export._pdf import winansi
 
-    from journal.export._pdf import FONT, DocPDF, latin
-
-    assert isinstance(pdf, DocPDF)
     pdf.set_draw_color(100, 100, 100)
-    pdf.set_dash_pattern(dash=1, gap=1)
+    pdf.set_dash(1, 1)
     pdf.rect(x, y, WALLET_W_MM, WALLET_H_MM)
     pdf.rect(x + WALLET_W_MM, y, WALLET_W_MM, WALLET_H_MM)
-    pdf.set_dash_pattern()
+    pdf.set_dash()
     pad = 2.5
     width = WALLET_W_MM - 2 * pad
 
     def lines(left: float, top: float, items: list[tuple[str, str, float]], w: float) -> None:
-        pdf.set_xy(left, top)
+        # Each item wrapped inside `w` mm (less the cell margins), until the card is full.
+        pdf.set_y(top)
         for style, value, size in items:
-            pdf.set_font(FONT, style, size)
-            pdf.set_x(left)
+            pdf.set_font(style, size)
             if pdf.get_y() > y + WALLET_H_MM - pad - 2:
                 break
-            pdf.multi_cell(w, size * 0.42, latin(value), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.flow(winansi(value), line_h=size * 0.42, indent=left - pdf.l_margin, width=w - 2 * pdf.c_margin)
 
     allergies = ", ".join(a.substance for a in data.allergies) or "none recorded"
     front = [
@@ -264,7 +263,6 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
     from journal.export._document import Table
     from journal.export._pdf import DocPDF
 
-    text = qr_text(data)
     pdf = DocPDF(
         title=TITLE,
         running=data.name or "",
@@ -276,8 +274,9 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         qr_size = 45.0
         pdf.heading(TITLE, size=16, color=(160, 0, 0))
         top = pdf.get_y()
-        _draw_qr(pdf, text, pdf.w - pdf.r_margin - qr_size, top, qr_size)
-        pdf.set_right_margin(pdf.r_margin + qr_size + 4)
+        _draw_qr(pdf, qr_text(data), pdf.w - pdf.r_margin - qr_size, top, qr_size)
+        margin = pdf.r_margin
+        pdf.r_margin = margin + qr_size + 4  # the details wrap beside the code
         for label, value in (
             ("Name", data.name or "not recorded"),
             ("Born", data.born or "not recorded"),
@@ -287,10 +286,10 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
             *((("Notes", data.notes),) if data.notes else ()),
         ):
             pdf.paragraph(f"{label}: {value}", size=10)
-        pdf.set_right_margin(14)
+        pdf.r_margin = margin
         pdf.set_y(max(pdf.get_y(), top + qr_size + 2))
-        pdf.set_font("helvetica", "", 7)
-        pdf.cell(0, 3, QR_NOTE, align="R")
+        pdf.set_font("", 7)
+        pdf.text_line(QR_NOTE, height=3, align="R")
         pdf.ln(5)
         pdf.set_text_color(160, 0, 0)
         for warning in data.warnings:
@@ -315,5 +314,5 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         )
     pdf.add_page()
     pdf.heading("Wallet card: cut along the dashed lines, fold in the middle", size=10, keep=60)
-    _wallet_pdf(pdf, data, text, pdf.l_margin, pdf.get_y() + 2)
-    return bytes(pdf.output())
+    _wallet_pdf(pdf, data, pdf.l_margin, pdf.get_y() + 2)
+    return pdf.output()

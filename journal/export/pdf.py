@@ -1,4 +1,4 @@
-"""The visit summary as a PDF (fpdf2): tables, the trend chart, page numbers, the period on every page."""
+"""The visit summary as a PDF: tables, the trend chart, page numbers, the period on every page."""
 
 from __future__ import annotations
 
@@ -37,4 +37,4 @@ def render_pdf(data: VisitSummary) -> bytes:
     pdf.ln(3)
     for line in doc.footer:
         pdf.paragraph(line, size=8, style="I")
-    return bytes(pdf.output())
+    return pdf.output()

@@ -1,4 +1,5 @@
-"""The text emergency list stays fast (no PDF, QR or FHIR library loaded), and every format shows the same figures."""
+"""The text emergency list stays fast (no PDF, QR or FHIR library loaded), PDFs load no image or font library,
+and every format shows the same figures."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from journal.export import SUMMARY_FORMATS
 from journal.summary.model import VisitSummary
 
-HEAVY = ("fpdf", "segno", "fhir", "icalendar", "pypdf")
+HEAVY = ("pydyf", "segno", "fhir", "icalendar", "pypdf")
 
 
 def test_text_emergency_list_loads_no_heavy_library(tmp_path: Path) -> None:
@@ -26,6 +27,24 @@ def test_text_emergency_list_loads_no_heavy_library(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_pdf_exports_load_the_pdf_writer_and_no_image_or_font_library(tmp_path: Path) -> None:
+    # Pillow and fontTools (what the former PDF library imported) take 0.2-0.5 s: a 90-day export's whole budget.
+    db = tmp_path / "j.db"
+    pdfs = {"s.pdf": ["export", "--format", "pdf"], "e.pdf": ["emergency", "--format", "pdf"]}
+    runs = [[*args, "-o", str(tmp_path / name)] for name, args in pdfs.items()]
+    code = (
+        "import sys\n"
+        "from journal.cli import cli\n"
+        f"for args in {runs!r}:\n"
+        f"    cli.main(['--db', {str(db)!r}, *args], standalone_mode=False)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydyf', 'fpdf', 'PIL', 'fontTools'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "['pydyf']"
+    for name in pdfs:
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF-")
 
 
 def test_every_format_shows_the_same_adherence_figures(demo_summary: VisitSummary) -> None:

@@ -8,11 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 
-from journal.export._pdf import FONT, DocPDF
+from journal.export._canvas import PT_PER_MM
+from journal.export._pdf import DocPDF, winansi
 from journal.export.card import render_card_pdf
 from journal.export.pdf import render_pdf
 from journal.summary.emergency import EmergencyList
@@ -66,22 +68,80 @@ def test_emergency_pdf_lists_every_medicine_and_the_last_dose(demo_emergency: Em
     assert "last dose 2026-11-25 08:07 CET" in _flat(pages[1])
 
 
-def test_text_outside_latin1_is_replaced_not_fatal(demo_summary: VisitSummary) -> None:
-    patient = replace(demo_summary.patient, name="Zoë Łukasz 李 \u2014 “quoted”")
-    pages = _pages(render_pdf(replace(demo_summary, patient=patient)))
-    assert 'Zoë Lukasz ? - "quoted"' in _flat(pages[0])
+def test_text_prints_as_typed_where_the_font_has_it_and_is_reduced_where_not(demo_summary: VisitSummary) -> None:
+    name = "Zoë Łukasz 李 \u2014 “quoted” ‘it’s’ \u2013 \u2026 \u2022 12 \u20ac"
+    content = render_pdf(replace(demo_summary, patient=replace(demo_summary.patient, name=name)))
+    assert "Zoë Lukasz ? \u2014 “quoted” ‘it’s’ \u2013 \u2026 \u2022 12 \u20ac" in _flat(_pages(content)[0])
+    # The document's title (what a PDF reader shows in its title bar) keeps every character.
+    assert PdfReader(io.BytesIO(content)).metadata.title == f"Visit summary: {name}"
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    text=st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40),
-    style=st.sampled_from(["", "B", "I", "BI"]),
-    size=st.sampled_from([7.0, 8.5, 10.0, 13.0]),
-)
-def test_wrapping_measures_text_as_fpdf_does(text: str, style: str, size: float) -> None:
-    # The wrapping sums character widths itself (fast); the lines must fit as fpdf measures them.
+def test_the_same_summary_gives_the_same_bytes_dated_when_it_was_generated(demo_summary: VisitSummary) -> None:
+    content = render_pdf(demo_summary)
+    assert render_pdf(demo_summary) == content
+    assert PdfReader(io.BytesIO(content)).metadata.creation_date == demo_summary.generated_at
+
+
+def test_a_note_with_parentheses_and_backslashes_prints_as_typed(demo_emergency: EmergencyList) -> None:
+    # Unbalanced, escaped-looking and operator-looking: all of it is text.
+    note = r"Dr. (Lee) said :-) C:\new\041 \ ) Tj BT /F1 99 Tf (x"
+    pages = _pages(render_card_pdf(replace(demo_emergency, notes=note)))
+    assert f"Notes: {note}" in _flat(pages[0])
+
+
+# Helvetica's faces by our style names, and where WinAnsiEncoding prints another glyph's shape
+# (no-break space as the space, soft hyphen as the hyphen: PDF 1.7, Annex D).
+_FACES = {"": "Helvetica", "B": "Helvetica-Bold", "I": "Helvetica-Oblique", "BI": "Helvetica-BoldOblique"}
+_SAME_GLYPH = {"\u00a0": " ", "\u00ad": "-"}
+
+
+def _adobe_width(text: str, style: str, size: float) -> float:
+    """`text`'s width in mm from pypdf's copy of Adobe's Core14 AFM metrics."""
+    widths = CORE_FONT_METRICS[_FACES[style]].character_widths
+    return sum(widths[_SAME_GLYPH.get(c, c)] for c in text) * size / 1000 / PT_PER_MM
+
+
+def _winansi_characters() -> list[str]:
+    """Every character a WinAnsiEncoding font prints: cp1252's bytes 0x20-0xFF, less DEL and its five holes."""
+    out = []
+    for byte in range(0x20, 0x100):
+        try:
+            char = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        if char != "\x7f":
+            out.append(char)
+    return out
+
+
+PRINTABLE = frozenset(_winansi_characters())
+
+
+@pytest.mark.parametrize("style", sorted(_FACES))
+def test_every_printable_character_is_as_wide_as_adobe_says(style: str) -> None:
     pdf = DocPDF(title="t", running="r", generated="g", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
-    pdf.set_font(FONT, style, size)
-    assert pdf._width(text) == pytest.approx(pdf.get_string_width(text))
-    for line in pdf._wrap(text, 40):
-        assert pdf.get_string_width(line) <= 40 + 1e-9 or len(line) == 1
+    pdf.set_font(style, 10)
+    for char in sorted(PRINTABLE):
+        assert pdf.width(char) == pytest.approx(_adobe_width(char, style, 10)), repr(char)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(max_size=60),
+    style=st.sampled_from(sorted(_FACES)),
+    size=st.sampled_from([7.0, 8.5, 10.0, 13.0]),
+    width=st.sampled_from([12.0, 40.0, 90.0]),
+)
+@example(text="\x1b[31mred\x85 \x9b1m\u0080\u009f\x7f\ttab", style="", size=10.0, width=40.0)
+def test_any_text_is_reduced_to_what_the_font_prints_and_wrapped_within_its_width(
+    text: str, style: str, size: float, width: float
+) -> None:
+    printable = winansi(text)
+    assert all(c == "\n" or c in PRINTABLE for c in printable)
+    pdf = DocPDF(title="t", running="r", generated="g", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
+    pdf.set_font(style, size)
+    lines = pdf._wrap(printable, width)
+    for line in lines:
+        assert _adobe_width(line, style, size) <= width + 1e-9 or len(line) == 1
+    # Nothing is lost: only the spaces where a line was broken.
+    assert "".join("".join(lines).split()) == "".join(printable.split())

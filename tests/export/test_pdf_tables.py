@@ -1,10 +1,12 @@
-"""PDF tables: every cell's text is printed, wrapped inside its column, under a header repeated on each page."""
+"""PDF tables: every cell's text is printed, wrapped inside its column, under a header repeated on each page;
+text broken across pages keeps its font and colour."""
 
 from __future__ import annotations
 
 import io
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -16,7 +18,7 @@ def _render(table: Table) -> list[str]:
     pdf = DocPDF(title="Test", running="period", generated="now", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
     pdf.add_page()
     pdf.table_block(table)
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(bytes(pdf.output()))).pages]
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.output())).pages]
 
 
 def test_a_long_table_repeats_its_header_on_every_page_and_keeps_every_row() -> None:
@@ -45,3 +47,31 @@ def test_a_row_taller_than_a_page_is_still_printed_whole() -> None:
     pages = _render(Table(headers=["Day", "Note"], rows=[["2026-11-20", huge]]))
     text = " ".join(pages)
     assert len(pages) > 1 and "word0" in text and "word1499" in text
+
+
+def test_a_paragraph_broken_across_pages_keeps_its_font_and_colour_under_the_next_header() -> None:
+    pdf = DocPDF(title="Test", running="period", generated="now", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
+    pdf.add_page()
+    pdf.set_y(260)
+    pdf.set_text_color(160, 0, 0)
+    pdf.paragraph(" ".join(f"word{i}" for i in range(300)), size=10, style="B")
+    page = PdfReader(io.BytesIO(pdf.output())).pages[1]
+    fill: list[float] = []
+    colours: dict[str, tuple[float, ...]] = {}  # each line shown and the fill colour it was shown in
+
+    def operator(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
+        if op == b"rg":
+            fill[:] = [float(a) for a in args]
+        elif op == b"Tj":
+            colours[str(args[0])] = tuple(fill)
+
+    fonts: dict[str, tuple[float, str]] = {}
+    page.extract_text(
+        visitor_operand_before=operator,
+        visitor_text=lambda text, cm, tm, font, size: fonts.update({text: (size, font["/BaseFont"])}) if font else None,
+    )
+    body = [text for text in colours if text.startswith("word")]
+    assert len(body) > 10
+    assert {colours[text] for text in body} == {(round(160 / 255, 4), 0.0, 0.0)}
+    assert {fonts[text] for text in body} == {(10.0, "/Helvetica-Bold")}
+    assert fonts["Test - period"] == (8.0, "/Helvetica") and colours["Test - period"] != colours[body[0]]
