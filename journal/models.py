@@ -11,7 +11,7 @@ import builtins
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum, StrEnum
 from types import NoneType, UnionType
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, Union, get_arg
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.errors import RecordError
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 from journal.validation import After, Before, Limits
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ PastUtcDateTime = Annotated[UtcDateTime, Past]
 # --- records -----------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Record(Plain):
     """Fields every journal record carries.
 
@@ -258,7 +258,7 @@ class Record(Plain):
         return self.id
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Profile(Record):
     """The person the journal is about: name, birth date, contacts."""
 
@@ -276,7 +276,7 @@ class Profile(Record):
         return self.name or "profile"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Medication(Record):
     """A medicine, vitamin or supplement on the list; `tracked` ones have their doses logged."""
 
@@ -313,7 +313,7 @@ class Medication(Record):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SupplyBox(Record):
     """A box of syringes (or packs) received, with its lot and expiry."""
 
@@ -332,7 +332,7 @@ class SupplyBox(Record):
         return f"box of {self.count}{lot}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SyringeCheck(Record):
     """How a syringe looked before use, and whether it was used or discarded."""
 
@@ -352,7 +352,7 @@ class SyringeCheck(Record):
         return f"syringe {self.appearance.value}, {self.outcome.value}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Dose(Record):
     """One dose taken, skipped or missed, and where on the body it went."""
 
@@ -380,7 +380,7 @@ class Dose(Record):
         return f"dose {self.status.value}{where}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SideEffect(Record):
     """A side effect: when it started, how bad, its triage tier, when it resolved."""
 
@@ -412,7 +412,7 @@ class SideEffect(Record):
         return f"{self.symptom}{sev}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Allergy(Record):
     """A substance the person reacts to."""
 
@@ -427,7 +427,7 @@ class Allergy(Record):
         return self.substance + (f" ({self.reaction})" if self.reaction else "")
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Condition(Record):
     """A health condition the person has."""
 
@@ -442,7 +442,7 @@ class Condition(Record):
         return self.name
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Appointment(Record):
     """A doctor visit, lab test, vaccination, surgery or dental appointment."""
 
@@ -462,7 +462,7 @@ class Appointment(Record):
         return f"{self.kind.value} appointment{who}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Checkin(Record):
     """How the person feels: pain, swelling, morning stiffness, a note."""
 
@@ -491,7 +491,7 @@ class Checkin(Record):
         return ", ".join(parts) or "note"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Question(Record):
     """A question to ask at the next visit, and its answer."""
 
@@ -523,7 +523,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class HistoryEntry(Plain):
     """One change to one record: what it was before and after."""
 

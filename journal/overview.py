@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from journal.care.benefit import WeekAverage, weekly_trend
 from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
 from journal.content import Pack, PackError, available_packs, load_pack, normalize
 from journal.errors import JournalError, NotFoundError
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 from journal.store import Store
 from journal.when import format_local
 
@@ -82,7 +82,7 @@ def match_pack(
 # --- today -----------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class MedicineToday(Plain):
     """One tracked medicine today: schedule, sites and supply."""
 
@@ -116,7 +116,7 @@ class MedicineToday(Plain):
     supply: sup.SupplyStatus | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Today(Plain):
     """Everything the Today screen and `status` show."""
 
@@ -348,7 +348,7 @@ def status_line(today: Today) -> str:
 # --- recording -------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class DoseResult(Plain):
     """What `record_dose` wrote and what to tell the person."""
 
@@ -476,7 +476,7 @@ def record_dose(
     return result
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class EffectResult(Plain):
     """What `record_side_effect` wrote and the triage to show."""
 

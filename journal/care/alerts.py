@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,7 +12,7 @@ from journal.care.supply import SupplyStatus
 from journal.care.triage import CALL_NOW, TELL_DOCTOR, Action, current_action, lingering_days
 from journal.care.warnings import CareWarning
 from journal.content import Pack
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 
 STAYS_OPEN = "The alert stays until it is marked resolved or the doctor contacted."
 
@@ -39,7 +38,7 @@ class AlertKind(StrEnum):
 _LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Alert(Plain):
     """One open alert: a short title (for a status bar) and the full advice."""
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from journal import models as m
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class WeekAverage(Plain):
     """Averages of the check-ins of one ISO week (local time); None where nothing was scored."""
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from journal import models as m
 from journal.content import Pack, Verdict
 from journal.errors import JournalError
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 
 # Used when a pack does not list an appearance: a syringe nobody vouched for is not injected.
 UNLISTED_ADVICE = "The guide for this medicine does not say a syringe like this can be used: do not use it."
@@ -17,7 +15,7 @@ class InspectionError(JournalError):
     """A syringe check that cannot be recorded as typed (for example foamy with no wait)."""
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Inspection(Plain):
     """The verdict for one syringe check."""
 

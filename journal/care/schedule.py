@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from journal import models as m
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 
 DEFAULT_TIME = time(8, 0)
 # How many recent doses the median usual time is taken over.
@@ -25,7 +24,7 @@ class TimeSource(StrEnum):
     DEFAULT = "default"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class UsualTime(Plain):
     """The time of day a daily dose is due, and how it was decided."""
 
@@ -65,7 +64,7 @@ def usual_time(med: m.Medication, doses: Iterable[m.Dose]) -> UsualTime:
     return UsualTime(at=time(middle // 60, middle % 60), source=TimeSource.MEDIAN)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class DayStatus(Plain):
     """Today's dose of one medicine."""
 
@@ -114,7 +113,7 @@ def today_status(usual: UsualTime, doses: Iterable[m.Dose], *, now: datetime, zo
     return status
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Adherence(Plain):
     """How many expected daily doses were taken, skipped or missed over a period."""
 
@@ -175,7 +174,7 @@ def adherence(doses: Iterable[m.Dose], *, start: date, end: date, today: date | 
     )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Drift(Plain):
     """How far dose times strayed from the usual time, in minutes (positive: later)."""
 

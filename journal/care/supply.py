@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from journal import models as m
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class BoxState(Plain):
     """One box received, and how many of its syringes are still there (oldest box used first)."""
 
@@ -25,7 +24,7 @@ class BoxState(Plain):
     outlasts_expiry_on: date | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SupplyStatus(Plain):
     """Where the supply of one medicine stands on a given day."""
 

@@ -2,99 +2,78 @@
 
 Bad input gets one line on stderr starting with `error:` and exit status 1; nothing is
 written. No command here imports Textual except the TUI launcher (journal.cli.launch).
+
+`medjournal` alone (or with only `--db PATH`) opens the TUI without loading the command
+parser (click): that is how the journal is opened every day. Every other use goes through
+the commands in `journal.cli.group`.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-import click
-
-from journal import __version__
-from journal.cli._env import Env, db_option
-from journal.errors import JournalError
-from journal.when import WhenError
+from journal.startup import pause_gc, resume_gc
 
 
-class _LazyGroup(click.Group):
-    """Imports a command's module only when that command runs (or when --help lists them all)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        _register()
-        return super().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        # A module named like its command (emergency, demo, history) is enough on its own:
-        # `medjournal emergency` then skips importing every other command's dependencies.
-        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
-            _register_module(cmd_name)
-        if cmd_name not in self.commands:
-            _register()
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    metavar="PATH",
-    default=None,
-    help="The journal file (default: MEDJOURNAL_DB, then the user-data folder).",
-)
-@click.version_option(__version__, prog_name="medjournal")
-@click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
-    """A private, offline medication journal. With no command, opens the TUI."""
-    env = ctx.ensure_object(Env)
-    env.db_option = db
-    ctx.call_on_close(env.close)
-    if ctx.invoked_subcommand is None:
-        from journal.cli.launch import run_tui
-
-        run_tui(env.db_path)
-
-
-# Each module lists its commands in COMMANDS; add a module here to add its commands.
-_COMMAND_MODULES = ("records", "meds", "emergency", "history", "demo", "maintenance", "care_commands", "export")
-
-
-_registered: set[str] = set()
-
-
-def _register_module(name: str) -> None:
-    from importlib import import_module
-
-    if name not in _registered:
-        for command in import_module(f"journal.cli.{name}").COMMANDS:
-            cli.add_command(command)
-        _registered.add(name)
-
-
-def _register() -> None:
-    for name in _COMMAND_MODULES:
-        _register_module(name)
-
-
-def fail(message: str) -> int:
-    """Print one `error:` line to stderr; the exit status to use."""
-    text = " ".join(str(message).split())
-    click.echo(f"error: {text}", err=True)
-    return 1
+def tui_db_option(args: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether `args` only open the TUI (nothing, `--db PATH` or `--db=PATH`), and the path given."""
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db":
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--db="):
+        return True, args[0].removeprefix("--db=")
+    return False, None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `medjournal` command."""
+    pause_gc()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="medjournal", standalone_mode=False)
-    except click.ClickException as exc:
-        result = fail(exc.format_message())
-    except click.exceptions.Abort:
-        result = fail("interrupted; nothing more was written.")
-    except (JournalError, WhenError) as exc:
-        result = fail(str(exc))
+        only_tui, db = tui_db_option(args)
+        result = _open_tui(db) if only_tui else _run_command(args)
+    finally:
+        resume_gc()
+    sys.exit(result)
+
+
+def _open_tui(db: str | None) -> int:
+    from journal.errors import JournalError
+
+    try:
+        from journal.cli.launch import run_tui
+        from journal.paths import resolve_db_path
+
+        run_tui(resolve_db_path(db))
+    except JournalError as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
-        result = fail("interrupted; nothing more was written.")
-    sys.exit(result if isinstance(result, int) else 0)
+        return _fail("interrupted; nothing more was written.")
+    return 0
 
 
-__all__ = ["cli", "db_option", "main"]
+def _run_command(args: list[str]) -> int:
+    from journal.cli.group import run
+
+    return run(args)
+
+
+def _fail(message: str) -> int:
+    from journal.cli.group import fail
+
+    return fail(message)
+
+
+def __getattr__(name: str) -> Any:
+    # `from journal.cli import cli` (the click group, for tests and scripts) loads the commands.
+    if name in ("cli", "db_option", "fail"):
+        from journal.cli import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["main", "tui_db_option"]

@@ -12,12 +12,12 @@ import contextlib
 import os
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
-from journal.plain import Frozen, Plain
+from journal.plain import Frozen, Plain, plain_dataclass
 from journal.store import connection
 
 ENV_KEEP = "MEDJOURNAL_BACKUPS_KEEP"
@@ -31,7 +31,7 @@ _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<kind>[a-z0-9_-]+)\.db$")
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class BackupFile(Frozen):
     """One backup in a journal's backup folder."""
 
@@ -41,7 +41,7 @@ class BackupFile(Frozen):
     size: int
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class Inspection(Plain):
     """What a read-only look at a journal file found."""
 

@@ -8,12 +8,11 @@ index, so the first page of a ten-year journal costs the same as that of a new o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from journal import models as m
-from journal.plain import Frozen
+from journal.plain import Frozen, plain_dataclass
 from journal.store.store import Store
 
 # Which column dates each kind of record on the timeline; kinds without a moment of
@@ -35,7 +34,7 @@ KINDS: tuple[str, ...] = tuple(TIME_COLUMNS)
 PAGE_SIZE = 50
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class Cursor(Frozen):
     """Where a page ended: the next page starts strictly after this entry."""
 
@@ -44,7 +43,7 @@ class Cursor(Frozen):
     id: str
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class TimelineEntry(Frozen):
     """One record on the timeline."""
 
@@ -58,7 +57,7 @@ class TimelineEntry(Frozen):
         return Cursor(_iso(self.at), self.kind, self.record.id)
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class TimelinePage(Frozen):
     """A page of entries, newest first, and the cursor for the next page (None at the end)."""
 

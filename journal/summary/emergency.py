@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from journal.plain import Frozen
+from journal.plain import Frozen, plain_dataclass
 from journal.when import format_local
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _PACK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class EmergencyMedicine(Frozen):
     """One active medicine as the list shows it."""
 
@@ -47,7 +47,7 @@ class EmergencyMedicine(Frozen):
         return " ".join(p for p in (name, self.strength) if p)
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class EmergencyAllergy(Frozen):
     """One allergy and what it does."""
 
@@ -55,7 +55,7 @@ class EmergencyAllergy(Frozen):
     reaction: str | None = None
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class EmergencyList(Frozen):
     """Everything the emergency list shows; every format renders this one object."""
 

@@ -6,12 +6,12 @@ CSV and iCalendar files all give the same figures. Renderers never query the jou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from enum import StrEnum
 
 from journal import models as m
-from journal.plain import Plain
+from journal.plain import Plain, plain_dataclass
 
 
 class PeriodBasis(StrEnum):
@@ -23,7 +23,7 @@ class PeriodBasis(StrEnum):
     ALL = "all"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Period(Plain):
     """The time span a summary covers: [since, until) in UTC, and the local days it spans."""
 
@@ -45,7 +45,7 @@ class Period(Plain):
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()} ({self.label})"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Patient(Plain):
     """Who the summary is about."""
 
@@ -58,7 +58,7 @@ class Patient(Plain):
     notes: str | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class Flag(Plain):
     """An interaction or precaution a medicine, allergy or condition raises."""
 
@@ -66,7 +66,7 @@ class Flag(Plain):
     text: str
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class MedicineEntry(Plain):
     """One medicine as the summary lists it."""
 
@@ -95,7 +95,7 @@ class MedicineEntry(Plain):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class MedicineChange(Plain):
     """A medicine started, stopped or changed during the period."""
 
@@ -105,7 +105,7 @@ class MedicineChange(Plain):
     detail: str | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class AllergyEntry(Plain):
     """An allergy and the precautions it raises."""
 
@@ -115,7 +115,7 @@ class AllergyEntry(Plain):
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class ConditionEntry(Plain):
     """A condition and the precautions it raises."""
 
@@ -125,7 +125,7 @@ class ConditionEntry(Plain):
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class AdherenceEntry(Plain):
     """Adherence of one tracked medicine over the period."""
 
@@ -147,7 +147,7 @@ class AdherenceEntry(Plain):
     last_dose_local: str | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class DiscardedSyringe(Plain):
     """A syringe that was not used, and why."""
 
@@ -159,7 +159,7 @@ class DiscardedSyringe(Plain):
     reason: str
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class RegionUse(Plain):
     """How many doses went into one injection region."""
 
@@ -168,7 +168,7 @@ class RegionUse(Plain):
     doses: int
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SiteRepeat(Plain):
     """A dose placed closer than the spacing to the one before it."""
 
@@ -179,7 +179,7 @@ class SiteRepeat(Plain):
     distance_cm: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SiteRotation(Plain):
     """Injection-site rotation of one medicine over the period."""
 
@@ -190,7 +190,7 @@ class SiteRotation(Plain):
     repeats: list[SiteRepeat] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class EffectEntry(Plain):
     """One side effect, as the doctor needs to see it."""
 
@@ -209,7 +209,7 @@ class EffectEntry(Plain):
     advice: str | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class WeekTrend(Plain):
     """Average check-in scores of one week (weeks start on Monday)."""
 
@@ -220,7 +220,7 @@ class WeekTrend(Plain):
     stiffness_minutes: float | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class AppointmentEntry(Plain):
     """An appointment or lab test, past or upcoming."""
 
@@ -236,7 +236,7 @@ class AppointmentEntry(Plain):
     advice: str | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class QuestionEntry(Plain):
     """A question for the doctor that has no answer yet."""
 
@@ -245,7 +245,7 @@ class QuestionEntry(Plain):
     asked_on: date
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class PeriodRecords(Plain):
     """The raw records of the period, for the formats that carry every record (CSV, FHIR)."""
 
@@ -262,7 +262,7 @@ class PeriodRecords(Plain):
     questions: list[m.Question] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SourceNote(Plain):
     """A content pack's key warning, citation and disclaimer."""
 
@@ -272,7 +272,7 @@ class SourceNote(Plain):
     disclaimer: str
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class VisitSummary(Plain):
     """Everything the visit summary shows, for one period; every format renders this object."""
 

@@ -1,9 +1,14 @@
 """Run one Textual app headless until its first screen has painted, then exit.
 
-Run by the benchmark in a fresh process: `python _tui_driver.py hello|journal [DB]`.
+Run by the benchmark in a fresh process: `python _tui_driver.py hello|hello-paused|journal [DB]`.
 It prints one JSON line: the wall-clock time (time.time()) at first paint and the screen's
 class name. The parent measures from before it spawned the process, so start-up (imports,
 opening the journal) counts, as it does for a person.
+
+`journal` runs the `medjournal --db DB` command itself (`journal.cli.main`), with Textual's
+`App.run` made headless once Textual is imported: everything the command does before its
+first paint is measured. `hello-paused` is the hello-world app with the cyclic garbage
+collector paused until its first paint, as medjournal pauses it (journal.startup).
 """
 
 from __future__ import annotations
@@ -14,37 +19,10 @@ import time
 from typing import Any
 
 SIZE = (120, 40)
+painted: dict[str, Any] = {}
 
 
-def _hello() -> Any:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
-
-    class Hello(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("Hello, world")
-
-    return Hello()
-
-
-def _journal(db: str) -> Any:
-    # As `medjournal` opens it (journal.cli.launch): the journal is opened while Textual loads,
-    # and the day's backup is left until Today is drawn.
-    from pathlib import Path
-
-    from journal.tui import open_while_loading
-
-    opening = open_while_loading(Path(db))
-    from journal.tui.app import make_app
-
-    return make_app(opening.result(), backup_later=True)
-
-
-def main() -> None:
-    kind = sys.argv[1]
-    app = _hello() if kind == "hello" else _journal(sys.argv[2])
-    painted: dict[str, Any] = {}
-
+def _autopilot(app: Any) -> Any:
     async def pilot(p: Any) -> None:
         # Wait for mounting, data-loading workers and the refresh that follows them.
         await p.pause()
@@ -54,7 +32,73 @@ def main() -> None:
         painted["screen"] = type(app.screen).__name__
         app.exit()
 
-    app.run(headless=True, size=SIZE, auto_pilot=pilot)
+    return pilot
+
+
+def _hello() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Hello(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Hello, world")
+
+        def on_mount(self) -> None:
+            import gc
+
+            if not gc.isenabled():
+                self.call_after_refresh(gc.enable)
+
+    app = Hello()
+    app.run(headless=True, size=SIZE, auto_pilot=_autopilot(app))
+
+
+class _HeadlessTextual:
+    """Finds `textual.app` once and, when it has loaded, makes `App.run` headless with the autopilot."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "textual.app":
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        load = spec.loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            load(module)
+            run = module.App.run
+
+            def headless_run(app: Any, *args: Any, **kwargs: Any) -> Any:
+                return run(app, headless=True, size=SIZE, auto_pilot=_autopilot(app))
+
+            module.App.run = headless_run
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _journal(db: str) -> None:
+    sys.meta_path.insert(0, _HeadlessTextual())
+    from journal.cli import main
+
+    try:
+        main(["--db", db])
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+
+
+def main() -> None:
+    kind = sys.argv[1]
+    if kind == "journal":
+        _journal(sys.argv[2])
+    else:
+        if kind == "hello-paused":
+            import gc
+
+            gc.disable()
+        _hello()
     print(json.dumps(painted), flush=True)
 
 

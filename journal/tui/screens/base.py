@@ -16,7 +16,6 @@ from textual.widgets import Static
 
 from journal.errors import JournalError, RecordError
 from journal.tui.widgets.footer import JournalFooter
-from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.reference import ReferencePanel
 from journal.when import WhenError
 
@@ -122,10 +121,15 @@ class JournalScreen(Screen[None]):
 
     def form_values(self, *keys: str) -> dict[str, str]:
         """What was typed in the given fields."""
+        # Imported here: Today, the first screen, has no form (Textual's Input costs start-up time).
+        from journal.tui.widgets.inputs import Field
+
         return {key: self.query_one(f"#field-{key}", Field).value for key in keys}
 
     def clear_errors(self) -> None:
         """Hide every field's message and the form's message."""
+        from journal.tui.widgets.inputs import Field
+
         for field in self.query(Field):
             field.show_error(None)
         for note in self.query(".form-error"):
@@ -135,6 +139,8 @@ class JournalScreen(Screen[None]):
 
     def show_save_error(self, exc: Exception, *, aliases: dict[str, str] | None = None, form: str = "") -> None:
         """Show why a save failed beside the field it concerns (or at the form); keep what was typed."""
+        from journal.tui.widgets.inputs import Field
+
         self.clear_errors()
         message = describe(exc)
         name = error_field(exc)

@@ -10,7 +10,6 @@ command palette key sits on the right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
@@ -18,13 +17,13 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from journal.plain import Frozen
+from journal.plain import Frozen, plain_dataclass
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@dataclass(eq=False, repr=False)
+@plain_dataclass(eq=False, repr=False)
 class Key(Frozen):
     """One key shown in the footer."""
 

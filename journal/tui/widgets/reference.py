@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Vertical
 
 from journal.content import Pack, PackError
-from journal.tui.widgets.inputs import Entry
+
+if TYPE_CHECKING:
+    from textual.widgets import Input, OptionList
 
 
 class ReferencePanel(Vertical):
@@ -55,11 +53,16 @@ class ReferencePanel(Vertical):
             self.pack = pack
             self._build()
         self.add_class("-shown")
-        self.query_one("#reference-search", Input).focus()
+        self.query_one("#reference-search").focus()
 
     def _build(self) -> None:
-        # Imported here: the Markdown widget costs start-up time on screens where the panel stays closed.
-        from textual.widgets import Markdown
+        # Imported here: the search box, the topic list and the Markdown widget cost start-up time
+        # on every screen where the panel stays closed, Today first.
+        from textual.containers import VerticalScroll
+        from textual.widget import Widget
+        from textual.widgets import Markdown, OptionList, Static
+
+        from journal.tui.widgets.inputs import Entry
 
         self._built = True
         pack = self.pack
@@ -83,6 +86,9 @@ class ReferencePanel(Vertical):
         self.call_after_refresh(self._filter, "")
 
     def _filter(self, query: str) -> None:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
         topics = self.query_one("#reference-topics", OptionList)
         topics.clear_options()
         if self.pack is None:
@@ -115,11 +121,14 @@ class ReferencePanel(Vertical):
         self._topic = topic
         self._markdown().update(self._texts.get(topic, ""))
 
-    @on(Input.Changed, "#reference-search")
-    def _search(self, event: Input.Changed) -> None:
-        self._filter(event.value)
+    # Handlers by name rather than @on(Input.Changed, ...): the widget classes are imported only
+    # when the panel is first opened.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing in the search box filters the topics."""
+        if event.input.id == "reference-search":
+            self._filter(event.value)
 
-    @on(OptionList.OptionHighlighted, "#reference-topics")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id:
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Moving through the topics shows each one."""
+        if event.option_list.id == "reference-topics" and event.option.id:
             self.show_topic(event.option.id)

@@ -1,0 +1,102 @@
+"""The `medjournal` commands (click), each module's loaded only when its command runs.
+
+`journal.cli.main` comes here for everything but opening the TUI with at most `--db`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from journal import __version__
+from journal.cli._env import Env, db_option
+from journal.errors import JournalError
+from journal.startup import resume_gc
+from journal.when import WhenError
+
+
+class _LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (or when --help lists them all)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # A module named like its command (emergency, demo, history) is enough on its own:
+        # `medjournal emergency` then skips importing every other command's dependencies.
+        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
+            _register_module(cmd_name)
+        if cmd_name not in self.commands:
+            _register()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH",
+    default=None,
+    help="The journal file (default: MEDJOURNAL_DB, then the user-data folder).",
+)
+@click.version_option(__version__, prog_name="medjournal")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """A private, offline medication journal. With no command, opens the TUI."""
+    env = ctx.ensure_object(Env)
+    env.db_option = db
+    ctx.call_on_close(env.close)
+    if ctx.invoked_subcommand is not None:
+        # The command's module is imported by now: start-up is over (see journal.startup).
+        resume_gc()
+    else:
+        from journal.cli.launch import run_tui
+
+        run_tui(env.db_path)
+
+
+# Each module lists its commands in COMMANDS; add a module here to add its commands.
+_COMMAND_MODULES = ("records", "meds", "emergency", "history", "demo", "maintenance", "care_commands", "export")
+
+
+_registered: set[str] = set()
+
+
+def _register_module(name: str) -> None:
+    from importlib import import_module
+
+    if name not in _registered:
+        for command in import_module(f"journal.cli.{name}").COMMANDS:
+            cli.add_command(command)
+        _registered.add(name)
+
+
+def _register() -> None:
+    for name in _COMMAND_MODULES:
+        _register_module(name)
+
+
+def fail(message: str) -> int:
+    """Print one `error:` line to stderr; the exit status to use."""
+    text = " ".join(str(message).split())
+    click.echo(f"error: {text}", err=True)
+    return 1
+
+
+def run(args: Sequence[str]) -> int:
+    """Run one command line (the arguments after `medjournal`); the exit status."""
+    try:
+        result = cli.main(args=list(args), prog_name="medjournal", standalone_mode=False)
+    except click.ClickException as exc:
+        result = fail(exc.format_message())
+    except click.exceptions.Abort:
+        result = fail("interrupted; nothing more was written.")
+    except (JournalError, WhenError) as exc:
+        result = fail(str(exc))
+    except KeyboardInterrupt:
+        result = fail("interrupted; nothing more was written.")
+    return result if isinstance(result, int) else 0
+
+
+__all__ = ["cli", "db_option", "fail", "run"]
