@@ -157,15 +157,16 @@ def supply_for(
     loader: PackLoader = load_pack,
 ) -> sup.SupplyStatus | None:
     """The supply of a medicine as of `now`, or None when no box was ever recorded."""
-    boxes = store.boxes(med.id)
-    if not boxes:
+    first = store.first_box(med.id)
+    if first is None:
         return None
     pack = pack_of(med, loader)
     lead = reorder_lead_days if reorder_lead_days is not None else (pack.supply.reorder_lead_days if pack else 7)
-    first = min(b.received for b in boxes)
     # Usage counts from the first box received: doses before it came from a supply not recorded.
     # Counted by the store (an index), not by loading years of doses and checks as records.
     used, discarded = store.syringes_since(med.id, first)
+    # Only the boxes with syringes left are read as records; the used-up ones are counted.
+    boxes, empty_boxes, empty_syringes = store.boxes_in_use(med.id, used + discarded)
     today = _local_day(now, zone)
     # Two days back cover today's local day in every zone.
     recent = store.doses(med.id, since=now - timedelta(days=2))
@@ -179,6 +180,7 @@ def supply_for(
         taken_today=taken_today,
         reorder_lead_days=lead,
         per_day=per_day,
+        used_up=sup.UsedUp(boxes=empty_boxes, syringes=empty_syringes),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import field
 from datetime import date, timedelta
 
 from journal import models as m
@@ -25,6 +26,23 @@ class BoxState(Plain):
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
+class UsedUp(Plain):
+    """Boxes whose every syringe is used, left out of the boxes a status is worked out from.
+
+    They come first in the order boxes are used (`USE_ORDER`), so leaving them out changes
+    nothing but the work: a journal kept for years has hundreds of them.
+    """
+
+    boxes: int = 0
+    syringes: int = 0
+
+
+# The order boxes are used in, first to last: the one that expires first, boxes with no expiry
+# date last; then the one received first. The store applies the same order in SQL.
+USE_ORDER = "expires first (no expiry date last), then received first, then by id"
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class SupplyStatus(Plain):
     """Where the supply of one medicine stands on a given day."""
 
@@ -42,7 +60,14 @@ class SupplyStatus(Plain):
     reorder_by: date
     reorder_lead_days: int
     reorder_due: bool
+    # Boxes still holding syringes, or used up since the ones left out (see UsedUp), in USE_ORDER.
     boxes: list[BoxState]
+    used_up: UsedUp = field(default_factory=UsedUp)
+
+    @property
+    def used_up_boxes(self) -> int:
+        """How many boxes have no syringe left."""
+        return self.used_up.boxes + sum(1 for b in self.boxes if b.remaining == 0)
 
     @property
     def expired_boxes(self) -> list[BoxState]:
@@ -76,8 +101,8 @@ def syringes_consumed(
     return used, discarded
 
 
-def _use_order(box: m.SupplyBox) -> tuple[date, date, str]:
-    # The box that expires first is used first; boxes with no expiry date last.
+def use_order(box: m.SupplyBox) -> tuple[date, date, str]:
+    """Sorting key of USE_ORDER."""
     return (box.expires or date.max, box.received, box.id)
 
 
@@ -90,19 +115,25 @@ def supply_status(
     taken_today: bool,
     reorder_lead_days: int,
     per_day: int = 1,
+    used_up: UsedUp | None = None,
 ) -> SupplyStatus:
     """Remaining syringes, days left, the reorder-by date and expired boxes, as of `today`.
 
-    Boxes are used first-expiring first; syringes in an expired box are not counted as days left.
+    Boxes are used in USE_ORDER; syringes in an expired box are not counted as days left.
+    `used_up`: boxes left out of `boxes` because every syringe in them is used (the first ones
+    in USE_ORDER, holding no more syringes than `used + discarded`).
     """
-    live = sorted((b for b in boxes if b.deleted_at is None), key=_use_order)
-    received = sum(b.count for b in live)
+    settled = used_up or UsedUp()
+    live = sorted((b for b in boxes if b.deleted_at is None), key=use_order)
+    received = settled.syringes + sum(b.count for b in live)
     consumed = used + discarded
+    if settled.syringes > consumed:
+        raise ValueError("boxes left out as used up hold more syringes than were used")
     remaining = max(received - consumed, 0)
     # The first day still to be covered: today, unless today's dose is done.
     first_day = today + timedelta(days=1) if taken_today else today
     states: list[BoxState] = []
-    to_take = consumed
+    to_take = consumed - settled.syringes
     before = 0  # usable syringes left in boxes used before this one
     for box in live:
         taken_here = min(box.count, to_take)
@@ -145,4 +176,5 @@ def supply_status(
         reorder_lead_days=reorder_lead_days,
         reorder_due=today >= reorder_by,
         boxes=states,
+        used_up=settled,
     )

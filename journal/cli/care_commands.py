@@ -45,7 +45,7 @@ def _show_supply(env: Env, med: m.Medication, lead_days: int | None) -> None:
     due = "REORDER NOW: " if status.reorder_due else ""
     say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
     in_use = [b for b in status.boxes if b.remaining]
-    empty = len(status.boxes) - len(in_use)
+    empty = status.used_up_boxes
     if in_use:
         say("Boxes with some left (used in order of expiry):")
     for box in in_use:

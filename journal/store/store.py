@@ -321,6 +321,44 @@ class Store:
             [medication_id],
         )
 
+    def first_box(self, medication_id: str) -> date | None:
+        """The day the first box of a medicine was received; None when no box is recorded."""
+        rows = self._rows(
+            "SELECT min(received) AS first FROM supply_boxes WHERE medication_id = ? AND deleted_at IS NULL",
+            [medication_id],
+        )
+        first = rows[0]["first"]
+        return date.fromisoformat(first) if first else None
+
+    # care.supply.USE_ORDER: the box that expires first, boxes with no expiry date last, then the one
+    # received first, then by id (ISO dates and ids compare as text in the same order as in Python).
+    _USE_ORDER = "expires IS NULL, expires, received, id"
+
+    def boxes_in_use(self, medication_id: str, consumed: int) -> tuple[list[m.SupplyBox], int, int]:
+        """The boxes `consumed` syringes have not used up, in care.supply.USE_ORDER; and how many
+        boxes, holding how many syringes, were used up before them.
+
+        Years of boxes stay in SQLite: a running total in the order they are used tells which are
+        empty, and only the others are read as records.
+        """
+        ordered = (
+            "WITH ordered AS (SELECT id, [count], sum([count]) OVER "
+            f"(ORDER BY {self._USE_ORDER} ROWS UNBOUNDED PRECEDING) AS through "
+            "FROM supply_boxes WHERE medication_id = ? AND deleted_at IS NULL) "
+        )
+        params = [medication_id, consumed]
+        empty = self._rows(
+            ordered + "SELECT count(*) AS boxes, coalesce(sum([count]), 0) AS syringes FROM ordered WHERE through <= ?",
+            params,
+        )[0]
+        boxes = self._load(
+            m.SupplyBox,
+            ordered + "SELECT supply_boxes.* FROM ordered JOIN supply_boxes USING (id) WHERE through > ? "
+            f"ORDER BY {self._USE_ORDER}",
+            params,
+        )
+        return boxes, int(empty["boxes"]), int(empty["syringes"])
+
     def syringes_used(self, medication_id: str) -> dict[str, int]:
         """How many syringes were used and discarded, all time."""
         rows = self._rows(

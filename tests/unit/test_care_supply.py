@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journal import models as m
 from journal.care import supply
+from journal.store import Store
 
 TODAY = date(2026, 11, 25)
 MED_ID = "med"
@@ -19,10 +22,22 @@ def box(count: int = 7, *, expires: date | None = None, received: date = date(20
 
 
 def status(
-    boxes: list[m.SupplyBox], used: int, discarded: int = 0, *, taken_today: bool = False, lead: int = 7
+    boxes: list[m.SupplyBox],
+    used: int,
+    discarded: int = 0,
+    *,
+    taken_today: bool = False,
+    lead: int = 7,
+    used_up: supply.UsedUp | None = None,
 ) -> supply.SupplyStatus:
     return supply.supply_status(
-        boxes, used=used, discarded=discarded, today=TODAY, taken_today=taken_today, reorder_lead_days=lead
+        boxes,
+        used=used,
+        discarded=discarded,
+        today=TODAY,
+        taken_today=taken_today,
+        reorder_lead_days=lead,
+        used_up=used_up,
     )
 
 
@@ -90,3 +105,92 @@ def test_supply_arithmetic_holds_for_any_boxes_and_usage(
     assert result.runs_out_on == first_day + timedelta(days=result.days_left)
     assert (result.runs_out_on - result.reorder_by).days == lead
     assert result.reorder_due == (result.reorder_by <= TODAY)
+
+
+_BOX = st.tuples(
+    st.integers(1, 10),  # syringes in the box
+    st.one_of(st.none(), st.integers(-60, 400)),  # expires, days from TODAY (None: no expiry date)
+    st.integers(-400, 0),  # received, days from TODAY
+    st.booleans(),  # deleted
+)
+
+
+def _boxes(specs: list[tuple[int, int | None, int, bool]]) -> list[m.SupplyBox]:
+    made = []
+    for count, expires, received, deleted in specs:
+        made.append(
+            m.SupplyBox(
+                medication_id=MED_ID,
+                count=count,
+                expires=None if expires is None else TODAY + timedelta(days=expires),
+                received=TODAY + timedelta(days=received),
+                deleted_at=datetime(2026, 11, 1, tzinfo=UTC) if deleted else None,
+            )
+        )
+    return made
+
+
+def _figures(result: supply.SupplyStatus) -> tuple[object, ...]:
+    return (
+        result.received,
+        result.remaining,
+        result.usable,
+        result.unaccounted,
+        result.days_left,
+        result.reorder_by,
+        result.used_up_boxes,
+        [(b.box_id, b.remaining) for b in result.boxes if b.remaining],
+        [b.box_id for b in result.expired_boxes],
+        [(b.box_id, b.outlasts_expiry_on) for b in result.expiring_boxes],
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(specs=st.lists(_BOX, max_size=12), used=st.integers(0, 80), discarded=st.integers(0, 5))
+def test_leaving_out_used_up_boxes_changes_no_figure(
+    specs: list[tuple[int, int | None, int, bool]], used: int, discarded: int
+) -> None:
+    # A journal kept for years has hundreds of empty boxes: the status is the same without reading them.
+    boxes = sorted((b for b in _boxes(specs) if b.deleted_at is None), key=supply.use_order)
+    empty, total = 0, 0
+    while empty < len(boxes) and total + boxes[empty].count <= used + discarded:
+        total += boxes[empty].count
+        empty += 1
+    whole = supply.supply_status(
+        boxes, used=used, discarded=discarded, today=TODAY, taken_today=False, reorder_lead_days=7
+    )
+    rest = supply.supply_status(
+        boxes[empty:],
+        used=used,
+        discarded=discarded,
+        today=TODAY,
+        taken_today=False,
+        reorder_lead_days=7,
+        used_up=supply.UsedUp(boxes=empty, syringes=total),
+    )
+    assert _figures(rest) == _figures(whole)
+
+
+def test_boxes_said_used_up_must_not_hold_more_than_was_used() -> None:
+    with pytest.raises(ValueError):
+        status([box(7)], used=3, discarded=0, used_up=supply.UsedUp(boxes=1, syringes=7))
+
+
+@settings(max_examples=100, deadline=None)
+@given(specs=st.lists(_BOX, max_size=12), consumed=st.integers(0, 80))
+def test_the_store_finds_the_boxes_in_use_in_the_order_the_rule_uses_them(
+    specs: list[tuple[int, int | None, int, bool]], consumed: int
+) -> None:
+    store = Store.memory()
+    try:
+        med = store.add(m.Medication(name="Anakinra", tracked=True))
+        for made in _boxes(specs):
+            store.add(replace(made, medication_id=med.id))
+        live = sorted(store.all(m.SupplyBox), key=supply.use_order)
+        in_use, empty_boxes, empty_syringes = store.boxes_in_use(med.id, consumed)
+        assert [b.id for b in live[empty_boxes:]] == [b.id for b in in_use]
+        assert empty_syringes == sum(b.count for b in live[:empty_boxes]) <= consumed
+        assert not in_use or empty_syringes + in_use[0].count > consumed
+        assert store.first_box(med.id) == min((b.received for b in live), default=None)
+    finally:
+        store.close()

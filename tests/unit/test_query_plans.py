@@ -110,6 +110,13 @@ def test_supply_count_reads_an_index(store: Store) -> None:
     assert not _full_scans(plans)
 
 
+def test_boxes_in_use_and_the_first_box_read_the_medicines_index(store: Store) -> None:
+    med = _med(store)
+    plans = _plans(store, lambda: (store.first_box(med.id), store.boxes_in_use(med.id, 30)))
+    assert not _full_scans(plans)
+    assert sum("INDEX idx_supply_boxes_medication_id" in d for _, details in plans for d in details) == 3
+
+
 def test_the_scan_detector_catches_a_full_scan(store: Store) -> None:
     plans = _plans(store, lambda: store._rows("SELECT * FROM doses WHERE note = ?", ["x"]))
     assert _full_scans(plans)
