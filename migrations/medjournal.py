@@ -152,3 +152,14 @@ def m002_indexes_for_paging_and_supply(db: Database) -> None:
     # count groups every syringe check by outcome on each open: both read an index, not the table.
     db.table("supply_boxes").create_index(["created_at"])
     db.table("syringe_checks").create_index(["medication_id", "outcome", "deleted_at"])
+
+
+@migrations()
+def m003_index_for_syringes_used(db: Database) -> None:
+    # Today and `status` count every taken dose since the first box on each open (supply): an
+    # index of the taken doses alone answers the count without reading years of dose rows (status
+    # and deleted_at are in it too, so SQLite need not look them up in the rows to be sure).
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_doses_taken ON doses (medication_id, at, status, deleted_at) "
+        "WHERE status = 'taken' AND deleted_at IS NULL"
+    )

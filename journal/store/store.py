@@ -8,7 +8,6 @@ Deleting a record only sets `deleted_at`.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -135,6 +134,8 @@ class Store:
                 self._depth = 0
 
     def _history(self, table: str, row_id: str, action: str, before: Any, after: Any, at: datetime) -> None:
+        import json  # only writing and reading history need it: not the first paint of Today
+
         self.db.conn.execute(
             "INSERT INTO history (id, at, table_name, row_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -342,22 +343,30 @@ class Store:
         empty, and only the others are read as records.
         """
         ordered = (
-            "WITH ordered AS (SELECT id, [count], sum([count]) OVER "
-            f"(ORDER BY {self._USE_ORDER} ROWS UNBOUNDED PRECEDING) AS through "
+            "WITH ordered AS (SELECT id, [count], "
+            f"sum([count]) OVER (ORDER BY {self._USE_ORDER} ROWS UNBOUNDED PRECEDING) AS through, "
+            f"row_number() OVER (ORDER BY {self._USE_ORDER}) AS position "
             "FROM supply_boxes WHERE medication_id = ? AND deleted_at IS NULL) "
         )
-        params = [medication_id, consumed]
-        empty = self._rows(
-            ordered + "SELECT count(*) AS boxes, coalesce(sum([count]), 0) AS syringes FROM ordered WHERE through <= ?",
-            params,
-        )[0]
-        boxes = self._load(
-            m.SupplyBox,
-            ordered + "SELECT supply_boxes.* FROM ordered JOIN supply_boxes USING (id) WHERE through > ? "
-            f"ORDER BY {self._USE_ORDER}",
-            params,
+        rows = self._rows(
+            ordered + "SELECT supply_boxes.*, through, position FROM ordered JOIN supply_boxes USING (id) "
+            "WHERE through > ? ORDER BY position",
+            [medication_id, consumed],
         )
-        return boxes, int(empty["boxes"]), int(empty["syringes"])
+        if rows:
+            # The boxes before the first one in use are the used-up ones.
+            first = rows[0]
+            return (
+                [m.SupplyBox.from_row(r) for r in rows],
+                int(first["position"]) - 1,
+                int(first["through"] - first["count"]),
+            )
+        empty = self._rows(
+            "SELECT count(*) AS boxes, coalesce(sum([count]), 0) AS syringes FROM supply_boxes "
+            "WHERE medication_id = ? AND deleted_at IS NULL",
+            [medication_id],
+        )[0]
+        return [], int(empty["boxes"]), int(empty["syringes"])
 
     def syringes_used(self, medication_id: str) -> dict[str, int]:
         """How many syringes were used and discarded, all time."""
@@ -495,6 +504,8 @@ class Store:
 
 def history_entries(rows: list[dict[str, Any]]) -> list[m.HistoryEntry]:
     """History rows (`SELECT rowid AS seq, *` or `SELECT *`) as entries, with their snapshots decoded."""
+    import json
+
     entries = []
     for row in rows:
         row["at"] = datetime.fromisoformat(row["at"])
