@@ -115,11 +115,11 @@ class MedJournalApp(App[None]):
         if not isinstance(self.screen, EmergencyScreen):
             self.push_screen(EmergencyScreen())
 
-    def action_toggle_reference(self) -> None:
+    async def action_toggle_reference(self) -> None:
         """Show or hide the reference panel beside the current screen."""
         toggle = getattr(self.screen, "toggle_reference", None)
         if callable(toggle):
-            toggle()
+            await toggle()
         else:
             self.notify("The reference panel opens beside the main screens, not in a dialog.")
 

@@ -665,9 +665,10 @@ def test_reference_panel_toggles_with_one_key_and_searches(store: Store) -> None
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        panel = app.screen.query_one("#reference")
-        assert not panel.display or not panel.has_class("-shown")
+        # Made the first time it is opened.
+        assert not app.screen.query("#reference")
         await pilot.press("f2")
+        panel = app.screen.query_one("#reference")
         assert panel.has_class("-shown")
         await type_text(pilot, "latex")
         await pilot.pause()
@@ -678,6 +679,25 @@ def test_reference_panel_toggles_with_one_key_and_searches(store: Store) -> None
         assert not panel.has_class("-shown")
 
     drive(app, steps)
+
+
+def test_reference_panel_opens_from_the_palette_and_escape_closes_it(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Reference panel")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#reference").has_class("-shown")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+        assert not app.screen.query_one("#reference").has_class("-shown")
+
+    drive(app, steps, size=(120, 40))
 
 
 def test_emergency_list_is_one_key_from_anywhere_even_while_typing(store: Store) -> None:

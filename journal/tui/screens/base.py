@@ -74,9 +74,9 @@ class JournalScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        """The frame every main screen shares: the title and body, the reference panel (docked right), the footer."""
+        """The frame every main screen shares: the title and body and the footer (the reference panel
+        docks right, between them, once it is first opened)."""
         yield from self.compose_main()
-        yield ReferencePanel()
         yield JournalFooter()
 
     def compose_main(self) -> ComposeResult:
@@ -93,17 +93,33 @@ class JournalScreen(Screen[None]):
         """The screen's own widgets."""
         return ()
 
-    def toggle_reference(self) -> None:
-        """Show or hide the reference panel."""
-        self.query_one(ReferencePanel).toggle(self.journal.main_pack())
+    def reference_panel(self) -> ReferencePanel | None:
+        """The reference panel, once it has been opened on this screen."""
+        found = self.query(ReferencePanel)
+        return found.first() if found else None
+
+    def close_reference(self) -> bool:
+        """Close the reference panel if it is open; whether it was."""
+        panel = self.reference_panel()
+        if panel is None or not panel.shown:
+            return False
+        panel.toggle(None)
+        return True
+
+    async def toggle_reference(self) -> None:
+        """Show or hide the reference panel (made the first time: unopened, it costs every screen's start)."""
+        panel = self.reference_panel()
+        if panel is None:
+            panel = ReferencePanel()
+            await self.mount(panel, before=self.query_one(JournalFooter))
+        panel.toggle(self.journal.main_pack())
 
     def refresh_data(self) -> None:
         """Read the journal again; screens that show records override this."""
 
     def action_back(self) -> None:
         """Back to the screen below (Today)."""
-        if self.query_one(ReferencePanel).shown:
-            self.query_one(ReferencePanel).toggle(None)
+        if self.close_reference():
             return
         self.dismiss()
 

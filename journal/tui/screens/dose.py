@@ -413,10 +413,7 @@ class DoseScreen(JournalScreen):
 
     def action_back(self) -> None:
         """One step back; from the first step, back to Today."""
-        from journal.tui.widgets.reference import ReferencePanel
-
-        if self.query_one(ReferencePanel).shown:
-            self.query_one(ReferencePanel).toggle(None)
+        if self.close_reference():
             return
         if self.med is None:
             self.dismiss()

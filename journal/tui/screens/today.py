@@ -13,7 +13,6 @@ from textual.widgets import Static
 
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
-from journal.tui.widgets.reference import ReferencePanel
 
 if TYPE_CHECKING:
     from journal.care.alerts import Alert
@@ -115,9 +114,7 @@ class TodayScreen(JournalScreen):
 
     def action_back(self) -> None:
         """Escape on Today only closes the reference panel."""
-        panel = self.query_one(ReferencePanel)
-        if panel.shown:
-            panel.toggle(None)
+        self.close_reference()
 
     def _read(self) -> Today | None:
         """Today from journal.overview, or None (said in a notification) when the journal cannot be read."""
