@@ -43,7 +43,9 @@ def resolve_period(
     all_time: bool = False,
 ) -> s.Period:
     """The period to summarise: the dates given, the last N days, all time, or since the last visit (else 90 days)."""
-    end = _midnight(until + timedelta(days=1), zone) if until else now
+    # A period is [since, until). Up to now, it includes the current second: records keep whole
+    # seconds, so one written in the same second as the export (`checkin ... && export`) is in it.
+    end = _midnight(until + timedelta(days=1), zone) if until else now.replace(microsecond=0) + timedelta(seconds=1)
     # "Last N days" count back from the period's last day: today, unless --until says otherwise.
     today = _day(end - timedelta(seconds=1), zone)
     if since is not None:

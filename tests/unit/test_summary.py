@@ -67,8 +67,20 @@ def test_default_period_starts_at_the_last_doctors_visit_marked_done(store: Stor
     put(store, m.Appointment, at=at(3), tz=ZONE, kind=m.ApptKind.LAB, status=m.ApptStatus.DONE)
     period = resolve_period(store, now=NOW, zone=ZONE)
     assert period.basis is PeriodBasis.LAST_VISIT
-    assert period.since == last.at and period.until == NOW
+    # [since, until): up to now, the current second included.
+    assert period.since == last.at and period.until == NOW + timedelta(seconds=1)
     assert period.first_day == last.at.date() and period.last_day == NOW.date()
+
+
+def test_what_was_written_in_the_second_the_summary_is_made_is_in_it(store: Store) -> None:
+    # Records keep whole seconds: `medjournal checkin ... && medjournal export` runs both within
+    # one second, and the check-in and the dose must be in the summary.
+    med = anakinra(store)
+    put(store, m.Checkin, NOW, at=NOW, tz=ZONE, pain=4)
+    put(store, m.Dose, NOW, medication_id=med.id, at=NOW, tz=ZONE)
+    summary = build_visit_summary(store, now=NOW, zone=ZONE)
+    assert [week.pain for week in summary.trend] == [4]
+    assert summary.adherence[0].taken == 1
 
 
 def test_without_a_visit_the_period_is_the_last_90_days(store: Store) -> None:
