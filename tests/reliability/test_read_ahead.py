@@ -1,0 +1,57 @@
+"""The integrity check reads the journal ahead in one pass; it must never cost this process its SQLite locks.
+
+Closing any file descriptor on a file releases every POSIX lock the process holds on it,
+SQLite's included. Read beside an open connection, the journal could then be changed by
+another process under that connection's feet.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journal import models as m
+from journal.store import Store, connection
+
+# Another process tries to take the journal out of WAL mode, which SQLite allows only when no
+# other connection holds it open.
+_LEAVE_WAL = (
+    "import sqlite3, sys\n"
+    "conn = sqlite3.connect(sys.argv[1], timeout=0)\n"
+    "try:\n"
+    "    print(conn.execute('PRAGMA journal_mode = DELETE').fetchone()[0])\n"
+    "except sqlite3.OperationalError as exc:\n"
+    "    print(exc)\n"
+)
+
+
+def _other_process_leaves_wal(path: Path) -> str:
+    done = subprocess.run([sys.executable, "-c", _LEAVE_WAL, str(path)], capture_output=True, text=True, timeout=30)
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(connection.held_open(Path(__file__)) is None, reason="needs /proc/self/fd (Linux)")
+def test_checking_a_journal_this_process_has_open_keeps_its_locks(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    with Store.open(path) as store:
+        store.add(m.Allergy(substance="latex"))
+        assert connection.held_open(path) is True
+        assert connection.check_file(path) == ["ok"]
+        # Still ours: the other process is kept out.
+        assert _other_process_leaves_wal(path) == "database is locked"
+        assert store.all(m.Allergy)[0].substance == "latex"
+    assert connection.held_open(path) is False
+
+
+def test_the_check_still_reads_a_journal_no_connection_holds(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    with Store.open(path) as store:
+        store.add(m.Allergy(substance="latex"))
+    assert connection.check_file(path) == ["ok"]
+    data = bytearray(path.read_bytes())
+    data[4096 * 2 + 10 : 4096 * 2 + 200] = bytes(190)  # a damaged page
+    path.write_bytes(bytes(data))
+    assert connection.check_file(path) != ["ok"]
