@@ -326,7 +326,13 @@ def connect(
             _create_private(path)
         else:
             _refuse_read_only(path)
-        _check_header(path)
+        # Reading the file outside SQLite, then closing it, would drop the POSIX locks of a
+        # connection this process already has on it (see read_ahead); that connection was
+        # opened through here, header checked.
+        if held_open(path) is not True:
+            _check_header(path)
+        if not checked:
+            read_ahead(path)  # for the quick_check below; before the connection is open
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = JournalDatabase(conn)
     try:

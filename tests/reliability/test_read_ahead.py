@@ -1,4 +1,4 @@
-"""The integrity check reads the journal ahead in one pass; it must never cost this process its SQLite locks.
+"""Reading the journal outside SQLite (its header, the check's read-ahead) never costs this process its locks.
 
 Closing any file descriptor on a file releases every POSIX lock the process holds on it,
 SQLite's included. Read beside an open connection, the journal could then be changed by
@@ -44,6 +44,16 @@ def test_checking_a_journal_this_process_has_open_keeps_its_locks(tmp_path: Path
         assert _other_process_leaves_wal(path) == "database is locked"
         assert store.all(m.Allergy)[0].substance == "latex"
     assert connection.held_open(path) is False
+
+
+@pytest.mark.skipif(connection.held_open(Path(__file__)) is None, reason="needs /proc/self/fd (Linux)")
+def test_opening_the_journal_twice_in_one_process_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    with Store.open(path) as first:
+        first.add(m.Allergy(substance="latex"))
+        with Store.open(path, daily_backup=False) as second:
+            assert len(second.all(m.Allergy)) == 1
+        assert _other_process_leaves_wal(path) == "database is locked"
 
 
 def test_the_check_still_reads_a_journal_no_connection_holds(tmp_path: Path) -> None:
