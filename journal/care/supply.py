@@ -29,17 +29,12 @@ class BoxState(Plain):
 class UsedUp(Plain):
     """Boxes whose every syringe is used, left out of the boxes a status is worked out from.
 
-    They come first in the order boxes are used (`USE_ORDER`), so leaving them out changes
+    They come first in the order boxes are used (`use_order`), so leaving them out changes
     nothing but the work: a journal kept for years has hundreds of them.
     """
 
     boxes: int = 0
     syringes: int = 0
-
-
-# The order boxes are used in, first to last: the one that expires first, boxes with no expiry
-# date last; then the one received first. The store applies the same order in SQL.
-USE_ORDER = "expires first (no expiry date last), then received first, then by id"
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -60,7 +55,7 @@ class SupplyStatus(Plain):
     reorder_by: date
     reorder_lead_days: int
     reorder_due: bool
-    # Boxes still holding syringes, or used up since the ones left out (see UsedUp), in USE_ORDER.
+    # Boxes still holding syringes, or used up since the ones left out (see UsedUp), in use_order.
     boxes: list[BoxState]
     used_up: UsedUp = field(default_factory=UsedUp)
 
@@ -102,7 +97,8 @@ def syringes_consumed(
 
 
 def use_order(box: m.SupplyBox) -> tuple[date, date, str]:
-    """Sorting key of USE_ORDER."""
+    """The order boxes are used in: the one that expires first (no expiry date last), then the one
+    received first, then by id. The store applies the same order in SQL."""
     return (box.expires or date.max, box.received, box.id)
 
 
@@ -119,9 +115,9 @@ def supply_status(
 ) -> SupplyStatus:
     """Remaining syringes, days left, the reorder-by date and expired boxes, as of `today`.
 
-    Boxes are used in USE_ORDER; syringes in an expired box are not counted as days left.
+    Boxes are used in `use_order`; syringes in an expired box are not counted as days left.
     `used_up`: boxes left out of `boxes` because every syringe in them is used (the first ones
-    in USE_ORDER, holding no more syringes than `used + discarded`).
+    in `use_order`, holding no more syringes than `used + discarded`).
     """
     settled = used_up or UsedUp()
     live = sorted((b for b in boxes if b.deleted_at is None), key=use_order)

@@ -331,12 +331,12 @@ class Store:
         first = rows[0]["first"]
         return date.fromisoformat(first) if first else None
 
-    # care.supply.USE_ORDER: the box that expires first, boxes with no expiry date last, then the one
+    # care.supply.use_order: the box that expires first, boxes with no expiry date last, then the one
     # received first, then by id (ISO dates and ids compare as text in the same order as in Python).
     _USE_ORDER = "expires IS NULL, expires, received, id"
 
     def boxes_in_use(self, medication_id: str, consumed: int) -> tuple[list[m.SupplyBox], int, int]:
-        """The boxes `consumed` syringes have not used up, in care.supply.USE_ORDER; and how many
+        """The boxes `consumed` syringes have not used up, in care.supply.use_order; and how many
         boxes, holding how many syringes, were used up before them.
 
         Years of boxes stay in SQLite: a running total in the order they are used tells which are
