@@ -132,14 +132,6 @@ class DocPDF(Canvas):
 
     # -- the cursor --------------------------------------------------------------------
 
-    def get_y(self) -> float:
-        """Where the next block starts, in mm from the top of the page."""
-        return self.y
-
-    def set_y(self, y: float) -> None:
-        """Move the cursor to `y` mm from the top."""
-        self.y = y
-
     def ln(self, height: float) -> None:
         """Move the cursor down `height` mm."""
         self.y += height
@@ -163,7 +155,7 @@ class DocPDF(Canvas):
         self, text: str, *, size: float = 13, color: tuple[int, int, int] = (0, 0, 0), keep: float = 30
     ) -> None:
         """A section heading, moved to a new page unless `keep` mm of what follows fit under it."""
-        if self.get_y() + size * 0.5 + keep > self.h - self.b_margin:
+        if self.y + size * 0.5 + keep > self.h - self.b_margin:
             self.add_page()
         self.ln(2)
         self.set_font("B", size)
@@ -171,7 +163,7 @@ class DocPDF(Canvas):
         self.flow(winansi(text), line_h=size * 0.5)
         self.set_text_color(0, 0, 0)
         self.set_draw_color(60, 60, 60)
-        self.line(self.l_margin, self.get_y() + 0.5, self.w - self.r_margin, self.get_y() + 0.5)
+        self.line(self.l_margin, self.y + 0.5, self.w - self.r_margin, self.y + 0.5)
         self.ln(2)
 
     def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
@@ -324,9 +316,9 @@ class DocPDF(Canvas):
         """The weekly check-in chart: pain and swelling 0-10 (left axis), stiffness minutes (right)."""
         chart = trend_chart(weeks)
         height = 62.0
-        if self.get_y() + height + 12 > self.h - self.b_margin:
+        if self.y + height + 12 > self.h - self.b_margin:
             self.add_page()
-        left, top = self.l_margin + 12, self.get_y() + 4
+        left, top = self.l_margin + 12, self.y + 4
         width, plot_h = self.w - self.l_margin - self.r_margin - 26, height - 16
 
         def pt(x: float, y: float) -> tuple[float, float]:
@@ -373,7 +365,7 @@ class DocPDF(Canvas):
         self.set_line_width(0.2)
         self.set_draw_color(0, 0, 0)
         self.set_fill_color(255, 255, 255)
-        self.set_y(top + height)
+        self.y = top + height
 
 
 def _column_widths(table: Table) -> tuple[float, ...]:

@@ -221,10 +221,10 @@ def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
 
     def lines(left: float, top: float, items: list[tuple[str, str, float]], w: float) -> None:
         # Each item wrapped inside `w` mm (less the cell margins), until the card is full.
-        pdf.set_y(top)
+        pdf.y = top
         for style, value, size in items:
             pdf.set_font(style, size)
-            if pdf.get_y() > y + WALLET_H_MM - pad - 2:
+            if pdf.y > y + WALLET_H_MM - pad - 2:
                 break
             pdf.flow(winansi(value), line_h=size * 0.42, indent=left - pdf.l_margin, width=w - 2 * pdf.c_margin)
 
@@ -239,7 +239,7 @@ def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
     pdf.set_text_color(150, 0, 0)
     lines(x + pad, y + pad, front[:1], width)
     pdf.set_text_color(0, 0, 0)
-    lines(x + pad, pdf.get_y() + 0.5, front[1:], width)
+    lines(x + pad, pdf.y + 0.5, front[1:], width)
     qr_size = 26.0
     back_x = x + WALLET_W_MM
     meds = [
@@ -273,7 +273,7 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         pdf.add_page()
         qr_size = 45.0
         pdf.heading(TITLE, size=16, color=(160, 0, 0))
-        top = pdf.get_y()
+        top = pdf.y
         _draw_qr(pdf, qr_text(data), pdf.w - pdf.r_margin - qr_size, top, qr_size)
         margin = pdf.r_margin
         pdf.r_margin = margin + qr_size + 4  # the details wrap beside the code
@@ -287,7 +287,7 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         ):
             pdf.paragraph(f"{label}: {value}", size=10)
         pdf.r_margin = margin
-        pdf.set_y(max(pdf.get_y(), top + qr_size + 2))
+        pdf.y = max(pdf.y, top + qr_size + 2)
         pdf.set_font("", 7)
         pdf.text_line(QR_NOTE, height=3, align="R")
         pdf.ln(5)
@@ -314,5 +314,5 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         )
     pdf.add_page()
     pdf.heading("Wallet card: cut along the dashed lines, fold in the middle", size=10, keep=60)
-    _wallet_pdf(pdf, data, pdf.l_margin, pdf.get_y() + 2)
+    _wallet_pdf(pdf, data, pdf.l_margin, pdf.y + 2)
     return pdf.output()

@@ -52,7 +52,7 @@ def test_a_row_taller_than_a_page_is_still_printed_whole() -> None:
 def test_a_paragraph_broken_across_pages_keeps_its_font_and_colour_under_the_next_header() -> None:
     pdf = DocPDF(title="Test", running="period", generated="now", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
     pdf.add_page()
-    pdf.set_y(260)
+    pdf.y = 260
     pdf.set_text_color(160, 0, 0)
     pdf.paragraph(" ".join(f"word{i}" for i in range(300)), size=10, style="B")
     page = PdfReader(io.BytesIO(pdf.output())).pages[1]
