@@ -536,6 +536,8 @@ class HistoryEntry(Plain):
     after: dict[str, Any] | None = None
     # Order of writing: several changes can share one second (a dose and its syringe check).
     seq: int = 0
+    # The changes written together in one transaction share it (None before schema step m005).
+    batch: str | None = None
 
 
 # --- validating and reading --------------------------------------------------------------

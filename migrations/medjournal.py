@@ -163,3 +163,11 @@ def m003_index_for_syringes_used(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_doses_taken ON doses (medication_id, at, status, deleted_at) "
         "WHERE status = 'taken' AND deleted_at IS NULL"
     )
+
+
+@migrations()
+def m005_history_batches(db: Database) -> None:
+    # The changes one write made together (a syringe check and its dose) share a batch id, so
+    # `undo` takes the whole write back; rows written before this step are each their own batch.
+    db.table("history").add_column("batch", str)
+    db.table("history").create_index(["batch"])

@@ -54,6 +54,11 @@ def _verdict(pack: Pack | None, look: m.Appearance) -> tuple[str, Verdict, str]:
     return entry.label, entry.verdict, entry.advice
 
 
+def verdict_for(pack: Pack | None, appearance: m.Appearance) -> Verdict:
+    """The pack's verdict (use, wait, discard) on a syringe that looks like `appearance`."""
+    return _verdict(pack, appearance)[1]
+
+
 def inspect_syringe(
     pack: Pack | None, appearance: m.Appearance | str, *, waited_minutes: int | None = None
 ) -> Inspection:

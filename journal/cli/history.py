@@ -1,22 +1,39 @@
-"""`history`: every change to the journal, newest first."""
+"""`history`: every change to the journal, newest first, with the ids `edit`, `delete` and `undo` take."""
 
 from __future__ import annotations
 
 import click
 
 from journal.cli._env import Env, db_option, pass_env, say
-from journal.export._escape import plain
 from journal.models import BY_TABLE
 from journal.when import format_local
+
+# As many characters of an id as `edit` and `delete` need (journal.application.corrections.MIN_PREFIX).
+SHOWN_ID = 8
 
 
 @click.command("history")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per change, with the record's full id.")
 @db_option
 @pass_env
-def history(env: Env, limit: int) -> None:
-    """Show the latest changes to the journal."""
-    entries = env.store.history(limit=limit)
+def history(env: Env, limit: int, as_json: bool) -> None:
+    """Show the latest changes to the journal, each with its record's id."""
+    entries = env.reading_store.history(limit=limit)
+    if as_json:
+        import json
+
+        for entry in entries:
+            change = {
+                "at": entry.at.isoformat().replace("+00:00", "Z"),
+                "action": entry.action,
+                "table": entry.table_name,
+                "id": entry.row_id,
+                "record": entry.after or entry.before,
+            }
+            # ensure_ascii: a control character in a note reaches the terminal only as \\u escapes.
+            say(json.dumps(change, ensure_ascii=True))
+        return
     if not entries:
         say("The journal is empty.")
         return
@@ -28,7 +45,7 @@ def history(env: Env, limit: int) -> None:
         except ValueError:
             what = entry.row_id
         label = cls.kind_label if cls else entry.table_name
-        say(f"{format_local(entry.at, env.zone)}  {entry.action:<7} {label}: {plain(what)}")
+        say(f"{format_local(entry.at, env.zone)}  {entry.row_id[:SHOWN_ID]}  {entry.action:<7} {label}: {what}")
 
 
 COMMANDS = [history]

@@ -28,7 +28,7 @@ def _size(n: int) -> str:
 @db_option
 @pass_env
 def check(env: Env) -> None:
-    """Check the journal file for damage (integrity and foreign keys); writes nothing."""
+    """Check the journal file for damage (integrity, foreign keys) and records that break a rule; writes nothing."""
     path = env.db_path
     found = backups.inspect(path)
     say(f"Journal: {path}")
@@ -45,6 +45,15 @@ def check(env: Env) -> None:
         )
     say("Integrity: ok.")
     say("Foreign keys: ok.")
+    broken = backups.rule_violations(path) if found.steps else []
+    for violation in broken:
+        say(f"Rule broken: {violation.line()}")
+    if broken:
+        raise JournalError(
+            f"{path} has {len(broken)} rule violation(s); correct each record with "
+            "`medjournal edit ID FIELD=VALUE` or remove it with `medjournal delete ID`."
+        )
+    say("Rules: every record keeps them.")
     say(f"Changes recorded: {found.records}, the last on {_when(env, found.last_change)}.")
 
 

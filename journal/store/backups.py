@@ -18,7 +18,8 @@ from pathlib import Path
 
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
 from journal.plain import Frozen, Plain, plain_dataclass
-from journal.store import connection
+from journal.store import connection, rules
+from journal.store.rules import Violation
 
 ENV_KEEP = "MEDJOURNAL_BACKUPS_KEEP"
 DEFAULT_KEEP = 14
@@ -196,8 +197,21 @@ def inspect(path: Path) -> Inspection:
     return found
 
 
+def rule_violations(path: Path, *, now: datetime | None = None) -> list[Violation]:
+    """The records of a journal file (healthy as SQLite) that break a rule of the journal; writes nothing."""
+    from journal.store.store import Store
+
+    conn = open_for_reading(path)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+        with connection.translate_errors(path):
+            return rules.scan(Store(connection.JournalDatabase(conn), path), now=now or datetime.now(UTC))
+    finally:
+        conn.close()
+
+
 def validate_source(path: Path) -> Inspection:
-    """Refuse a file that cannot safely replace the journal: not SQLite, damaged, or newer."""
+    """Refuse a file that cannot safely replace the journal: not SQLite, damaged, newer, or breaking a rule."""
     found = inspect(path)
     if found.unknown_steps:
         raise NewerJournalError(
@@ -206,6 +220,14 @@ def validate_source(path: Path) -> Inspection:
         )
     if found.problems:
         raise NotAJournalError(f"{path} cannot be restored: {found.problems[0]}; nothing was changed.")
+    broken = rule_violations(path) if found.steps else []
+    if broken:
+        first = "; ".join(v.line() for v in broken[:3])
+        more = f" and {len(broken) - 3} more" if len(broken) > 3 else ""
+        raise NotAJournalError(
+            f"{path} cannot be restored: {len(broken)} rule violation(s) ({first}{more}); "
+            "nothing was changed."
+        )
     return found
 
 

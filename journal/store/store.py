@@ -41,6 +41,12 @@ R = TypeVar("R", bound="m.Record")
 WRITE_ATTEMPTS = 2
 
 
+def _enforce(record: m.Record, store: Store, *, now: datetime) -> None:
+    from journal.store import rules  # with the content packs: not needed to read the emergency list
+
+    rules.enforce(record, store, now=now)
+
+
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -52,6 +58,8 @@ class Store:
         self.db = db
         self.path = path
         self._depth = 0
+        # The id shared by every history row of the transaction under way (what `undo` takes back).
+        self._batch: str | None = None
 
     # --- opening -------------------------------------------------------------------------
 
@@ -123,6 +131,7 @@ class Store:
                         ) from exc
                     time.sleep(0.05 * (attempt + 1))
             self._depth = 1
+            self._batch = m.new_id()
             try:
                 yield self
                 conn.execute("COMMIT")
@@ -132,12 +141,14 @@ class Store:
                 raise
             finally:
                 self._depth = 0
+                self._batch = None
 
     def _history(self, table: str, row_id: str, action: str, before: Any, after: Any, at: datetime) -> None:
         import json  # only writing and reading history need it: not the first paint of Today
 
         self.db.conn.execute(
-            "INSERT INTO history (id, at, table_name, row_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO history (id, at, table_name, row_id, action, before, after, batch) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.new_id(),
                 _iso(at),
@@ -146,21 +157,23 @@ class Store:
                 action,
                 json.dumps(before, ensure_ascii=False) if before is not None else None,
                 json.dumps(after, ensure_ascii=False) if after is not None else None,
+                self._batch,
             ),
         )
 
-    def add(self, record: R) -> R:
-        """Insert a new record."""
+    def add(self, record: R, *, now: datetime | None = None) -> R:
+        """Insert a new record, if it keeps every rule (journal.store.rules)."""
         row = record.row()
         columns = ", ".join(f"[{c}]" for c in row)
         marks = ", ".join("?" for _ in row)
         with self.transaction():
+            _enforce(record, self, now=now or now_utc())
             self.db.conn.execute(f"INSERT INTO [{record.table}] ({columns}) VALUES ({marks})", list(row.values()))
             self._history(record.table, record.id, "insert", None, row, record.created_at)
         return record
 
     def update(self, record: R, *, now: datetime | None = None, **changes: Any) -> R:
-        """Save changed fields of a record, validated like a new one; returns the new version."""
+        """Save changed fields of a record, validated like a new one and held to the rules; the new version."""
         now = now or now_utc()
         with self.transaction():
             current = self.get(type(record), record.id, include_deleted=True)
@@ -171,6 +184,7 @@ class Store:
             changed = {k: v for k, v in after.items() if before.get(k) != v}
             if set(changed) <= {"updated_at"}:
                 return current
+            _enforce(updated, self, now=now)
             sets = ", ".join(f"[{c}] = ?" for c in changed)
             self.db.conn.execute(f"UPDATE [{record.table}] SET {sets} WHERE id = ?", [*changed.values(), record.id])
             action = (
@@ -240,6 +254,14 @@ class Store:
             f"ORDER BY [{column}] {order}, rowid {order}{tail}",
             params,
         )
+
+    def raw_rows(self, cls: type[m.Record]) -> list[dict[str, Any]]:
+        """Every live row of a record kind as stored, for checks that must see values they cannot read."""
+        return self._rows(f"SELECT * FROM [{cls.table}] WHERE deleted_at IS NULL ORDER BY created_at, rowid")
+
+    def doses_linked_to(self, check_id: str) -> list[m.Dose]:
+        """The live doses that name a syringe check."""
+        return self._load(m.Dose, "SELECT * FROM doses WHERE check_id = ? AND deleted_at IS NULL", [check_id])
 
     def count(self, cls: type[m.Record]) -> int:
         """How many live records of a kind there are."""
@@ -484,6 +506,24 @@ class Store:
             [*params, limit],
         )
         return history_entries(rows)
+
+    def last_batch(self) -> list[m.HistoryEntry]:
+        """The history rows of the newest write (one transaction), oldest first."""
+        newest = self._rows("SELECT rowid AS seq, * FROM history ORDER BY rowid DESC LIMIT 1")
+        if not newest or newest[0].get("batch") is None:
+            return history_entries(newest)
+        rows = self._rows("SELECT rowid AS seq, * FROM history WHERE batch = ? ORDER BY rowid", [newest[0]["batch"]])
+        return history_entries(rows)
+
+    def records_by_prefix(self, prefix: str, *, include_deleted: bool = False) -> list[m.Record]:
+        """The records of any kind whose id starts with `prefix` (letters a-f and digits only)."""
+        alive = "" if include_deleted else " AND deleted_at IS NULL"
+        found: list[m.Record] = []
+        for cls in m.RECORD_TYPES:
+            found.extend(
+                self._load(cls, f"SELECT * FROM [{cls.table}] WHERE substr(id, 1, ?) = ?{alive}", [len(prefix), prefix])
+            )
+        return found
 
     def last_change(self) -> datetime | None:
         """When anything in the journal last changed."""

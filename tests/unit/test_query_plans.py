@@ -160,8 +160,10 @@ def test_syringe_counts_use_the_local_day_near_midnight(zone: str) -> None:
     for hours in range(-30, 31, 2):
         at = (local_midnight + timedelta(hours=hours)).astimezone(UTC)
         fresh.add(m.Dose(medication_id=med.id, at=at, tz=zone))
-        outcome = m.CheckOutcome.DISCARDED if hours % 4 == 0 else m.CheckOutcome.USED
-        fresh.add(m.SyringeCheck(medication_id=med.id, at=at, tz=zone, outcome=outcome, appearance=m.Appearance.CLOUDY))
+        discarded = hours % 4 == 0
+        outcome = m.CheckOutcome.DISCARDED if discarded else m.CheckOutcome.USED
+        look = m.Appearance.CLOUDY if discarded else m.Appearance.CLEAR
+        fresh.add(m.SyringeCheck(medication_id=med.id, at=at, tz=zone, outcome=outcome, appearance=look))
     expected = syringes_consumed(fresh.doses(med.id), fresh.all(m.SyringeCheck), since=day)
     assert fresh.syringes_since(med.id, day) == expected
     assert expected[0] == 16  # hours 0..30 of the 31 two-hourly doses fall on or after `day`

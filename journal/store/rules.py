@@ -1,0 +1,214 @@
+"""The rules that protect a record, checked where the store writes and by `check`.
+
+Every write (add, edit, delete, undo, restore of a deleted record) runs `enforce` inside its
+transaction, and `scan` runs the same rules over a whole journal (`check`, and a backup before
+`restore` takes it), so no path can store a syringe that looked wrong as injected, a spot
+outside its region, or a date no calendar of ours can show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from journal import models as m
+from journal.content import Pack, PackError, Verdict, load_pack
+from journal.errors import RecordError
+
+if TYPE_CHECKING:
+    from journal.store.store import Store
+
+# The calendar the journal can store and show (the same bounds WHEN accepts).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One record that breaks one rule."""
+
+    table: str
+    record_id: str
+    rule: str
+    message: str
+    field: str | None = None
+
+    def line(self) -> str:
+        """The violation in one line: table, short id, rule, what is wrong."""
+        return f"{self.table} {self.record_id[:8]}: {self.rule}: {self.message.rstrip('.')}"
+
+
+class RuleError(RecordError):
+    """A write refused because the record would break a rule; `rule` names it."""
+
+    def __init__(self, violation: Violation) -> None:
+        super().__init__(f"{violation.message} (rule: {violation.rule})", field=violation.field)
+        self.rule = violation.rule
+        self.violation = violation
+
+
+def enforce(record: m.Record, store: Store, *, now: datetime) -> None:
+    """Raise RuleError for the first rule `record` (about to be written) or a record linked to it would break."""
+    for found in violations(record, store, now=now):
+        raise RuleError(found)
+
+
+def violations(record: m.Record, store: Store, *, now: datetime) -> list[Violation]:
+    """Every rule broken by `record` as it would be stored, and by the live records that link to it."""
+    found = list(_dates(record))
+    if record.deleted_at is None:
+        if isinstance(record, m.SyringeCheck):
+            found.extend(_syringe(record, _pack(store, record.medication_id)))
+        elif isinstance(record, m.Dose):
+            found.extend(_dose(record, store))
+    if isinstance(record, m.SyringeCheck):
+        for dose in store.doses_linked_to(record.id):
+            found.extend(_dose_link(dose, record, store, subject=f"dose {dose.id[:8]}"))
+    return found
+
+
+def scan(store: Store, *, now: datetime) -> list[Violation]:
+    """Every rule broken by any live record of the journal, values and links alike."""
+    from journal.store.connection import table_names
+
+    found: list[Violation] = []
+    present = set(table_names(store.db.conn))
+    for cls in m.RECORD_TYPES:
+        if cls.table not in present:
+            continue
+        for record in _readable(store, cls, found):
+            try:
+                type(record).validate(record.values(), now=now)
+            except RecordError as exc:
+                found.append(Violation(cls.table, record.id, "valid values", exc.message, exc.field))
+                continue
+            found.extend(v for v in violations(record, store, now=now) if v.record_id == record.id)
+    return found
+
+
+def _readable(store: Store, cls: type[m.Record], found: list[Violation]) -> Iterator[m.Record]:
+    for row in store.raw_rows(cls):
+        try:
+            yield cls.from_row(row)
+        except (ValueError, TypeError) as exc:
+            found.append(
+                Violation(cls.table, str(row.get("id")), "readable values", f"a stored value is damaged ({exc})")
+            )
+
+
+def _dates(record: m.Record) -> Iterator[Violation]:
+    for name, value in record.values().items():
+        if isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            shown = value.date() if isinstance(value, datetime) else value
+            yield _broken(record, "dates 1900-2100", f"the {name.replace('_', ' ')} {shown} is outside 1900-2100", name)
+
+
+def _pack(store: Store, medication_id: str) -> Pack | None:
+    med = store.get(m.Medication, medication_id, include_deleted=True)
+    if med is None or not med.pack:
+        return None
+    try:
+        return load_pack(med.pack)
+    except PackError:
+        return None
+
+
+def _looks(appearance: m.Appearance) -> str:
+    return "with particles in it" if appearance is m.Appearance.PARTICLES else f"that is {appearance.value}"
+
+
+def _syringe(check: m.SyringeCheck, pack: Pack | None) -> Iterator[Violation]:
+    from journal.care.inspection import verdict_for
+
+    if check.outcome is not m.CheckOutcome.USED:
+        return
+    verdict = verdict_for(pack, check.appearance)
+    if verdict is Verdict.DISCARD:
+        yield _broken(
+            check,
+            "bad syringe never used",
+            f"a syringe {_looks(check.appearance)} must not be injected, so it cannot be recorded as used",
+            "appearance",
+        )
+    elif verdict is Verdict.WAIT and not check.waited_minutes:
+        yield _broken(
+            check,
+            "bad syringe never used",
+            f"a syringe {_looks(check.appearance)} is used only once it has cleared: give the minutes waited",
+            "waited_minutes",
+        )
+
+
+def _dose(dose: m.Dose, store: Store) -> Iterator[Violation]:
+    if dose.check_id is not None:
+        check = store.get(m.SyringeCheck, dose.check_id, include_deleted=True)
+        if check is None:
+            yield _broken(
+                dose, "dose's syringe check", "the syringe check of the dose is not in the journal", "check_id"
+            )
+        else:
+            yield from _dose_link(dose, check, store)
+    yield from _site(dose, _pack(store, dose.medication_id))
+
+
+def _dose_link(dose: m.Dose, check: m.SyringeCheck, store: Store, *, subject: str = "the dose") -> Iterator[Violation]:
+    """A live dose and the syringe check it names: one each, the same medicine, a taken dose, a usable syringe."""
+    from journal.care.inspection import verdict_for
+
+    if check.deleted_at is None and verdict_for(_pack(store, check.medication_id), check.appearance) is Verdict.DISCARD:
+        yield _broken(
+            dose,
+            "bad syringe never used",
+            f"{subject} is linked to a syringe {_looks(check.appearance)}, which must not be injected",
+            "appearance",
+        )
+        return
+    yield from _link(dose, check, store, subject)
+
+
+def _link(dose: m.Dose, check: m.SyringeCheck, store: Store, subject: str) -> Iterator[Violation]:
+    rule = "dose's syringe check"
+    if check.deleted_at is not None:
+        yield _broken(
+            dose, rule, f"{subject} is linked to a syringe check that was deleted: delete the dose first", "check_id"
+        )
+    elif check.medication_id != dose.medication_id:
+        yield _broken(dose, rule, f"the syringe check of {subject} is for another medicine", "check_id")
+    elif check.outcome is not m.CheckOutcome.USED:
+        yield _broken(dose, rule, f"{subject} is linked to a syringe that was discarded, not injected", "outcome")
+    elif dose.status is not m.DoseStatus.TAKEN:
+        yield _broken(dose, rule, f"{subject} is {dose.status.value}, so it has no syringe check", "status")
+    elif any(other.id != dose.id for other in store.doses_linked_to(check.id)):
+        yield _broken(dose, rule, "another dose is already linked to the same syringe check", "check_id")
+
+
+def _site(dose: m.Dose, pack: Pack | None) -> Iterator[Violation]:
+    if pack is None or not (dose.region or dose.spot):
+        return
+    key = dose.region or (dose.spot or "").partition(":")[0]
+    try:
+        region = pack.region(key)
+    except KeyError:
+        known = ", ".join(r.key for r in pack.sites.regions)
+        yield _broken(dose, "spot in its region", f"{key!r} is not an injection region (known: {known})", "region")
+        return
+    if dose.spot:
+        try:
+            spot = pack.sites.spot(dose.spot)
+        except ValueError as exc:
+            yield _broken(dose, "spot in its region", str(exc), "spot")
+            return
+        if spot.region != region.key:
+            yield _broken(dose, "spot in its region", f"the spot {dose.spot} is not in {region.label}", "spot")
+    if dose.given_by is m.GivenBy.SELF and not region.self_allowed:
+        yield _broken(
+            dose,
+            "region for who injects",
+            f"{region.label} is only for when someone else gives the injection",
+            "given_by",
+        )
+
+
+def _broken(record: m.Record, rule: str, message: str, field: str | None) -> Violation:
+    return Violation(record.table, record.id, rule, message[:1].upper() + message[1:] + ".", field)
