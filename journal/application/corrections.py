@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from journal import models as m
 from journal.errors import JournalError, NotFoundError, RecordError
 from journal.store import Store
-from journal.when import format_local, parse_date, parse_when
+from journal.when import WhenError, format_local, parse_date, parse_when
 
 # A record's id as `history` and `--json` show it: at least this many of its first characters.
 MIN_PREFIX = 8
@@ -53,17 +53,28 @@ def field_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def value_type(cls: type[m.Record], name: str) -> Any:
-    """The type under a field's annotation: `date` for `Annotated[date | None, ...]`, an Enum class, `str`..."""
-    hint = typing.get_type_hints(cls)[name]
+def _unwrapped(cls: type[m.Record], name: str) -> tuple[Any, bool]:
+    hint, optional = typing.get_type_hints(cls)[name], False
     while True:
         origin = typing.get_origin(hint)
         if origin is Annotated:
             hint = typing.get_args(hint)[0]
         elif origin in (typing.Union, UnionType):
-            hint = next(arg for arg in typing.get_args(hint) if arg is not NoneType)
+            args = typing.get_args(hint)
+            optional = optional or NoneType in args
+            hint = next(arg for arg in args if arg is not NoneType)
         else:
-            return hint
+            return hint, optional
+
+
+def value_type(cls: type[m.Record], name: str) -> Any:
+    """The type under a field's annotation: `date` for `Annotated[date | None, ...]`, an Enum class, `str`..."""
+    return _unwrapped(cls, name)[0]
+
+
+def may_be_empty(cls: type[m.Record], name: str) -> bool:
+    """Whether a field may be left empty (its annotation admits None)."""
+    return _unwrapped(cls, name)[1]
 
 
 def choices(record: m.Record, name: str) -> list[str] | None:
@@ -98,8 +109,9 @@ def parse_value(record: m.Record, name: str, text: str, *, now: datetime, zone: 
             return parse_when(text, now=now, zone=getattr(record, "tz", None) or zone)
         if kind is date:
             return parse_date(text, today=now.astimezone(m.zone_of(zone)).date())
-    except JournalError as exc:
-        raise RecordError(f"{label}: {exc.message}", field=name) from None
+    except WhenError as exc:
+        text = str(exc)
+        raise RecordError(text[:1].upper() + text[1:] + ".", field=name) from None
     if kind is bool:
         if text.lower() in _YES + _NO:
             return text.lower() in _YES

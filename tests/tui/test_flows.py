@@ -15,6 +15,7 @@ from journal import models as m
 from journal.errors import JournalBusyError
 from journal.store import Store
 from journal.tui.app import MedJournalApp
+from journal.tui.widgets.bodymap import BodyMap
 from tests.tui.conftest import NOW, build, put, seed
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -631,6 +632,88 @@ def test_history_edit_with_a_bad_value_keeps_it_with_the_message(store: Store) -
 
     drive(app, steps)
     assert all((c.pain or 0) <= 10 for c in store.all(m.Checkin))
+
+
+def _edit_from_history(app: MedJournalApp, what: str) -> Callable[[Pilot[None]], Awaitable[DataTable[object]]]:
+    async def open_it(pilot: Pilot[None]) -> DataTable[object]:
+        await pilot.press("h")
+        table = app.screen.query_one("#timeline", DataTable)
+        row = next(r for r in range(table.row_count) if cell(table, r, 1) == what)
+        table.move_cursor(row=row)
+        await pilot.press("e")
+        assert type(app.screen).__name__ == "EditRecordDialog"
+        return table
+
+    return open_it
+
+
+def test_history_edit_of_a_used_syringe_to_cloudy_is_refused_beside_the_select(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await _edit_from_history(app, "syringe check")(pilot)
+        look = app.screen.query_one("#edit-appearance", Select)
+        assert [value for _label, value in look._options] == [a.value for a in m.Appearance]
+        look.value = "cloudy"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "EditRecordDialog"
+        assert "must not be injected" in shown(app, "#edit-appearance-error")
+        assert app.screen.query_one("#edit-appearance", Select).value == "cloudy"  # what was chosen is kept
+        outcome = app.screen.query_one("#edit-outcome", Select)
+        look.value = "clear"
+        outcome.value = "discarded"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "EditRecordDialog"
+        assert "discarded, not injected" in shown(app, "#edit-outcome-error")
+
+    drive(app, steps)
+    checks = store.all(m.SyringeCheck)
+    assert all(c.appearance is m.Appearance.CLEAR and c.outcome is m.CheckOutcome.USED for c in checks)
+
+
+def test_history_edit_of_a_dose_places_the_spot_on_the_body_map(store: Store) -> None:
+    seed(store)
+    app = build(store)
+    newest = max(store.all(m.Dose), key=lambda d: d.at)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await _edit_from_history(app, "dose")(pilot)
+        body = app.screen.query_one("#edit-spot", BodyMap)
+        assert body.selected == newest.spot
+        assert not app.screen.query("#field-edit-region")  # the spot names its region
+        body.focus()
+        await pilot.press("down", "right")
+        chosen = body.selected
+        assert chosen is not None and chosen != newest.spot
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HistoryScreen"
+
+    drive(app, steps)
+    moved = store.get(m.Dose, newest.id)
+    assert moved is not None and moved.spot is not None and moved.spot != newest.spot
+    assert moved.region == moved.spot.partition(":")[0]
+
+
+def test_history_edit_with_a_bad_time_keeps_it_with_the_entry_screens_message(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await _edit_from_history(app, "check-in")(pilot)
+        when = app.screen.query_one("#edit-at", Input)
+        when.value = "yesterday at teatime"
+        when.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "EditRecordDialog"
+        assert "teatime" in shown(app, "#edit-at-error")
+        assert when.value == "yesterday at teatime"
+
+    drive(app, steps)
 
 
 def test_history_delete_asks_and_only_hides_the_entry(store: Store) -> None:

@@ -1,48 +1,45 @@
-"""Edit any record: one field per value, validated by the model; a failed save keeps what was typed."""
+"""Edit any record with the entry screens' own widgets; the store holds the edit to the same rules as an entry.
+
+Every enum is a select, a yes/no a checkbox, an injection spot the body map, times and dates the
+same typed fields (and messages) as the entry screens. Saving goes through
+journal.application.corrections, as `medjournal edit` does; a refused save keeps what was typed
+and shows the reason beside the field it is about.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Static
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from journal import models as m
+from journal.application import corrections
+from journal.content import Pack
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, describe, error_field
+from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
 
-# Bookkeeping and links are not typed by hand.
-HIDDEN = {
-    "id",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "medication_id",
-    "check_id",
-    "box_id",
-    "appointment_id",
-    "tz",
-    "symptom_key",
-    "tier",
-}
-MOMENTS = {"at", "started_at", "resolved_at", "doctor_contacted_at", "answered_at"}
-DAYS = {"born", "started", "stopped", "received", "expires", "since"}
-FLAGS = {"tracked", "leftover"}
-NUMBERS = {"count", "waited_minutes", "pain", "swelling", "stiffness_minutes"}
+
+def _error(name: str) -> Static:
+    """The message beside a select, checkbox or body map (a Field carries its own)."""
+    error = Static("", classes="form-error", id=f"edit-{name}-error")
+    error.display = False
+    return error
 
 
-def editable_fields(record: m.Record) -> list[str]:
-    """The fields a person may change, in the model's order."""
-    return [name for name in m.field_names(type(record)) if name not in HIDDEN]
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+def _spot_in(pack: Pack, value: str | None) -> str | None:
+    """The stored spot if the pack's grid has it (a damaged one is left for the person to choose again)."""
+    try:
+        return pack.sites.spot(value).id if value else None
+    except ValueError:
+        return None
 
 
 class EditRecordDialog(JournalModal):
@@ -57,78 +54,109 @@ class EditRecordDialog(JournalModal):
         super().__init__(classes="dialog-screen")
         self.record = record
 
-    def _text(self, name: str, value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            zone = getattr(self.record, "tz", None) or self.journal.zone
-            return self.journal.local(value, zone)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        return str(getattr(value, "value", value))
+    @cached_property
+    def pack(self) -> Pack | None:
+        """The content pack of a dose's medicine: its body map places the spot."""
+        if not isinstance(self.record, m.Dose):
+            return None
+        med = self.journal.store.get(m.Medication, self.record.medication_id, include_deleted=True)
+        return self.journal.pack(med.pack) if med is not None else None
+
+    def fields(self) -> list[str]:
+        """The fields shown: a dose with a body map takes its region from the spot chosen."""
+        names = corrections.editable_fields(self.record)
+        return [n for n in names if not (n == "region" and self.pack is not None)]
 
     def compose(self) -> ComposeResult:
-        """A field for each editable value."""
+        """A widget for each editable value, the kind the entry screens use for it."""
         with Vertical(classes="dialog", id="edit-dialog"):
             yield Static(Text(f"Edit {self.record.kind_label}: {self.record.describe()}"), classes="panel-title")
             with VerticalScroll(id="edit-fields"):
-                for name in editable_fields(self.record):
-                    yield Field(_label(name), f"edit-{name}", value=self._text(name, getattr(self.record, name)))
+                for name in self.fields():
+                    yield from self._widgets(name)
             yield Static("", classes="form-error", id="edit-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="edit-save", variant="primary", compact=True)
                 yield Button("Cancel", id="edit-cancel", compact=True)
 
-    def _parse(self, name: str, text: str) -> Any:
-        text = text.strip()
-        if not text:
-            return None
-        if name in MOMENTS:
-            zone = getattr(self.record, "tz", None) or self.journal.zone
-            from journal.when import parse_when
+    def _widgets(self, name: str) -> list[Widget]:
+        label = corrections.field_label(name)
+        value = getattr(self.record, name)
+        allowed = corrections.choices(self.record, name)
+        pack = self.pack
+        if name == "spot" and pack is not None:
+            others = getattr(self.record, "given_by", None) is m.GivenBy.OTHER
+            body = BodyMap(pack, others_inject=others, selected=_spot_in(pack, value), id="edit-spot")
+            return [Label(Text(label)), body, _error("spot")]
+        if allowed is not None:
+            options = [(item, item) for item in allowed]
+            if corrections.may_be_empty(type(self.record), name):
+                options.insert(0, ("(not given)", ""))
+            select: Select[str] = Select(
+                options,
+                value=str(value.value) if value is not None else "",
+                allow_blank=False,
+                id=f"edit-{name}",
+                compact=True,
+            )
+            return [Label(Text(label)), select, _error(name)]
+        if isinstance(value, bool):
+            return [
+                Checkbox(label, value=value, id=f"edit-{name}", compact=True),
+                _error(name),
+            ]
+        shown = corrections.shown_value(self.record, name, self.journal.zone)
+        return [Field(label, f"edit-{name}", value=shown)]
 
-            return parse_when(text, now=self.journal.now(), zone=zone)
-        if name in DAYS:
-            return self.journal.day(text)
-        if name in FLAGS:
-            if text.lower() in ("yes", "y", "true", "1"):
-                return True
-            if text.lower() in ("no", "n", "false", "0"):
-                return False
-            raise ValueError(f"{_label(name)} should be yes or no.")
-        if name in NUMBERS:
-            try:
-                return int(text)
-            except ValueError:
-                raise ValueError(f"{_label(name)} should be a whole number.") from None
-        return text
+    @on(Select.Changed, "#edit-given_by")
+    def _injector_changed(self, event: Select.Changed) -> None:
+        """Someone else may use more regions: the body map shows them."""
+        if self.query("#edit-spot"):
+            body = self.query_one("#edit-spot", BodyMap)
+            body.set_others_inject(event.value == m.GivenBy.OTHER.value, body.selected)
+
+    def typed(self) -> dict[str, str]:
+        """What each widget holds, as the text `medjournal edit FIELD=VALUE` would take."""
+        typed: dict[str, str] = {}
+        for name in self.fields():
+            widget = self.query_one(f"#edit-{name}")
+            if isinstance(widget, BodyMap):
+                typed[name] = widget.selected or ""
+            elif isinstance(widget, Select):
+                typed[name] = str(widget.value)
+            elif isinstance(widget, Checkbox):
+                typed[name] = "yes" if widget.value else "no"
+            elif isinstance(widget, Input):
+                typed[name] = widget.value
+        if isinstance(self.record, m.Dose) and typed.get("status", "taken") != m.DoseStatus.TAKEN.value:
+            # A skipped or missed dose went nowhere on the body.
+            typed["spot"] = typed["region"] = ""
+        return typed
+
+    def _show_error(self, name: str | None, message: str | None) -> None:
+        if name is not None and self.query(f"#field-edit-{name}"):
+            self.query_one(f"#field-edit-{name}", Field).show_error(message)
+        elif name is not None and self.query(f"#edit-{name}-error"):
+            error = self.query_one(f"#edit-{name}-error", Static)
+            error.update(Text(message or ""))
+            error.display = bool(message)
+        else:
+            self.query_one("#edit-error", Static).update(Text(message or ""))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#edit-save")
     def action_save(self) -> None:
-        """Validate and save; on a problem, say so beside the field and keep everything typed."""
-        changes: dict[str, Any] = {}
-        for field in self.query(Field):
-            field.show_error(None)
-        self.query_one("#edit-error", Static).update("")
-        for name in editable_fields(self.record):
-            field = self.query_one(f"#field-edit-{name}", Field)
-            try:
-                changes[name] = self._parse(name, field.value)
-            except SAVE_ERRORS as exc:
-                field.show_error(describe(exc))
-                field.entry.focus()
-                return
+        """Save through the same rules as a new entry; on a problem, say so beside the field, keeping what was typed."""
+        for name in self.fields():
+            self._show_error(name, None)
+        self._show_error(None, None)
+        journal = self.journal
         try:
-            saved = self.journal.store.update(self.record, now=self.journal.now(), **changes)
+            saved = corrections.edit(journal.store, self.record, self.typed(), now=journal.now(), zone=journal.zone)
         except SAVE_ERRORS as exc:
             bad = error_field(exc)
-            if bad and self.query(f"#field-edit-{bad}"):
-                self.query_one(f"#field-edit-{bad}", Field).show_error(describe(exc))
-            else:
-                self.query_one("#edit-error", Static).update(Text(describe(exc)))
+            shown_at = bad if bad in self.fields() else ("spot" if bad == "region" and self.pack else None)
+            self._show_error(shown_at, describe(exc))
             return
         self.dismiss(saved)
 

@@ -107,6 +107,7 @@ class BodyMap(Widget, can_focus=True):
         suggested: str | None = None,
         last: str | None = None,
         blocked: frozenset[str] = frozenset(),
+        selected: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -115,7 +116,7 @@ class BodyMap(Widget, can_focus=True):
         self.suggested = suggested
         self.last = last
         self.blocked = blocked
-        self.set_reactive(BodyMap.selected, suggested)
+        self.set_reactive(BodyMap.selected, selected or suggested)
 
     @property
     def shown_regions(self) -> list[Region]:
