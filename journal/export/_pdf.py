@@ -1,10 +1,8 @@
 """The PDF page machinery both PDF exports share, drawn on our own Canvas (pydyf, pure Python).
 
-No pip dependency of the journal ships a Unicode font, so PDFs use the built-in Helvetica
-with WinAnsiEncoding (cp1252): Latin-1 plus typographic quotes, en and em dashes, the
-bullet, the ellipsis and the euro sign print as typed. Anything else is reduced: a few
-symbols to ASCII (the minus sign, arrows, <= and >=), a letter outside cp1252 to its base
-letter (Ł to L, ő to o), and what has none prints as '?'. The HTML export shows every character.
+Text is set in DejaVu Sans, embedded (see _canvas.py): Latin, Greek and Cyrillic letters,
+punctuation, arrows and common symbols print as typed. A character the font lacks is
+drawn as a visible placeholder and named by `missing_warning`; nothing is replaced silently.
 """
 
 from __future__ import annotations
@@ -12,59 +10,27 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from journal.export._canvas import Canvas
+from journal.export._canvas import Canvas, PDFBytes
 from journal.export._chart import trend_chart
 from journal.export._document import Table
 from journal.export._escape import plain
 from journal.summary.model import WeekTrend
 
-_SUBSTITUTES = str.maketrans(
+_SPACING = str.maketrans(
     {
-        "\u2212": "-",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u00a0": " ",
-        "\u2192": "->",
-        "\u2264": "<=",
-        "\u2265": ">=",
         "\t": " ",
-        # Invisible unless a word is broken there, which the wrapping here never does.
+        "\u00a0": " ",
+        # Invisible unless a word is broken there; the wrapping here hyphenates visibly itself.
         "\u00ad": None,
         "\u200b": None,
-        # Letters with a stroke have no decomposition to a base letter.
-        "\u0141": "L",
-        "\u0142": "l",
-        "\u0110": "D",
-        "\u0111": "d",
-        "\u0131": "i",
     }
 )
 
 
-def _prints(char: str) -> bool:
-    """Whether the built-in fonts show `char` (cp1252 encodes it and it is no control character)."""
-    if char < " " or "\x7f" <= char <= "\x9f":
-        return char == "\n"
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def winansi(text: str) -> str:
-    """Text the built-in PDF fonts can show: see the module note for what is replaced."""
-    text = plain(text).translate(_SUBSTITUTES)
-    if text.isascii() or all(map(_prints, text)):
-        return text
-    out: list[str] = []
-    for char in text:
-        if _prints(char):
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        out.append(base if base and all(map(_prints, base)) else "?")
-    return "".join(out)
+def pdf_text(text: str) -> str:
+    """User text ready to draw: control characters removed, tabs as spaces, composed (NFC) so é is one glyph."""
+    text = plain(text).translate(_SPACING)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 class DocPDF(Canvas):
@@ -76,9 +42,9 @@ class DocPDF(Canvas):
 
     def __init__(self, *, title: str, running: str, generated: str, generated_at: datetime) -> None:
         super().__init__(title=plain(title), created=generated_at)
-        self.doc_title = winansi(title)
-        self.running = winansi(running)
-        self.generated = winansi(generated)
+        self.doc_title = pdf_text(title)
+        self.running = pdf_text(running)
+        self.generated = pdf_text(generated)
         self.l_margin, self.t_margin, self.r_margin, self.b_margin = 14.0, 20.0, 14.0, 16.0
         self.c_margin = 1.0  # between a cell's edge and its text
         self.page_break_trigger = self.h - self.b_margin
@@ -94,7 +60,7 @@ class DocPDF(Canvas):
         with self.kept_state():
             self.header()
 
-    def output(self) -> bytes:
+    def output(self) -> PDFBytes:
         """The PDF, with "Page N of M" on every page."""
         if not self._footed:
             with self.kept_state():
@@ -160,7 +126,7 @@ class DocPDF(Canvas):
         self.ln(2)
         self.set_font("B", size)
         self.set_text_color(*color)
-        self.flow(winansi(text), line_h=size * 0.5)
+        self.flow(pdf_text(text), line_h=size * 0.5)
         self.set_text_color(0, 0, 0)
         self.set_draw_color(60, 60, 60)
         self.line(self.l_margin, self.y + 0.5, self.w - self.r_margin, self.y + 0.5)
@@ -169,7 +135,7 @@ class DocPDF(Canvas):
     def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
         """A wrapped paragraph of plain text."""
         self.set_font(style, size)
-        self.flow(winansi(text), line_h=size * 0.48)
+        self.flow(pdf_text(text), line_h=size * 0.48)
         self.ln(1.5)
 
     def bullets(self, items: list[str], *, size: float = 10) -> None:
@@ -179,7 +145,7 @@ class DocPDF(Canvas):
         for item in items:
             self._break_for(line_h)
             self.text(self.l_margin + self.c_margin, self._baseline(line_h), "-")
-            self.flow(winansi(item), line_h=line_h, indent=4)
+            self.flow(pdf_text(item), line_h=line_h, indent=4)
         self.ln(1.5)
 
     def flow(self, text: str, *, line_h: float, indent: float = 0, width: float | None = None) -> None:
@@ -214,8 +180,8 @@ class DocPDF(Canvas):
         usable = self.w - self.l_margin - self.r_margin
         widths = [usable * w / sum(weights) for w in weights]
         line_h, pad = size * 0.5, 0.8
-        header = self._table_row([winansi(h) for h in table.headers], widths, "B", size)
-        rows = [self._table_row([winansi(c) for c in row], widths, "", size) for row in table.rows]
+        header = self._table_row([pdf_text(h) for h in table.headers], widths, "B", size)
+        rows = [self._table_row([pdf_text(c) for c in row], widths, "", size) for row in table.rows]
         first = min(3, len(rows[0])) if rows else 0
         if self.y + (len(header) + first) * line_h + 4 * pad > self.page_break_trigger:
             self.add_page()  # never a header alone at the foot of a page

@@ -209,7 +209,7 @@ def _draw_qr(pdf: DocPDF, text: str, x: float, y: float, size: float) -> None:
 
 
 def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
-    from journal.export._pdf import winansi
+    from journal.export._pdf import pdf_text
 
     pdf.set_draw_color(100, 100, 100)
     pdf.set_dash(1, 1)
@@ -226,7 +226,7 @@ def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
             pdf.set_font(style, size)
             if pdf.y > y + WALLET_H_MM - pad - 2:
                 break
-            pdf.flow(winansi(value), line_h=size * 0.42, indent=left - pdf.l_margin, width=w - 2 * pdf.c_margin)
+            pdf.flow(pdf_text(value), line_h=size * 0.42, indent=left - pdf.l_margin, width=w - 2 * pdf.c_margin)
 
     allergies = ", ".join(a.substance for a in data.allergies) or "none recorded"
     front = [

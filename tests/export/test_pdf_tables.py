@@ -62,16 +62,18 @@ def test_a_paragraph_broken_across_pages_keeps_its_font_and_colour_under_the_nex
     def operator(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
         if op == b"rg":
             fill[:] = [float(a) for a in args]
-        elif op == b"Tj":
-            colours[str(args[0])] = tuple(fill)
 
     fonts: dict[str, tuple[float, str]] = {}
-    page.extract_text(
-        visitor_operand_before=operator,
-        visitor_text=lambda text, cm, tm, font, size: fonts.update({text: (size, font["/BaseFont"])}) if font else None,
-    )
+
+    def shown(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if font and text.strip():
+            # A subset's name is a six-letter tag, a plus and the face's name.
+            fonts[text] = (size, str(font["/BaseFont"]).split("+", 1)[-1])
+            colours[text] = tuple(fill)
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=shown)
     body = [text for text in colours if text.startswith("word")]
     assert len(body) > 10
     assert {colours[text] for text in body} == {(round(160 / 255, 4), 0.0, 0.0)}
-    assert {fonts[text] for text in body} == {(10.0, "/Helvetica-Bold")}
-    assert fonts["Test - period"] == (8.0, "/Helvetica") and colours["Test - period"] != colours[body[0]]
+    assert {fonts[text] for text in body} == {(10.0, "DejaVuSans-Bold")}
+    assert fonts["Test - period"] == (8.0, "DejaVuSans") and colours["Test - period"] != colours[body[0]]
