@@ -14,6 +14,7 @@ from journal.export._canvas import Canvas, PDFBytes
 from journal.export._chart import trend_chart
 from journal.export._document import Table
 from journal.export._escape import plain
+from journal.export._wrap import measure, wrap
 from journal.summary.model import WeekTrend
 
 _SPACING = str.maketrans(
@@ -51,7 +52,6 @@ class DocPDF(Canvas):
         self.y = self.t_margin
         self.show_header = True
         self._footed = False  # footers are drawn once, when the PDF is first written
-        self._widths: dict[tuple[str, float, str], float] = {}
 
     def add_page(self) -> None:
         """A new page, its header drawn, the cursor under it; text broken across keeps its font and colour."""
@@ -176,12 +176,13 @@ class DocPDF(Canvas):
         Drawn cell by cell from words wrapped here, each row as one rectangle per cell.
         """
         self.set_font("", size)
-        weights = _column_widths(table)
         usable = self.w - self.l_margin - self.r_margin
-        widths = [usable * w / sum(weights) for w in weights]
+        cells = [[pdf_text(c) for c in row] for row in table.rows]
+        headers = [pdf_text(h) for h in table.headers]
+        widths = column_widths(headers, cells, usable, size, pad=2.2)
         line_h, pad = size * 0.5, 0.8
-        header = self._table_row([pdf_text(h) for h in table.headers], widths, "B", size)
-        rows = [self._table_row([pdf_text(c) for c in row], widths, "", size) for row in table.rows]
+        header = self._table_row(headers, widths, "B", size)
+        rows = [self._table_row(row, widths, "", size) for row in cells]
         first = min(3, len(rows[0])) if rows else 0
         if self.y + (len(header) + first) * line_h + 4 * pad > self.page_break_trigger:
             self.add_page()  # never a header alone at the foot of a page
@@ -221,40 +222,8 @@ class DocPDF(Canvas):
         return [[lines[i] if i < len(lines) else "" for lines in wrapped] for i in range(depth)]
 
     def _wrap(self, text: str, width: float) -> list[str]:
-        """`text` broken into lines no wider than `width` mm, at spaces (inside a word only if it must)."""
-        space = self._width(" ")
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line, line_w = "", 0.0
-            for word in paragraph.split():
-                word_w = self._width(word)
-                # The built-in fonts have no kerning: a line is as wide as its words and spaces.
-                if line and line_w + space + word_w <= width:
-                    line, line_w = f"{line} {word}", line_w + space + word_w
-                    continue
-                if not line and word_w <= width:
-                    line, line_w = word, word_w
-                    continue
-                if line:
-                    lines.append(line)
-                line = word
-                while self._width(line) > width and len(line) > 1:
-                    cut = len(line) - 1
-                    while cut > 1 and self._width(line[:cut]) > width:
-                        cut -= 1
-                    lines.append(line[:cut])
-                    line = line[cut:]
-                line_w = self._width(line)
-            lines.append(line)
-        return lines or [""]
-
-    def _width(self, text: str) -> float:
-        """width() of the current font, remembered per font: wrapping a summary measures the same words often."""
-        key = (self.font_style, self.font_size_pt, text)
-        width = self._widths.get(key)
-        if width is None:
-            width = self._widths[key] = self.width(text)
-        return width
+        """`text` broken into lines no wider than `width` mm in the current font (see journal.export._wrap)."""
+        return wrap(text, width, measure(self.font_style, self.font_size_pt))
 
     def _draw_row(
         self, lines: list[list[str]], widths: list[float], line_h: float, pad: float, *, heading: bool, size: float
@@ -334,13 +303,26 @@ class DocPDF(Canvas):
         self.y = top + height
 
 
-def _column_widths(table: Table) -> tuple[float, ...]:
-    # Weights from the longest word and the typical length in each column, so short codes
-    # stay narrow and free text gets the room.
-    columns = list(zip(table.headers, *table.rows, strict=False)) if table.rows else [(h,) for h in table.headers]
-    weights = []
-    for column in columns:
-        longest_word = max((len(w) for cell in column for w in cell.split()), default=4)
-        average = sum(len(cell) for cell in column) / len(column)
-        weights.append(max(4.0, longest_word * 1.2, min(average, 60.0) * 0.9))
-    return tuple(weights)
+def column_widths(headers: list[str], rows: list[list[str]], usable: float, size: float, pad: float) -> list[float]:
+    """Widths in mm from the content, as a browser lays out an automatic table.
+
+    Each column needs at least its longest word (at most 45% of the table: a longer word is
+    hyphenated) and would like its longest line; when not everything fits on one line the
+    room beyond the minimums goes to the columns in proportion to what more they would like.
+    """
+    bold, regular = measure("B", size), measure("", size)
+    least, most = [], []
+    for col, header in enumerate(headers):
+        cells = [row[col] for row in rows]
+        words = [bold(w) for w in header.split()] + [regular(w) for cell in cells for w in cell.split()]
+        lines = [bold(header)] + [regular(line) for cell in cells for line in cell.split("\n")]
+        low = min(max(words, default=0.0), usable * 0.45) + pad
+        least.append(low)
+        most.append(max(max(lines, default=0.0) + pad, low))
+    if sum(most) <= usable:
+        return [w * usable / sum(most) for w in most]
+    if sum(least) >= usable:
+        return [w * usable / sum(least) for w in least]
+    spare = usable - sum(least)
+    wanted = sum(hi - lo for lo, hi in zip(least, most, strict=True))
+    return [lo + spare * (hi - lo) / wanted for lo, hi in zip(least, most, strict=True)]
