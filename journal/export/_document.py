@@ -189,7 +189,7 @@ def layout(data: VisitSummary) -> Document:
                     for a in data.allergies
                 ]
                 if data.allergies
-                else "No known allergies recorded."
+                else "No allergies recorded."
             ],
         )
     )
