@@ -150,6 +150,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         ],
         side_effects=_effects(effects, list(packs.values()), now, zone),
         trend=_trend(checkins),
+        trend_months=_trend_months(checkins) if period.days > s.MONTHLY_AFTER_DAYS else [],
         past_appointments=[_appointment(a, active_packs) for a in past],
         upcoming_appointments=[_appointment(a, active_packs) for a in upcoming],
         questions=[
@@ -395,6 +396,11 @@ def _effects(effects: list[m.SideEffect], packs: list[Pack], now: datetime, zone
                 region=effect.region,
                 note=effect.note,
                 advice=advice,
+                important=advice is not None
+                or (
+                    effect.resolved_at is None
+                    and (effect.tier is m.Tier.SERIOUS or effect.severity is m.Severity.SEVERE)
+                ),
             )
         )
     return entries
@@ -410,6 +416,19 @@ def _trend(checkins: list[m.Checkin]) -> list[s.WeekTrend]:
             stiffness_minutes=week.stiffness_minutes,
         )
         for week in benefit.weekly_trend(checkins)
+    ]
+
+
+def _trend_months(checkins: list[m.Checkin]) -> list[s.MonthTrend]:
+    return [
+        s.MonthTrend(
+            month_start=month.starts,
+            checkins=month.checkins,
+            pain=month.pain,
+            swelling=month.swelling,
+            stiffness_minutes=month.stiffness_minutes,
+        )
+        for month in benefit.monthly_trend(checkins)
     ]
 
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 from journal import models as m
 from journal.plain import Plain, plain_dataclass
 
+MONTHLY_AFTER_DAYS = 90  # a longer period lists its check-ins by month
+
 
 class PeriodBasis(StrEnum):
     """How the period was chosen."""
@@ -207,6 +209,8 @@ class EffectEntry(Plain):
     region: str | None = None
     note: str | None = None
     advice: str | None = None
+    # Ongoing and serious or severe, or with advice now: shown in the Important box, contacted or not.
+    important: bool = False
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -214,6 +218,17 @@ class WeekTrend(Plain):
     """Average check-in scores of one week (weeks start on Monday)."""
 
     week_start: date
+    checkins: int
+    pain: float | None = None
+    swelling: float | None = None
+    stiffness_minutes: float | None = None
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
+class MonthTrend(Plain):
+    """Average check-in scores of one calendar month, for a period too long to list week by week."""
+
+    month_start: date
     checkins: int
     pain: float | None = None
     swelling: float | None = None
@@ -291,6 +306,8 @@ class VisitSummary(Plain):
     sites: list[SiteRotation] = field(default_factory=list)
     side_effects: list[EffectEntry] = field(default_factory=list)
     trend: list[WeekTrend] = field(default_factory=list)
+    # Filled when the period is longer than MONTHLY_AFTER_DAYS: the check-in table then lists months.
+    trend_months: list[MonthTrend] = field(default_factory=list)
     past_appointments: list[AppointmentEntry] = field(default_factory=list)
     upcoming_appointments: list[AppointmentEntry] = field(default_factory=list)
     questions: list[QuestionEntry] = field(default_factory=list)
