@@ -163,3 +163,24 @@ def m003_index_for_syringes_used(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_doses_taken ON doses (medication_id, at, status, deleted_at) "
         "WHERE status = 'taken' AND deleted_at IS NULL"
     )
+
+
+@migrations()
+def m004_lab_results(db: Database) -> None:
+    # Laboratory results: a number with its unit and the lab's reference range, when it was taken.
+    _table(
+        db,
+        "lab_results",
+        {
+            "test": str,
+            "value": float,
+            "unit": str,
+            "range_low": float,
+            "range_high": float,
+            "at": str,
+            "tz": str,
+            "note": str,
+        },
+    )
+    db.table("lab_results").create_index(["at"])
+    db.table("lab_results").create_index(["test", "at"])

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from journal.care.labs import range_text
+from journal.models import format_number
 from journal.summary.model import (
     AdherenceEntry,
     EffectEntry,
+    LabEntry,
     MedicineEntry,
     VisitSummary,
     WeekTrend,
@@ -154,6 +157,28 @@ def effect_row(e: EffectEntry) -> list[str]:
         lasted,
         e.doctor_contacted_local or "no",
         note,
+    ]
+
+
+def lab_row(e: LabEntry) -> list[str]:
+    """A lab test's latest result as one table row."""
+
+    def shown(value: float, unit: str | None) -> str:
+        return format_number(value) + (f" {unit}" if unit else "")
+
+    latest = shown(e.value, e.unit) + (f" ({e.out_of_range})" if e.out_of_range else "")
+    previous = (
+        f"{shown(e.previous_value, e.previous_unit)} on {e.previous_local}" if e.previous_value is not None else "-"
+    )
+    return [
+        e.test,
+        latest,
+        range_text(e.range_low, e.range_high) or "-",
+        e.at_local,
+        previous,
+        e.trend or "-",
+        str(e.in_period),
+        e.note or "",
     ]
 
 
@@ -341,6 +366,22 @@ def layout(data: VisitSummary) -> Document:
     else:
         trend.blocks.append("No check-ins recorded in this period.")
     sections.append(trend)
+
+    results = Section("Lab results (latest of each test)")
+    if data.labs:
+        results.blocks.append(
+            Table(
+                ["Test", "Latest", "Reference range", "Taken", "Previous", "Trend", "In period", "Note"],
+                [lab_row(entry) for entry in data.labs],
+            )
+        )
+        results.blocks.append(
+            "Trend: which way the latest value moved from the one before it (same unit); "
+            "flags low or high against the range the lab gave."
+        )
+    else:
+        results.blocks.append("No lab results recorded.")
+    sections.append(results)
 
     appts = Section("Appointments and lab tests")
     for title, entries in (("In this period", data.past_appointments), ("Upcoming", data.upcoming_appointments)):

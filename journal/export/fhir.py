@@ -23,6 +23,7 @@ from typing import Any
 from journal import models as m
 from journal.export._escape import plain
 from journal.summary.model import MedicineEntry, VisitSummary
+from journal.when import format_local
 
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -35,7 +36,46 @@ AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 ACT_CLASS = "http://terminology.hl7.org/CodeSystem/v3-ActClass"
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 IPS_PROFILE = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
+UCUM = "http://unitsofmeasure.org"
+# Units as people type them on lab reports -> their UCUM code. Only these are sent as UCUM;
+# any other unit goes as text alone (a wrong UCUM code is worse than none).
+_UCUM = {
+    typed.casefold(): code
+    for code, forms in {
+        "g/L": ["g/L"],
+        "g/dL": ["g/dL"],
+        "mg/dL": ["mg/dL"],
+        "mg/L": ["mg/L"],
+        "ug/L": ["ug/L", "µg/L", "μg/L", "mcg/L"],
+        "ng/mL": ["ng/mL"],
+        "pg/mL": ["pg/mL"],
+        "mmol/L": ["mmol/L"],
+        "umol/L": ["umol/L", "µmol/L", "μmol/L"],
+        "nmol/L": ["nmol/L"],
+        "pmol/L": ["pmol/L"],
+        "mol/L": ["mol/L"],
+        "mEq/L": ["mEq/L"],
+        "U/L": ["U/L"],
+        "[IU]/L": ["IU/L", "[IU]/L"],
+        "[IU]/mL": ["IU/mL", "[IU]/mL"],
+        "10*9/L": ["10*9/L", "10^9/L", "x10^9/L", "×10^9/L", "x 10^9/L", "G/L", "10⁹/L", "×10⁹/L"],
+        "10*12/L": ["10*12/L", "10^12/L", "x10^12/L", "×10^12/L", "T/L", "10¹²/L", "×10¹²/L"],
+        "10*3/uL": ["10*3/uL", "10^3/uL", "x10^3/uL", "K/uL", "10^3/µL", "x10^3/µL"],
+        "10*6/uL": ["10*6/uL", "10^6/uL", "x10^6/uL", "M/uL"],
+        "%": ["%"],
+        "fL": ["fL"],
+        "pg": ["pg"],
+        "mm/h": ["mm/h", "mm/hr"],
+        "mL/min": ["mL/min"],
+        "mL/min/{1.73_m2}": ["mL/min/1.73m2", "mL/min/1.73 m2", "mL/min/1.73m²", "mL/min/{1.73_m2}"],
+        "s": ["s", "sec"],
+        "{ratio}": ["ratio", "INR"],
+    }.items()
+    for typed in forms
+}
+
 # The IPS section codes used here (Composition-uv-ips).
 SECTIONS = {
     "medications": ("10160-0", "History of Medication use Narrative"),
@@ -225,6 +265,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     administrations = _administrations(data, subject, meds_by_id, all_meds)
     events = _adverse_events(data, subject, statement_ref)
     observations = _observations(data, subject)
+    lab_observations = _lab_observations(data, subject)
 
     def refs(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
         return [{"reference": _urn(r["id"])} for r in resources]
@@ -242,8 +283,8 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "") for med in data.medicines
     ]
     medication_lines += [
-        f"{a.medicine}, {period_text}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
-        f"{a.missed} missed"
+        f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
+        f"{a.missed} missed ({period_text})"
         for a in data.adherence
     ]
     medication_lines += [f"Syringe discarded {d.at_local}: {d.reason}" for d in data.discarded]
@@ -266,7 +307,18 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
             allergy_resources,
         ),
         section("problems", "Problem List", [c.name for c in data.conditions], condition_resources),
-        section("results", "Results", [], []),
+        section(
+            "results",
+            "Results",
+            [
+                f"{r.test}: {m.format_number(r.value)}"
+                + (f" {r.unit}" if r.unit else "")
+                + (f" ({r.out_of_range})" if r.out_of_range else "")
+                + f", {format_local(r.at, r.tz)}"
+                for r in data.records.lab_results
+            ],
+            lab_observations,
+        ),
         section("story", f"Recorded by the patient, {period_text}", story_lines, events + observations),
     ]
     composition = {
@@ -297,6 +349,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         *administrations,
         *events,
         *observations,
+        *lab_observations,
     ]:
         bundle.add(resource)
     return {
@@ -404,6 +457,57 @@ def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: 
 def _coded(system: str, code: str) -> dict[str, Any]:
     """A CodeableConcept of one code (its code as the display and text)."""
     return {"coding": [{"system": system, "code": code, "display": code}], "text": code}
+
+
+def ucum(unit: str | None) -> str | None:
+    """The UCUM code of a typed lab unit, or None when the journal does not know it as one."""
+    return _UCUM.get(unit.strip().casefold()) if unit else None
+
+
+def _lab_observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str, Any]]:
+    """Each lab result as an IPS laboratory Observation (Observation-results-laboratory-pathology-uv-ips)."""
+    observations = []
+    for result in data.records.lab_results:
+        quantity: dict[str, Any] = {"value": result.value}
+        if result.unit:
+            quantity["unit"] = _text(result.unit)
+        code = ucum(result.unit)
+        if code:
+            quantity.update({"system": UCUM, "code": code})
+        resource: dict[str, Any] = _profiled(
+            {
+                "resourceType": "Observation",
+                "id": _id_for(result.id, f"lab:{result.test}:{result.at}"),
+                "status": "final",
+                "category": [_coded(OBSERVATION_CATEGORY, "laboratory")],
+                "code": {"text": _text(result.test)},
+                "subject": subject,
+                "effectiveDateTime": _instant(result.at),
+                # The profile needs a performer; the journal knows only who recorded the result.
+                "performer": [{**subject, "display": "recorded by the patient from the lab's report"}],
+                "valueQuantity": quantity,
+            },
+            "Observation-results-laboratory-pathology-uv-ips",
+        )
+        if result.range_low is not None or result.range_high is not None:
+            bounds: dict[str, Any] = {}
+            for key, value in (("low", result.range_low), ("high", result.range_high)):
+                if value is not None:
+                    bound = {k: v for k, v in quantity.items() if k != "value"}
+                    bounds[key] = {"value": value, **bound}
+            resource["referenceRange"] = [bounds]
+        if result.out_of_range:
+            flag = {"low": "L", "high": "H"}[result.out_of_range]
+            resource["interpretation"] = [
+                {
+                    "coding": [{"system": INTERPRETATION, "code": flag, "display": result.out_of_range.capitalize()}],
+                    "text": result.out_of_range,
+                }
+            ]
+        if result.note:
+            resource["note"] = [{"text": _text(result.note)}]
+        observations.append(resource)
+    return observations
 
 
 def _observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str, Any]]:

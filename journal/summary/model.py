@@ -236,6 +236,26 @@ class MonthTrend(Plain):
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
+class LabEntry(Plain):
+    """One lab test: its latest result as of the period's end, the one before it, and which way it moved."""
+
+    test: str
+    value: float
+    unit: str | None = None
+    at: datetime
+    at_local: str
+    range_low: float | None = None
+    range_high: float | None = None
+    out_of_range: str | None = None  # 'low' or 'high'
+    previous_value: float | None = None
+    previous_unit: str | None = None
+    previous_local: str | None = None
+    trend: str | None = None  # 'rising', 'falling' or 'unchanged' (journal.care.labs.trend)
+    in_period: int = 0  # how many results of this test the period holds
+    note: str | None = None
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class AppointmentEntry(Plain):
     """An appointment or lab test, past or upcoming."""
 
@@ -275,6 +295,7 @@ class PeriodRecords(Plain):
     appointments: list[m.Appointment] = field(default_factory=list)
     checkins: list[m.Checkin] = field(default_factory=list)
     questions: list[m.Question] = field(default_factory=list)
+    lab_results: list[m.LabResult] = field(default_factory=list)
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -311,6 +332,7 @@ class VisitSummary(Plain):
     past_appointments: list[AppointmentEntry] = field(default_factory=list)
     upcoming_appointments: list[AppointmentEntry] = field(default_factory=list)
     questions: list[QuestionEntry] = field(default_factory=list)
+    labs: list[LabEntry] = field(default_factory=list)
     sources: list[SourceNote] = field(default_factory=list)
     records: PeriodRecords = field(default_factory=PeriodRecords)
 

@@ -91,6 +91,7 @@ def test_one_statement_per_active_medicine_and_codes_only_where_reliable(
         "http://terminology.hl7.org/CodeSystem/observation-category",
         "http://terminology.hl7.org/CodeSystem/v3-ActClass",
         "http://unitsofmeasure.org",
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from journal import models as m
 from journal.export.fhir import render_fhir
 from journal.summary.model import VisitSummary
 
@@ -127,3 +128,36 @@ def test_adverse_events_use_the_r4_value_sets(demo_summary: VisitSummary) -> Non
             if key in event:
                 assert all(c["system"] == system and c["code"] in codes for c in event[key]["coding"]), event[key]
         assert "outcome" in event
+
+
+def test_lab_results_are_laboratory_observations_in_the_results_section_with_ucum_units(
+    demo_summary: VisitSummary,
+) -> None:
+    at = demo_summary.generated_at
+    results = [
+        m.LabResult(test="Neutrophils", value=1.8, unit="x10^9/L", range_low=2.0, range_high=7.5, at=at, tz="UTC"),
+        m.LabResult(test="ALT", value=31.0, unit="U/L", range_high=45.0, at=at, tz="UTC"),
+        m.LabResult(test="Ferritin", value=80.0, unit="nanograms per mL", at=at, tz="UTC"),
+    ]
+    data = replace(demo_summary, records=replace(demo_summary.records, lab_results=results))
+    bundle = json.loads(render_fhir(data))
+    assert Bundle.model_validate(bundle).type == "document"
+    resources = _by_url(bundle)
+    section = next(s for s in bundle["entry"][0]["resource"]["section"] if s["code"]["coding"][0]["code"] == "30954-2")
+    observations = [resources[e["reference"]] for e in section["entry"]]
+    assert [o["code"]["text"] for o in observations] == ["Neutrophils", "ALT", "Ferritin"]
+    for observation in observations:
+        assert observation["meta"]["profile"] == [IPS + "Observation-results-laboratory-pathology-uv-ips"]
+        assert observation["category"][0]["coding"][0]["code"] == "laboratory"
+        assert observation["effectiveDateTime"] and observation["performer"] and observation["subject"]
+    neutrophils, alt, ferritin = (o["valueQuantity"] for o in observations)
+    assert (neutrophils["system"], neutrophils["code"], neutrophils["unit"]) == (
+        "http://unitsofmeasure.org",
+        "10*9/L",
+        "x10^9/L",
+    )
+    assert observations[0]["interpretation"][0]["coding"][0]["code"] == "L"
+    assert observations[0]["referenceRange"][0]["low"]["value"] == 2.0
+    assert alt["code"] == "U/L" and "low" not in observations[1]["referenceRange"][0]
+    assert "system" not in ferritin and "code" not in ferritin and ferritin["unit"] == "nanograms per mL"
+    assert "Neutrophils: 1.8 x10^9/L (low)" in section["text"]["div"]
