@@ -150,16 +150,19 @@ class Canvas:
             stream.set_font_size(FACES[self.font_style], self.font_size_pt)
             page.font = font
         stream.move_text_to(_pt(x), _pt(self.h - y))
-        glyph_of = self._face.glyph_of
-        gids = [glyph_of.get(c, 0) for c in text]
-        if 0 in gids:
-            for char, gid in zip(text, gids, strict=True):
-                if not gid:
+        typeface = self._face
+        used = self._used.setdefault(self.font_style, set())
+        try:
+            codes = b"".join(map(typeface.hex_of.__getitem__, text))
+            used.update(map(typeface.glyph_of.__getitem__, text))
+        except KeyError:  # a character the face lacks: the placeholder, and it is named
+            for char in text:
+                if char not in typeface.glyph_of:
                     self._missing[char] = None
-            placeholder = glyph_of[PLACEHOLDER]
-            gids = [gid or placeholder for gid in gids]
-        self._used.setdefault(self.font_style, set()).update(gids)
-        stream.stream.append(b"<" + b"".join(b"%04X" % gid for gid in gids) + b"> Tj")
+            shown = [c if c in typeface.glyph_of else PLACEHOLDER for c in text]
+            codes = b"".join(map(typeface.hex_of.__getitem__, shown))
+            used.update(map(typeface.glyph_of.__getitem__, shown))
+        stream.stream.append(b"<" + codes + b"> Tj")
         stream.end_text()
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
@@ -288,9 +291,18 @@ def _embed(pdf: pydyf.PDF, font: Face, used: set[int]) -> bytes:
         }
     )
     pdf.add_object(descriptor)
-    widths: list[object] = []
+    # Runs of consecutive glyph ids as "first [w w w]", written as raw bytes (thousands of small
+    # objects through pydyf would cost more than the rest of the font).
+    runs: list[bytes] = []
+    previous = -2
     for gid in gids:
-        widths += [gid, pydyf.Array([round(font.advances[gid] * scale)])]
+        width = b"%d" % round(font.advances[gid] * scale)
+        if runs and gid == previous + 1:
+            runs[-1] += b" " + width
+        else:
+            runs.append(b"%d [" % gid + width)
+        previous = gid
+    widths = b"[" + b"] ".join(runs) + (b"]]" if runs else b"]")
     cid_font = pydyf.Dictionary(
         {
             "Type": "/Font",
@@ -300,7 +312,7 @@ def _embed(pdf: pydyf.PDF, font: Face, used: set[int]) -> bytes:
                 {"Registry": pydyf.String("Adobe"), "Ordering": pydyf.String("Identity"), "Supplement": 0}
             ),
             "FontDescriptor": descriptor.reference,
-            "W": pydyf.Array(widths),
+            "W": widths,
             "CIDToGIDMap": "/Identity",
         }
     )

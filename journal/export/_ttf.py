@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -46,9 +47,13 @@ class Face:
     cap_height: int
     bold: bool
     width_of: dict[str, int] = field(default_factory=dict)
+    # Each character's glyph id as the four hex digits a content stream shows.
+    hex_of: dict[str, bytes] = field(default_factory=dict)
+    _ranges: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.width_of = {char: self.advances[gid] for char, gid in self.glyph_of.items()}
+        self.hex_of = {char: b"%04X" % gid for char, gid in self.glyph_of.items()}
 
     def table(self, tag: bytes) -> bytes:
         """The bytes of one table."""
@@ -56,6 +61,8 @@ class Face:
         return self.data[offset : offset + length]
 
     def _glyph_ranges(self) -> list[tuple[int, int]]:
+        if self._ranges:
+            return self._ranges
         head = self.table(b"head")
         loca = self.table(b"loca")
         count = len(self.advances)
@@ -63,7 +70,8 @@ class Face:
             offsets = struct.unpack_from(f">{count + 1}I", loca)
         else:
             offsets = tuple(2 * o for o in struct.unpack_from(f">{count + 1}H", loca))
-        return [(offsets[i], offsets[i + 1]) for i in range(count)]
+        self._ranges = list(pairwise(offsets))
+        return self._ranges
 
     def subset(self, used: set[int]) -> bytes:
         """A TrueType file with the glyphs in `used` (and the parts of composite ones), the others empty."""
@@ -86,15 +94,15 @@ class Face:
                 if not flags & _MORE:
                     break
         pieces: list[bytes] = []
-        offsets = [0]
-        size = 0
-        for gid, (start, end) in enumerate(ranges):
-            if gid in keep and end > start:
+        sizes = [0] * (len(ranges) + 1)
+        for gid in sorted(keep):
+            start, end = ranges[gid]
+            if end > start:
                 piece = glyf[start:end]
                 piece += b"\0" * (-len(piece) % 4)
                 pieces.append(piece)
-                size += len(piece)
-            offsets.append(size)
+                sizes[gid + 1] = len(piece)
+        offsets = list(accumulate(sizes))
         head = bytearray(self.table(b"head"))
         struct.pack_into(">I", head, 8, 0)  # checkSumAdjustment, set below
         struct.pack_into(">h", head, 50, 1)  # long loca offsets
