@@ -99,6 +99,19 @@ def test_the_card_qr_code_holds_the_whole_card_and_scans_at_150_dpi(tmp_path: Pa
     assert all(m.label in found for m in data.medicines) and "hypertension" in found and "латекс" in found
 
 
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="needs poppler and zbar")
+def test_the_printed_page_qr_code_scans_at_150_dpi_with_every_medicine(tmp_path: Path) -> None:
+    data = _many()
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(render_card_pdf(data))
+    render = ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")]
+    subprocess.run(render, check=True)
+    (scan,) = tmp_path.glob("page*.png")
+    found = subprocess.run(["zbarimg", "-q", "--raw", str(scan)], capture_output=True, text=True, check=True).stdout
+    assert found.strip() == qr_text(data).strip()
+    assert all(f"{m.name} {m.strength}" in found for m in data.medicines) and "Born: 1958-04-12" in found
+
+
 def test_every_format_of_the_list_carries_the_disclaimer_and_the_source() -> None:
     data = _many()
     for text in (render_text(data), render_markdown(data).replace("\\", "")):
