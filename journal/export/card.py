@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from journal.export.emergency import NO_ALLERGIES, NO_CONDITIONS, NO_MEDICINES, TITLE, footer_lines, render_text
@@ -22,11 +23,17 @@ WALLET_W_MM, WALLET_H_MM = 85.6, 54.0  # ISO/IEC 7810 ID-1, a bank card
 QR_NOTE = "Scan for the full list as text (no app or network needed)."
 
 
-def qr_text(data: EmergencyList, *, compact: bool = False) -> str:
-    """What the QR code carries: the plain-text list, or the wallet card's short form (for a long list too)."""
+def qr_text(data: EmergencyList, *, compact: bool = False, medicines: int | None = None) -> str:
+    """What the QR code carries: the plain-text list, or the wallet card's short form (for a long list too).
+
+    `medicines`: list only the first N medicines, then "+M more: see the full list" (a code
+    too dense to scan otherwise, see card_qr).
+    """
     full = render_text(data)
     if not compact and len(full.encode("utf-8")) <= 1400:
         return full
+    listed = data.medicines if medicines is None else data.medicines[:medicines]
+    rest = len(data.medicines) - len(listed)
     # Everything the card shows, every item of every list, without the longer lines of the full list.
     lines = [
         TITLE.upper(),
@@ -37,12 +44,14 @@ def qr_text(data: EmergencyList, *, compact: bool = False) -> str:
         "Allergies: " + (", ".join(a.substance for a in data.allergies) or NO_ALLERGIES),
         "Conditions: " + (", ".join(data.conditions) or NO_CONDITIONS),
         "Medicines:" if data.medicines else NO_MEDICINES,
-        *(f"- {_card_medicine(med)}" for med in data.medicines),
+        *(f"- {_card_medicine(med)}" for med in listed),
+        *([MORE.format(n=rest)] if rest else []),
         f"Updated {data.last_updated_local or 'never'}",
     ]
     return "\n".join(lines)
 
 
+@cache
 def qr_matrix(text: str) -> Sequence[Sequence[int]]:
     """The QR code's modules, row by row (1 is dark), without the quiet zone."""
     import segno
@@ -107,7 +116,7 @@ CARD_CSS = (
 .sheet { max-width: 190mm; }
 .alert { border: 3px solid #b00; background: #fff3f3; padding: .4rem .8rem; font-weight: 600; margin: .6rem 0; }
 .who { display: grid; grid-template-columns: 1fr auto; gap: 1rem; align-items: start; }
-.qr-box { text-align: center; font-size: .75rem; max-width: 45mm; }
+.qr-box { text-align: center; font-size: .75rem; max-width: 60mm; }
 .wallet { width: 85.6mm; height: 54mm; box-sizing: border-box; border: 1px dashed #666; padding: 2.5mm;
   overflow: hidden; display: inline-block; vertical-align: top; margin: 0 4mm 4mm 0; position: relative;
   font-family: "DejaVu Sans", Verdana, sans-serif; }
@@ -127,7 +136,10 @@ CARD_CSS = (
 MORE = "+{n} more: see the full list"
 _LINE_H = 0.42  # a card line's height in mm per point of its size
 _PAD = 2.5  # mm inside each half of the card
-_CARD_QR = 31.0  # mm, the QR code on the back, with its quiet zone
+# The card's QR code, with its quiet zone: as large as its modules need, between these (mm).
+_CARD_QR_MIN, _CARD_QR_MAX = 26.0, 40.0
+# A module this wide is 1.8 pixels of a 150 dpi scan (zbar reads the card from 1.6 up).
+MODULE_MM = 0.30
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,7 @@ class CardLine:
     size: float
     text: str
     red: bool = False
+    medicine: bool = False  # the first line of a medicine on the back
 
     @property
     def height(self) -> float:
@@ -194,13 +207,40 @@ def card_front(data: EmergencyList) -> list[CardLine]:
     return head + allergies + conditions + warning + [CardLine("", 0.0, "")] + foot
 
 
-def card_back(data: EmergencyList) -> list[CardLine]:
+def qr_size(text: str, smallest: float, largest: float) -> float | None:
+    """How large (mm) the code of `text` must be for a 150 dpi scan, at least `smallest`; None if over `largest`."""
+    size = (len(qr_matrix(text)) + 8) * MODULE_MM
+    return None if size > largest else max(smallest, size)
+
+
+def card_qr(data: EmergencyList) -> tuple[str, float]:
+    """The wallet card's QR text and size: everything the card lists, or (too dense) the medicines the card shows."""
+    text = qr_text(data, compact=True)
+    size = qr_size(text, _CARD_QR_MIN, _CARD_QR_MAX)
+    if size is not None:
+        return text, size
+    shown = sum(1 for line in card_back(data, _CARD_QR_MAX) if line.medicine)
+    return qr_text(data, compact=True, medicines=shown), _CARD_QR_MAX
+
+
+def page_qr(data: EmergencyList) -> tuple[str, float]:
+    """The printed page's QR text and size (mm): the full list, else the short form, large enough to scan."""
+    for text in (qr_text(data), qr_text(data, compact=True)):
+        size = qr_size(text, 45.0, 60.0)
+        if size is not None:
+            return text, size
+    return text, 60.0
+
+
+def card_back(data: EmergencyList, qr_mm: float) -> list[CardLine]:
     """The back of the wallet card: every medicine (or as many as fit and "+N more"), then the source; the QR beside."""
-    width, height = WALLET_W_MM - 2 * _PAD - _CARD_QR - 1.0, WALLET_H_MM - 2 * _PAD
+    width, height = WALLET_W_MM - 2 * _PAD - qr_mm - 1.0, WALLET_H_MM - 2 * _PAD
     head = _lines("B", 7.0, "Medicines", width)
     foot = _lines("", 5.0, data.source, width)
     room = height - sum(line.height for line in head + foot) - 1.0
     items = [_lines("", 6.5, _card_medicine(med), width) for med in data.medicines]
+    for item in items:  # its first line marks a medicine, for card_qr's count
+        item[0] = CardLine(item[0].style, item[0].size, item[0].text, item[0].red, medicine=True)
     if not items:
         return head + _lines("", 6.5, NO_MEDICINES, width) + [CardLine("", 0.0, "")] + foot
     for shown in range(len(items), -1, -1):
@@ -212,7 +252,10 @@ def card_back(data: EmergencyList) -> list[CardLine]:
     raise AssertionError("unreachable")
 
 
-def _wallet_html(data: EmergencyList, qr: str) -> str:
+def _wallet_html(data: EmergencyList) -> str:
+    text, qr_mm = card_qr(data)
+    qr = qr_svg(text, size=f"{qr_mm}mm")
+
     def side(lines: list[CardLine], name: str, extra: str = "") -> str:
         parts = []
         for line in lines:
@@ -226,14 +269,14 @@ def _wallet_html(data: EmergencyList, qr: str) -> str:
     return (
         '<p class="cut">Wallet card: cut along the dashed lines, fold in the middle.</p>'
         f'<div class="wallet-pair">{side(card_front(data), "wallet-front")}'
-        f"{side(card_back(data), 'wallet-back', qr)}</div>"
+        f"{side(card_back(data, qr_mm), 'wallet-back', qr)}</div>"
     )
 
 
 def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
     """The emergency list as a printable page plus a wallet card (or the wallet card alone)."""
-    text = qr_text(data)
-    wallet = _wallet_html(data, qr_svg(qr_text(data, compact=True), size=f"{_CARD_QR}mm"))
+    text, page_mm = page_qr(data)
+    wallet = _wallet_html(data)
     if wallet_only:
         return page(f"{TITLE}: wallet card", f'<main class="sheet">{wallet}</main>', css=CARD_CSS)
     from journal.export._document import Table
@@ -254,7 +297,7 @@ def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
         '<div class="who"><dl class="meta">',
         *[f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in who],
         "</dl>",
-        f'<div class="qr-box">{qr_svg(text, size="40mm")}<br>{esc(QR_NOTE)}</div></div>',
+        f'<div class="qr-box">{qr_svg(text, size=f"{page_mm}mm")}<br>{esc(QR_NOTE)}</div></div>',
         *[f'<p class="alert">{esc(w)}</p>' for w in data.warnings],
         "<h2>Allergies</h2>",
         "<ul>"
@@ -308,9 +351,10 @@ def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
 
     draw(x + _PAD, card_front(data))
     back_x = x + WALLET_W_MM
-    draw(back_x + _PAD, card_back(data))
-    qr_at = (back_x + WALLET_W_MM - _CARD_QR - 1, y + WALLET_H_MM - _CARD_QR - 1)
-    _draw_qr(pdf, qr_text(data, compact=True), *qr_at, _CARD_QR)
+    text, qr_mm = card_qr(data)
+    draw(back_x + _PAD, card_back(data, qr_mm))
+    qr_at = (back_x + WALLET_W_MM - qr_mm - 1, y + WALLET_H_MM - qr_mm - 1)
+    _draw_qr(pdf, text, *qr_at, qr_mm)
 
 
 def _draw_line(pdf: DocPDF, left: float, top: float, line: CardLine) -> float:
@@ -335,10 +379,10 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
     )
     if not wallet_only:
         pdf.add_page()
-        qr_size = 45.0
+        text, qr_size = page_qr(data)
         pdf.heading(TITLE, size=16, color=(160, 0, 0))
         top = pdf.y
-        _draw_qr(pdf, qr_text(data), pdf.w - pdf.r_margin - qr_size, top, qr_size)
+        _draw_qr(pdf, text, pdf.w - pdf.r_margin - qr_size, top, qr_size)
         margin = pdf.r_margin
         pdf.r_margin = margin + qr_size + 4  # the details wrap beside the code
         for label, value in (
