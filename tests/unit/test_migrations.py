@@ -199,3 +199,22 @@ def test_a_current_journal_is_opened_without_sqlite_utils(journal_path: Path) ->
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == f"{REAL} False"
+
+
+def test_a_journal_written_by_the_release_before_lab_results_gets_the_table_and_keeps_its_records(
+    journal_path: Path,
+) -> None:
+    steps = connection._migrations_module().migrations
+    raw = Database(sqlite3.connect(journal_path, isolation_level=None))
+    steps.apply(raw, stop_before="m004_lab_results")  # what the current release writes
+    raw["allergies"].insert(  # type: ignore[union-attr]
+        {"id": "a1", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "substance": "latex"}
+    )
+    assert "lab_results" not in raw.table_names()
+    raw.conn.close()
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == REAL and REAL[-1] == "m004_lab_results"
+        assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
+        store.add(m.LabResult(test="ALT", value=31.0, unit="U/L", at=m.utcnow(), tz="UTC"))
+        assert [r.value for r in store.lab_results(test="alt")] == [31.0]
+    assert "before-m004_lab_results" in {b.kind for b in backups.list_backups(journal_path)}
