@@ -140,18 +140,24 @@ def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: s
     )
     record, triage = result.effect, result.triage
     say(f"Recorded side effect: {record.describe()} from {format_local(when, env.zone)}.")
-    if triage.action is Action.CALL_NOW:
+    stays_open = (
+        f"This stays an open alert until you run `medjournal contacted {shell_word(symptom)}` "
+        f"or `medjournal resolve {shell_word(symptom)}`."
+    )
+    if triage.action is Action.EMERGENCY:
+        say(f"EMERGENCY - GET EMERGENCY HELP NOW. {triage.advice}")
+        say(stays_open)
+    elif triage.action is Action.CALL_NOW:
         say(f"SERIOUS - CALL YOUR DOCTOR NOW. {triage.advice}")
-        say(
-            f"This stays an open alert until you run `medjournal contacted {shell_word(symptom)}` "
-            f"or `medjournal resolve {shell_word(symptom)}`."
-        )
+        say(stays_open)
     elif triage.action is Action.TELL_DOCTOR:
-        say(f"TELL YOUR DOCTOR: {triage.label or symptom} is a common side effect, and it is severe.")
+        say(f"TELL YOUR DOCTOR: {triage.label or symptom} is a common side effect, described as severe or lasting.")
+        say(triage.advice)
     elif triage.action is Action.WATCH:
         say(f"Common side effect ({triage.label}). {triage.advice}")
     else:
         say(f"Not a side effect the guide lists. {triage.advice}")
+        say(stays_open)
     if result.region_note:
         say(result.region_note)
 

@@ -346,13 +346,14 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Symptom(_Model):
-    """A listed side effect, its tier, and words people use for it."""
+    """A listed side effect, its tier, and words people use for it; `emergency` asks for emergency help."""
 
     key: Key
     label: Text
     tier: Tier
     synonyms: tuple[Phrase, ...] = ()
     injection_site: StrictBool = False
+    emergency: StrictBool = False
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -363,17 +364,20 @@ class Symptom(_Model):
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class TierAdvice(_Model):
-    """What to do for each tier; `other` is for anything the pack does not list."""
+    """What to do for each tier; `other` for anything the pack does not list, `emergency` for emergency symptoms."""
 
     serious: Text
     common: Text
     other: Text
+    emergency: Text
 
 
 def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
     _check_unique([s.key for s in value], "symptom key")
     owner: dict[str, str] = {}
     for symptom in value:
+        if symptom.emergency and symptom.tier is not Tier.SERIOUS:
+            raise ValueError(f"{symptom.key!r}: only a serious symptom can be an emergency")
         for term in symptom.terms:
             if owner.setdefault(term, symptom.key) != symptom.key:
                 raise ValueError(f"{term!r} names both {owner[term]!r} and {symptom.key!r}")
