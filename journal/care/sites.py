@@ -218,3 +218,8 @@ def site_warnings(
             "choose another region until it clears."
         )
     return warnings
+
+
+def avoid_advice(pack: Pack) -> str:
+    """Where not to inject, from the pack, as one line for the site step."""
+    return " ".join(note.text for note in pack.sites.avoid)

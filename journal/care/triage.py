@@ -30,25 +30,66 @@ DEFAULT_LINGERING_DAYS = 7
 # the doctor). Matched as whole phrases after the same word-form folding as symptoms; numbers and
 # "a few"/"a couple of" are skipped, so "for 3 days" and "for a couple of days" read as "for days".
 SEVERITY_PHRASES: tuple[str, ...] = (
-    "severe", "severely", "bad", "really bad", "very bad", "terrible", "awful", "horrible",
-    "unbearable", "excruciating", "agony", "worst", "intense", "extreme",
-    "won't go away", "wont go away", "will not go away", "not going away", "doesn't go away",
-    "does not go away", "hasn't gone away", "has not gone away", "not gone away", "won't stop",
-    "will not stop", "keeps coming back", "keeps getting worse", "getting worse", "worse and worse",
-    "persistent", "constant", "constantly", "all the time", "nonstop", "non-stop", "still there",
-    "for days", "for weeks", "for a week", "for over a week", "for more than a week", "all week",
-    "since last week", "days now", "weeks now", "after a week", "after days", "after weeks", "badly",
+    "severe",
+    "severely",
+    "bad",
+    "really bad",
+    "very bad",
+    "terrible",
+    "awful",
+    "horrible",
+    "unbearable",
+    "excruciating",
+    "agony",
+    "worst",
+    "intense",
+    "extreme",
+    "won't go away",
+    "wont go away",
+    "will not go away",
+    "not going away",
+    "doesn't go away",
+    "does not go away",
+    "hasn't gone away",
+    "has not gone away",
+    "not gone away",
+    "won't stop",
+    "will not stop",
+    "keeps coming back",
+    "keeps getting worse",
+    "getting worse",
+    "worse and worse",
+    "persistent",
+    "constant",
+    "constantly",
+    "all the time",
+    "nonstop",
+    "non-stop",
+    "still there",
+    "for days",
+    "for weeks",
+    "for a week",
+    "for over a week",
+    "for more than a week",
+    "all week",
+    "since last week",
+    "days now",
+    "weeks now",
+    "after a week",
+    "after days",
+    "after weeks",
+    "badly",
 )
 
 _RANK = {m.Tier.SERIOUS: 2, m.Tier.COMMON: 1, m.Tier.OTHER: 0}
 
 # --- how patients write -------------------------------------------------------------------
 
-_STOPWORDS = frozenset(
-    "a an the my me i im is are am was were be been being it its of at in on to and or with "
-    "around near where from this that has have having had got very really quite bit little some "
-    "so just also all over up".split()
+_STOPWORD_TEXT = (
+    "a an the my me i im is are am was were be been being it its of at in on to and or with around near "
+    "where from this that has have having had got very really quite bit little some so just also all over up"
 )
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # British spellings and irregular forms, folded before the suffix rules.
 _WORD_MAP = {
     "diarrhoea": "diarrhea",
@@ -71,8 +112,11 @@ _WORD_MAP = {
     "threw": "throw",
     "thrown": "throw",
 }
-# Skipped when reading severity phrases: "for a couple of days" and "for over a week" read as "for days", "for week".
-_FILLER_WORDS = "one two three four five six seven eight nine ten few couple several many of a an the about over more than nearly almost least at"
+# Skipped in severity phrases: "for a couple of days" reads as "for days", "for over a week" as "for week".
+_FILLER_WORDS = (
+    "one two three four five six seven eight nine ten few couple several many of a an the about over more than "
+    "nearly almost least at"
+)
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
@@ -295,9 +339,7 @@ def advice_for_action(packs: Sequence[Pack], symptom_key: str | None, action: Ac
     }[action]
 
 
-def current_action(
-    effect: m.SideEffect, *, now: datetime, lingering: int, packs: Sequence[Pack] = ()
-) -> Action | None:
+def current_action(effect: m.SideEffect, *, now: datetime, lingering: int, packs: Sequence[Pack] = ()) -> Action | None:
     """What a logged side effect asks for now; None once resolved or the doctor was contacted.
 
     With `packs`, a serious effect the pack marks as an emergency asks for emergency help.

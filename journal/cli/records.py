@@ -96,6 +96,8 @@ def dose(
         note=note,
     )
     check = result.inspection
+    if result.first_use:
+        say(f"First dose: {result.first_use}")
     if result.dose is None:
         assert result.check is not None and check is not None
         say(f"Syringe: {check.label.lower()} - DO NOT USE IT. {check.advice}")
@@ -103,6 +105,8 @@ def dose(
             f"NO DOSE RECORDED. The syringe was recorded as discarded at {format_local(when, env.zone)}, "
             f"and your {med.name} supply is one syringe lower."
         )
+        if result.disposal:
+            say(result.disposal)
         say("Take a new syringe, check it, and run `medjournal dose` again once you have injected it.")
         return
     if check is not None:
@@ -115,10 +119,14 @@ def dose(
         where = f", site {result.dose.region}"
     by = " (given by someone else)" if result.dose.given_by is m.GivenBy.OTHER else ""
     say(f"Recorded {med.name} dose at {format_local(when, env.zone)}{where}{by}.")
+    if result.site_advice and result.dose.region:
+        say(f"At the site: {result.site_advice}")
     for text in result.warnings:
         warn(text)
     if result.leftover_advice:
         say(f"Leftover solution noted - never inject it again. {result.leftover_advice}")
+    if result.disposal:
+        say(result.disposal)
 
 
 @click.command("effect")

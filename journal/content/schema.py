@@ -443,12 +443,16 @@ class Interaction(_Model):
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Precaution(_Model):
-    """An allergy or condition to tell the doctor about, with the words that match it."""
+    """An allergy or condition to tell the doctor about, with the words that match it.
+
+    `signs` are keys of side effects to call the doctor about at once while the condition stands.
+    """
 
     key: Key
     label: Text
     match: Annotated[tuple[Phrase, ...], NonEmpty]
     advice: Text
+    signs: tuple[Key, ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -473,17 +477,18 @@ class Precautions(_Model):
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Appointments(_Model):
-    """Advice by appointment kind."""
+    """Advice by appointment kind, and the medicine list to bring to visits."""
 
     doctor: Text
     lab: Text
     vaccination: Text
     surgery: Text
     dental: Text
+    bring_list: Text
 
     def advice_for(self, kind: str) -> str | None:
         """The advice for 'doctor', 'lab', 'vaccination', 'surgery' or 'dental', else None."""
-        if kind not in _field_names(type(self)):
+        if kind == "bring_list" or kind not in _field_names(type(self)):
             return None
         text: str = getattr(self, kind)
         return text
@@ -545,6 +550,17 @@ def _unique_topics(value: tuple[Section, ...]) -> tuple[Section, ...]:
     return value
 
 
+def _signs_exist(value: Precautions, info: Any) -> Precautions:
+    # info.data holds side_effects (validated before precautions).
+    effects = info.data.get("side_effects")
+    known = {s.key for s in effects.symptoms} if isinstance(effects, SideEffects) else None
+    for item in (*value.allergies, *value.conditions):
+        missing = [k for k in item.signs if known is not None and k not in known]
+        if missing:
+            raise ValueError(f"{item.key!r}: signs {', '.join(map(repr, missing))} are not side effects of this pack")
+    return value
+
+
 def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[JournalSetting, ...]:
     # info.data holds the pack's fields validated so far (journal_settings comes last).
     for index, setting in enumerate(value):
@@ -569,7 +585,7 @@ class Pack(_Model):
     sites: Sites
     side_effects: SideEffects
     interactions: Annotated[tuple[Interaction, ...], After(_unique_interactions)] = ()
-    precautions: Precautions
+    precautions: Annotated[Precautions, After(_signs_exist, info=True)]
     appointments: Appointments
     sections: Annotated[tuple[Section, ...], NonEmpty, After(_unique_topics)]
     journal_settings: Annotated[tuple[JournalSetting, ...], After(_settings_exist, info=True)] = ()

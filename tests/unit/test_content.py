@@ -623,7 +623,9 @@ def test_section_file_must_stay_beside_the_pack(tmp_path: Path) -> None:
 def test_ambiguous_synonym(tmp_path: Path) -> None:
     toml = copy_pack(tmp_path)
     edit(toml, '"hives",', '"hives", "headache",')
-    assert "side_effects.symptoms: 'headache' names both 'headache' and 'allergic-reaction'" in str(load_error(tmp_path))
+    assert "side_effects.symptoms: 'headache' names both 'headache' and 'allergic-reaction'" in str(
+        load_error(tmp_path)
+    )
 
 
 def test_synonyms_must_be_lower_case(tmp_path: Path) -> None:

@@ -222,9 +222,13 @@ class MedicinesScreen(JournalScreen):
         self._show_new_warnings("#med-error", record, warnings)
 
     def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
+        from journal.overview import advice_for_new
+
         text = f"Added {record.describe()}."
         if warnings:
             text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
+        # The pack's facts for this moment: any allergy to tell about, first use of a medicine.
+        text += "".join(f"\n{a}" for a in advice_for_new(self.journal.store, record))
         widget = self.query_one(where, Static)
         widget.update(lit(text))
         widget.add_class("-warn" if warnings else "-ok")

@@ -237,8 +237,14 @@ class TodayScreen(JournalScreen):
             for a in journal.store.between(m.Appointment, "at", now, now + timedelta(days=COMING_UP_DAYS))
             if a.status is m.ApptStatus.PLANNED
         ]
+        from journal.overview import visit_reminders
+
+        reminded = visit_reminders(journal.store, planned)
         lines = [
-            f"{journal.local(a.at, a.tz)}  {a.describe()}" + (f" - {a.purpose}" if a.purpose else "") for a in planned
+            f"{journal.local(a.at, a.tz)}  {a.describe()}"
+            + (f" - {a.purpose}" if a.purpose else "")
+            + (" (bring your medicine list)" if a.id in reminded else "")
+            for a in planned
         ]
         questions = len(journal.store.open_questions())
         if questions:
