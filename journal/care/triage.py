@@ -234,12 +234,8 @@ def _urgency(symptom: Symptom) -> int:
     return 3 if symptom.emergency else _RANK[m.Tier(symptom.tier.value)]
 
 
-def find_symptom(pack: Pack, text: str) -> Symptom | None:
-    """The listed symptom `text` names exactly, else the most urgent one it mentions (longest term wins ties).
-
-    A term found only inside a longer term of another symptom does not count: "tummy ache" is not also "achy".
-    """
-    exact = pack.find_symptom(text)
+def _mentioned(pack: Pack, text: str) -> list[tuple[frozenset[int], Symptom]]:
+    # A term found only inside a longer term of another symptom does not count: "tummy ache" is not also "achy".
     found = _content_words(text)
     matches: list[tuple[frozenset[int], Symptom]] = []
     for symptom in pack.side_effects.symptoms:
@@ -247,15 +243,25 @@ def find_symptom(pack: Pack, text: str) -> Symptom | None:
             where = _mentions(found, _term_words(term))
             if where is not None:
                 matches.append((where, symptom))
-    kept = [
+    return [
         (where, symptom)
         for where, symptom in matches
         if not any(where < other and symptom is not owner for other, owner in matches)
     ]
-    best = max(kept, key=lambda match: (_urgency(match[1]), len(match[0])), default=None)
+
+
+def find_symptom(pack: Pack, text: str) -> Symptom | None:
+    """The listed symptom `text` names exactly, else the most urgent one it mentions (longest term wins ties)."""
+    exact = pack.find_symptom(text)
+    best = max(_mentioned(pack, text), key=lambda match: (_urgency(match[1]), len(match[0])), default=None)
     if exact is not None and (best is None or _urgency(exact) >= _urgency(best[1])):
         return exact
     return best[1] if best else None
+
+
+def mentions_injection_site(pack: Pack, text: str) -> bool:
+    """Whether `text` speaks of an injection site ("injection site is hot and red"), whatever its tier."""
+    return any(symptom.injection_site for _, symptom in _mentioned(pack, text))
 
 
 def watch_advice(pack: Pack) -> str:
@@ -292,7 +298,7 @@ def triage(pack: Pack, text: str, severity: m.Severity | None = None) -> Triage:
         action=action,
         advice=said,
         pack=pack.key,
-        injection_site=symptom.injection_site,
+        injection_site=symptom.injection_site or mentions_injection_site(pack, text),
     )
 
 

@@ -185,6 +185,11 @@ class Source(_Model):
         also = f", with information from {' and '.join(self.also_from)}" if self.also_from else ""
         return f"{self.name}, {self.publisher}{also}"
 
+    @property
+    def notice(self) -> str:
+        """The disclaimer followed by the source, for a screen that shows the pack's facts."""
+        return f"{self.disclaimer} Source: {self.citation}."
+
 
 # --- [supply], [inspection] ------------------------------------------------------------
 

@@ -103,7 +103,7 @@ class DoseScreen(JournalScreen):
                 yield Static(Text(f"1 of 3  Check the syringe. {hint}How does the solution look?"), classes="advice")
                 yield OptionList(*self._appearance_options(), id="appearance")
                 yield Static("", id="check-advice", classes="advice")
-                waited = Field("Minutes it sat until it cleared", "waited", placeholder="for example 5")
+                waited = Field("Minutes it sat until it cleared", "waited", placeholder="whole minutes")
                 waited.display = False
                 yield waited
             with VerticalScroll(id="step-site"):

@@ -55,8 +55,8 @@ class MedicinesScreen(JournalScreen):
                         yield Field("Add a medicine: name", "med-name", placeholder="e.g. Enbrel, vitamin D")
                         yield Select(KINDS, value="prescription", allow_blank=False, id="med-kind", compact=True)
                     with Horizontal(classes="form-row"):
-                        yield Field("Strength", "med-strength", placeholder="e.g. 100 mg")
-                        yield Field("How you take it", "med-directions", placeholder="e.g. once a day")
+                        yield Field("Strength", "med-strength", placeholder="as on the label")
+                        yield Field("How you take it", "med-directions", placeholder="as on the label")
                         yield Field("What for", "med-reason")
                     with Horizontal(classes="form-row"):
                         yield Checkbox("Log daily doses", id="med-tracked", compact=True)

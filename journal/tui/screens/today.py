@@ -158,7 +158,15 @@ class TodayScreen(JournalScreen):
             (sparkline(pains), _SPARK_STYLE),
             "\n" if pains else "",
             trend,
+            "\n\n",
+            self._help_line(),
         )
+
+    def _help_line(self) -> str:
+        """What the journal is (and is not), where its facts come from, and where the help is."""
+        pack = self.journal.main_pack()
+        source = f" Source: {pack.source.citation}." if pack is not None else ""
+        return f"This journal supports, and does not replace, your doctor's advice.{source} Press ? for help."
 
     @staticmethod
     def _urgent(today: Today) -> list[Alert]:
