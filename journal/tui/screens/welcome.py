@@ -83,7 +83,7 @@ class WelcomeScreen(JournalScreen):
 
     def _first_use(self, key: str) -> Text:
         pack = self.journal.pack(key) if key != NO_PACK else None
-        return Text(f"Before the first time: {pack.supply.first_use}" if pack else "")
+        return Text(pack.supply.first_use if pack else "")
 
     @on(Select.Changed, "#welcome-pack")
     def _pack_chosen(self, event: Select.Changed) -> None:
