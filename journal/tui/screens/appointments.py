@@ -104,7 +104,9 @@ class AppointmentsScreen(JournalScreen):
         lines = [f"⚠ {t}" for t in flagged.values()]
         visit = next((a for a in planned if a.id in reminders), None)
         if visit is not None:
-            lines.append(f"Next visit, {journal.local(visit.at, visit.tz)} ({visit.kind.value}): {reminders[visit.id]}")
+            # The whole reminder is said when the visit is added; here one line keeps the table in view.
+            when = journal.local(visit.at, visit.tz)
+            lines.append(f"Next visit, {when} ({visit.kind.value}): bring your written medicine list.")
         self.query_one("#appt-warnings", Static).update(lit("\n".join(lines)))
         questions = self.query_one("#question-table", DataTable)
         questions.clear()
