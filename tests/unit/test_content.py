@@ -635,6 +635,22 @@ def test_synonyms_must_be_lower_case(tmp_path: Path) -> None:
     assert "side_effects.symptoms.6.synonyms.0: 'Itchy rash' should be lower-case" in message
 
 
+def test_a_condition_sign_must_be_a_side_effect_of_the_pack(tmp_path: Path) -> None:
+    toml = copy_pack(tmp_path)
+    edit(toml, 'signs = ["fever",', 'signs = ["fevr",')
+    assert "precautions: 'infection': signs 'fevr' are not side effects of this pack" in str(load_error(tmp_path))
+
+
+def test_only_a_serious_symptom_can_be_an_emergency(tmp_path: Path) -> None:
+    toml = copy_pack(tmp_path)
+    edit(
+        toml,
+        'key = "headache"\nlabel = "Headache"\ntier = "common"\n',
+        'key = "headache"\nlabel = "Headache"\ntier = "common"\nemergency = true\n',
+    )
+    assert "'headache': only a serious symptom can be an emergency" in str(load_error(tmp_path))
+
+
 def test_journal_setting_must_name_a_field(tmp_path: Path) -> None:
     toml = copy_pack(tmp_path)
     edit(toml, 'field = "supply.reorder_lead_days"', 'field = "supply.reorder_days"')
