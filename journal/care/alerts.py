@@ -18,6 +18,7 @@ from journal.care.triage import (
     advice_for_action,
     current_action,
     lingering_days,
+    says_severe,
 )
 from journal.care.warnings import CareWarning
 from journal.content import Pack
@@ -77,7 +78,13 @@ def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *
             level, said = AlertLevel.URGENT, EMERGENCY if action is Action.EMERGENCY else CALL_NOW
             text = f"{effect.describe()}: {advice} {STAYS_OPEN}"
         elif action is Action.TELL_DOCTOR:
-            why = "it is severe" if effect.severity is m.Severity.SEVERE else "it is severe or has not gone away"
+            if effect.severity is m.Severity.SEVERE:
+                why = "it is severe"
+            elif says_severe(effect.symptom):
+                why = "you described it as severe or lasting"
+            else:
+                days = lingering_days(packs, effect.symptom_key)
+                why = f"it is still open after {days} days (a journal setting) and may not be going away"
             level, said = AlertLevel.ATTENTION, TELL_DOCTOR
             text = f"{effect.describe()}: {TELL_DOCTOR}, {why}."
         else:
