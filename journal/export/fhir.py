@@ -18,6 +18,7 @@ from typing import Any
 from journal import models as m
 from journal.export._escape import plain
 from journal.summary.model import MedicineEntry, VisitSummary
+from journal.when import iso_utc
 
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -39,10 +40,6 @@ def _id_for(record_id: str | None, fallback: str) -> str:
         except ValueError:
             return str(uuid.uuid5(_NAMESPACE, record_id))
     return str(uuid.uuid5(_NAMESPACE, fallback))
-
-
-def _instant(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _text(value: str) -> str:
@@ -125,7 +122,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
             "status": "active",
             "medicationCodeableConcept": _medication_concept(med),
             "subject": subject,
-            "dateAsserted": _instant(data.generated_at),
+            "dateAsserted": iso_utc(data.generated_at),
         }
         if med.started:
             resource["effectivePeriod"] = {"start": med.started.isoformat()}
@@ -250,16 +247,16 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     ]
     composition = {
         "resourceType": "Composition",
-        "id": _id_for(None, f"composition:{patient_id}:{_instant(data.generated_at)}"),
+        "id": _id_for(None, f"composition:{patient_id}:{iso_utc(data.generated_at)}"),
         "status": "final",
         "type": _loinc("60591-5", "Patient summary Document"),
         "subject": subject,
-        "date": _instant(data.generated_at),
+        "date": iso_utc(data.generated_at),
         "author": [subject],
         "title": "Patient summary from a personal medication journal",
         "event": [
             {
-                "period": {"start": _instant(data.period.since), "end": _instant(data.period.until)},
+                "period": {"start": iso_utc(data.period.since), "end": iso_utc(data.period.until)},
             }
         ],
         "section": sections,
@@ -281,7 +278,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         "id": _id_for(None, f"bundle:{composition['id']}"),
         "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(_id_for(None, f"bundle:{composition['id']}"))},
         "type": "document",
-        "timestamp": _instant(data.generated_at),
+        "timestamp": iso_utc(data.generated_at),
         "entry": bundle.entries,
     }
 
@@ -308,7 +305,7 @@ def _administrations(
             "status": "completed" if dose.status is m.DoseStatus.TAKEN else "not-done",
             "medicationCodeableConcept": concept(dose.medication_id),
             "subject": subject,
-            "effectiveDateTime": _instant(dose.at),
+            "effectiveDateTime": iso_utc(dose.at),
         }
         if dose.status is not m.DoseStatus.TAKEN:
             reason = f"{dose.status.value} dose" + (f": {dose.reason}" if dose.reason else "")
@@ -345,7 +342,7 @@ def _administrations(
                     ],
                     "medicationCodeableConcept": concept(check.medication_id),
                     "subject": subject,
-                    "effectiveDateTime": _instant(check.at),
+                    "effectiveDateTime": iso_utc(check.at),
                 },
             )
         )
@@ -365,7 +362,7 @@ def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: 
             "actuality": "actual",
             "event": {"text": _text(effect.symptom)},
             "subject": subject,
-            "date": _instant(effect.started_at),
+            "date": iso_utc(effect.started_at),
             "seriousness": {"text": f"{effect.tier.value} side effect"},
             "outcome": {"text": "ongoing" if effect.open else f"resolved {effect.resolved_local}"},
         }
@@ -400,7 +397,7 @@ def _observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str,
             "status": "final",
             "code": {"text": "How the treatment is working: patient check-in"},
             "subject": subject,
-            "effectiveDateTime": _instant(checkin.at),
+            "effectiveDateTime": iso_utc(checkin.at),
         }
         if components:
             resource["component"] = components

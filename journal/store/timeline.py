@@ -14,6 +14,7 @@ from typing import Any
 from journal import models as m
 from journal.plain import Frozen, plain_dataclass
 from journal.store.store import Store
+from journal.when import iso_utc
 
 # Which column dates each kind of record on the timeline; kinds without a moment of
 # their own (a medicine, an allergy) sit at the moment they were recorded.
@@ -54,7 +55,7 @@ class TimelineEntry(Frozen):
     @property
     def cursor(self) -> Cursor:
         """The key that pages past this entry."""
-        return Cursor(_iso(self.at), self.kind, self.record.id)
+        return Cursor(iso_utc(self.at), self.kind, self.record.id)
 
 
 @plain_dataclass(eq=False, repr=False)
@@ -63,10 +64,6 @@ class TimelinePage(Frozen):
 
     entries: list[TimelineEntry]
     next: Cursor | None
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _when(value: str) -> datetime:
@@ -95,10 +92,10 @@ def timeline_page(
         where: list[Any] = []
         if since is not None:
             clauses.append(f"[{column}] >= ?")
-            where.append(_iso(since))
+            where.append(iso_utc(since))
         if until is not None:
             clauses.append(f"[{column}] < ?")
-            where.append(_iso(until))
+            where.append(iso_utc(until))
         if after is not None:
             # Row-value comparison, in the same order as the ORDER BY of the whole query.
             clauses.append(f"([{column}], ?, id) < (?, ?, ?)")
