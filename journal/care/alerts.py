@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -12,7 +13,6 @@ from journal.care.supply import SupplyStatus
 from journal.care.triage import CALL_NOW, TELL_DOCTOR, Action, current_action, lingering_days
 from journal.care.warnings import CareWarning
 from journal.content import Pack
-from journal.plain import Plain, plain_dataclass
 
 STAYS_OPEN = "The alert stays until it is marked resolved or the doctor contacted."
 
@@ -38,8 +38,8 @@ class AlertKind(StrEnum):
 _LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Alert(Plain):
+@dataclass(kw_only=True)
+class Alert:
     """One open alert: a short title (for a status bar) and the full advice."""
 
     level: AlertLevel

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack, Symptom, normalize
-from journal.plain import Plain, plain_dataclass
 
 CALL_NOW = "call your doctor now"
 TELL_DOCTOR = "tell your doctor"
@@ -29,8 +29,8 @@ class Action(StrEnum):
     MENTION_IF_UNUSUAL = "mention-if-unusual"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Triage(Plain):
+@dataclass(kw_only=True)
+class Triage:
     """The tier of a typed symptom and what to do about it."""
 
     text: str

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import tomllib
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.content import cache
 from journal.content.errors import PackError, display_path
 from journal.content.schema import Pack
 from journal.resources import content_root
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import TypeAdapter, ValidationError
 
 PACK_FILE = "pack.toml"
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -77,23 +77,13 @@ def clear_cache() -> None:
 @lru_cache(maxsize=32)
 def _load_file(path: Path, mtime_ns: int) -> Pack:
     # mtime_ns is part of the cache key only, so an edited pack is read again.
+    from pydantic import ValidationError
+
     shown = display_path(path)
-    raw = _read_bytes(path, shown)
+    data = _parse_toml(_read_bytes(path, shown), path, shown)
     folder = path.parent
     try:
-        fingerprint: bytes | None = cache.fingerprint(raw, folder)
-    except OSError:
-        fingerprint = None
-    if fingerprint is not None:
-        cached = cache.read(folder, fingerprint)
-        if cached is not None:
-            return cached.placed_in(folder)
-    data = _parse_toml(raw, path, shown)
-    # Imported here: a start-up that finds the pack in the cache never imports pydantic.
-    from pydantic import TypeAdapter, ValidationError
-
-    try:
-        pack = TypeAdapter(Pack).validate_python(data, context={"pack_dir": folder})
+        pack = _validator().validate_python(data, context={"pack_dir": folder})
     except ValidationError as exc:
         raise _validation_error(exc, path, shown) from None
     pack.placed_in(folder)
@@ -103,9 +93,14 @@ def _load_file(path: Path, mtime_ns: int) -> Pack:
             path=path,
             field="medication.key",
         )
-    if fingerprint is not None:
-        cache.write(folder, fingerprint, pack)
     return pack
+
+
+@cache
+def _validator() -> TypeAdapter[Pack]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Pack)
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:
@@ -116,8 +111,6 @@ def _read_bytes(path: Path, shown: str) -> bytes:
 
 
 def _parse_toml(raw: bytes, path: Path, shown: str) -> dict[str, Any]:
-    import tomllib  # only when validating: not needed for a pack found in the cache
-
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:

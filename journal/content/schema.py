@@ -1,8 +1,7 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
-They are stdlib dataclasses, frozen (journal.plain.Frozen), so that using a pack (or unpickling a
-cached one) never imports pydantic; the loader validates pack.toml into them with a pydantic
-TypeAdapter, imported only then. The constraints it checks are the markers of journal.validation.
+They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated;
+the loader validates pack.toml into them with a pydantic TypeAdapter.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, NamedTuple
 
+from pydantic import AfterValidator, Field, StringConstraints
+
 from journal.content.errors import PackError, display_path
-from journal.plain import Frozen
-from journal.validation import After, Limits
 
 # --- text helpers -------------------------------------------------------------------
 
@@ -81,15 +80,15 @@ def _context(info: Any) -> dict[str, Any]:
     return info.context if isinstance(info.context, dict) else {}
 
 
-Text = Annotated[str, Limits(strict=True, strip_whitespace=True, min_length=1)]
-Key = Annotated[str, Limits(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Phrase = Annotated[str, Limits(strict=True), After(_check_phrase)]
-PositiveInt = Annotated[int, Limits(strict=True, gt=0)]
-NonNegativeInt = Annotated[int, Limits(strict=True, ge=0)]
-GridSize = Annotated[int, Limits(strict=True, gt=0, le=26)]
-PositiveFloat = Annotated[float, Limits(strict=True, gt=0)]
-StrictBool = Annotated[bool, Limits(strict=True)]
-NonEmpty = Limits(min_length=1)
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+Key = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Phrase = Annotated[str, Field(strict=True), AfterValidator(_check_phrase)]
+PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+NonNegativeInt = Annotated[int, Field(strict=True, ge=0)]
+GridSize = Annotated[int, Field(strict=True, gt=0, le=26)]
+PositiveFloat = Annotated[float, Field(strict=True, gt=0)]
+StrictBool = Annotated[bool, Field(strict=True)]
+NonEmpty = Field(min_length=1)
 
 
 class Tier(StrEnum):
@@ -107,10 +106,7 @@ class Verdict(StrEnum):
     DISCARD = "discard"
 
 
-# Pack objects are made only by validation (pydantic builds them without __init__) and by
-# unpickling the cache, so no __init__ is generated for them: that saves compiling one per class
-# each time the app starts.
-class _Model(Frozen):
+class _Model:
     # Read by pydantic when the loader validates: unknown keys in pack.toml are an error.
     __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
@@ -118,7 +114,7 @@ class _Model(Frozen):
 # --- [medication], [source] ------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Codes(_Model):
     """Terminology codes used by exports; either may be absent."""
 
@@ -126,7 +122,7 @@ class Codes(_Model):
     route_snomed: Text | None = None
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Schedule(_Model):
     """The usual dosing rhythm."""
 
@@ -135,7 +131,7 @@ class Schedule(_Model):
     text: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Medication(_Model):
     """Names, class, route and form of the medicine the pack is about."""
 
@@ -161,7 +157,7 @@ class Medication(_Model):
         return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class OtherSource(_Model):
     """A source other than the main leaflet, and which facts it covers."""
 
@@ -169,7 +165,7 @@ class OtherSource(_Model):
     covers: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Source(_Model):
     """Where the pack's facts come from, and the disclaimer to show with them."""
 
@@ -189,7 +185,7 @@ class Source(_Model):
 # --- [supply], [inspection] ------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Supply(_Model):
     """Box size and refill advice."""
 
@@ -203,7 +199,7 @@ class Supply(_Model):
     disposal: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Appearance(_Model):
     """One way a syringe's contents can look, and the verdict for it."""
 
@@ -218,13 +214,13 @@ def _unique_appearances(value: tuple[Appearance, ...]) -> tuple[Appearance, ...]
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Inspection(_Model):
     """How to check a syringe before use."""
 
     do_not_shake: Text
     leftover: Text
-    appearances: Annotated[tuple[Appearance, ...], NonEmpty, After(_unique_appearances)]
+    appearances: Annotated[tuple[Appearance, ...], NonEmpty, AfterValidator(_unique_appearances)]
 
 
 # --- [sites] ---------------------------------------------------------------------------
@@ -257,7 +253,7 @@ def parse_spot_id(value: str) -> tuple[str, int, int]:
     return found["region"], ord(found["row"]) - ord("A"), int(found["col"]) - 1
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class AvoidNote(_Model):
     """Where not to inject, and the source that says so."""
 
@@ -265,7 +261,7 @@ class AvoidNote(_Model):
     source: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Region(_Model):
     """A body area for injections, with a small grid of spots (a UI model)."""
 
@@ -296,14 +292,14 @@ def _check_regions(value: tuple[Region, ...]) -> tuple[Region, ...]:
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Sites(_Model):
     """Injection regions, spot spacing and where not to inject."""
 
     spacing_cm: PositiveFloat
     rotate: Text
     avoid: tuple[AvoidNote, ...] = ()
-    regions: Annotated[tuple[Region, ...], NonEmpty, After(_check_regions)]
+    regions: Annotated[tuple[Region, ...], NonEmpty, AfterValidator(_check_regions)]
 
     def region(self, key: str) -> Region:
         """The region with this key; KeyError if there is none."""
@@ -344,7 +340,7 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 # --- [side_effects] --------------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Symptom(_Model):
     """A listed side effect, its tier, and words people use for it."""
 
@@ -361,7 +357,7 @@ class Symptom(_Model):
         return tuple(seen)
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class TierAdvice(_Model):
     """What to do for each tier; `other` is for anything the pack does not list."""
 
@@ -380,13 +376,13 @@ def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class SideEffects(_Model):
     """Side effects in tiers, with the journal's lingering threshold."""
 
     lingering_days: PositiveInt
     advice: TierAdvice
-    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, After(_check_symptoms)]
+    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, AfterValidator(_check_symptoms)]
 
     def advice_for(self, tier: Tier | str) -> str:
         """The advice for 'serious', 'common' or 'other'."""
@@ -417,7 +413,7 @@ class SideEffects(_Model):
 # --- [[interactions]], [precautions], [appointments] -----------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Interaction(_Model):
     """A medicine to mention to the doctor, by generic name and brands."""
 
@@ -437,7 +433,7 @@ class Interaction(_Model):
         return tuple(normalize(n) for n in self.names)
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Precaution(_Model):
     """An allergy or condition to tell the doctor about, with the words that match it."""
 
@@ -457,17 +453,17 @@ def _unique_precautions(value: tuple[Precaution, ...]) -> tuple[Precaution, ...]
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Precautions(_Model):
     """Allergies and conditions that matter for this medicine."""
 
     medicines_advice: Text
     allergies_advice: Text
-    allergies: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
-    conditions: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
+    allergies: Annotated[tuple[Precaution, ...], AfterValidator(_unique_precautions)] = ()
+    conditions: Annotated[tuple[Precaution, ...], AfterValidator(_unique_precautions)] = ()
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Appointments(_Model):
     """Advice by appointment kind."""
 
@@ -497,16 +493,16 @@ def _section_file_exists(value: str, info: Any) -> str:
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Section(_Model):
     """One Markdown page of the reference panel."""
 
     topic: Key
     title: Text
-    file: Annotated[Text, After(_section_file_exists, info=True)]
+    file: Annotated[Text, AfterValidator(_section_file_exists)]
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class JournalSetting(_Model):
     """A number the journal chose itself, which is not a fact from the source."""
 
@@ -553,7 +549,7 @@ def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[Journ
 # --- the pack --------------------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Pack(_Model):
     """A validated content pack: facts for the rules, Markdown for the reference panel."""
 
@@ -564,11 +560,11 @@ class Pack(_Model):
     inspection: Inspection
     sites: Sites
     side_effects: SideEffects
-    interactions: Annotated[tuple[Interaction, ...], After(_unique_interactions)] = ()
+    interactions: Annotated[tuple[Interaction, ...], AfterValidator(_unique_interactions)] = ()
     precautions: Precautions
     appointments: Appointments
-    sections: Annotated[tuple[Section, ...], NonEmpty, After(_unique_topics)]
-    journal_settings: Annotated[tuple[JournalSetting, ...], After(_settings_exist, info=True)] = ()
+    sections: Annotated[tuple[Section, ...], NonEmpty, AfterValidator(_unique_topics)]
+    journal_settings: Annotated[tuple[JournalSetting, ...], AfterValidator(_settings_exist)] = ()
 
     # -- where the pack lives ----------------------------------------------------------
 
@@ -585,7 +581,7 @@ class Pack(_Model):
 
     def placed_in(self, folder: Path) -> Pack:
         """This pack, remembering the folder it was read from (the loader calls this once)."""
-        # Not a dataclass field, so pack.toml cannot set it; pickled with the pack's __dict__.
+        # Not a dataclass field, so pack.toml cannot set it.
         object.__setattr__(self, "_directory", folder)
         return self
 

@@ -8,11 +8,11 @@ index, so the first page of a ten-year journal costs the same as that of a new o
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from journal import models as m
-from journal.plain import Frozen, plain_dataclass
 from journal.store.store import Store
 from journal.when import iso_utc
 
@@ -35,8 +35,8 @@ KINDS: tuple[str, ...] = tuple(TIME_COLUMNS)
 PAGE_SIZE = 50
 
 
-@plain_dataclass(eq=False, repr=False)
-class Cursor(Frozen):
+@dataclass(frozen=True)
+class Cursor:
     """Where a page ended: the next page starts strictly after this entry."""
 
     at: str
@@ -44,8 +44,8 @@ class Cursor(Frozen):
     id: str
 
 
-@plain_dataclass(eq=False, repr=False)
-class TimelineEntry(Frozen):
+@dataclass(frozen=True)
+class TimelineEntry:
     """One record on the timeline."""
 
     kind: str
@@ -58,8 +58,8 @@ class TimelineEntry(Frozen):
         return Cursor(iso_utc(self.at), self.kind, self.record.id)
 
 
-@plain_dataclass(eq=False, repr=False)
-class TimelinePage(Frozen):
+@dataclass(frozen=True)
+class TimelinePage:
     """A page of entries, newest first, and the cursor for the next page (None at the end)."""
 
     entries: list[TimelineEntry]

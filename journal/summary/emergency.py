@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import asdict, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from journal.plain import Frozen, plain_dataclass
 from journal.when import format_local
 
 if TYPE_CHECKING:
@@ -23,8 +22,8 @@ if TYPE_CHECKING:
 _PACK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@plain_dataclass(eq=False, repr=False)
-class EmergencyMedicine(Frozen):
+@dataclass(frozen=True)
+class EmergencyMedicine:
     """One active medicine as the list shows it."""
 
     name: str
@@ -47,16 +46,16 @@ class EmergencyMedicine(Frozen):
         return " ".join(p for p in (name, self.strength) if p)
 
 
-@plain_dataclass(eq=False, repr=False)
-class EmergencyAllergy(Frozen):
+@dataclass(frozen=True)
+class EmergencyAllergy:
     """One allergy and what it does."""
 
     substance: str
     reaction: str | None = None
 
 
-@plain_dataclass(eq=False, repr=False)
-class EmergencyList(Frozen):
+@dataclass(frozen=True)
+class EmergencyList:
     """Everything the emergency list shows; every format renders this one object."""
 
     generated_at: datetime
