@@ -29,9 +29,9 @@ from typing import (
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from annotated_types import Interval, MaxLen
-from pydantic import AfterValidator, BeforeValidator
 
 from journal.errors import RecordError
+from journal.validation import After, Before
 from journal.when import iso_utc, now_utc
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class ApptStatus(StrEnum):
 
 # --- field types -------------------------------------------------------------------------
 # Each limit is declared on the field's type, inside Annotated: annotated-types for bounds and
-# lengths, pydantic's validators for the checks and clean-ups that need code.
+# lengths, journal.validation's After/Before for the checks and clean-ups that need code.
 
 
 def _utc_seconds(value: datetime) -> datetime:
@@ -114,7 +114,7 @@ def _utc_seconds(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-UtcDateTime = Annotated[datetime, AfterValidator(_utc_seconds)]
+UtcDateTime = Annotated[datetime, After(_utc_seconds)]
 
 
 def _zone(value: str) -> str:
@@ -125,7 +125,7 @@ def _zone(value: str) -> str:
     return value
 
 
-Zone = Annotated[str, AfterValidator(_zone)]
+Zone = Annotated[str, After(_zone)]
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -135,8 +135,8 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-OptionalText = Annotated[Annotated[str, MaxLen(TEXT_MAX)] | None, BeforeValidator(_blank_to_none)]
-OptionalName = Annotated[Annotated[str, MaxLen(NAME_MAX)] | None, BeforeValidator(_blank_to_none)]
+OptionalText = Annotated[Annotated[str, MaxLen(TEXT_MAX)] | None, Before(_blank_to_none)]
+OptionalName = Annotated[Annotated[str, MaxLen(NAME_MAX)] | None, Before(_blank_to_none)]
 
 
 def _required_name(value: Any) -> Any:
@@ -146,9 +146,9 @@ def _required_name(value: Any) -> Any:
     return value
 
 
-# The length limit first: a BeforeValidator sees the raw input before what stands left of it.
-RequiredName = Annotated[str, MaxLen(NAME_MAX), BeforeValidator(_required_name)]
-RequiredText = Annotated[str, MaxLen(TEXT_MAX), BeforeValidator(_required_name)]
+# The length limit first: a Before sees the raw input before what stands left of it.
+RequiredName = Annotated[str, MaxLen(NAME_MAX), Before(_required_name)]
+RequiredText = Annotated[str, MaxLen(TEXT_MAX), Before(_required_name)]
 
 
 def _hhmm(value: str | None) -> str | None:
@@ -161,7 +161,7 @@ def _hhmm(value: str | None) -> str | None:
     return parsed.strftime("%H:%M")
 
 
-TimeOfDay = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_hhmm)]
+TimeOfDay = Annotated[str | None, Before(_blank_to_none), After(_hhmm)]
 Score = Annotated[int, Interval(ge=0, le=10)] | None
 
 
@@ -192,7 +192,7 @@ def _born_past(value: date | None, info: ValidationInfo) -> date | None:
     return value
 
 
-PastUtcDateTime = Annotated[UtcDateTime, AfterValidator(_not_in_future)]
+PastUtcDateTime = Annotated[UtcDateTime, After(_not_in_future, info=True)]
 
 
 # --- records -----------------------------------------------------------------------------
@@ -287,7 +287,7 @@ class Profile(Record):
     kind_label: ClassVar[str] = "profile"
 
     name: OptionalName = None
-    born: Annotated[date | None, AfterValidator(_born_past)] = None
+    born: Annotated[date | None, After(_born_past, info=True)] = None
     emergency_contact: OptionalText = None
     doctor: OptionalText = None
     pharmacy: OptionalText = None

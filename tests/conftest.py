@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +15,13 @@ from pathlib import Path
 import pytest
 
 from journal.store import Store
+
+# Validated content packs are cached per user: during tests (and the commands they run) in a private
+# temporary folder, never the real ~/.cache.
+_CACHE_HOME = tempfile.mkdtemp(prefix="medjournal-test-cache-")
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+os.environ["MEDJOURNAL_CACHE_DIR"] = os.path.join(_CACHE_HOME, "medjournal")
 
 # The console script installed beside this Python; `python -m journal` if it is missing.
 _SCRIPT = Path(sys.executable).with_name("medjournal")

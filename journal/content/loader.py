@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
-import tomllib
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal.content import cache
 from journal.content.errors import PackError, display_path
 from journal.content.schema import Pack
 from journal.resources import content_root
@@ -77,13 +78,24 @@ def clear_cache() -> None:
 @lru_cache(maxsize=32)
 def _load_file(path: Path, mtime_ns: int) -> Pack:
     # mtime_ns is part of the cache key only, so an edited pack is read again.
-    from pydantic import ValidationError
-
     shown = display_path(path)
-    data = _parse_toml(_read_bytes(path, shown), path, shown)
+    raw = _read_bytes(path, shown)
     folder = path.parent
     try:
-        pack = _validator().validate_python(data, context={"pack_dir": folder})
+        fingerprint: str | None = cache.fingerprint(raw, folder)
+    except OSError:
+        fingerprint = None
+    if fingerprint is not None:
+        cached = cache.read(folder, fingerprint)
+        if cached is not None:
+            return cached.placed_in(folder)
+    data = _parse_toml(raw, path, shown)
+    # Imported here: a start-up that finds the pack in the cache never imports pydantic.
+    from pydantic import ValidationError
+
+    try:
+        # TOML's values are JSON's (a pack holds no dates): validated as JSON, strictly (see _Model).
+        pack = _validator().validate_json(json.dumps(data), context={"pack_dir": folder})
     except ValidationError as exc:
         raise _validation_error(exc, path, shown) from None
     pack.placed_in(folder)
@@ -93,10 +105,12 @@ def _load_file(path: Path, mtime_ns: int) -> Pack:
             path=path,
             field="medication.key",
         )
+    if fingerprint is not None:
+        cache.write(folder, fingerprint, pack)
     return pack
 
 
-@cache
+@lru_cache(maxsize=1)
 def _validator() -> TypeAdapter[Pack]:
     from pydantic import TypeAdapter
 
@@ -111,6 +125,8 @@ def _read_bytes(path: Path, shown: str) -> bytes:
 
 
 def _parse_toml(raw: bytes, path: Path, shown: str) -> dict[str, Any]:
+    import tomllib  # only when validating: not needed for a pack found in the cache
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:

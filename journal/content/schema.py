@@ -1,7 +1,9 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
-They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated;
-the loader validates pack.toml into them with a pydantic TypeAdapter.
+They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated
+(annotated-types bounds and lengths, journal.validation's After/Before for code); the loader
+validates pack.toml into them with a pydantic TypeAdapter, strictly: a string is never taken for
+a number.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, NamedTuple
 
-from pydantic import AfterValidator, Field, StringConstraints
+from annotated_types import Ge, Gt, Le, MinLen
 
 from journal.content.errors import PackError, display_path
+from journal.validation import After, Before
 
 # --- text helpers -------------------------------------------------------------------
 
@@ -80,15 +83,27 @@ def _context(info: Any) -> dict[str, Any]:
     return info.context if isinstance(info.context, dict) else {}
 
 
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-Key = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Phrase = Annotated[str, Field(strict=True), AfterValidator(_check_phrase)]
-PositiveInt = Annotated[int, Field(strict=True, gt=0)]
-NonNegativeInt = Annotated[int, Field(strict=True, ge=0)]
-GridSize = Annotated[int, Field(strict=True, gt=0, le=26)]
-PositiveFloat = Annotated[float, Field(strict=True, gt=0)]
-StrictBool = Annotated[bool, Field(strict=True)]
-NonEmpty = Field(min_length=1)
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+_KEY_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_key(value: str) -> str:
+    if not _KEY_RE.fullmatch(value):
+        raise ValueError(f"{value!r} should be lower-case letters and digits, words joined by '-'")
+    return value
+
+
+Text = Annotated[str, MinLen(1), Before(_strip)]
+Key = Annotated[str, After(_check_key)]
+Phrase = Annotated[str, After(_check_phrase)]
+PositiveInt = Annotated[int, Gt(0)]
+NonNegativeInt = Annotated[int, Ge(0)]
+GridSize = Annotated[int, Gt(0), Le(26)]
+PositiveFloat = Annotated[float, Gt(0)]
+NonEmpty = MinLen(1)
 
 
 class Tier(StrEnum):
@@ -107,8 +122,10 @@ class Verdict(StrEnum):
 
 
 class _Model:
-    # Read by pydantic when the loader validates: unknown keys in pack.toml are an error.
-    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    # Read by pydantic when the loader validates: unknown keys in pack.toml are an error, and
+    # each value must already be of its field's type (the loader validates TOML as JSON, so an
+    # array is taken for a tuple and a string for an enum, but a string never for a number).
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "strict": True}
 
 
 # --- [medication], [source] ------------------------------------------------------------
@@ -127,7 +144,7 @@ class Schedule(_Model):
     """The usual dosing rhythm."""
 
     doses_per_day: PositiveInt
-    same_time_every_day: StrictBool
+    same_time_every_day: bool
     text: Text
 
 
@@ -191,7 +208,7 @@ class Supply(_Model):
 
     units_per_box: PositiveInt
     unit: Text
-    single_use: StrictBool
+    single_use: bool
     reorder_lead_days: NonNegativeInt
     refill_advice: Text
     do_not_share: Text
@@ -220,7 +237,7 @@ class Inspection(_Model):
 
     do_not_shake: Text
     leftover: Text
-    appearances: Annotated[tuple[Appearance, ...], NonEmpty, AfterValidator(_unique_appearances)]
+    appearances: Annotated[tuple[Appearance, ...], NonEmpty, After(_unique_appearances)]
 
 
 # --- [sites] ---------------------------------------------------------------------------
@@ -268,7 +285,7 @@ class Region(_Model):
     key: Key
     label: Text
     part: Key
-    self_allowed: StrictBool
+    self_allowed: bool
     rows: GridSize
     cols: GridSize
 
@@ -299,7 +316,7 @@ class Sites(_Model):
     spacing_cm: PositiveFloat
     rotate: Text
     avoid: tuple[AvoidNote, ...] = ()
-    regions: Annotated[tuple[Region, ...], NonEmpty, AfterValidator(_check_regions)]
+    regions: Annotated[tuple[Region, ...], NonEmpty, After(_check_regions)]
 
     def region(self, key: str) -> Region:
         """The region with this key; KeyError if there is none."""
@@ -348,7 +365,7 @@ class Symptom(_Model):
     label: Text
     tier: Tier
     synonyms: tuple[Phrase, ...] = ()
-    injection_site: StrictBool = False
+    injection_site: bool = False
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -382,7 +399,7 @@ class SideEffects(_Model):
 
     lingering_days: PositiveInt
     advice: TierAdvice
-    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, AfterValidator(_check_symptoms)]
+    symptoms: Annotated[tuple[Symptom, ...], NonEmpty, After(_check_symptoms)]
 
     def advice_for(self, tier: Tier | str) -> str:
         """The advice for 'serious', 'common' or 'other'."""
@@ -459,8 +476,8 @@ class Precautions(_Model):
 
     medicines_advice: Text
     allergies_advice: Text
-    allergies: Annotated[tuple[Precaution, ...], AfterValidator(_unique_precautions)] = ()
-    conditions: Annotated[tuple[Precaution, ...], AfterValidator(_unique_precautions)] = ()
+    allergies: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
+    conditions: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -499,7 +516,7 @@ class Section(_Model):
 
     topic: Key
     title: Text
-    file: Annotated[Text, AfterValidator(_section_file_exists)]
+    file: Annotated[Text, After(_section_file_exists, info=True)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -560,11 +577,11 @@ class Pack(_Model):
     inspection: Inspection
     sites: Sites
     side_effects: SideEffects
-    interactions: Annotated[tuple[Interaction, ...], AfterValidator(_unique_interactions)] = ()
+    interactions: Annotated[tuple[Interaction, ...], After(_unique_interactions)] = ()
     precautions: Precautions
     appointments: Appointments
-    sections: Annotated[tuple[Section, ...], NonEmpty, AfterValidator(_unique_topics)]
-    journal_settings: Annotated[tuple[JournalSetting, ...], AfterValidator(_settings_exist)] = ()
+    sections: Annotated[tuple[Section, ...], NonEmpty, After(_unique_topics)]
+    journal_settings: Annotated[tuple[JournalSetting, ...], After(_settings_exist, info=True)] = ()
 
     # -- where the pack lives ----------------------------------------------------------
 
