@@ -5,8 +5,6 @@ Times are stored as UTC (ISO-8601, to the second, with a trailing Z) together wi
 IANA zone they were recorded in, so a dose logged while travelling stays on its local day.
 """
 
-from __future__ import annotations
-
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
@@ -28,10 +26,8 @@ from typing import (
 )
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from annotated_types import Interval, MaxLen
-
 from journal.errors import RecordError
-from journal.validation import After, Before
+from journal.validation import After, Before, Limits
 from journal.when import iso_utc, now_utc
 
 if TYPE_CHECKING:
@@ -104,8 +100,8 @@ class ApptStatus(StrEnum):
 
 
 # --- field types -------------------------------------------------------------------------
-# Each limit is declared on the field's type, inside Annotated: annotated-types for bounds and
-# lengths, journal.validation's After/Before for the checks and clean-ups that need code.
+# Each limit is declared on the field's type, inside Annotated, with journal.validation's markers:
+# Limits for bounds and lengths, After/Before for the checks and clean-ups that need code.
 
 
 def _utc_seconds(value: datetime) -> datetime:
@@ -135,8 +131,8 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-OptionalText = Annotated[Annotated[str, MaxLen(TEXT_MAX)] | None, Before(_blank_to_none)]
-OptionalName = Annotated[Annotated[str, MaxLen(NAME_MAX)] | None, Before(_blank_to_none)]
+OptionalText = Annotated[Annotated[str, Limits(max_length=TEXT_MAX)] | None, Before(_blank_to_none)]
+OptionalName = Annotated[Annotated[str, Limits(max_length=NAME_MAX)] | None, Before(_blank_to_none)]
 
 
 def _required_name(value: Any) -> Any:
@@ -147,8 +143,8 @@ def _required_name(value: Any) -> Any:
 
 
 # The length limit first: a Before sees the raw input before what stands left of it.
-RequiredName = Annotated[str, MaxLen(NAME_MAX), Before(_required_name)]
-RequiredText = Annotated[str, MaxLen(TEXT_MAX), Before(_required_name)]
+RequiredName = Annotated[str, Limits(max_length=NAME_MAX), Before(_required_name)]
+RequiredText = Annotated[str, Limits(max_length=TEXT_MAX), Before(_required_name)]
 
 
 def _hhmm(value: str | None) -> str | None:
@@ -162,7 +158,7 @@ def _hhmm(value: str | None) -> str | None:
 
 
 TimeOfDay = Annotated[str | None, Before(_blank_to_none), After(_hhmm)]
-Score = Annotated[int, Interval(ge=0, le=10)] | None
+Score = Annotated[int, Limits(ge=0, le=10)] | None
 
 
 # The clock records default to (journal.when's, under the name callers of this module know).
@@ -174,19 +170,19 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _now(info: ValidationInfo) -> datetime:
+def _now(info: "ValidationInfo") -> datetime:
     context = info.context or {}
     now = context.get("now")
     return now if isinstance(now, datetime) else utcnow()
 
 
-def _not_in_future(value: datetime | None, info: ValidationInfo) -> datetime | None:
+def _not_in_future(value: datetime | None, info: "ValidationInfo") -> datetime | None:
     if value is not None and value > _now(info) + FUTURE_GRACE:
         raise ValueError("is in the future; record what has already happened")
     return value
 
 
-def _born_past(value: date | None, info: ValidationInfo) -> date | None:
+def _born_past(value: date | None, info: "ValidationInfo") -> date | None:
     if value is not None and value > _now(info).date():
         raise ValueError("is in the future")
     return value
@@ -208,7 +204,7 @@ def record(cls: type[R]) -> type[R]:
     return made
 
 
-def _validating_init(self: Record, **values: Any) -> None:
+def _validating_init(self: "Record", **values: Any) -> None:
     self.__dict__.update(_validated(type(self), values, None).__dict__)
 
 
@@ -343,7 +339,7 @@ class SupplyBox(Record):
 
     medication_id: str
     received: date
-    count: Annotated[int, Interval(ge=1, le=1000)]
+    count: Annotated[int, Limits(ge=1, le=1000)]
     lot: OptionalName = None
     expires: date | None = None
     note: OptionalText = None
@@ -364,7 +360,7 @@ class SyringeCheck(Record):
     at: PastUtcDateTime
     tz: Zone
     appearance: Appearance = Appearance.CLEAR
-    waited_minutes: Annotated[int, Interval(ge=0, le=240)] | None = None
+    waited_minutes: Annotated[int, Limits(ge=0, le=240)] | None = None
     outcome: CheckOutcome = CheckOutcome.USED
     reason: OptionalText = None
     box_id: str | None = None
@@ -494,7 +490,7 @@ class Checkin(Record):
     tz: Zone
     pain: Score = None
     swelling: Score = None
-    stiffness_minutes: Annotated[int, Interval(ge=0, le=1440)] | None = None
+    stiffness_minutes: Annotated[int, Limits(ge=0, le=1440)] | None = None
     note: OptionalText = None
 
     def check(self) -> None:
@@ -636,7 +632,7 @@ _Reader = tuple[str, Callable[[Any], Any], Callable[[], Any]]
 
 # Per record kind, made on first use (functools.cache would do, but mypy refuses a class as its key).
 _READERS: dict[type[Record], tuple[_Reader, ...]] = {}
-_VALIDATORS: dict[type[Record], TypeAdapter[Any]] = {}
+_VALIDATORS: dict[type[Record], "TypeAdapter[Any]"] = {}
 
 
 def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
@@ -660,7 +656,7 @@ def _default(spec: Field[Any]) -> Callable[[], Any]:
     return lambda: spec.default
 
 
-def _validator(cls: type[Record]) -> TypeAdapter[Any]:
+def _validator(cls: type[Record]) -> "TypeAdapter[Any]":
     if cls not in _VALIDATORS:
         from pydantic import TypeAdapter
 
@@ -690,7 +686,7 @@ _FIELD_LABELS = {
 }
 
 
-def error_field(error: ValidationError) -> str | None:
+def error_field(error: "ValidationError") -> str | None:
     """The field a validation error is about, if any."""
     for problem in error.errors():
         names = [str(part) for part in problem.get("loc", ()) if not isinstance(part, int)]
@@ -699,7 +695,7 @@ def error_field(error: ValidationError) -> str | None:
     return None
 
 
-def explain(error: ValidationError) -> str:
+def explain(error: "ValidationError") -> str:
     """One sentence a person understands, from the first problem pydantic found."""
     first = error.errors()[0]
     loc = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]

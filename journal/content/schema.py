@@ -1,12 +1,10 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
 They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated
-(annotated-types bounds and lengths, journal.validation's After/Before for code); the loader
+(journal.validation's markers); the loader
 validates pack.toml into them with a pydantic TypeAdapter, strictly: a string is never taken for
 a number.
 """
-
-from __future__ import annotations
 
 import dataclasses
 import math
@@ -16,10 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, NamedTuple
 
-from annotated_types import Ge, Gt, Le, MinLen
-
 from journal.content.errors import PackError, display_path
-from journal.validation import After, Before
+from journal.validation import After, Before, Limits
 
 # --- text helpers -------------------------------------------------------------------
 
@@ -96,14 +92,14 @@ def _check_key(value: str) -> str:
     return value
 
 
-Text = Annotated[str, MinLen(1), Before(_strip)]
+Text = Annotated[str, Limits(min_length=1), Before(_strip)]
 Key = Annotated[str, After(_check_key)]
 Phrase = Annotated[str, After(_check_phrase)]
-PositiveInt = Annotated[int, Gt(0)]
-NonNegativeInt = Annotated[int, Ge(0)]
-GridSize = Annotated[int, Gt(0), Le(26)]
-PositiveFloat = Annotated[float, Gt(0)]
-NonEmpty = MinLen(1)
+PositiveInt = Annotated[int, Limits(gt=0)]
+NonNegativeInt = Annotated[int, Limits(ge=0)]
+GridSize = Annotated[int, Limits(gt=0, le=26)]
+PositiveFloat = Annotated[float, Limits(gt=0)]
+NonEmpty = Limits(min_length=1)
 
 
 class Tier(StrEnum):
@@ -345,7 +341,7 @@ class Sites(_Model):
         return Spot(spot_id(key, row, col), key, row, col, col * self.spacing_cm, row * self.spacing_cm)
 
 
-def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> float:
+def spot_distance_cm(pack_or_sites: "Pack | Sites", spot_a: str, spot_b: str) -> float:
     """Distance in cm between two spots; math.inf when they lie in different regions."""
     sites = pack_or_sites.sites if isinstance(pack_or_sites, Pack) else pack_or_sites
     a, b = sites.spot(spot_a), sites.spot(spot_b)
@@ -596,7 +592,7 @@ class Pack(_Model):
         folder = self.__dict__.get("_directory")
         return folder if isinstance(folder, Path) else Path()
 
-    def placed_in(self, folder: Path) -> Pack:
+    def placed_in(self, folder: Path) -> "Pack":
         """This pack, remembering the folder it was read from (the loader calls this once)."""
         # Not a dataclass field, so pack.toml cannot set it.
         object.__setattr__(self, "_directory", folder)
