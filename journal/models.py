@@ -245,14 +245,16 @@ class Record:
         record = cls.__new__(cls)
         values = record.__dict__
         for name, read, default in _readers(cls):
-            if name not in row:
+            if name in row:
+                value = row[name]
+                try:
+                    values[name] = None if value is None else read(value)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{cls.table} {row.get('id')}: {name}: cannot read {value!r}") from None
+            elif default is not None:
                 values[name] = default()
-                continue
-            value = row[name]
-            try:
-                values[name] = None if value is None else read(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{cls.table} {row.get('id')}: {name}: cannot read {value!r}") from None
+            else:
+                raise ValueError(f"{cls.table} {row.get('id')}: {name}: missing")
         return record
 
     def changed(self, **changes: Any) -> Self:
@@ -627,7 +629,7 @@ def _base_type(hint: Any) -> Any:
     return hint
 
 
-_Reader = tuple[str, Callable[[Any], Any], Callable[[], Any]]
+_Reader = tuple[str, Callable[[Any], Any], Callable[[], Any] | None]
 
 
 # Per record kind, made on first use (functools.cache would do, but mypy refuses a class as its key).
@@ -643,16 +645,12 @@ def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
     return _READERS[cls]
 
 
-def _default(spec: Field[Any]) -> Callable[[], Any]:
-    """What a row without this field (an older history snapshot) holds: the field's default."""
+def _default(spec: Field[Any]) -> Callable[[], Any] | None:
+    """What a row without this field (an older history snapshot) holds: the field's default, if any."""
     if spec.default_factory is not MISSING:
         return spec.default_factory
     if spec.default is MISSING:
-
-        def missing() -> Any:
-            raise ValueError("missing")
-
-        return missing
+        return None
     return lambda: spec.default
 
 

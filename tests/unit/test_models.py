@@ -139,3 +139,13 @@ def test_a_changed_record_is_validated_again() -> None:
     assert dose.changed(note="  after breakfast ").note == "after breakfast"
     with pytest.raises(RecordError, match="Time zone 'Mars/Olympus' is not a time zone name"):
         dose.changed(tz="Mars/Olympus")
+
+
+def test_a_history_snapshot_without_a_required_field_is_an_error() -> None:
+    row = m.Dose(medication_id="a", at=NOW, tz="UTC").row()
+    del row["medication_id"]
+    with pytest.raises(ValueError, match="medication_id: missing"):
+        m.Dose.from_row(row)
+    del row["note"]
+    row["medication_id"] = "a"
+    assert m.Dose.from_row(row).note is None
