@@ -1,9 +1,8 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
 They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated
-(journal.validation's markers); the loader
-validates pack.toml into them with a pydantic TypeAdapter, strictly: a string is never taken for
-a number.
+(journal.validation's markers); the loader validates pack.toml into them with a pydantic
+TypeAdapter, strictly: a string is never taken for a number.
 """
 
 import dataclasses

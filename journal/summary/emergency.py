@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from journal.when import format_local
+from journal.when import format_local, iso_utc
 
 if TYPE_CHECKING:
     from journal.store import Store
@@ -103,8 +103,7 @@ def _json_fields(data: EmergencyList) -> dict[str, Any]:
 
 def _json_value(value: object) -> str:
     if isinstance(value, datetime):
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
