@@ -1,7 +1,8 @@
 """A per-user cache of validated packs, as JSON, so that a normal start does not import pydantic.
 
-Validating pack.toml costs the TUI about a tenth of its start-up (importing pydantic, building the
-validator), so a validated pack is kept as JSON and rebuilt from it by its classes' field types.
+Validating pack.toml at every start would add nearly a third to the TUI's start-up instructions
+(importing pydantic, building the validator), so a validated pack is kept as JSON and rebuilt from
+it by its classes' field types.
 JSON is data only: reading a cache file runs no code. A cache file holds the fingerprint and the
 pack. The fingerprint holds everything validation depends on: the medjournal version, this
 module's format number, the pack folder's path, the text of pack.toml and the names of the files
