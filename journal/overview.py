@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,6 @@ from journal.care.benefit import WeekAverage, weekly_trend
 from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
 from journal.content import Pack, PackError, available_packs, load_pack, normalize
 from journal.errors import JournalError, NotFoundError
-from journal.plain import Plain, plain_dataclass
 from journal.store import Store
 from journal.when import format_local
 
@@ -82,8 +81,8 @@ def match_pack(
 # --- today -----------------------------------------------------------------------------
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class MedicineToday(Plain):
+@dataclass(kw_only=True)
+class MedicineToday:
     """One tracked medicine today: schedule, sites and supply."""
 
     medication_id: str
@@ -116,8 +115,8 @@ class MedicineToday(Plain):
     supply: sup.SupplyStatus | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Today(Plain):
+@dataclass(kw_only=True)
+class Today:
     """Everything the Today screen and `status` show."""
 
     generated_at: datetime
@@ -350,8 +349,8 @@ def status_line(today: Today) -> str:
 # --- recording -------------------------------------------------------------------------
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class DoseResult(Plain):
+@dataclass(kw_only=True)
+class DoseResult:
     """What `record_dose` wrote and what to tell the person."""
 
     medication: m.Medication
@@ -507,8 +506,8 @@ def visit_reminders(store: Store, appts: Sequence[m.Appointment], *, loader: Pac
     return found
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class EffectResult(Plain):
+@dataclass(kw_only=True)
+class EffectResult:
     """What `record_side_effect` wrote and the triage to show."""
 
     effect: m.SideEffect

@@ -128,6 +128,15 @@ def format_local(moment: datetime, zone: str, *, with_zone: bool = False) -> str
     return f"{text} {local.tzname()}" if with_zone else text
 
 
+def iso_utc(moment: datetime) -> str:
+    """`2026-11-20T07:00:00Z`: the moment in UTC, to the second, as the journal stores every time."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a time needs its time zone")
+    u = moment.astimezone(UTC)
+    # Formatted by hand: strftime("%Y") writes year 226 as "226" on Linux, which sorts wrongly.
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+
+
 def now_utc() -> datetime:
     """The current moment, UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0)
