@@ -57,7 +57,17 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 # Each module lists its commands in COMMANDS; add a module here to add its commands.
-_COMMAND_MODULES = ("records", "meds", "emergency", "history", "demo", "maintenance", "care_commands", "export")
+_COMMAND_MODULES = (
+    "records",
+    "meds",
+    "emergency",
+    "history",
+    "demo",
+    "maintenance",
+    "care_commands",
+    "export",
+    "crypto",
+)
 
 
 _registered: set[str] = set()
