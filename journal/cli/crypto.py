@@ -80,7 +80,8 @@ def encrypt(env: Env, remember: bool) -> None:
     if remember:
         cipher.remember(salt, key)
         say(
-            "The key is kept in the system keyring: the journal opens without asking (`medjournal forget-key` undoes it)."
+            "The key is kept in the system keyring: the journal opens without asking "
+            "(`medjournal forget-key` undoes it)."
         )
 
 
@@ -97,7 +98,8 @@ def decrypt(env: Env) -> None:
         cipher.convert(backup, (key, salt), None)
     cipher.forget(salt)
     say(
-        f"Decrypted {path}, and {len(encrypted_backups)} backup(s) beside it: anyone who can read the files can read them."
+        f"Decrypted {path}, and {len(encrypted_backups)} backup(s) beside it: "
+        "anyone who can read the files can read them."
     )
 
 

@@ -185,7 +185,8 @@ def connect(path: Path, **kwargs: Any) -> Any:
             return conn
         if source == ENV_PASSPHRASE:
             raise PassphraseError(
-                f"The passphrase in {ENV_PASSPHRASE} does not open {path} (or the file is damaged); nothing was changed."
+                f"The passphrase in {ENV_PASSPHRASE} does not open {path} (or the file is damaged); "
+                "nothing was changed."
             )
         if source == "terminal":
             raise PassphraseError(

@@ -1,0 +1,211 @@
+"""Encrypted journals: opened only with the right key, from each source; errors as plain SQLite's; backups encrypted."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from journal import models as m
+from journal.store import Store, backups, cipher
+from tests.keyrings import MemoryKeyring
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts with no key known to the process, no passphrase and nobody to ask."""
+    monkeypatch.delenv(cipher.ENV_PASSPHRASE, raising=False)
+    monkeypatch.setattr(cipher, "ask", None)
+    cipher.forget_in_process()
+    yield
+    cipher.forget_in_process()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A keyring that lives in this process only."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def _journal_with_a_medicine(path: Path) -> None:
+    with Store.open(path) as store:
+        store.add(m.Medication.validate({"name": "vitamin D", "kind": "vitamin"}))
+
+
+def _encrypt(path: Path, passphrase: str = PASSPHRASE) -> tuple[bytes, bytes]:
+    salt = os.urandom(cipher.SALT_BYTES)
+    key = cipher.derive(passphrase, salt)
+    cipher.convert(path, None, (key, salt))
+    cipher.forget_in_process()
+    return key, salt
+
+
+def _unreadable_by_sqlite(path: Path) -> bool:
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        conn.close()
+    return False
+
+
+def test_an_encrypted_journal_opens_with_its_passphrase_and_not_otherwise(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    _encrypt(journal_path)
+    assert cipher.is_encrypted(journal_path)
+    assert _unreadable_by_sqlite(journal_path)
+    assert b"vitamin" not in journal_path.read_bytes()
+
+    before = journal_path.read_bytes()
+    with pytest.raises(cipher.PassphraseError, match="no passphrase was given"):
+        Store.open(journal_path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, "wrong")
+    with pytest.raises(cipher.PassphraseError, match="does not open"):
+        Store.open(journal_path)
+    assert journal_path.read_bytes() == before  # nothing changed
+
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
+        store.add(m.Medication.validate({"name": "folic acid", "kind": "vitamin"}))
+    assert _unreadable_by_sqlite(journal_path)
+
+
+def test_a_typed_passphrase_is_asked_once_per_process(journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _journal_with_a_medicine(journal_path)
+    _encrypt(journal_path)
+    asked: list[str] = []
+    monkeypatch.setattr(cipher, "ask", lambda prompt: asked.append(prompt) or PASSPHRASE)
+    Store.open(journal_path).close()
+    Store.open(journal_path).close()
+    assert len(asked) == 1 and str(journal_path) in asked[0]
+
+
+def test_errors_on_an_encrypted_journal_are_the_standard_sqlite3_errors(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    _encrypt(journal_path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.conn.execute("INSERT INTO medications (id) VALUES (NULL)")
+        with pytest.raises(sqlite3.OperationalError):
+            store.db.conn.execute("SELECT nothing FROM nowhere")
+        # sqlite-utils works over the same connection.
+        assert "medications" in store.db.utils.table_names()
+
+
+def test_a_remembered_key_opens_the_journal_without_asking(journal_path: Path, memory_keyring: MemoryKeyring) -> None:
+    _journal_with_a_medicine(journal_path)
+    key, salt = _encrypt(journal_path)
+    cipher.remember(salt, key)
+    (stored,) = memory_keyring.items.values()
+    assert stored == key.hex() and PASSPHRASE not in stored  # the raw key, never the passphrase
+    with Store.open(journal_path) as store:
+        assert len(store.all(m.Medication)) == 1
+    assert cipher.forget(salt)
+    cipher.forget_in_process()
+    with pytest.raises(cipher.PassphraseError):
+        Store.open(journal_path)
+
+
+def test_backups_of_an_encrypted_journal_are_encrypted_and_restore(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    _encrypt(journal_path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        taken = backups.take(store.db, journal_path, backups.MANUAL)
+        elsewhere = store.backup_to(journal_path.parent / "copy.db")
+        store.add(m.Medication.validate({"name": "folic acid", "kind": "vitamin"}))
+    for copy in (taken, elsewhere):
+        assert _unreadable_by_sqlite(copy)
+        assert backups.inspect(copy).ok
+    backups.restore(taken, journal_path)
+    with Store.open(journal_path) as store:
+        assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
+    assert _unreadable_by_sqlite(journal_path)
+
+
+def test_restoring_a_plain_backup_into_an_encrypted_journal_is_refused(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    with Store.open(journal_path) as store:
+        plain_copy = store.backup_to(journal_path.parent / "plain.db")
+    _encrypt(journal_path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    before = journal_path.read_bytes()
+    with pytest.raises(cipher.JournalError, match="not encrypted but"):
+        backups.restore(plain_copy, journal_path)
+    with Store.open(journal_path) as store:
+        assert len(store.all(m.Medication)) == 1
+    assert cipher.is_encrypted(journal_path) and len(journal_path.read_bytes()) == len(before)
+
+
+def test_decrypting_gives_back_every_record_and_rekey_changes_the_passphrase(journal_path: Path) -> None:
+    _journal_with_a_medicine(journal_path)
+    key, salt = _encrypt(journal_path)
+    new_key = cipher.derive("another one", salt)
+    cipher.rekey(journal_path, (key, salt), new_key)
+    cipher.forget_in_process()
+    assert not cipher.unlock(journal_path, PASSPHRASE)
+    assert cipher.unlock(journal_path, "another one")
+    cipher.convert(journal_path, (new_key, salt), None)
+    assert not cipher.is_encrypted(journal_path) and not _unreadable_by_sqlite(journal_path)
+    with Store.open(journal_path) as store:
+        assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
+
+
+def test_encrypting_refuses_a_journal_another_program_has_open(journal_path: Path) -> None:
+    _journal_with_a_medicine(journal_path)
+    # Another process (as the TUI would be) with the journal open in WAL mode.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('SELECT count(*) FROM medications').fetchone(); print('open', flush=True); time.sleep(60)",
+            str(journal_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        salt = os.urandom(cipher.SALT_BYTES)
+        with pytest.raises(cipher.JournalError, match="open in another"):
+            cipher.convert(journal_path, None, (cipher.derive(PASSPHRASE, salt), salt))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert journal_path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert not list(journal_path.parent.glob(".*.part"))
+    with Store.open(journal_path) as store:
+        assert len(store.all(m.Medication)) == 1
+
+
+def test_a_file_of_random_bytes_is_still_not_a_journal(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all, just some text\n")
+    assert not cipher.is_encrypted(junk)
+    with pytest.raises(cipher.JournalError, match="not an SQLite file"):
+        Store.open(junk)
