@@ -48,7 +48,8 @@ def _unreadable(path: Path) -> bool:
         conn.close()
     program = shutil.which("sqlite3")
     if program:
-        done = subprocess.run([program, str(path), "SELECT count(*) FROM sqlite_master;"], capture_output=True, text=True)
+        query = "SELECT count(*) FROM sqlite_master;"
+        done = subprocess.run([program, str(path), query], capture_output=True, text=True)
         return done.returncode != 0 and "not a database" in done.stderr
     return True
 
@@ -124,7 +125,7 @@ def test_wrong_or_missing_passphrase_is_one_error_line_and_changes_nothing(
     assert twice.code == 1 and "encrypted already" in twice.err
 
 
-def test_encrypt_without_a_passphrase_or_terminal_says_how_to_give_one(medjournal: Medjournal, journal_path: Path) -> None:
+def test_encrypt_without_a_passphrase_or_terminal_says_how(medjournal: Medjournal, journal_path: Path) -> None:
     assert medjournal("med", "add", "anakinra").code == 0
     before = journal_path.read_bytes()
     done = medjournal("encrypt")
