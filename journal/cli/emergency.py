@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env
+from journal.cli._env import Env, db_option, note_plain_export, pass_env
 
 FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
 
@@ -57,6 +57,7 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
 
     written = write_private(output, content.encode("utf-8") if isinstance(content, str) else content, force=force)
     click.echo(f"Wrote the emergency list ({fmt}) to {written}.")
+    note_plain_export(env, written)
 
 
 COMMANDS = [emergency]

@@ -152,3 +152,12 @@ def test_passphrase_change_reaches_the_backups_and_the_remembered_key(
 
     assert medjournal("forget-key", env=ring).code == 0
     assert medjournal("status", env=ring).code == 1
+
+
+def test_an_export_of_an_encrypted_journal_says_it_is_not_encrypted(medjournal: Medjournal, tmp_path: Path) -> None:
+    assert medjournal("med", "add", "anakinra").code == 0
+    assert medjournal("encrypt", env={cipher.ENV_PASSPHRASE: PASSPHRASE}).code == 0
+    out = tmp_path / "list.md"
+    done = medjournal("emergency", "--format", "markdown", "-o", str(out), env={cipher.ENV_PASSPHRASE: PASSPHRASE})
+    assert done.code == 0 and "anakinra" in out.read_text().lower()
+    assert f"note: {out} is not encrypted" in done.err
