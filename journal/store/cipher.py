@@ -213,6 +213,85 @@ def _candidate_keys(path: Path, salt: bytes) -> Iterator[tuple[bytes, str]]:
         yield derive(typed, salt), "terminal"
 
 
+# The remembered key, looked up in a child process: importing `keyring` costs about 0.1 s of
+# CPU, which a second core pays while this process imports Textual.
+_LOOKUP = (
+    "import sys\n"
+    "try:\n"
+    "    import keyring\n"
+    "    sys.stdout.write(keyring.get_password(sys.argv[1], sys.argv[2]) or '')\n"
+    "except Exception:\n"
+    "    pass\n"
+)
+
+
+class Prefetch:
+    """An encrypted journal's key found and its integrity checked on a second thread while the app loads.
+
+    Made on the main thread (which imports sqlcipher3 and starts the keyring lookup); `check` runs
+    on the second thread and imports nothing. Only a key from memory, MEDJOURNAL_PASSPHRASE or
+    the keyring is tried: asking the user waits for the app.
+    """
+
+    def __init__(self, path: Path, salt: bytes) -> None:
+        import subprocess
+
+        from journal.store.connection import BUSY_TIMEOUT_MS, read_ahead
+
+        _connection_class()  # imports sqlcipher3 here, not on the second thread
+        self.path, self.salt = path, salt
+        self._read_ahead, self._timeout = read_ahead, BUSY_TIMEOUT_MS / 1000
+        self._key = _keys.get(salt)
+        self._passphrase = os.environ.get(ENV_PASSPHRASE) if self._key is None else None
+        self._child: subprocess.Popen[bytes] | None = None
+        if self._key is None and not self._passphrase:
+            self._child = subprocess.Popen(
+                [sys.executable, "-c", _LOOKUP, KEYRING_SERVICE, _keyring_name(salt)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def _found_key(self) -> bytes | None:
+        if self._key is not None:
+            return self._key
+        if self._passphrase:
+            return derive(self._passphrase, self.salt)  # hashlib lets the other thread run meanwhile
+        if self._child is None or self._child.stdout is None:
+            return None
+        with self._child.stdout:
+            text = self._child.stdout.read().decode("ascii", "replace").strip()
+        self._child.wait()
+        try:
+            return bytes.fromhex(text) if text else None
+        except ValueError:
+            return None
+
+    def check(self) -> list[str] | None:
+        """SQLite's quick_check of the journal with the key found (kept for this process); None without one."""
+        key = self._found_key()
+        if key is None:
+            return None
+        self._read_ahead(self.path)
+        conn = _opens(self.path, key, self.salt, timeout=self._timeout)
+        if conn is None:
+            return None
+        try:
+            problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
+        _keys[self.salt] = key
+        return problems
+
+
+def prefetch(path: Path) -> Prefetch | None:
+    """For an encrypted journal, start finding its key beside the app's loading (None: not encrypted)."""
+    salt = salt_of(path) if is_encrypted(path) else None
+    return Prefetch(path, salt) if salt is not None else None
+
+
 def unlock(path: Path, passphrase: str) -> bool:
     """Check `passphrase` against the encrypted journal at `path` and keep its key for this process."""
     salt = salt_of(path)

@@ -209,3 +209,37 @@ def test_a_file_of_random_bytes_is_still_not_a_journal(tmp_path: Path) -> None:
     assert not cipher.is_encrypted(junk)
     with pytest.raises(cipher.JournalError, match="not an SQLite file"):
         Store.open(junk)
+
+
+def test_the_app_finds_a_remembered_key_and_checks_the_journal_while_it_loads(
+    journal_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.store.opening import Opening
+    from tests.keyrings import ENV_FILE, FILE_BACKEND, FileKeyring
+
+    _journal_with_a_medicine(journal_path)
+    key, salt = _encrypt(journal_path)
+    # The lookup runs in a child process: it finds the file keyring through the environment.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FILE_BACKEND)
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
+    monkeypatch.setenv(ENV_FILE, str(tmp_path / "ring.json"))
+    FileKeyring().set_password(cipher.KEYRING_SERVICE, cipher._keyring_name(salt), key.hex())
+
+    opening = Opening(journal_path)
+    store = opening.result()
+    try:
+        assert opening._problems == ["ok"]  # checked on the second thread, with the key found
+        assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
+    finally:
+        store.close()
+
+
+def test_the_app_without_a_key_opens_nothing_until_asked(journal_path: Path) -> None:
+    from journal.store.opening import Opening
+
+    _journal_with_a_medicine(journal_path)
+    _encrypt(journal_path)
+    opening = Opening(journal_path)
+    with pytest.raises(cipher.PassphraseError):
+        opening.result()
+    assert opening._problems is None
