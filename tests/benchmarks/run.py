@@ -234,16 +234,19 @@ def bench_encrypted(db: Path, runs: int, work: Path) -> list[Row]:
     _spawn(cmd, env)
     _tui_once("hello", None)
     _tui_once("journal", enc, env)
-    floors, remembered, typed, hello, tui = [], [], [], [], []
+    floors, plain_emergency, remembered, typed, hello, plain_tui, tui = [], [], [], [], [], [], []
     screen = "?"
     for _ in range(runs):
         floors.append(_spawn(floor_cmd).elapsed)
+        plain_emergency.append(_spawn([*_medjournal(), "--db", str(db), "emergency"]).elapsed)
         remembered.append(_spawn(cmd, env).elapsed)
         typed.append(_spawn(cmd, by_passphrase).elapsed)
         hello.append(_tui_once("hello", None)[0])
+        plain_tui.append(_tui_once("journal", db)[0])
         took, _, screen = _tui_once("journal", enc, env)
         tui.append(took)
     floor, rem, pas, ht, tt = (_median(x) for x in (floors, remembered, typed, hello, tui))
+    pe, pt = _median(plain_emergency), _median(plain_tui)
     start = time.perf_counter()
     from journal.store import cipher
 
@@ -264,6 +267,8 @@ def bench_encrypted(db: Path, runs: int, work: Path) -> list[Row]:
             "<= 1.3x",
             tt / ht <= 1.3,
         ),
+        Row("The same runs on the plain journal: `emergency` / import floor", f"{pe / floor:.2f}x", "(info)", None),
+        Row("The same runs on the plain journal: TUI first paint / hello-world app", f"{pt / ht:.2f}x", "(info)", None),
         Row("Encrypted journal, passphrase given: `emergency` (derives the key each time)", _s(pas), "(info)", None),
         Row("Key derivation alone (PBKDF2-HMAC-SHA512, 256,000 rounds)", _s(kdf), "(info)", None),
     ]
