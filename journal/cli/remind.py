@@ -43,7 +43,7 @@ def desktop(title: str, body: str) -> bool:
     dispatched: list[bool] = []
 
     async def send() -> None:
-        notifier = DesktopNotifier(app_name="medjournal")
+        notifier = DesktopNotifier(app_name="medjournal", app_icon=None)  # not the Python logo it defaults to
         await notifier.send(title=title, message=body, on_dispatched=lambda: dispatched.append(True))
 
     try:
