@@ -243,3 +243,23 @@ def test_the_app_without_a_key_opens_nothing_until_asked(journal_path: Path) -> 
     with pytest.raises(cipher.PassphraseError):
         opening.result()
     assert opening._problems is None
+
+
+def test_a_pending_schema_step_is_applied_to_an_encrypted_journal_after_an_encrypted_backup(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    # As if the journal were written before the last step: its index and its bookkeeping row gone.
+    conn = sqlite3.connect(str(journal_path), isolation_level=None)
+    (last,) = conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid DESC LIMIT 1").fetchone()
+    assert last == "m003_index_for_syringes_used"
+    conn.execute("DROP INDEX idx_doses_taken")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [last])
+    conn.close()
+    _encrypt(journal_path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        names = [row[0] for row in store.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
+        assert "idx_doses_taken" in names
+    (before,) = [b.path for b in backups.list_backups(journal_path) if b.kind == f"before-{last}"]
+    assert _unreadable_by_sqlite(before) and backups.inspect(before).steps[-1] == "m002_indexes_for_paging_and_supply"
