@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env, say
+from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError
 from journal.store import backups, cipher
 
@@ -53,6 +55,19 @@ def _backups_with(path: Path, salt: bytes | None) -> list[Path]:
     return [b.path for b in backups.list_backups(path) if cipher.salt_of(b.path) == salt]
 
 
+def _each_backup(files: list[Path], change: Callable[[Path], None], left_as: str) -> int:
+    """Apply `change` to each backup; one that fails is named and left as it was. How many changed."""
+    done = 0
+    for backup in files:
+        try:
+            change(backup)
+        except (JournalError, sqlite3.Error, OSError) as exc:
+            warn(f"{backup} was left {left_as} ({exc}).")
+        else:
+            done += 1
+    return done
+
+
 @click.command("encrypt")
 @click.option(
     "--remember", is_flag=True, help="Keep the key in the system keyring, so the journal opens without asking."
@@ -71,11 +86,9 @@ def encrypt(env: Env, remember: bool) -> None:
     passphrase = _new_passphrase(cipher.ENV_PASSPHRASE)
     salt = os.urandom(cipher.SALT_BYTES)
     key = cipher.derive(passphrase, salt)
-    plain_backups = _backups_with(path, None)
     cipher.convert(path, None, (key, salt))
-    for backup in plain_backups:
-        cipher.convert(backup, None, (key, salt))
-    say(f"Encrypted {path}, and {len(plain_backups)} backup(s) beside it, with your passphrase.")
+    done = _each_backup(_backups_with(path, None), lambda b: cipher.convert(b, None, (key, salt)), "plain")
+    say(f"Encrypted {path}, and {done} backup(s) beside it, with your passphrase.")
     say("Copies made elsewhere before now, and every export you make, are not encrypted.")
     if remember:
         cipher.remember(salt, key)
@@ -92,15 +105,10 @@ def decrypt(env: Env) -> None:
     """Turn the encrypted journal and its backups back into plain SQLite files."""
     path = _journal(env, encrypted=True)
     key, salt = cipher.current_key(path)
-    encrypted_backups = _backups_with(path, salt)
     cipher.convert(path, (key, salt), None)
-    for backup in encrypted_backups:
-        cipher.convert(backup, (key, salt), None)
+    done = _each_backup(_backups_with(path, salt), lambda b: cipher.convert(b, (key, salt), None), "encrypted")
     cipher.forget(salt)
-    say(
-        f"Decrypted {path}, and {len(encrypted_backups)} backup(s) beside it: "
-        "anyone who can read the files can read them."
-    )
+    say(f"Decrypted {path}, and {done} backup(s) beside it: anyone who can read the files can read them.")
 
 
 @click.command("passphrase")
@@ -113,9 +121,8 @@ def passphrase(env: Env) -> None:
     _note(f"note: {cipher.LOST_PASSPHRASE}")
     new_key = cipher.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)
     remembered = cipher.keyring_key(salt) is not None
-    for backup in _backups_with(path, salt):
-        cipher.rekey(backup, (key, salt), new_key)
     cipher.rekey(path, (key, salt), new_key)
+    _each_backup(_backups_with(path, salt), lambda b: cipher.rekey(b, (key, salt), new_key), "with the old passphrase")
     if remembered:
         cipher.remember(salt, new_key)
     say(

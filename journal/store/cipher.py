@@ -434,12 +434,13 @@ def convert(path: Path, source: tuple[bytes, bytes] | None, target: tuple[bytes,
             with open(part, "rb+") as handle:
                 os.fsync(handle.fileno())
             # Still holding the original open (no other program has it: see _begin_alone) while
-            # the checked copy takes its name.
+            # the checked copy takes its name; the original's side files (unused since it left
+            # WAL mode) go first, so that none is left beside the new file.
+            for extra in ("-wal", "-shm"):
+                path.with_name(path.name + extra).unlink(missing_ok=True)
             os.replace(part, path)
         finally:
             conn.close()
-        for extra in ("-wal", "-shm"):
-            path.with_name(path.name + extra).unlink(missing_ok=True)
         fsync_dir(path.parent)
     finally:
         part.unlink(missing_ok=True)
