@@ -244,7 +244,7 @@ class Prefetch:
         self._key = _keys.get(salt)
         self._passphrase = os.environ.get(ENV_PASSPHRASE) if self._key is None else None
         self._child: subprocess.Popen[bytes] | None = None
-        if self._key is None and not self._passphrase:
+        if self._key is None and not self._passphrase and is_remembered(salt):
             self._child = subprocess.Popen(
                 [sys.executable, "-c", _LOOKUP, KEYRING_SERVICE, _keyring_name(salt)],
                 stdin=subprocess.DEVNULL,
@@ -330,9 +330,39 @@ def _keyring_name(salt: bytes) -> str:
     return f"journal key {salt.hex()}"
 
 
+def _remembered_file() -> Path:
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("medjournal", appauthor=False)) / "remembered-keys"
+
+
+def is_remembered(salt: bytes) -> bool:
+    """Whether the user chose to keep this journal's key in the keyring (on this machine)."""
+    try:
+        return salt.hex() in _remembered_file().read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        return False
+
+
+def _mark_remembered(salt: bytes, remembered: bool) -> None:
+    # Only salts (public: every file starts with its own): the keyring is asked only for a journal
+    # whose key was put there, so a locked keyring never prompts for one that was not.
+    from journal.files import write_private
+    from journal.store.connection import make_private_dir
+
+    path = _remembered_file()
+    try:
+        salts = set(path.read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        salts = set()
+    salts = salts | {salt.hex()} if remembered else salts - {salt.hex()}
+    make_private_dir(path.parent)
+    write_private(path, "".join(f"{one}\n" for one in sorted(salts)).encode("ascii"), force=True)
+
+
 def keyring_key(salt: bytes) -> bytes | None:
     """The raw key remembered in the system keyring for files with this salt, if any."""
-    keyring = _keyring()
+    keyring = _keyring() if is_remembered(salt) else None
     if keyring is None:
         return None
     try:
@@ -356,6 +386,7 @@ def remember(salt: bytes, key: bytes) -> None:
         raise JournalError(
             f"The system keyring could not keep the key ({exc}); set {ENV_PASSPHRASE} or type the passphrase instead."
         ) from exc
+    _mark_remembered(salt, True)
 
 
 def forget(salt: bytes) -> bool:
@@ -363,6 +394,7 @@ def forget(salt: bytes) -> bool:
     keyring = _keyring()
     if keyring is None or keyring_key(salt) is None:
         return False
+    _mark_remembered(salt, False)
     with contextlib.suppress(Exception):
         keyring.delete_password(KEYRING_SERVICE, _keyring_name(salt))
         return True

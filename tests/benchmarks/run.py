@@ -214,8 +214,12 @@ def encrypted_copy(db: Path, work: Path) -> tuple[Path, dict[str, str]]:
     cipher.convert(enc, None, (key, salt))
     ring = work / "keyring.json"
     ring.write_text(json_.dumps({f"{cipher.KEYRING_SERVICE}/{cipher._keyring_name(salt)}": key.hex()}))
+    state = work / "state"
+    (state / "medjournal").mkdir(parents=True)
+    (state / "medjournal" / "remembered-keys").write_text(salt.hex() + "\n")  # as `remember-key` leaves it
     repo = str(HERE.parents[1])
     env = {
+        "XDG_STATE_HOME": str(state),
         "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
         "MEDJOURNAL_TEST_KEYRING_FILE": str(ring),
         "PYTHONPATH": repo + os.pathsep + os.environ.get("PYTHONPATH", ""),

@@ -126,6 +126,21 @@ def test_a_remembered_key_opens_the_journal_without_asking(journal_path: Path, m
         Store.open(journal_path)
 
 
+def test_the_keyring_is_asked_only_for_a_key_the_user_chose_to_remember(
+    journal_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    key, salt = _encrypt(journal_path)
+    # In the keyring, but not put there by medjournal on this machine: not asked (a locked
+    # keyring would otherwise prompt for every encrypted journal).
+    memory_keyring.set_password(cipher.KEYRING_SERVICE, cipher._keyring_name(salt), key.hex())
+    assert not cipher.is_remembered(salt) and cipher.keyring_key(salt) is None
+    cipher.remember(salt, key)
+    assert cipher.is_remembered(salt) and cipher.keyring_key(salt) == key
+    marks = cipher._remembered_file().read_text()
+    assert salt.hex() in marks and key.hex() not in marks
+
+
 def test_backups_of_an_encrypted_journal_are_encrypted_and_restore(
     journal_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,6 +239,7 @@ def test_the_app_finds_a_remembered_key_and_checks_the_journal_while_it_loads(
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
     monkeypatch.setenv(ENV_FILE, str(tmp_path / "ring.json"))
     FileKeyring().set_password(cipher.KEYRING_SERVICE, cipher._keyring_name(salt), key.hex())
+    cipher._mark_remembered(salt, True)
 
     opening = Opening(journal_path)
     store = opening.result()
