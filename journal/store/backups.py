@@ -222,6 +222,8 @@ def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path
     if journal.exists() and journal.stat().st_size > 0 and not inspect(journal).ok:
         # A damaged (or newer) journal cannot be opened to copy it: keep its bytes as they are.
         kept = _set_aside(journal, now or datetime.now(UTC))
+    if cipher.is_encrypted(source) and not (journal.exists() and journal.stat().st_size > 0):
+        cipher.copy_encrypted(source, journal)  # no journal to restore into: a new one takes the backup's key
     db = connection.connect(journal)
     try:
         if kept is None and db.conn.execute("SELECT 1 FROM history LIMIT 1").fetchone() is not None:

@@ -539,3 +539,21 @@ def refuse_mixed(source: object, journal: object, source_path: Path, journal_pat
         f"{source_path} is encrypted but {journal_path} is not: run `medjournal encrypt` first, then restore; "
         "nothing was changed."
     )
+
+
+def copy_encrypted(source: Path, target: Path) -> None:
+    """Copy the encrypted file `source` to a new private file `target`, under the same key."""
+    from journal.store.connection import make_private_dir
+
+    src = connect(source)
+    try:
+        make_private_dir(target.parent)
+        if not target.exists():
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        dest = open_like(src, target)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()

@@ -279,3 +279,20 @@ def test_a_pending_schema_step_is_applied_to_an_encrypted_journal_after_an_encry
         assert "idx_doses_taken" in names
     (before,) = [b.path for b in backups.list_backups(journal_path) if b.kind == f"before-{last}"]
     assert _unreadable_by_sqlite(before) and backups.inspect(before).steps[-1] == "m002_indexes_for_paging_and_supply"
+
+
+def test_an_encrypted_backup_restores_where_the_journal_was_lost(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal_with_a_medicine(journal_path)
+    _encrypt(journal_path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        taken = backups.take(store.db, journal_path, backups.MANUAL)
+    for name in (journal_path.name, journal_path.name + "-wal", journal_path.name + "-shm"):
+        (journal_path.parent / name).unlink(missing_ok=True)
+    backups.restore(taken, journal_path)
+    assert cipher.is_encrypted(journal_path) and _unreadable_by_sqlite(journal_path)
+    assert journal_path.stat().st_mode & 0o777 == 0o600
+    with Store.open(journal_path) as store:
+        assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
