@@ -69,3 +69,27 @@ def test_escape_leaves_the_journal_closed(encrypted: Path) -> None:
     assert app.return_value is False
     with pytest.raises(cipher.PassphraseError):
         Store.open(encrypted)
+
+
+def test_the_export_screen_says_an_export_of_an_encrypted_journal_is_not_encrypted(
+    encrypted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from journal.tui.screens.export import ExportScreen
+    from tests.tui.test_export_screen import _export, _Host, _text
+
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, "open sesame")
+    store = Store.open(encrypted)
+    screen = ExportScreen(store, datetime.now(UTC), zone="UTC", home=tmp_path)
+
+    async def go() -> None:
+        async with _Host(screen).run_test(size=(110, 50)) as pilot:
+            await _export(pilot, screen)
+            assert "It is not encrypted." in _text(screen, "#export-result")
+
+    try:
+        asyncio.run(go())
+    finally:
+        store.close()
+    assert list(tmp_path.glob("medjournal-summary-*.pdf"))

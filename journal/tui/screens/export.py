@@ -214,6 +214,10 @@ class ExportScreen(Screen[Path | None]):
         self._busy = False
         self.written = path
         self.query_one("#export-progress", ProgressBar).update(progress=STEPS)
+        from journal.store import cipher
+
+        # The journal may be encrypted; what it exports never is (it is meant to be handed over).
+        plain = " It is not encrypted." if cipher.is_cipher_connection(self.store.db.conn) else ""
         self.query_one("#export-result", Static).update(
-            Text(f"Wrote {path} ({size:,} bytes, readable only by you).", style="bold")
+            Text(f"Wrote {path} ({size:,} bytes, readable only by you).{plain}", style="bold")
         )
