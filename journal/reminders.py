@@ -38,11 +38,11 @@ def due(today: Today) -> list[Reminder]:
     """Everything in Today that deserves a notification now, most urgent first."""
     found: list[Reminder] = []
     for alert in today.alerts:
-        if alert.kind is al.AlertKind.SIDE_EFFECT and alert.level is al.AlertLevel.URGENT:
+        if alert.level is al.AlertLevel.URGENT:  # today: a serious side effect, until closed
             since = alert.since.astimezone(_zone(today)).strftime("%H:%M") if alert.since else ""
             found.append(
                 Reminder(
-                    key=f"alert:{alert.record_id}",
+                    key=f"alert:{alert.kind}:{alert.record_id or alert.medication_id}",
                     title=APP_TITLE,
                     private=f"An urgent alert{' since ' + since if since else ''}: open medjournal.",
                     details=f"{alert.title}. {alert.text}",
