@@ -166,9 +166,11 @@ def _opens(path: Path, key: bytes, salt: bytes, **kwargs: Any) -> Any | None:
     conn = open_file(path, key, salt, **kwargs)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
         conn.close()
-        return None
+        if "not a database" in str(exc):  # what SQLCipher says of a wrong key (and of a damaged page 1)
+            return None
+        raise  # busy, locked, unreadable: not a matter of the key
     return conn
 
 
@@ -273,7 +275,10 @@ class Prefetch:
         if key is None:
             return None
         self._read_ahead(self.path)
-        conn = _opens(self.path, key, self.salt, timeout=self._timeout)
+        try:
+            conn = _opens(self.path, key, self.salt, timeout=self._timeout)
+        except sqlite3.Error:
+            return None  # opened again on the main thread, which says what is wrong
         if conn is None:
             return None
         try:
@@ -298,7 +303,10 @@ def unlock(path: Path, passphrase: str) -> bool:
     if salt is None:
         return False
     key = derive(passphrase, salt)
-    conn = _opens(path, key, salt)
+    try:
+        conn = _opens(path, key, salt)
+    except sqlite3.Error:
+        return False  # busy or unreadable (rare here): the screen asks again
     if conn is None:
         return False
     conn.close()

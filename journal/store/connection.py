@@ -336,7 +336,8 @@ def connect(
         if not checked:
             read_ahead(path)  # for the quick_check below; before the connection is open
         if encrypted:
-            conn = cipher.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+            with translate_errors(path):  # it reads the file to check the key
+                conn = cipher.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         else:
             conn = sqlite3.connect(
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
