@@ -22,6 +22,11 @@ _CACHE_HOME = tempfile.mkdtemp(prefix="medjournal-test-cache-")
 atexit.register(shutil.rmtree, _CACHE_HOME, True)
 os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 os.environ["MEDJOURNAL_CACHE_DIR"] = os.path.join(_CACHE_HOME, "medjournal")
+# What `remind --once` has sent is kept in the user's state folder: a private one here too.
+os.environ["XDG_STATE_HOME"] = os.path.join(_CACHE_HOME, "state")
+# Never the real system keyring, here or in the commands the tests run (tests/keyrings.py has the
+# ones a test may choose).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 # The console script installed beside this Python; `python -m journal` if it is missing.
 _SCRIPT = Path(sys.executable).with_name("medjournal")

@@ -112,3 +112,11 @@ def say(text: str = "") -> None:
 def warn(text: str) -> None:
     """Print a warning line to standard output, marked so it stands out in a terminal."""
     click.echo(f"warning: {plain(text)}")
+
+
+def note_plain_export(env: Env, written: Path) -> None:
+    """Say, on standard error, that a file exported from an encrypted journal is not encrypted."""
+    from journal.store import cipher
+
+    if cipher.is_encrypted(env.db_path):
+        click.echo(f"note: {written} is not encrypted (exports are meant to be shared); keep it safe.", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env
+from journal.cli._env import Env, db_option, note_plain_export, pass_env
 
 FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
 
@@ -62,6 +62,7 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
 
         if warning := missing_glyphs_warning(content):
             click.echo(f"warning: {warning}", err=True)
+    note_plain_export(env, written)
 
 
 COMMANDS = [emergency]

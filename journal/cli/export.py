@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env
+from journal.cli._env import Env, db_option, note_plain_export, pass_env
 from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
 
 
@@ -45,6 +45,7 @@ def export(env: Env, fmt: str, since: str | None, until: str | None, output: Pat
     click.echo(f"Wrote the visit summary ({chosen.label}) for {period.text} to {written}.")
     if warning := missing_glyphs_warning(content):
         click.echo(f"warning: {warning}", err=True)
+    note_plain_export(env, written)
 
 
 COMMANDS = [export]

@@ -68,6 +68,8 @@ _COMMAND_MODULES = (
     "export",
     "corrections",
     "lab",
+    "crypto",
+    "remind",
 )
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
-from journal.store import connection, rules
+from journal.store import cipher, connection, rules
 from journal.store.rules import Violation
 
 ENV_KEEP = "MEDJOURNAL_BACKUPS_KEEP"
@@ -147,6 +147,8 @@ def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
     """A connection that only reads `path`, leaving no -wal or -shm behind on read-only media."""
+    if cipher.is_encrypted(path):  # an encrypted journal or backup: opened with its key
+        return cipher.connect(path)  # type: ignore[no-any-return]
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     if writable or path.with_name(path.name + "-wal").exists():
         return sqlite3.connect(str(path), isolation_level=None)
@@ -164,7 +166,7 @@ def inspect(path: Path) -> Inspection:
             header = handle.read(len(connection.SQLITE_HEADER))
     except OSError as exc:
         raise JournalError(f"{path} cannot be read: {exc.strerror}.") from exc
-    if header != connection.SQLITE_HEADER:
+    if header != connection.SQLITE_HEADER and not cipher.is_encrypted(path):
         found.problems.append("it is not an SQLite file")
         return found
     conn = open_for_reading(path)
@@ -241,12 +243,15 @@ def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path
     if journal.exists() and journal.stat().st_size > 0 and not inspect(journal).ok:
         # A damaged (or newer) journal cannot be opened to copy it: keep its bytes as they are.
         kept = _set_aside(journal, now or datetime.now(UTC))
+    if cipher.is_encrypted(source) and not (journal.exists() and journal.stat().st_size > 0):
+        cipher.copy_encrypted(source, journal)  # no journal to restore into: a new one takes the backup's key
     db = connection.connect(journal)
     try:
         if kept is None and db.conn.execute("SELECT 1 FROM history LIMIT 1").fetchone() is not None:
             kept = take(db, journal, BEFORE_RESTORE, now=now)
         src = open_for_reading(source)
         try:
+            cipher.refuse_mixed(src, db.conn, source, journal)
             with connection.translate_errors(journal):
                 # The backup API writes the whole copy in one transaction of the live journal,
                 # so a crash half-way leaves the old journal, and an open TUI sees the new one.

@@ -26,6 +26,7 @@ from journal.errors import (
     ReadOnlyJournalError,
 )
 from journal.resources import migrations_root
+from journal.store import cipher
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -273,7 +274,7 @@ def known_step_names() -> tuple[str, ...] | None:
 
 def applied_names(db: JournalDatabase | sqlite3.Connection) -> list[str]:
     """The schema steps already applied to this journal, in the order they were applied."""
-    conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    conn = db.conn if isinstance(db, JournalDatabase) else db
     exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE])
     if exists.fetchone() is None:
         return []
@@ -326,14 +327,21 @@ def connect(
             _create_private(path)
         else:
             _refuse_read_only(path)
+        encrypted = cipher.is_encrypted(path)  # SQLCipher's file: no SQLite header (see journal.store.cipher)
         # Reading the file outside SQLite, then closing it, would drop the POSIX locks of a
         # connection this process already has on it (see read_ahead); that connection was
         # opened through here, header checked.
-        if held_open(path) is not True:
+        if not encrypted and held_open(path) is not True:
             _check_header(path)
         if not checked:
             read_ahead(path)  # for the quick_check below; before the connection is open
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        if encrypted:
+            with translate_errors(path):  # it reads the file to check the key
+                conn = cipher.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            conn = sqlite3.connect(
+                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
     db = JournalDatabase(conn)
     try:
         with translate_errors(path):
@@ -412,7 +420,7 @@ def backup(db: JournalDatabase, dest: Path) -> Path:
     except OSError as exc:
         raise JournalError(f"Cannot write a backup at {dest}: {exc.strerror}.") from exc
     try:
-        target = sqlite3.connect(str(part), isolation_level=None)
+        target = cipher.open_like(db.conn, part)  # an encrypted journal's backup: the same key
         try:
             with translate_errors(dest):
                 db.conn.backup(target)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from journal.store import cipher
 from journal.store.connection import check_file, refuse_damaged
 from journal.store.store import Store
 
@@ -21,10 +22,13 @@ class Opening:
         self._problems: list[str] | None = None
         self._thread: threading.Thread | None = None
         if path.is_file():
+            # An encrypted journal: its key is looked up now, and the check made with it (journal.store.cipher).
+            encrypted = cipher.prefetch(path)
+
             # The thread runs SQLite's check only: it imports nothing (two threads importing at
             # once can see each other's half-made modules) and writes nothing.
             def check() -> None:
-                self._problems = check_file(path)
+                self._problems = encrypted.check() if encrypted else check_file(path)
 
             self._thread = threading.Thread(target=check, name="check-journal", daemon=True)
             self._thread.start()

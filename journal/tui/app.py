@@ -231,7 +231,7 @@ def run(db_path: Path, opening: Opening | None = None) -> None:
     `opening`: the journal already being opened by `journal.tui.open_while_loading`.
     """
     try:
-        store = (opening or Opening(db_path)).result()
+        store = _open(db_path, opening)
     except JournalError as exc:
         make_error_app(exc.message, db_path).run()
         raise SystemExit(1) from None
@@ -239,3 +239,20 @@ def run(db_path: Path, opening: Opening | None = None) -> None:
         make_app(store, backup_later=True).run()
     finally:
         store.close()
+
+
+def _open(db_path: Path, opening: Opening | None) -> Store:
+    # An encrypted journal whose key is neither remembered nor in MEDJOURNAL_PASSPHRASE is
+    # unlocked on a screen of its own (journal/tui/screens/passphrase.py), never on the terminal
+    # the app draws on.
+    from journal.store import cipher
+
+    cipher.ask = None
+    try:
+        return (opening or Opening(db_path)).result()
+    except cipher.PassphraseError as exc:
+        from journal.tui.screens.passphrase import ask
+
+        if not ask(db_path, exc.message):
+            raise SystemExit(1) from None
+    return Store.open(db_path, daily_backup=False)

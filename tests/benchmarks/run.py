@@ -45,9 +45,10 @@ class Row:
         return [self.metric, self.median, self.target, verdict + (f" ({self.note})" if self.note else "")]
 
 
-def _env() -> dict[str, str]:
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDJOURNAL")}
     env.update({"NO_COLOR": "1", "COLUMNS": "120", "PYTHONDONTWRITEBYTECODE": "0"})
+    env.update(extra or {})
     return env
 
 
@@ -68,12 +69,12 @@ class Proc:
     out: bytes
 
 
-def _spawn(cmd: list[str]) -> Proc:
+def _spawn(cmd: list[str], extra_env: dict[str, str] | None = None) -> Proc:
     """Run a command that must succeed and measure it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.time()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=_env(extra_env))
         # wait4 gives this child's own peak RSS and CPU (RUSAGE_CHILDREN would mix all children).
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t0
@@ -139,9 +140,9 @@ def bench_emergency(db: Path, runs: int) -> list[Row]:
     ]
 
 
-def _tui_once(kind: str, db: Path | None) -> tuple[float, int, str]:
+def _tui_once(kind: str, db: Path | None, extra_env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """Seconds from spawning to the first paint, peak RSS (KiB) and the screen shown."""
-    proc = _spawn([sys.executable, str(DRIVER), kind] + ([str(db)] if db else []))
+    proc = _spawn([sys.executable, str(DRIVER), kind] + ([str(db)] if db else []), extra_env)
     line = proc.out.decode(errors="replace").strip().splitlines()[-1]
     report = json.loads(line[line.index("{") :])
     return float(report["at"]) - proc.started, proc.rss_kib, str(report.get("screen", "?"))
@@ -187,6 +188,93 @@ def bench_tui(db: Path, runs: int) -> list[Row]:
         Row("Hello-world Textual app: peak memory", f"{hm / 1024:.1f} MiB", "(floor)", None),
         Row("TUI peak memory", f"{tm / 1024:.1f} MiB", "", None),
         Row("TUI peak memory / hello-world app", f"{mem:.2f}x", "<= 1.5x", mem <= 1.5),
+    ]
+
+
+# --- an encrypted journal -------------------------------------------------------------------
+
+BENCH_PASSPHRASE = "benchmark passphrase"
+
+
+def encrypted_copy(db: Path, work: Path) -> tuple[Path, dict[str, str]]:
+    """An encrypted copy of the demo journal, its key remembered in a file keyring; the env that finds it.
+
+    The keyring is tests/keyrings.py's FileKeyring: what is measured is medjournal's cost (the
+    keyring package, SQLCipher, decrypting each page), not a desktop keyring's own latency.
+    """
+    import json as json_
+
+    from journal.store import Store, cipher
+
+    enc = work / "encrypted.db"
+    with Store.open(db, daily_backup=False) as store:
+        store.backup_to(enc)
+    salt = os.urandom(cipher.SALT_BYTES)
+    key = cipher.derive(BENCH_PASSPHRASE, salt)
+    cipher.convert(enc, None, (key, salt))
+    ring = work / "keyring.json"
+    ring.write_text(json_.dumps({f"{cipher.KEYRING_SERVICE}/{cipher._keyring_name(salt)}": key.hex()}))
+    state = work / "state"
+    (state / "medjournal").mkdir(parents=True)
+    (state / "medjournal" / "remembered-keys").write_text(salt.hex() + "\n")  # as `remember-key` leaves it
+    repo = str(HERE.parents[1])
+    env = {
+        "XDG_STATE_HOME": str(state),
+        "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
+        "MEDJOURNAL_TEST_KEYRING_FILE": str(ring),
+        "PYTHONPATH": repo + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    return enc, env
+
+
+def bench_encrypted(db: Path, runs: int, work: Path) -> list[Row]:
+    """An encrypted journal opened with its remembered key (`emergency`, the TUI's first paint); the passphrase path."""
+    enc, env = encrypted_copy(db, work)
+    floor_cmd = [sys.executable, "-c", "import sqlite_utils, pydantic"]
+    cmd = [*_medjournal(), "--db", str(enc), "emergency"]
+    by_passphrase = {**env, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    by_passphrase["MEDJOURNAL_PASSPHRASE"] = BENCH_PASSPHRASE
+    _spawn(floor_cmd)
+    _spawn(cmd, env)
+    _tui_once("hello", None)
+    _tui_once("journal", enc, env)
+    floors, plain_emergency, remembered, typed, hello, plain_tui, tui = [], [], [], [], [], [], []
+    screen = "?"
+    for _ in range(runs):
+        floors.append(_spawn(floor_cmd).elapsed)
+        plain_emergency.append(_spawn([*_medjournal(), "--db", str(db), "emergency"]).elapsed)
+        remembered.append(_spawn(cmd, env).elapsed)
+        typed.append(_spawn(cmd, by_passphrase).elapsed)
+        hello.append(_tui_once("hello", None)[0])
+        plain_tui.append(_tui_once("journal", db)[0])
+        took, _, screen = _tui_once("journal", enc, env)
+        tui.append(took)
+    floor, rem, pas, ht, tt = (_median(x) for x in (floors, remembered, typed, hello, tui))
+    pe, pt = _median(plain_emergency), _median(plain_tui)
+    start = time.perf_counter()
+    from journal.store import cipher
+
+    cipher.derive(BENCH_PASSPHRASE, os.urandom(cipher.SALT_BYTES))
+    kdf = time.perf_counter() - start
+    return [
+        Row("Encrypted journal, key remembered: `medjournal emergency`", _s(rem), "", None),
+        Row(
+            "Encrypted journal, key remembered: `emergency` / import floor",
+            f"{rem / floor:.2f}x",
+            "<= 1.2x",
+            rem / floor <= 1.2,
+        ),
+        Row(f"Encrypted journal, key remembered: TUI first paint ({screen})", _s(tt), "", None),
+        Row(
+            "Encrypted journal, key remembered: TUI first paint / hello-world app",
+            f"{tt / ht:.2f}x",
+            "<= 1.3x",
+            tt / ht <= 1.3,
+        ),
+        Row("The same runs on the plain journal: `emergency` / import floor", f"{pe / floor:.2f}x", "(info)", None),
+        Row("The same runs on the plain journal: TUI first paint / hello-world app", f"{pt / ht:.2f}x", "(info)", None),
+        Row("Encrypted journal, passphrase given: `emergency` (derives the key each time)", _s(pas), "(info)", None),
+        Row("Key derivation alone (PBKDF2-HMAC-SHA512, 256,000 rounds)", _s(kdf), "(info)", None),
     ]
 
 
@@ -391,10 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement; the median is reported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the Markdown table to this file")
-    parser.add_argument("--only", help="comma-separated: emergency,tui,history,dose,export")
+    parser.add_argument("--only", help="comma-separated: emergency,tui,history,dose,export,encrypted")
     parser.add_argument("--keep", type=Path, help="also copy the demo journal here, to profile against it")
     args = parser.parse_args(argv)
-    only = set(args.only.split(",")) if args.only else {"emergency", "tui", "history", "dose", "export"}
+    only = set(args.only.split(",")) if args.only else {"emergency", "tui", "history", "dose", "export", "encrypted"}
 
     work = Path(tempfile.mkdtemp(prefix="medjournal-bench-"))
     try:
@@ -418,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             ("history", lambda: bench_history_screen(db, args.runs)),
             ("dose", lambda: bench_dose(db, args.runs)),
             ("export", lambda: bench_exports(db, args.runs, work)),
+            ("encrypted", lambda: bench_encrypted(db, args.runs, work)),
         ]
         for name, step in steps:
             if name in only:

@@ -214,7 +214,11 @@ class ExportScreen(Screen[Path | None]):
         self._busy = False
         self.written = path
         self.query_one("#export-progress", ProgressBar).update(progress=STEPS)
-        shown = Text(f"Wrote {path} ({size:,} bytes, readable only by you).", style="bold")
+        from journal.store import cipher
+
+        # The journal may be encrypted; what it exports never is (it is meant to be handed over).
+        plain = " It is not encrypted." if cipher.is_cipher_connection(self.store.db.conn) else ""
+        shown = Text(f"Wrote {path} ({size:,} bytes, readable only by you).{plain}", style="bold")
         if warning:
             shown.append(f"\nWarning: {warning}.", style="bold red")
         self.query_one("#export-result", Static).update(shown)

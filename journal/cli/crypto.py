@@ -1,0 +1,159 @@
+"""Encrypting the journal at rest: `encrypt`, `decrypt`, `passphrase`, `remember-key`, `forget-key`."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from journal.cli._env import Env, db_option, pass_env, say, warn
+from journal.errors import JournalError
+from journal.store import backups, cipher
+
+ENV_NEW_PASSPHRASE = "MEDJOURNAL_NEW_PASSPHRASE"
+
+
+def _note(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _new_passphrase(env_name: str) -> str:
+    """A new passphrase: from `env_name`, else typed twice in the terminal."""
+    given = os.environ.get(env_name)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise JournalError(
+            f"no passphrase: run this in a terminal to type one, or set {env_name}; nothing was changed."
+        )
+    import getpass
+
+    first = getpass.getpass("New passphrase: ")
+    if not first:
+        raise JournalError("an empty passphrase protects nothing; nothing was changed.")
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise JournalError("the two passphrases differ; nothing was changed.")
+    return first
+
+
+def _journal(env: Env, *, encrypted: bool) -> Path:
+    path = env.db_path
+    if not path.is_file():
+        raise JournalError(f"There is no journal at {path}.")
+    if cipher.is_encrypted(path) != encrypted:
+        state = "is not encrypted" if encrypted else "is encrypted already"
+        raise JournalError(f"{path} {state}; nothing was changed.")
+    return path
+
+
+def _backups_with(path: Path, salt: bytes | None) -> list[Path]:
+    """The journal's backups that share its salt (None: the plain ones)."""
+    return [b.path for b in backups.list_backups(path) if cipher.salt_of(b.path) == salt]
+
+
+def _each_backup(files: list[Path], change: Callable[[Path], None], left_as: str) -> int:
+    """Apply `change` to each backup; one that fails is named and left as it was. How many changed."""
+    done = 0
+    for backup in files:
+        try:
+            change(backup)
+        except (JournalError, sqlite3.Error, OSError) as exc:
+            warn(f"{backup} was left {left_as} ({exc}).")
+        else:
+            done += 1
+    return done
+
+
+@click.command("encrypt")
+@click.option(
+    "--remember", is_flag=True, help="Keep the key in the system keyring, so the journal opens without asking."
+)
+@db_option
+@pass_env
+def encrypt(env: Env, remember: bool) -> None:
+    """Encrypt the journal and its backups with a passphrase (SQLCipher); exports stay plain."""
+    path = _journal(env, encrypted=False)
+    found = backups.inspect(path)
+    if not found.ok:
+        raise JournalError(
+            f"{path} cannot be encrypted: {(found.problems or ['newer schema'])[0]}; nothing was changed."
+        )
+    _note(f"note: {cipher.LOST_PASSPHRASE}")
+    passphrase = _new_passphrase(cipher.ENV_PASSPHRASE)
+    salt = os.urandom(cipher.SALT_BYTES)
+    key = cipher.derive(passphrase, salt)
+    cipher.convert(path, None, (key, salt))
+    done = _each_backup(_backups_with(path, None), lambda b: cipher.convert(b, None, (key, salt)), "plain")
+    say(f"Encrypted {path}, and {done} backup(s) beside it, with your passphrase.")
+    say("Copies made elsewhere before now, and every export you make, are not encrypted.")
+    if remember:
+        cipher.remember(salt, key)
+        say(
+            "The key is kept in the system keyring: the journal opens without asking "
+            "(`medjournal forget-key` undoes it)."
+        )
+
+
+@click.command("decrypt")
+@db_option
+@pass_env
+def decrypt(env: Env) -> None:
+    """Turn the encrypted journal and its backups back into plain SQLite files."""
+    path = _journal(env, encrypted=True)
+    key, salt = cipher.current_key(path)
+    cipher.convert(path, (key, salt), None)
+    done = _each_backup(_backups_with(path, salt), lambda b: cipher.convert(b, (key, salt), None), "encrypted")
+    cipher.forget(salt)
+    say(f"Decrypted {path}, and {done} backup(s) beside it: anyone who can read the files can read them.")
+
+
+@click.command("passphrase")
+@db_option
+@pass_env
+def passphrase(env: Env) -> None:
+    """Change the encrypted journal's passphrase (its backups beside it too)."""
+    path = _journal(env, encrypted=True)
+    key, salt = cipher.current_key(path)
+    _note(f"note: {cipher.LOST_PASSPHRASE}")
+    new_key = cipher.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)
+    remembered = cipher.keyring_key(salt) is not None
+    cipher.rekey(path, (key, salt), new_key)
+    _each_backup(_backups_with(path, salt), lambda b: cipher.rekey(b, (key, salt), new_key), "with the old passphrase")
+    if remembered:
+        cipher.remember(salt, new_key)
+    say(
+        f"Changed the passphrase of {path} and of its backups"
+        + (" (the keyring holds the new key)." if remembered else ".")
+    )
+
+
+@click.command("remember-key")
+@db_option
+@pass_env
+def remember_key(env: Env) -> None:
+    """Keep the encrypted journal's key in the system keyring, so it opens without asking."""
+    path = _journal(env, encrypted=True)
+    key, salt = cipher.current_key(path)
+    cipher.remember(salt, key)
+    say(f"The key of {path} is kept in the system keyring; anyone logged in as you can open the journal.")
+
+
+@click.command("forget-key")
+@db_option
+@pass_env
+def forget_key(env: Env) -> None:
+    """Remove the encrypted journal's key from the system keyring: the passphrase is asked again."""
+    path = _journal(env, encrypted=True)
+    salt = cipher.salt_of(path)
+    assert salt is not None
+    if cipher.forget(salt):
+        say(f"The system keyring no longer holds the key of {path}.")
+    else:
+        say(f"The system keyring held no key for {path}.")
+
+
+COMMANDS = [encrypt, decrypt, passphrase, remember_key, forget_key]
