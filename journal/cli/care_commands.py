@@ -62,13 +62,16 @@ def _show_supply(med: m.Medication, status: SupplyStatus | None) -> None:
         f"(received {status.received}, used {status.used}, discarded {status.discarded}"
         + (f"; {'; '.join(extra)})." if extra else ").")
     )
-    if status.days_left:
+    if not _rate_known(med):
+        say(f"No days left or reorder date: {med.name} is not tracked daily, so how fast it is used is not known.")
+    elif status.days_left:
         last = status.runs_out_on - timedelta(days=1)
         say(f"Enough for {_plural(status.days_left, 'day')}, until {last.isoformat()}.")
     else:
         say(f"None left for {status.runs_out_on.isoformat()}.")
-    due = "REORDER NOW: " if status.reorder_due else ""
-    say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
+    if _rate_known(med):
+        due = "REORDER NOW: " if status.reorder_due else ""
+        say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
     in_use = [b for b in status.boxes if b.remaining and not b.thrown_away]
     empty = status.used_up_boxes
     if in_use:
@@ -101,9 +104,17 @@ def _show_supply(med: m.Medication, status: SupplyStatus | None) -> None:
         )
 
 
+def _rate_known(med: m.Medication) -> bool:
+    # Days left need a rhythm of use: a medicine not tracked daily has none the journal knows.
+    return med.tracked
+
+
+def _reorder(med: m.Medication, status: SupplyStatus) -> str:
+    return f"; reorder by {status.reorder_by.isoformat()}." if _rate_known(med) else "."
+
+
 def _supply_json(med: m.Medication, status: SupplyStatus) -> dict[str, object]:
-    # Days left need a daily rhythm: a medicine not tracked daily has none the journal knows.
-    known = med.tracked
+    known = _rate_known(med)
     return {
         "medicine": med.name,
         "usable": status.usable,
@@ -182,7 +193,7 @@ def supply_add(
         warn(f"this box expired on {box.expires}: do not use it; ask your pharmacist.")
     status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
-        say(f"Now {_plural(status.usable, unit)} left; reorder by {status.reorder_by.isoformat()}.")
+        say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
 
 @supply.command("discard")
@@ -205,7 +216,7 @@ def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None)
     )
     status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
-        say(f"Now {_plural(status.usable, unit)} left; reorder by {status.reorder_by.isoformat()}.")
+        say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
 
 @click.command("status")
