@@ -30,8 +30,11 @@ def _lot(box: BoxState) -> str:
     return f" (lot {box.lot})" if box.lot else ""
 
 
-def _supplies(env: Env, med_name: str | None, lead_days: int | None) -> list[tuple[m.Medication, SupplyStatus | None]]:
-    """The medicine named, or every active medicine with a box recorded (else the one tracked daily), and its supply."""
+def _supplies(
+    env: Env, med_name: str | None, lead_days: int | None, *, fallback: bool = True
+) -> list[tuple[m.Medication, SupplyStatus | None]]:
+    """The medicine named, or every active medicine with a box recorded, and its supply; with none,
+    the one tracked daily (without a supply) when `fallback`."""
     from journal import overview
 
     def status_of(med: m.Medication) -> SupplyStatus | None:
@@ -40,7 +43,7 @@ def _supplies(env: Env, med_name: str | None, lead_days: int | None) -> list[tup
     if med_name is None:
         found = [(med, status_of(med)) for med in env.store.medications()]
         supplied: list[tuple[m.Medication, SupplyStatus | None]] = [(med, s) for med, s in found if s is not None]
-        if supplied:
+        if supplied or not fallback:
             return supplied
     med = tracked_medication(env, med_name)
     return [(med, status_of(med))]
@@ -142,7 +145,8 @@ def supply(ctx: click.Context, env: Env, med_name: str | None, lead_days: int | 
     """Syringes left, days left and reorder-by; `supply add` records a box, `supply discard` one thrown away."""
     if ctx.invoked_subcommand is not None:
         return
-    found = _supplies(env, med_name, lead_days)
+    # A script reading --json gets a list, empty when no medicine has a box yet.
+    found = _supplies(env, med_name, lead_days, fallback=not as_json)
     if as_json:
         import json
 

@@ -254,6 +254,11 @@ def test_supply_json_lists_every_medicine_with_a_box(kineret: Medjournal) -> Non
     assert "Kineret: 7 syringes left" in plain.out and "Folic acid: 30 doses left" in plain.out
 
 
+def test_supply_json_is_an_empty_list_before_any_box(medjournal: Medjournal) -> None:
+    run = medjournal("supply", "--json")
+    assert (run.code, json.loads(run.out), run.err) == (0, [], "")
+
+
 def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjournal, journal_path: Path) -> None:
     topics = medjournal("guide")
     assert topics.code == 0 and "inject" in topics.out and "does not replace" in topics.out
