@@ -155,9 +155,12 @@ def supply_status(
 
     Each syringe used (`used + discarded`) comes from the first box in `use_order` that still
     has one and was usable on its day (`usable_for`): a box that expired or was thrown away
-    gives none after that, and what was left in it stays there. `reached[box.id]`: how many
-    of the syringes used were used while that box was usable (`consumed_while_usable`; a box
-    not in it was usable for all of them). Syringes in an expired box are not counted as days
+    gives none after that, and what was left in it stays there. Worked out from counts: a box
+    gives, of the syringes used while it was usable, those the boxes before it did not: the
+    same as taking each syringe in turn, in the order they were used, unless one was recorded
+    on an earlier local day than one used before it (a flight across the date line). `reached[box.id]`: how many of the syringes
+    used were used while that box was usable (`consumed_while_usable`; a box not in it was
+    usable for all of them). Syringes in an expired box are not counted as days
     left. `used_up`: boxes left out of `boxes` because every syringe in them is used (the
     first ones in `use_order`, holding no more syringes than `used + discarded`).
     """
