@@ -158,9 +158,10 @@ def supply_status(
     gives none after that, and what was left in it stays there. Worked out from counts: a box
     gives, of the syringes used while it was usable, those the boxes before it did not: the
     same as taking each syringe in turn, in the order they were used, unless one was recorded
-    on an earlier local day than one used before it (a flight across the date line). `reached[box.id]`: how many of the syringes
-    used were used while that box was usable (`consumed_while_usable`; a box not in it was
-    usable for all of them). Syringes in an expired box are not counted as days
+    on an earlier local day than one used before it (a flight across the date line).
+    `reached[box.id]`: how many of the syringes used were used while that box was usable
+    (`consumed_while_usable`; a box not in it was usable for all of them). Syringes in an
+    expired box are not counted as days
     left. `used_up`: boxes left out of `boxes` because every syringe in them is used (the
     first ones in `use_order`, holding no more syringes than `used + discarded`).
     """
