@@ -161,9 +161,9 @@ def supply_status(
     on an earlier local day than one used before it (a flight across the date line).
     `reached[box.id]`: how many of the syringes used were used while that box was usable
     (`consumed_while_usable`; a box not in it was usable for all of them). Syringes in an
-    expired box are not counted as days
-    left. `used_up`: boxes left out of `boxes` because every syringe in them is used (the
-    first ones in `use_order`, holding no more syringes than `used + discarded`).
+    expired box are not counted as days left. `used_up`: boxes left out of `boxes` because
+    every syringe in them is used (the first ones in `use_order`, holding no more syringes
+    than `used + discarded`).
     """
     settled = used_up or UsedUp()
     reached = reached or {}
