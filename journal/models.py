@@ -345,10 +345,21 @@ class SupplyBox(Record):
     lot: OptionalName = None
     expires: date | None = None
     note: OptionalText = None
+    # When the box was thrown away with what was left in it (`supply discard`), and why.
+    discarded_at: PastUtcDateTime | None = None
+    discard_reason: OptionalText = None
+
+    def check(self) -> None:
+        if self.discard_reason and self.discarded_at is None:
+            raise ValueError("a reason for throwing the box away is given, but not when it was thrown away")
+        # A day's slack: `received` is a local day, `discarded_at` a UTC moment.
+        if self.discarded_at and self.discarded_at.date() < self.received - timedelta(days=1):
+            raise ValueError(f"the box is thrown away before it was received ({self.received})")
 
     def describe(self) -> str:
         lot = f" lot {self.lot}" if self.lot else ""
-        return f"box of {self.count}{lot}"
+        gone = ", thrown away" if self.discarded_at else ""
+        return f"box of {self.count}{lot}{gone}"
 
 
 @record

@@ -165,7 +165,7 @@ def supply_for(
     # Counted by the store (an index), not by loading years of doses and checks as records.
     used, discarded = store.syringes_since(med.id, first)
     # Only the boxes with syringes left are read as records; the used-up ones are counted.
-    boxes, empty_boxes, empty_syringes = store.boxes_in_use(med.id, used + discarded)
+    boxes, reached, empty_boxes, empty_syringes = store.boxes_in_use(med.id, first)
     today = _local_day(now, zone)
     # Two days back cover today's local day in every zone.
     recent = store.doses(med.id, since=now - timedelta(days=2))
@@ -180,6 +180,7 @@ def supply_for(
         reorder_lead_days=lead,
         per_day=per_day,
         used_up=sup.UsedUp(boxes=empty_boxes, syringes=empty_syringes),
+        reached=reached,
     )
 
 
@@ -626,6 +627,42 @@ def add_box(
         now=now,
     )
     return store.add(box)
+
+
+def discard_box(
+    store: Store,
+    med: m.Medication,
+    *,
+    lot: str,
+    now: datetime,
+    zone: str,
+    reason: str | None = None,
+    loader: PackLoader = load_pack,
+) -> tuple[m.SupplyBox, int]:
+    """Record the box of lot `lot` thrown away (an edit of the box, so undo and history take it back);
+    returns it and how many syringes were still in it."""
+    wanted = lot.strip().casefold()
+    matching = [b for b in store.boxes(med.id) if (b.lot or "").strip().casefold() == wanted]
+    if not matching:
+        known = sorted({b.lot for b in store.boxes(med.id) if b.lot})
+        listed = f" (lots recorded: {', '.join(known)})" if known else " (no box has a lot recorded)"
+        raise NotFoundError(f"no box of {med.name} has lot {lot!r}{listed}.")
+    kept = [b for b in matching if b.discarded_at is None]
+    if not kept:
+        thrown = max(b.discarded_at for b in matching if b.discarded_at)
+        raise JournalError(f"the box of {med.name} lot {lot!r} was already thrown away on {_local_day(thrown, zone)}.")
+    status = supply_for(store, med, now=now, zone=zone, loader=loader)
+    left = {b.box_id: b.remaining for b in status.boxes} if status else {}
+    if len(kept) > 1:
+        # Boxes of one delivery share a lot: the one with syringes left is the one in the fridge.
+        kept = [b for b in kept if left.get(b.id, 0)] or kept
+    if len(kept) > 1:
+        which = "; ".join(f"received {b.received}, {left.get(b.id, 0)} left" for b in kept)
+        raise JournalError(
+            f"{len(kept)} boxes of {med.name} have lot {lot!r} ({which}): the journal cannot tell which."
+        )
+    box = store.update(kept[0], now=now, discarded_at=now, discard_reason=reason)
+    return box, left.get(box.id, 0)
 
 
 def warnings_for_new(store: Store, record: m.Record, *, now: datetime, loader: PackLoader = load_pack) -> list[str]:

@@ -192,3 +192,11 @@ def m005_history_batches(db: Database) -> None:
     # `undo` takes the whole write back; rows written before this step are each their own batch.
     db.table("history").add_column("batch", str)
     db.table("history").create_index(["batch"])
+
+
+@migrations()
+def m007_box_discards(db: Database) -> None:
+    # `supply discard`: a box thrown away keeps its row (nothing is hard-deleted) with when and
+    # why, so its unused syringes stop counting and no later dose draws from it.
+    db.table("supply_boxes").add_column("discarded_at", str)
+    db.table("supply_boxes").add_column("discard_reason", str)

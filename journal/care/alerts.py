@@ -172,8 +172,8 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 kind=AlertKind.SUPPLY,
                 title=f"{med.name} supply incomplete",
                 text=(
-                    f"{supply.unaccounted} more {unit if supply.unaccounted == 1 else unit + 's'} of {med.name} "
-                    "were used than received: "
+                    f"{supply.unaccounted} {unit if supply.unaccounted == 1 else unit + 's'} of {med.name} "
+                    "were used that no recorded box, unexpired on the day, held: "
                     "record the missing box with `supply add`."
                 ),
                 medication_id=med.id,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from journal import models as m
 
@@ -20,6 +20,8 @@ class BoxState:
     lot: str | None = None
     expires: date | None = None
     expired: bool = False
+    # Thrown away (`supply discard`): what was left in it is no longer counted anywhere.
+    thrown_away: bool = False
     # The day its last syringe would be used at one per day, if it is after the expiry date.
     outlasts_expiry_on: date | None = None
 
@@ -28,8 +30,9 @@ class BoxState:
 class UsedUp:
     """Boxes whose every syringe is used, left out of the boxes a status is worked out from.
 
-    They come first in the order boxes are used (`use_order`), so leaving them out changes
-    nothing but the work: a journal kept for years has hundreds of them.
+    They are the first boxes in the order boxes are used (`use_order`), each used up by the
+    syringes used while it was usable, so leaving them out changes nothing but the work: a
+    journal kept for years has hundreds of them.
     """
 
     boxes: int = 0
@@ -44,11 +47,14 @@ class SupplyStatus:
     received: int
     used: int
     discarded: int
+    # Syringes left in boxes not thrown away: usable ones and those in expired boxes.
     remaining: int
     # Remaining syringes not in an expired box: the ones days left and reorder-by count on.
     usable: int
-    # Syringes used beyond what was received: a box was probably not recorded.
+    # Syringes used that no box recorded could give on their day: a box was probably not recorded.
     unaccounted: int = 0
+    # Syringes that were still in boxes when they were thrown away (`supply discard`).
+    thrown_away: int = 0
     days_left: int
     runs_out_on: date
     reorder_by: date
@@ -65,13 +71,18 @@ class SupplyStatus:
 
     @property
     def expired_boxes(self) -> list[BoxState]:
-        """Boxes with syringes left whose expiry date has passed."""
-        return [b for b in self.boxes if b.expired and b.remaining > 0]
+        """Boxes not thrown away, with syringes left, whose expiry date has passed."""
+        return [b for b in self.boxes if b.expired and b.remaining > 0 and not b.thrown_away]
+
+    @property
+    def expired_unused(self) -> int:
+        """Syringes left in expired boxes not thrown away."""
+        return sum(b.remaining for b in self.expired_boxes)
 
     @property
     def expiring_boxes(self) -> list[BoxState]:
         """Boxes that will expire before their last syringe would be used."""
-        return [b for b in self.boxes if not b.expired and b.outlasts_expiry_on is not None]
+        return [b for b in self.boxes if not b.expired and not b.thrown_away and b.outlasts_expiry_on is not None]
 
 
 def syringes_consumed(
@@ -101,6 +112,32 @@ def use_order(box: m.SupplyBox) -> tuple[date, date, str]:
     return (box.expires or date.max, box.received, box.id)
 
 
+def usable_for(box: m.SupplyBox, at: datetime, day: date) -> bool:
+    """Whether a syringe used at `at` (local day `day`) could come from `box`: the box had not
+    expired on that day (it may be used on its expiry date) and had not been thrown away yet."""
+    return (box.expires is None or day <= box.expires) and (box.discarded_at is None or at < box.discarded_at)
+
+
+def consumed_while_usable(
+    box: m.SupplyBox, doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck], *, since: date | None = None
+) -> int:
+    """How many of the syringes `syringes_consumed` counts were used while `box` was usable (`usable_for`)."""
+    return sum(
+        1
+        for moment, day in _consumptions(doses, checks)
+        if (since is None or day >= since) and usable_for(box, moment, day)
+    )
+
+
+def _consumptions(doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck]) -> Iterable[tuple[datetime, date]]:
+    for d in doses:
+        if d.status is m.DoseStatus.TAKEN and d.deleted_at is None:
+            yield d.at, m.local_day(d.at, d.tz)
+    for c in checks:
+        if c.outcome is m.CheckOutcome.DISCARDED and c.deleted_at is None:
+            yield c.at, m.local_day(c.at, c.tz)
+
+
 def supply_status(
     boxes: Sequence[m.SupplyBox],
     *,
@@ -111,36 +148,53 @@ def supply_status(
     reorder_lead_days: int,
     per_day: int = 1,
     used_up: UsedUp | None = None,
+    reached: Mapping[str, int] | None = None,
 ) -> SupplyStatus:
     """Remaining syringes, days left, the reorder-by date and expired boxes, as of `today`.
 
-    Boxes are used in `use_order`; syringes in an expired box are not counted as days left.
-    `used_up`: boxes left out of `boxes` because every syringe in them is used (the first ones
-    in `use_order`, holding no more syringes than `used + discarded`).
+    Each syringe used (`used + discarded`) comes from the first box in `use_order` that still
+    has one and was usable on its day (`usable_for`): a box that expired or was thrown away
+    gives none after that, and what was left in it stays there. Worked out from counts: a box
+    gives, of the syringes used while it was usable, those the boxes before it did not: the
+    same as taking each syringe in turn, in the order they were used, unless one was recorded
+    on an earlier local day than one used before it (a flight across the date line).
+    `reached[box.id]`: how many of the syringes used were used while that box was usable
+    (`consumed_while_usable`; a box not in it was usable for all of them). Syringes in an
+    expired box are not counted as days left. `used_up`: boxes left out of `boxes` because
+    every syringe in them is used (the first ones in `use_order`, holding no more syringes
+    than `used + discarded`).
     """
     settled = used_up or UsedUp()
+    reached = reached or {}
     live = sorted((b for b in boxes if b.deleted_at is None), key=use_order)
     received = settled.syringes + sum(b.count for b in live)
     consumed = used + discarded
     if settled.syringes > consumed:
         raise ValueError("boxes left out as used up hold more syringes than were used")
-    remaining = max(received - consumed, 0)
     # The first day still to be covered: today, unless today's dose is done.
     first_day = today + timedelta(days=1) if taken_today else today
     states: list[BoxState] = []
-    to_take = consumed - settled.syringes
+    drawn = settled.syringes  # syringes given by the boxes before this one
     before = 0  # usable syringes left in boxes used before this one
+    remaining = thrown_away = 0
     for box in live:
-        taken_here = min(box.count, to_take)
-        to_take -= taken_here
+        # The syringes used while this box was usable, less those the boxes before it gave: as
+        # boxes go by expiry, those were used first (a day's syringe takes the box first in order).
+        taken_here = min(box.count, max(min(reached.get(box.id, consumed), consumed) - drawn, 0))
+        drawn += taken_here
         left = box.count - taken_here
+        thrown = box.discarded_at is not None
         expired = box.expires is not None and box.expires < today
         outlasts = None
-        if left and box.expires is not None and not expired:
+        if left and box.expires is not None and not expired and not thrown:
             last_day = first_day + timedelta(days=(before + left - 1) // per_day)
             outlasts = last_day if last_day > box.expires else None
-        if not expired:
-            before += left
+        if thrown:
+            thrown_away += left
+        else:
+            remaining += left
+            if not expired:
+                before += left
         states.append(
             BoxState(
                 box_id=box.id,
@@ -150,6 +204,7 @@ def supply_status(
                 lot=box.lot,
                 expires=box.expires,
                 expired=expired,
+                thrown_away=thrown,
                 outlasts_expiry_on=outlasts,
             )
         )
@@ -164,7 +219,8 @@ def supply_status(
         discarded=discarded,
         remaining=remaining,
         usable=usable,
-        unaccounted=max(consumed - received, 0),
+        unaccounted=consumed - drawn,
+        thrown_away=thrown_away,
         days_left=days_left,
         runs_out_on=runs_out_on,
         reorder_by=reorder_by,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from journal.content import Pack, PackError, available_packs, load_pack
 from journal.errors import JournalError
 from journal.when import format_local
 
+if TYPE_CHECKING:
+    from journal.care.supply import BoxState, SupplyStatus
+
 # `status` exit code when something needs attention (0 otherwise), for cron or a systemd timer.
 NEEDS_ATTENTION = 3
 
@@ -22,63 +26,136 @@ def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" + ("" if count == 1 else "s")
 
 
-def _show_supply(env: Env, med: m.Medication, lead_days: int | None) -> None:
+def _lot(box: BoxState) -> str:
+    return f" (lot {box.lot})" if box.lot else ""
+
+
+def _supplies(
+    env: Env, med_name: str | None, lead_days: int | None, *, fallback: bool = True
+) -> list[tuple[m.Medication, SupplyStatus | None]]:
+    """The medicine named, or every active medicine with a box recorded, and its supply; with none,
+    the one tracked daily (without a supply) when `fallback`."""
     from journal import overview
 
-    status = overview.supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    def status_of(med: m.Medication) -> SupplyStatus | None:
+        return overview.supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+
+    if med_name is None:
+        found = [(med, status_of(med)) for med in env.store.medications()]
+        supplied: list[tuple[m.Medication, SupplyStatus | None]] = [(med, s) for med, s in found if s is not None]
+        if supplied or not fallback:
+            return supplied
+    med = tracked_medication(env, med_name)
+    return [(med, status_of(med))]
+
+
+def _show_supply(med: m.Medication, status: SupplyStatus | None) -> None:
+    from journal import overview
+
     if status is None:
         say(f"{med.name}: no boxes recorded yet. Add one with: medjournal supply add [--lot L] [--expires DATE]")
         return
     pack = overview.pack_of(med)
     unit = pack.supply.unit if pack else "dose"
-    expired = status.remaining - status.usable
+    extra = [f"{status.expired_unused} more in expired boxes"] if status.expired_unused else []
+    if status.thrown_away:
+        extra.append(f"{status.thrown_away} thrown away with their boxes")
     say(
         f"{med.name}: {_plural(status.usable, unit)} left "
         f"(received {status.received}, used {status.used}, discarded {status.discarded}"
-        + (f"; {expired} more in expired boxes)." if expired else ").")
+        + (f"; {'; '.join(extra)})." if extra else ").")
     )
-    if status.days_left:
+    if not _rate_known(med):
+        say(f"No days left or reorder date: {med.name} is not tracked daily, so how fast it is used is not known.")
+    elif status.days_left:
         last = status.runs_out_on - timedelta(days=1)
         say(f"Enough for {_plural(status.days_left, 'day')}, until {last.isoformat()}.")
     else:
         say(f"None left for {status.runs_out_on.isoformat()}.")
-    due = "REORDER NOW: " if status.reorder_due else ""
-    say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
-    in_use = [b for b in status.boxes if b.remaining]
+    if _rate_known(med):
+        due = "REORDER NOW: " if status.reorder_due else ""
+        say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
+    in_use = [b for b in status.boxes if b.remaining and not b.thrown_away]
     empty = status.used_up_boxes
     if in_use:
-        say("Boxes with some left (used in order of expiry):")
+        say("Boxes with some left (used in order of expiry; none after its expiry date):")
     for box in in_use:
         lot = f" lot {box.lot}" if box.lot else ""
         expires = f", expires {box.expires.isoformat()}" if box.expires else ""
-        state = " EXPIRED" if box.expired and box.remaining else ""
+        state = " EXPIRED" if box.expired else ""
         say(f"  received {box.received.isoformat()}{lot}{expires}: {box.remaining} of {box.count} left{state}")
     if empty:
         say(f"{empty} {'boxes' if empty > 1 else 'box'} used up.")
+    thrown = sum(1 for b in status.boxes if b.thrown_away)
+    if thrown:
+        say(f"{thrown} {'boxes' if thrown > 1 else 'box'} thrown away.")
     for box in status.expired_boxes:
-        warn(f"the box{f' (lot {box.lot})' if box.lot else ''} expired on {box.expires}: do not use it.")
+        discard = f"supply discard --lot {shell_word(box.lot)}" if box.lot else "supply discard --lot L"
+        warn(
+            f"the box{_lot(box)} expired on {box.expires} with {_plural(box.remaining, unit)} unused: do not use "
+            f"{'it' if box.remaining == 1 else 'them'}; once the box is thrown away, record it: medjournal {discard}"
+        )
     for box in status.expiring_boxes:
         warn(
-            f"the box{f' (lot {box.lot})' if box.lot else ''} expires on {box.expires}, "
+            f"the box{_lot(box)} expires on {box.expires}, "
             f"before its last {unit} would be used (about {box.outlasts_expiry_on})."
         )
     if status.unaccounted:
-        warn(f"{status.unaccounted} more used than received: record the missing box with `medjournal supply add`.")
+        warn(
+            f"{status.unaccounted} used that no recorded box, unexpired on the day, held: "
+            "record the missing box with `medjournal supply add`."
+        )
+
+
+def _rate_known(med: m.Medication) -> bool:
+    # Days left need a rhythm of use: a medicine not tracked daily has none the journal knows.
+    return med.tracked
+
+
+def _reorder(med: m.Medication, status: SupplyStatus) -> str:
+    return f"; reorder by {status.reorder_by.isoformat()}." if _rate_known(med) else "."
+
+
+def _supply_json(med: m.Medication, status: SupplyStatus) -> dict[str, object]:
+    known = _rate_known(med)
+    return {
+        "medicine": med.name,
+        "usable": status.usable,
+        "expired_unused": status.expired_unused,
+        "days_left": status.days_left if known else None,
+        "reorder_by": status.reorder_by.isoformat() if known else None,
+    }
 
 
 @click.group("supply", invoke_without_command=True)
-@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
+@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: every one with a box recorded).")
 @click.option(
     "--lead-days", type=click.IntRange(0, 365), default=None, help="Days ahead to reorder (default: the pack's)."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="A JSON list, one object per medicine with a supply: medicine, usable, expired_unused, days_left, reorder_by.",
 )
 @db_option
 @pass_env
 @click.pass_context
-def supply(ctx: click.Context, env: Env, med_name: str | None, lead_days: int | None) -> None:
-    """Syringes left, days left and the reorder-by date; `supply add` records a box."""
+def supply(ctx: click.Context, env: Env, med_name: str | None, lead_days: int | None, as_json: bool) -> None:
+    """Syringes left, days left and reorder-by; `supply add` records a box, `supply discard` one thrown away."""
     if ctx.invoked_subcommand is not None:
         return
-    _show_supply(env, tracked_medication(env, med_name), lead_days)
+    # A script reading --json gets a list, empty when no medicine has a box yet.
+    found = _supplies(env, med_name, lead_days, fallback=not as_json)
+    if as_json:
+        import json
+
+        say(json.dumps([_supply_json(med, status) for med, status in found if status is not None], ensure_ascii=True))
+        return
+    for index, (med, status) in enumerate(found):
+        if index:
+            say()
+        _show_supply(med, status)
 
 
 @supply.command("add")
@@ -120,7 +197,30 @@ def supply_add(
         warn(f"this box expired on {box.expires}: do not use it; ask your pharmacist.")
     status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
-        say(f"Now {_plural(status.usable, unit)} left; reorder by {status.reorder_by.isoformat()}.")
+        say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
+
+
+@supply.command("discard")
+@click.option("--lot", metavar="L", required=True, help="The lot number printed on the box thrown away.")
+@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
+@click.option("--reason", metavar="TEXT", help="Why it was thrown away (expired, left out of the fridge, ...).")
+@db_option
+@pass_env
+def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None) -> None:
+    """Record a box thrown away: what was left in it no longer counts, and no dose is taken from it again."""
+    from journal import overview
+
+    med = tracked_medication(env, med_name)
+    box, left = overview.discard_box(env.store, med, lot=lot, now=env.now, zone=env.zone, reason=reason)
+    pack = overview.pack_of(med)
+    unit = pack.supply.unit if pack else "dose"
+    say(
+        f"Recorded the box of {med.name} lot {box.lot} (received {box.received}) as thrown away"
+        + (f", with {_plural(left, unit)} in it: they no longer count." if left else ".")
+    )
+    status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
+    if status is not None:
+        say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
 
 @click.command("status")

@@ -60,11 +60,15 @@ def violations(record: m.Record, store: Store, *, now: datetime) -> list[Violati
     if record.deleted_at is None:
         if isinstance(record, m.SyringeCheck):
             found.extend(_syringe(record, _pack(store, record.medication_id)))
+            found.extend(_box_of(record, store))
         elif isinstance(record, m.Dose):
             found.extend(_dose(record, store))
     if isinstance(record, m.SyringeCheck):
         for dose in store.doses_linked_to(record.id):
             found.extend(_dose_link(dose, record, store, subject=f"dose {dose.id[:8]}"))
+    elif isinstance(record, m.SupplyBox):
+        for check in store.checks_from_box(record.id):
+            found.extend(_box_link(check, record, subject=f"syringe check {check.id[:8]}"))
     return found
 
 
@@ -181,6 +185,30 @@ def _link(dose: m.Dose, check: m.SyringeCheck, store: Store, subject: str) -> It
         yield _broken(dose, rule, f"{subject} is {dose.status.value}, so it has no syringe check", "status")
     elif any(other.id != dose.id for other in store.doses_linked_to(check.id)):
         yield _broken(dose, rule, "another dose is already linked to the same syringe check", "check_id")
+
+
+def _box_of(check: m.SyringeCheck, store: Store) -> Iterator[Violation]:
+    box = store.get(m.SupplyBox, check.box_id, include_deleted=True) if check.box_id else None
+    if box is not None:
+        yield from _box_link(check, box, subject="the syringe")
+
+
+def _box_link(check: m.SyringeCheck, box: m.SupplyBox, *, subject: str) -> Iterator[Violation]:
+    """A live syringe check and the box it names: same medicine, not expired on its day nor thrown away before it."""
+    from journal.care.supply import usable_for
+
+    rule = "syringe from a usable box"
+    day = m.local_day(check.at, check.tz)
+    if box.deleted_at is not None:
+        return
+    if box.medication_id != check.medication_id:
+        yield _broken(check, rule, f"{subject} comes from a box of another medicine", "box_id")
+    elif not usable_for(box, check.at, day):
+        if box.discarded_at is not None and check.at >= box.discarded_at:
+            gone = f"was thrown away on {box.discarded_at.date()}"
+        else:
+            gone = f"had expired ({box.expires}) on {day}"
+        yield _broken(check, rule, f"{subject} of {day} comes from a box that {gone}", "box_id")
 
 
 def _site(dose: m.Dose, pack: Pack | None) -> Iterator[Violation]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,34 @@ def _enforce(record: m.Record, store: Store, *, now: datetime) -> None:
     from journal.store import rules  # with the content packs: not needed to read the emergency list
 
     rules.enforce(record, store, now=now)
+
+
+# No zone is 15 hours from UTC: a moment more than that before a UTC midnight is before that
+# local midnight in every zone, and one more than that after it is after it in every zone.
+_ZONE_REACH = timedelta(hours=15)
+
+
+def _day_window(day: date) -> tuple[str, str]:
+    """The UTC moments between which the local day `day` may start, in some zone."""
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    return iso_utc(midnight - _ZONE_REACH), iso_utc(midnight + _ZONE_REACH)
+
+
+def _usable_window() -> tuple[str, str]:
+    """SQL for `low` and `high` of a box: before `low` (UTC ISO text) every syringe used could come
+    from it, from `high` on none, and between the two it depends on the local day; both NULL for a
+    box with no expiry date that was never thrown away."""
+    hours = int(_ZONE_REACH.total_seconds() // 3600)
+    # The day after the expiry date starts, in some zone, from 15 hours before its UTC midnight (the
+    # expiry day at 09:00 UTC) to 15 hours after it (text, not strftime: it is read for every box).
+    starts = (f"expires || 'T{24 - hours:02d}:00:00Z'", f"date(expires, '+1 day') || 'T{hours:02d}:00:00Z'")
+    # '~' sorts after every ISO time: "none" inside min().
+    low, high = (f"nullif(min(coalesce({s}, '~'), coalesce(discarded_at, '~')), '~')" for s in starts)
+    return low, high
+
+
+def _day(at: str, tz: str) -> date:
+    return m.local_day(datetime.fromisoformat(at), tz)
 
 
 class Store:
@@ -208,6 +237,11 @@ class Store:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples: for queries that return many small rows."""
+        with connection.translate_errors(self.path):
+            return self.db.conn.execute(sql, list(params)).fetchall()  # type: ignore[no-any-return]
+
     def _load(self, cls: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
         return [cls.from_row(row) for row in self._rows(sql, params)]
 
@@ -258,6 +292,12 @@ class Store:
     def doses_linked_to(self, check_id: str) -> list[m.Dose]:
         """The live doses that name a syringe check."""
         return self._load(m.Dose, "SELECT * FROM doses WHERE check_id = ? AND deleted_at IS NULL", [check_id])
+
+    def checks_from_box(self, box_id: str) -> list[m.SyringeCheck]:
+        """The live syringe checks that name a box (a syringe taken from it)."""
+        return self._load(
+            m.SyringeCheck, "SELECT * FROM syringe_checks WHERE box_id = ? AND deleted_at IS NULL", [box_id]
+        )
 
     def count(self, cls: type[m.Record]) -> int:
         """How many live records of a kind there are."""
@@ -364,39 +404,65 @@ class Store:
     # care.supply.use_order: the box that expires first, boxes with no expiry date last, then the one
     # received first, then by id (ISO dates and ids compare as text in the same order as in Python).
     _USE_ORDER = "expires IS NULL, expires, received, id"
+    # What a syringe used counts as: a taken dose (its check is the same syringe), a discarded check.
+    _CONSUMED = tuple(
+        f"FROM [{table}] WHERE medication_id = ? AND deleted_at IS NULL AND {kept}"
+        for table, kept in (("doses", "status = 'taken'"), ("syringe_checks", "outcome = 'discarded'"))
+    )
 
-    def boxes_in_use(self, medication_id: str, consumed: int) -> tuple[list[m.SupplyBox], int, int]:
-        """The boxes `consumed` syringes have not used up, in care.supply.use_order; and how many
-        boxes, holding how many syringes, were used up before them.
+    def boxes_in_use(self, medication_id: str, since: date) -> tuple[list[m.SupplyBox], dict[str, int], int, int]:
+        """The boxes the syringes used from the local day `since` on have not certainly used up, in
+        care.supply.use_order, with how many of those syringes were used while each was usable
+        (care.supply.consumed_while_usable, for the boxes that expired or were thrown away); and
+        how many boxes, holding how many syringes, were used up before them.
 
-        Years of boxes stay in SQLite: a running total in the order they are used tells which are
-        empty, and only the others are read as records.
+        Years of boxes and doses stay in SQLite: the times of the syringes used are read from an
+        index, and a box is known to be used up, without reading it as a record, when as many
+        syringes as the boxes up to it hold were used before it could have expired.
         """
-        ordered = (
-            "WITH ordered AS (SELECT id, [count], "
-            f"sum([count]) OVER (ORDER BY {self._USE_ORDER} ROWS UNBOUNDED PRECEDING) AS through, "
-            f"row_number() OVER (ORDER BY {self._USE_ORDER}) AS position "
-            "FROM supply_boxes WHERE medication_id = ? AND deleted_at IS NULL) "
-        )
+        moments = self._consumed_moments(medication_id, since)
+        live = f"FROM supply_boxes WHERE medication_id = ? AND deleted_at IS NULL ORDER BY {self._USE_ORDER}"
+        low, high = _usable_window()
+        empty_boxes = empty_syringes = 0
+        for count, before in self._tuples(f"SELECT [count], {low} {live}", [medication_id]):
+            surely = len(moments) if before is None else bisect_left(moments, before)
+            if surely < empty_syringes + count:
+                break
+            empty_boxes += 1
+            empty_syringes += count
         rows = self._rows(
-            ordered + "SELECT supply_boxes.*, through, position FROM ordered JOIN supply_boxes USING (id) "
-            "WHERE through > ? ORDER BY position",
-            [medication_id, consumed],
+            f"SELECT *, {low} AS low, {high} AS high {live} LIMIT -1 OFFSET ?", [medication_id, empty_boxes]
         )
-        if rows:
-            # The boxes before the first one in use are the used-up ones.
-            first = rows[0]
-            return (
-                [m.SupplyBox.from_row(r) for r in rows],
-                int(first["position"]) - 1,
-                int(first["through"] - first["count"]),
+        boxes = [m.SupplyBox.from_row(row) for row in rows]
+        reached = {}
+        for box, row in zip(boxes, rows, strict=True):
+            if row["low"] is None:
+                continue
+            # Before `low` all count; from `low` to `high` (before any discard), those on or before the expiry day.
+            last = box.expires or date.max
+            edge = self._consumed_between(medication_id, row["low"], row["high"])
+            reached[box.id] = bisect_left(moments, row["low"]) + sum(
+                1 for at, tz in edge if since <= _day(at, tz) <= last
             )
-        empty = self._rows(
-            "SELECT count(*) AS boxes, coalesce(sum([count]), 0) AS syringes FROM supply_boxes "
-            "WHERE medication_id = ? AND deleted_at IS NULL",
-            [medication_id],
-        )[0]
-        return [], int(empty["boxes"]), int(empty["syringes"])
+        return boxes, reached, empty_boxes, empty_syringes
+
+    def _consumed_moments(self, medication_id: str, since: date) -> list[str]:
+        """When each syringe counted from the local day `since` on was used (UTC ISO text, sorted)."""
+        low, high = _day_window(since)
+        moments: list[str] = []
+        for where in self._CONSUMED:
+            # One text for all (years of them), split here: a third of the time of one row each.
+            ((joined,),) = self._tuples(f"SELECT group_concat(at, ' ') {where} AND at >= ?", [medication_id, high])
+            moments.extend(joined.split(" ") if joined else ())
+        near = [at for at, tz in self._consumed_between(medication_id, low, high) if _day(at, tz) >= since]
+        return sorted(moments + near)
+
+    def _consumed_between(self, medication_id: str, low: str, high: str) -> list[tuple[str, str]]:
+        """(at, tz) of the syringes used from `low` to before `high` (UTC ISO text)."""
+        found: list[tuple[str, str]] = []
+        for where in self._CONSUMED:
+            found.extend(self._tuples(f"SELECT at, tz {where} AND at >= ? AND at < ?", [medication_id, low, high]))
+        return found
 
     def syringes_used(self, medication_id: str) -> dict[str, int]:
         """How many syringes were used and discarded, all time."""
@@ -409,18 +475,14 @@ class Store:
 
     def syringes_since(self, medication_id: str, since: date) -> tuple[int, int]:
         """(used, discarded) from the local day `since` on, as care.supply.syringes_consumed counts them."""
-        # No zone is 15 hours from UTC: rows further than that past `since` are counted by
-        # SQLite through the index; only rows near its start are checked by their local day,
-        # so years of doses are never loaded as records.
-        midnight = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
-        low, high = iso_utc(midnight - timedelta(hours=15)), iso_utc(midnight + timedelta(hours=15))
+        # Rows past the window (_day_window) are counted by SQLite through the index; only rows
+        # near its start are checked by their local day, so years of doses are never loaded as records.
+        low, high = _day_window(since)
         counts: list[int] = []
-        for table, kept in (("doses", "status = 'taken'"), ("syringe_checks", "outcome = 'discarded'")):
-            where = f"FROM [{table}] WHERE medication_id = ? AND deleted_at IS NULL AND {kept}"
+        for where in self._CONSUMED:
             sure = self._rows(f"SELECT count(*) AS n {where} AND at >= ?", [medication_id, high])[0]["n"]
             edge = self._rows(f"SELECT at, tz {where} AND at >= ? AND at < ?", [medication_id, low, high])
-            near = sum(1 for row in edge if m.local_day(datetime.fromisoformat(row["at"]), row["tz"]) >= since)
-            counts.append(int(sure) + near)
+            counts.append(int(sure) + sum(1 for row in edge if _day(row["at"], row["tz"]) >= since))
         return counts[0], counts[1]
 
     # --- side effects, appointments, questions -------------------------------------------

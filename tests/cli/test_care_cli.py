@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -176,6 +178,85 @@ def test_an_expired_box_warns_and_status_needs_attention(kineret: Medjournal) ->
     assert "warning: this box expired on 2020-01-01" in run.out
     status = kineret("status", "--lead-days", "0")
     assert status.code == 3 and "expired" in status.out
+
+
+def _a_week_after_a_box_expired(kineret: Medjournal) -> None:
+    """The template's box (lot A1, 2099) and an OLD one that expired 6 days ago; a dose a day for 7 days."""
+    today = datetime.now(UTC).date()
+    day = lambda back: (today - timedelta(days=back)).isoformat()  # noqa: E731
+    added = kineret("supply", "add", "--lot", "OLD", "--expires", day(6), "--received", day(8))
+    assert added.code == 0, added.err
+    for back in range(7, 0, -1):
+        assert kineret("dose", "--at", f"{day(back)} 08:00").code == 0
+
+
+def test_after_an_expired_box_supply_counts_only_the_usable_syringes(kineret: Medjournal) -> None:
+    # Issue 13: `supply` said 7 syringes left when 2 usable ones were. The old box gave the
+    # doses on or before its expiry date (2), the A1 box the 5 after it.
+    _a_week_after_a_box_expired(kineret)
+    run = kineret("supply")
+    assert run.code == 0, run.err
+    assert "Kineret: 2 syringes left (received 14, used 7, discarded 0; 5 more in expired boxes)." in run.out
+    assert "lot OLD" in run.out and "5 of 7 left EXPIRED" in run.out and "lot A1, expires 2099-01-01: 2 of 7" in run.out
+    assert "warning: the box (lot OLD) expired on" in run.out and "with 5 syringes unused" in run.out
+    assert "medjournal supply discard --lot OLD" in run.out
+    listed = json.loads(kineret("supply", "--json").out)
+    reorder_by = (datetime.now(UTC).date() + timedelta(days=2 - 7)).isoformat()
+    assert listed == [
+        {"medicine": "Kineret", "usable": 2, "expired_unused": 5, "days_left": 2, "reorder_by": reorder_by}
+    ]
+
+
+def test_a_box_thrown_away_no_longer_counts_and_undo_takes_it_back(kineret: Medjournal, journal_path: Path) -> None:
+    _a_week_after_a_box_expired(kineret)
+    run = kineret("supply", "discard", "--lot", "old", "--reason", "expired")
+    assert run.code == 0, run.err
+    assert "lot OLD" in run.out and "thrown away, with 5 syringes in it" in run.out and "Now 2 syringes left" in run.out
+    assert rows(journal_path, "SELECT discard_reason FROM supply_boxes WHERE discarded_at IS NOT NULL") == [
+        ("expired",)
+    ]
+    shown = kineret("supply")
+    assert "5 thrown away with their boxes" in shown.out and "EXPIRED" not in shown.out and "warning" not in shown.out
+    assert json.loads(kineret("supply", "--json").out)[0]["expired_unused"] == 0
+    again = kineret("supply", "discard", "--lot", "OLD")
+    assert again.code == 1 and again.err.startswith("error:") and "already thrown away" in again.err
+    assert len(again.err.strip().splitlines()) == 1
+    assert kineret("undo", "--yes").code == 0
+    assert "5 more in expired boxes" in kineret("supply").out
+
+
+@pytest.mark.parametrize(
+    ("lot", "said"), [("NOPE", "no box of Kineret has lot 'NOPE' (lots recorded: A1, K1)"), ("K1", "2 boxes")]
+)
+def test_a_lot_matching_no_box_or_several_is_refused_and_writes_nothing(
+    kineret: Medjournal, journal_path: Path, lot: str, said: str
+) -> None:
+    for _ in range(2):
+        kineret("supply", "add", "--lot", "K1", "--expires", "2099-01-01")
+    run = kineret("supply", "discard", "--lot", lot)
+    assert run.code == 1 and run.err.startswith("error:") and said in run.err and "Traceback" not in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert rows(journal_path, "SELECT count(*) FROM supply_boxes WHERE discarded_at IS NOT NULL") == [(0,)]
+
+
+def test_supply_json_lists_every_medicine_with_a_box(kineret: Medjournal) -> None:
+    assert kineret("med", "add", "Folic acid").code == 0
+    assert kineret("supply", "add", "--med", "Folic acid", "--count", "30").code == 0
+    listed = json.loads(kineret("supply", "--json").out)
+    assert [(s["medicine"], s["usable"], s["expired_unused"]) for s in listed] == [
+        ("Kineret", 7, 0),
+        ("Folic acid", 30, 0),
+    ]
+    # Not tracked daily: how fast it is used, and so when to reorder, is not known.
+    assert (listed[1]["days_left"], listed[1]["reorder_by"]) == (None, None)
+    assert listed[0]["days_left"] == 7 and date.fromisoformat(listed[0]["reorder_by"])
+    plain = kineret("supply")
+    assert "Kineret: 7 syringes left" in plain.out and "Folic acid: 30 doses left" in plain.out
+
+
+def test_supply_json_is_an_empty_list_before_any_box(medjournal: Medjournal) -> None:
+    run = medjournal("supply", "--json")
+    assert (run.code, json.loads(run.out), run.err) == (0, [], "")
 
 
 def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjournal, journal_path: Path) -> None:

@@ -11,10 +11,11 @@ import pytest
 
 from journal import models as m
 from journal import overview
+from journal.application import corrections
 from journal.care.alerts import AlertKind, AlertLevel
 from journal.care.sites import SiteError
 from journal.content import Pack, load_pack, spot_distance_cm
-from journal.errors import NotFoundError
+from journal.errors import JournalError, NotFoundError
 from journal.store import Store
 
 FIXTURE_PACKS = Path(__file__).resolve().parents[1] / "fixtures" / "packs"
@@ -182,3 +183,50 @@ def test_status_line_says_when_the_due_time_is_a_default(store: Store) -> None:
     assert overview.status_line(early) == "Kineret due 08:00 (default time, in 2h)"
     late = overview.build_today(store, now=NOW, zone="UTC")
     assert overview.status_line(late) == "Kineret OVERDUE 4h (due 08:00, default time)"
+
+
+def _two_boxes_and_a_week_of_doses(store: Store, med: m.Medication) -> None:
+    today = NOW.date()
+    overview.add_box(
+        store, med, received=today - timedelta(days=8), now=NOW, lot="OLD", expires=today - timedelta(days=6)
+    )
+    overview.add_box(store, med, received=today - timedelta(days=8), now=NOW, lot="NEW", expires=date(2027, 6, 1))
+    for back in range(7, 0, -1):
+        dose(store, med, NOW - timedelta(days=back))
+
+
+def test_after_a_box_expired_supply_counts_the_syringes_the_fridge_holds(store: Store, kineret: m.Medication) -> None:
+    # Issue 13: boxes were drawn in order of expiry even after one expired, so after an expired
+    # box `supply` said 7 syringes left when 2 usable ones were. Two doses came from the old box
+    # (on or before its expiry date), five from the new one.
+    _two_boxes_and_a_week_of_doses(store, kineret)
+    supply = overview.supply_for(store, kineret, now=NOW, zone="UTC")
+    assert supply is not None
+    assert supply.usable == 2
+    assert supply.expired_unused == 5 and supply.unaccounted == 0
+    assert [(b.lot, b.remaining) for b in supply.expired_boxes] == [("OLD", 5)]
+
+
+def test_discarding_a_box_by_its_lot_is_an_edit_that_undo_takes_back(store: Store, kineret: m.Medication) -> None:
+    _two_boxes_and_a_week_of_doses(store, kineret)
+    box, left = overview.discard_box(store, kineret, lot="old", now=NOW, zone="UTC", reason="expired")
+    assert (box.lot, left, box.discarded_at, box.discard_reason) == ("OLD", 5, NOW, "expired")
+    supply = overview.supply_for(store, kineret, now=NOW, zone="UTC")
+    assert supply is not None and (supply.usable, supply.expired_unused, supply.thrown_away) == (2, 0, 5)
+    with pytest.raises(JournalError, match="already thrown away"):
+        overview.discard_box(store, kineret, lot="OLD", now=NOW, zone="UTC")
+    with pytest.raises(NotFoundError, match="lots recorded: NEW, OLD"):
+        overview.discard_box(store, kineret, lot="L9", now=NOW, zone="UTC")
+    corrections.undo(store, corrections.last_write(store), now=NOW)
+    supply = overview.supply_for(store, kineret, now=NOW, zone="UTC")
+    assert supply is not None and (supply.usable, supply.expired_unused, supply.thrown_away) == (2, 5, 0)
+
+
+def test_a_lot_of_several_boxes_is_discarded_only_when_one_has_syringes_left(
+    store: Store, kineret: m.Medication
+) -> None:
+    for _ in range(3):
+        overview.add_box(store, kineret, received=date(2026, 11, 1), now=NOW, lot="K1", expires=date(2027, 6, 1))
+    with pytest.raises(JournalError, match="3 boxes of Kineret have lot 'K1'"):
+        overview.discard_box(store, kineret, lot="K1", now=NOW, zone="UTC")
+    assert all(b.discarded_at is None for b in store.boxes(kineret.id))

@@ -29,6 +29,7 @@ def status(
     taken_today: bool = False,
     lead: int = 7,
     used_up: supply.UsedUp | None = None,
+    reached: dict[str, int] | None = None,
 ) -> supply.SupplyStatus:
     return supply.supply_status(
         boxes,
@@ -38,6 +39,7 @@ def status(
         taken_today=taken_today,
         reorder_lead_days=lead,
         used_up=used_up,
+        reached=reached,
     )
 
 
@@ -136,6 +138,8 @@ def _figures(result: supply.SupplyStatus) -> tuple[object, ...]:
         result.remaining,
         result.usable,
         result.unaccounted,
+        result.thrown_away,
+        result.expired_unused,
         result.days_left,
         result.reorder_by,
         result.used_up_boxes,
@@ -176,21 +180,116 @@ def test_boxes_said_used_up_must_not_hold_more_than_was_used() -> None:
         status([box(7)], used=3, discarded=0, used_up=supply.UsedUp(boxes=1, syringes=7))
 
 
+def test_after_a_box_expired_its_syringes_stay_in_it_and_the_doses_come_from_the_next_box() -> None:
+    # Issue 13: boxes were drawn in order of expiry even after one expired, so after an expired
+    # box `supply` said 7 syringes left when 2 usable ones were.
+    old = box(7, expires=TODAY - timedelta(days=6))
+    fresh = box(7, expires=date(2027, 6, 1))
+    # A dose a day for the last 7 days: 2 on or before the old box's expiry date, 5 after it.
+    result = status([old, fresh], used=7, reached={old.id: 2})
+    assert result.usable == 2 and result.days_left == 2
+    assert result.expired_unused == 5 and [b.box_id for b in result.expired_boxes] == [old.id]
+    assert result.remaining == 7 and result.unaccounted == 0
+
+
+def test_with_only_expired_boxes_left_a_dose_is_from_no_recorded_box() -> None:
+    old = box(7, expires=TODAY - timedelta(days=3))
+    result = status([old], used=5, reached={old.id: 2})
+    assert result.usable == 0 and result.expired_unused == 5 and result.unaccounted == 3
+
+
+def test_a_box_thrown_away_no_longer_counts_and_gives_no_later_syringe() -> None:
+    thrown = replace(box(7, expires=date(2027, 1, 1)), discarded_at=datetime(2026, 11, 20, 9, tzinfo=UTC))
+    fresh = box(7, expires=date(2027, 6, 1))
+    result = status([thrown, fresh], used=4, reached={thrown.id: 1})
+    assert result.thrown_away == 6 and result.remaining == result.usable == 4
+    assert result.expired_boxes == [] and result.expiring_boxes == []
+    assert [b.thrown_away for b in result.boxes] == [True, False]
+
+
+def test_a_box_may_be_used_on_its_expiry_date_until_it_is_thrown_away() -> None:
+    expires = date(2026, 11, 20)
+    made = box(7, expires=expires)
+    late = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
+    assert supply.usable_for(made, late, expires)
+    assert not supply.usable_for(made, late + timedelta(hours=1), expires + timedelta(days=1))
+    gone = replace(made, discarded_at=late)
+    assert not supply.usable_for(gone, late, expires)
+    assert supply.usable_for(gone, late - timedelta(seconds=1), expires)
+
+
+ZONES = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Paris"]
+_USE = st.tuples(
+    st.integers(-30 * 24, -1),  # hours from TODAY's UTC midnight
+    st.sampled_from(ZONES),
+    st.sampled_from(["taken", "skipped", "discarded"]),
+)
+_KEPT_BOX = st.tuples(
+    st.integers(1, 6),  # syringes in the box
+    st.one_of(st.none(), st.integers(-30, 10)),  # expires, days from TODAY
+    st.integers(-35, -20),  # received, days from TODAY
+    st.booleans(),  # deleted
+    st.one_of(st.none(), st.integers(0, 20 * 24)),  # thrown away, hours after it was received (before TODAY)
+)
+
+
 @settings(max_examples=100, deadline=None)
-@given(specs=st.lists(_BOX, max_size=12), consumed=st.integers(0, 80))
-def test_the_store_finds_the_boxes_in_use_in_the_order_the_rule_uses_them(
-    specs: list[tuple[int, int | None, int, bool]], consumed: int
+@given(specs=st.lists(_KEPT_BOX, max_size=8), uses=st.lists(_USE, max_size=40))
+def test_the_store_reads_the_supply_as_the_rule_works_it_out_from_every_record(
+    specs: list[tuple[int, int | None, int, bool, int | None]], uses: list[tuple[int, str, str]]
 ) -> None:
+    # The store reads only the boxes not used up, and counts from the times of the syringes used:
+    # the figures must be the ones the rule gives from every box, dose and check as records.
+    midnight = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC)
     store = Store.memory()
     try:
         med = store.add(m.Medication(name="Anakinra", tracked=True))
-        for made in _boxes(specs):
-            store.add(replace(made, medication_id=med.id))
+        for count, expires, received, deleted, thrown in specs:
+            got = TODAY + timedelta(days=received)
+            store.add(
+                m.SupplyBox(
+                    medication_id=med.id,
+                    count=count,
+                    received=got,
+                    expires=None if expires is None else TODAY + timedelta(days=expires),
+                    deleted_at=midnight if deleted else None,
+                    discarded_at=None if thrown is None else midnight + timedelta(days=received, hours=thrown),
+                )
+            )
+        for hours, zone, kind in uses:
+            at = midnight + timedelta(hours=hours)
+            if kind == "discarded":
+                look, outcome = m.Appearance.CLOUDY, m.CheckOutcome.DISCARDED
+                store.add(m.SyringeCheck(medication_id=med.id, at=at, tz=zone, appearance=look, outcome=outcome))
+            else:
+                store.add(m.Dose(medication_id=med.id, at=at, tz=zone, status=m.DoseStatus(kind), reason="ill"))
         live = sorted(store.all(m.SupplyBox), key=supply.use_order)
-        in_use, empty_boxes, empty_syringes = store.boxes_in_use(med.id, consumed)
+        first = store.first_box(med.id)
+        assert first == min((b.received for b in live), default=None)
+        if first is None:
+            return
+        doses, checks = store.doses(med.id), store.all(m.SyringeCheck)
+        used, discarded = store.syringes_since(med.id, first)
+        assert (used, discarded) == supply.syringes_consumed(doses, checks, since=first)
+        in_use, reached, empty_boxes, empty_syringes = store.boxes_in_use(med.id, first)
         assert [b.id for b in live[empty_boxes:]] == [b.id for b in in_use]
-        assert empty_syringes == sum(b.count for b in live[:empty_boxes]) <= consumed
-        assert not in_use or empty_syringes + in_use[0].count > consumed
-        assert store.first_box(med.id) == min((b.received for b in live), default=None)
+        expected = {b.id: supply.consumed_while_usable(b, doses, checks, since=first) for b in live}
+        assert all(reached[i] == expected[i] for i in reached)
+        whole = supply.supply_status(
+            live, used=used, discarded=discarded, today=TODAY, taken_today=False, reorder_lead_days=7, reached=expected
+        )
+        rest = supply.supply_status(
+            in_use,
+            used=used,
+            discarded=discarded,
+            today=TODAY,
+            taken_today=False,
+            reorder_lead_days=7,
+            reached=reached,
+            used_up=supply.UsedUp(boxes=empty_boxes, syringes=empty_syringes),
+        )
+        assert _figures(rest) == _figures(whole)
+        # The boxes left out are each used up by what was used while it was usable.
+        assert all(b.remaining == 0 for b in whole.boxes[:empty_boxes])
     finally:
         store.close()

@@ -37,17 +37,20 @@ def store() -> Iterator[Store]:
 def _plans(store: Store, call: Callable[[], Any]) -> list[tuple[str, list[str]]]:
     """Run `call`, capturing each SQL statement it sends; return each with its query plan."""
     sent: list[tuple[str, list[Any]]] = []
-    real = store._rows
 
-    def spy(sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        sent.append((sql, list(params)))
-        return real(sql, params)
+    def spy(real: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
+        def sending(sql: str, params: Any = ()) -> Any:
+            sent.append((sql, list(params)))
+            return real(sql, params)
 
-    store._rows = spy  # type: ignore[method-assign]
+        return sending
+
+    store._rows = spy(store._rows)  # type: ignore[method-assign]
+    store._tuples = spy(store._tuples)  # type: ignore[method-assign]
     try:
         call()
     finally:
-        del store._rows
+        del store._rows, store._tuples
     assert sent, "the call sent no query"
     return [
         (sql, [row[3] for row in store.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()])
@@ -113,15 +116,18 @@ def test_supply_count_reads_an_index(store: Store) -> None:
     assert not _full_scans(plans)
 
 
-def test_boxes_in_use_and_the_first_box_read_the_medicines_index(store: Store) -> None:
+def test_boxes_in_use_and_the_first_box_read_indexes(store: Store) -> None:
     med = _med(store)
-    plans = _plans(store, lambda: (store.first_box(med.id), store.boxes_in_use(med.id, 30)))
+    first = store.first_box(med.id)
+    assert first is not None
+    plans = _plans(store, lambda: store.boxes_in_use(med.id, first))
     assert not _full_scans(plans)
-    for sql, details in plans:
-        assert any("INDEX idx_supply_boxes_medication_id" in d for d in details), sql
-    # Also when every box is used up (the one case that takes a second query).
-    plans = _plans(store, lambda: store.boxes_in_use(med.id, 10_000))
-    assert len(plans) == 2 and not _full_scans(plans)
+    boxes = [sql for sql, _ in plans if "FROM supply_boxes" in sql]
+    assert boxes and all(
+        any("INDEX idx_supply_boxes_medication_id" in d for d in details) for sql, details in plans if sql in boxes
+    )
+    # The times of years of taken doses come from their own index, without reading the dose rows.
+    assert any("COVERING INDEX idx_doses_taken" in d for _, details in plans for d in details)
 
 
 def test_the_scan_detector_catches_a_full_scan(store: Store) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -33,8 +33,9 @@ def _taken(store: Store, med: m.Medication, *, hours_ago: int = 2, **dose: objec
     with store.transaction():
         check = store.add(m.SyringeCheck(medication_id=med.id, at=at, tz="UTC"), now=NOW)
         given = store.add(
-            m.Dose(medication_id=med.id, at=at, tz="UTC", check_id=check.id, region="thigh-left", spot="thigh-left:A1")
-            .changed(**dose),
+            m.Dose(
+                medication_id=med.id, at=at, tz="UTC", check_id=check.id, region="thigh-left", spot="thigh-left:A1"
+            ).changed(**dose),
             now=NOW,
         )
     return check, given
@@ -171,6 +172,24 @@ def test_scan_names_a_crafted_violation_written_around_the_store(store: Store) -
     assert ("syringe_checks", check.id, "bad syringe never used") in found
     assert ("doses", given.id, "bad syringe never used") in found
     assert ("doses", given.id, "spot in its region") in found
+
+
+def test_no_syringe_comes_from_a_box_thrown_away_or_expired_before_it(store: Store) -> None:
+    med = _kineret(store)
+    box = store.add(m.SupplyBox(medication_id=med.id, received=date(2026, 11, 1), count=7, expires=date(2027, 1, 1)))
+    check = store.add(m.SyringeCheck(medication_id=med.id, at=NOW - timedelta(days=2), tz="UTC", box_id=box.id))
+    # Thrown away before the syringe was taken from it: refused at the box's edit, and nothing written.
+    with pytest.raises(RuleError, match="thrown away") as refused:
+        store.update(box, now=NOW, discarded_at=NOW - timedelta(days=3))
+    assert refused.value.rule == "syringe from a usable box"
+    assert store.get(m.SupplyBox, box.id).discarded_at is None  # type: ignore[union-attr]
+    gone = store.update(box, now=NOW, discarded_at=NOW - timedelta(days=1))
+    with pytest.raises(RuleError, match="thrown away"):
+        store.add(m.SyringeCheck(medication_id=med.id, at=NOW - timedelta(hours=1), tz="UTC", box_id=gone.id))
+    # An expiry date moved before the syringe's day is refused the same way.
+    with pytest.raises(RuleError, match="had expired"):
+        store.update(gone, now=NOW, expires=date(2026, 11, 10))
+    assert scan(store, now=NOW) == [] and check.box_id == box.id
 
 
 # --- random edits at the store: the invariants hold after every one --------------------------
