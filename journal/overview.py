@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from journal import models as m
 from journal.care import alerts as al
-from journal.care import schedule, sites, warnings
+from journal.care import regimen, schedule, sites, warnings
 from journal.care import supply as sup
 from journal.care import triage as tri
 from journal.care.benefit import WeekAverage, weekly_trend
@@ -24,7 +24,7 @@ from journal.content import Pack, PackError, available_packs, load_pack, normali
 from journal.errors import JournalError, NotFoundError
 from journal.plain import Plain, plain_dataclass
 from journal.store import Store
-from journal.when import format_local
+from journal.when import format_local, format_near
 
 PackLoader = Callable[[str], Pack]
 # How many recent doses feed the site rotation and the usual time (covers every spot of a pack).
@@ -114,6 +114,13 @@ class MedicineToday(Plain):
     reorder_due: bool = False
     expired_boxes: list[sup.BoxState] = field(default_factory=list)
     supply: sup.SupplyStatus | None = None
+    # The regimen: its state now (regimen.State), in words, and the next scheduled time.
+    state: str = regimen.State.NOT_DUE.value
+    schedule_text: str = ""
+    next_at: datetime | None = None
+    next_local: str | None = None
+    missed_local: str | None = None
+    injected: bool = True
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -184,6 +191,30 @@ def supply_for(
     )
 
 
+def scheduled_steps(store: Store, med: m.Medication) -> list[regimen.Step]:
+    """A medicine's schedule steps as recorded (none for one tracked before schedules existed)."""
+    return [regimen.Step(regimen.parse_regimen(r.spec), r.starts, r.ends, r.dose) for r in store.schedules(med.id)]
+
+
+def _daily_at(usual: schedule.UsualTime, med: m.Medication) -> list[regimen.Step]:
+    return [regimen.Step(regimen.Regimen(regimen.Pattern.DAILY, times=(usual.at,)), med.started or date(1900, 1, 1))]
+
+
+def steps_of(store: Store, med: m.Medication, recent: Sequence[m.Dose] | None = None) -> list[regimen.Step]:
+    """A medicine's schedule steps; one tracked without a schedule is daily at its usual time."""
+    steps = scheduled_steps(store, med)
+    if steps or not med.tracked:
+        return steps
+    return _daily_at(schedule.usual_time(med, recent if recent is not None else store.recent_doses(med.id)), med)
+
+
+def dosings(doses: Sequence[m.Dose]) -> list[regimen.Dosing]:
+    """Doses as the regimen rules read them: when, and whether taken."""
+    return [
+        regimen.Dosing(d.at, taken=d.status is m.DoseStatus.TAKEN, extra=d.extra) for d in doses if d.deleted_at is None
+    ]
+
+
 def medicine_today(
     store: Store,
     med: m.Medication,
@@ -193,14 +224,22 @@ def medicine_today(
     reorder_lead_days: int | None = None,
     loader: PackLoader = load_pack,
 ) -> MedicineToday:
-    """Due at, taken at, overdue by, last and next site, and supply, for one tracked medicine."""
+    """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
     pack = pack_of(med, loader)
     recent = store.recent_doses(med.id, RECENT_DOSES)
-    usual = schedule.usual_time(med, recent)
-    day = schedule.today_status(usual, recent, now=now, zone=zone)
-    starts_on = med.started if med.started and med.started > day.day else None
-    if starts_on:
-        day.overdue_by, day.due_in = None, None
+    today = _local_day(now, zone)
+    steps = scheduled_steps(store, med)
+    step = regimen.step_on(steps, today) or (steps[-1] if steps else None)
+    if step is None:
+        usual = schedule.usual_time(med, recent)
+        steps = _daily_at(usual, med)
+        step = steps[0]
+    else:
+        first = step.regimen.times[0] if step.regimen.times else schedule.DEFAULT_TIME
+        usual = schedule.UsualTime(at=first, source=schedule.TimeSource.SET)
+    found = regimen.state_now(steps, dosings(recent), now=now, zone=zone)
+    starts_on = med.started if med.started and med.started > today else None
+    due = found.due_at or schedule.due_at(today, usual, zone)
     view = MedicineToday(
         medication_id=med.id,
         name=med.name,
@@ -209,16 +248,24 @@ def medicine_today(
         usual_time=usual.at.strftime("%H:%M"),
         usual_time_source=usual.source,
         usual_time_text=usual.text,
-        due_at=day.due_at,
-        due_local=format_local(day.due_at, zone)[-5:],
-        taken_at=day.taken_at,
-        taken_local=format_local(day.taken_at, zone)[-5:] if day.taken_at else None,
-        skipped=day.skipped,
+        due_at=due,
+        due_local=format_local(due, zone)[-5:],
+        taken_at=found.taken_at if found.state in (regimen.State.TAKEN, regimen.State.AS_NEEDED) else None,
+        taken_local=format_near(found.taken_at, zone, now=now) if found.taken_at else None,
+        skipped=found.state is regimen.State.SKIPPED,
         starts_on=starts_on,
-        overdue_by_minutes=_minutes(day.overdue_by),
-        due_in_minutes=_minutes(day.due_in),
+        overdue_by_minutes=_minutes(now - due) if found.state is regimen.State.OVERDUE else None,
+        due_in_minutes=_minutes(due - now) if found.state is regimen.State.DUE else None,
+        state=found.state.value,
+        schedule_text=step.regimen.words(),
+        next_at=found.next_at,
+        next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
+        missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
+        injected=med.injected,
     )
-    if pack is not None:
+    if found.state is regimen.State.TAKEN and view.taken_local:
+        view.taken_local = view.taken_local.removeprefix("today ")
+    if pack is not None and med.injected:
         uses, blocked = sites.uses_from_doses(recent), sites.blocked_regions(pack, store.open_side_effects())
         if uses:
             view.last_site = uses[0].spot or uses[0].region
@@ -291,6 +338,15 @@ def open_alerts(
     return al.sort_alerts(found)
 
 
+_STATE_ORDER = {"overdue": 0, "due": 1, "taken": 2, "skipped": 2, "not_due": 3, "as_needed": 4}
+
+
+def _time_order(view: MedicineToday) -> tuple[int, datetime]:
+    """What to do now first: overdue, then due in time order, then done, then what comes later, then as needed."""
+    moment = view.next_at if view.state == "not_due" and view.next_at else view.due_at
+    return _STATE_ORDER.get(view.state, 3), moment
+
+
 def build_today(
     store: Store,
     *,
@@ -300,10 +356,13 @@ def build_today(
     loader: PackLoader = load_pack,
 ) -> Today:
     """Today for every tracked medicine, the open alerts (most urgent first) and the weekly check-in trend."""
-    medicines = [
-        medicine_today(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
-        for med in store.tracked_medications()
-    ]
+    medicines = sorted(
+        (
+            medicine_today(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
+            for med in store.tracked_medications()
+        ),
+        key=_time_order,
+    )
     since = now - timedelta(weeks=TREND_WEEKS)
     return Today(
         generated_at=now,
@@ -319,8 +378,13 @@ def status_line(today: Today) -> str:
     """One line for a shell prompt or status bar: next dose, syringes left, open alerts."""
     parts: list[str] = []
     for med in today.medicines:
-        if med.taken_at is not None:
+        if med.state == regimen.State.AS_NEEDED:
+            dose = f"{med.name} as needed" + (f", last {med.taken_local}" if med.taken_local else "")
+        elif med.taken_at is not None:
             dose = f"{med.name} taken {med.taken_local}"
+        elif med.state == regimen.State.NOT_DUE and not med.starts_on:
+            missed = f", missed {med.missed_local}" if med.missed_local else ""
+            dose = f"{med.name} next {med.next_local or 'not scheduled'}{missed}"
         elif med.skipped:
             dose = f"{med.name} skipped today"
         elif med.starts_on:
@@ -382,12 +446,25 @@ def record_dose(
     given_by: m.GivenBy = m.GivenBy.SELF,
     leftover: bool = False,
     note: str | None = None,
+    extra: bool = False,
     loader: PackLoader = load_pack,
 ) -> DoseResult:
     """Inspect the syringe, choose the site and write the check and the dose in one transaction.
 
-    A syringe the pack says not to use is recorded as a discarded check and no dose is written.
+    A syringe the pack says not to use is recorded as a discarded check and no dose is written. A dose
+    the schedule does not allow (its time already taken, an as-needed limit) is refused before anything
+    is written unless `extra`; ExtraDoseError says what was taken and when.
     """
+    if not extra:
+        refuse_extra(store, med, at=at, zone=zone)
+    if not med.injected:
+        if appearance is not None or site is not None or leftover:
+            raise JournalError(f"{med.name} is not an injection: it has no syringe check, injection site or leftover.")
+        with store.transaction():
+            taken = store.add(
+                m.Dose.validate({"medication_id": med.id, "at": at, "tz": zone, "note": note, "extra": extra}, now=now)
+            )
+        return DoseResult(medication=med, dose=taken)
     pack = pack_of(med, loader)
     look = m.Appearance(appearance) if appearance is not None else None
     inspection = inspect_syringe(pack, look or m.Appearance.CLEAR, waited_minutes=waited_minutes)
@@ -430,16 +507,6 @@ def record_dose(
             result.suggested = site is None
             result.site_label = sites.spot_label(pack, chosen.id)
             result.warnings.extend(sites.site_warnings(pack, chosen, uses, blocked=blocked, after=after))
-    earlier = [
-        d
-        for d in schedule.doses_on(store.recent_doses(med.id, 10), m.local_day(at, zone))
-        if d.status is m.DoseStatus.TAKEN
-    ]
-    if earlier:
-        when = format_local(earlier[-1].at, earlier[-1].tz)
-        result.warnings.append(
-            f"a dose of {med.name} was already recorded for that day ({when}); do not take more than prescribed."
-        )
     with store.transaction():
         if look is not None:
             result.check = store.add(
@@ -467,6 +534,7 @@ def record_dose(
                     "check_id": result.check.id if result.check else None,
                     "leftover": leftover,
                     "note": note,
+                    "extra": extra,
                 },
                 now=now,
             )
@@ -476,6 +544,22 @@ def record_dose(
             leftover_advice(pack) if pack else "Never inject the solution left in a used syringe again."
         )
     return result
+
+
+class ExtraDoseError(JournalError):
+    """A dose beyond what the schedule allows, refused before anything was written."""
+
+
+def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str) -> None:
+    """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when."""
+    recent = store.recent_doses(med.id, RECENT_DOSES)
+    refusal = regimen.extra_dose(steps_of(store, med, recent), dosings(recent), at, zone=zone)
+    if refusal is not None:
+        when = format_near(refusal.earlier, zone, now=at)
+        raise ExtraDoseError(
+            f"{med.name}: {refusal.reason} ({when}), so this would be an extra dose; nothing was recorded. "
+            "If you are taking an extra dose on purpose, record it as one (--extra)."
+        )
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from journal import models as m
 from journal.cli._env import Env, say, warn
+from journal.store import Store
 
 
 def new_medication(env: Env, *, name: str, kind: str | None, tracked: bool | None, **fields: Any) -> m.Medication:
@@ -28,12 +30,41 @@ def new_medication(env: Env, *, name: str, kind: str | None, tracked: bool | Non
         if brand is not None:
             values.setdefault("brand", brand)
         values.setdefault("route", info.route)
+        values.setdefault("form", m.MedForm.INJECTION)
         if tracked is None:
             tracked = True
     return m.Medication.validate(
         {"name": name, "kind": kind or m.MedKind.PRESCRIPTION, "tracked": bool(tracked), **values},
         now=env.now,
     )
+
+
+def same_medicine(store: Store, record: m.Medication) -> m.Medication | None:
+    """The active medicine a new one would repeat: the same content pack, or a name, generic or brand in common."""
+    for existing in store.medications():
+        if record.pack and existing.pack == record.pack:
+            return existing
+    for name in (record.name, record.generic, record.brand):
+        found = store.find_medication(name) if name else None
+        if found is not None:
+            return found
+    return None
+
+
+def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
+    """The medicine's schedule today in words ('weekly on Friday at 09:00'), or '' when it has none."""
+    from journal.care.regimen import step_on
+    from journal.overview import scheduled_steps
+
+    steps = scheduled_steps(store, record)
+    step = step_on(steps, today) or (steps[-1] if steps else None)
+    if step is not None:
+        dose = f", {step.dose}" if step.dose else ""
+        changes = f" (changes: {len(steps)} steps)" if len(steps) > 1 else ""
+        return f"{step.regimen.words()}{dose}{changes}"
+    if record.tracked:
+        return "tracked daily" + (f" at {record.usual_time}" if record.usual_time else "")
+    return ""
 
 
 def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.Appointment) -> None:
@@ -47,7 +78,7 @@ def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.
                 f"Linked to the {pack.medication.display_name} guide: syringe checks, injection sites, "
                 "side effects and supply follow its rules (see `medjournal guide`)."
             )
-        if record.tracked and not record.usual_time:
+        if record.tracked and not record.usual_time and not env.store.schedules(record.id):
             say(
                 "No usual time set: each day's dose counts as due at the usual time of your recent doses "
                 "(08:00 until there are some). Add the medicine with --time HH:MM to set it."
