@@ -191,30 +191,6 @@ def supply_for(
     )
 
 
-def scheduled_steps(store: Store, med: m.Medication) -> list[regimen.Step]:
-    """A medicine's schedule steps as recorded (none for one tracked before schedules existed)."""
-    return [regimen.Step(regimen.parse_regimen(r.spec), r.starts, r.ends, r.dose) for r in store.schedules(med.id)]
-
-
-def _daily_at(usual: schedule.UsualTime, med: m.Medication) -> list[regimen.Step]:
-    return [regimen.Step(regimen.Regimen(regimen.Pattern.DAILY, times=(usual.at,)), med.started or date(1900, 1, 1))]
-
-
-def steps_of(store: Store, med: m.Medication, recent: Sequence[m.Dose] | None = None) -> list[regimen.Step]:
-    """A medicine's schedule steps; one tracked without a schedule is daily at its usual time."""
-    steps = scheduled_steps(store, med)
-    if steps or not med.tracked:
-        return steps
-    return _daily_at(schedule.usual_time(med, recent if recent is not None else store.recent_doses(med.id)), med)
-
-
-def dosings(doses: Sequence[m.Dose]) -> list[regimen.Dosing]:
-    """Doses as the regimen rules read them: when, and whether taken."""
-    return [
-        regimen.Dosing(d.at, taken=d.status is m.DoseStatus.TAKEN, extra=d.extra) for d in doses if d.deleted_at is None
-    ]
-
-
 def medicine_today(
     store: Store,
     med: m.Medication,
@@ -228,16 +204,15 @@ def medicine_today(
     pack = pack_of(med, loader)
     recent = store.recent_doses(med.id, RECENT_DOSES)
     today = _local_day(now, zone)
-    steps = scheduled_steps(store, med)
-    step = regimen.step_on(steps, today) or (steps[-1] if steps else None)
-    if step is None:
-        usual = schedule.usual_time(med, recent)
-        steps = _daily_at(usual, med)
-        step = steps[0]
-    else:
+    rows = store.schedules(med.id)
+    steps = regimen.steps_for(med, rows, recent)
+    step = regimen.step_on(steps, today) or steps[-1]
+    if rows:
         first = step.regimen.times[0] if step.regimen.times else schedule.DEFAULT_TIME
         usual = schedule.UsualTime(at=first, source=schedule.TimeSource.SET)
-    found = regimen.state_now(steps, dosings(recent), now=now, zone=zone)
+    else:
+        usual = schedule.usual_time(med, recent)
+    found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone)
     starts_on = med.started if med.started and med.started > today else None
     due = found.due_at or schedule.due_at(today, usual, zone)
     view = MedicineToday(
@@ -372,6 +347,31 @@ def build_today(
         alerts=open_alerts(store, now=now, zone=zone, medicines=medicines, loader=loader),
         trend=weekly_trend(store.between(m.Checkin, "at", since)),
     )
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def status_json(today: Today) -> dict[str, object]:
+    """`status --json`: each medicine's state (taken, skipped, due, overdue, not_due, as_needed) and the open alerts."""
+    medicines = []
+    for med in today.medicines:
+        upcoming = med.next_at if med.state == regimen.State.NOT_DUE.value else med.due_at
+        medicines.append(
+            {
+                "name": med.name,
+                "state": med.state,
+                "schedule": med.schedule_text,
+                "due_at": None if med.state == regimen.State.AS_NEEDED.value else _iso_or_none(upcoming),
+                "taken_at": _iso_or_none(med.taken_at),
+            }
+        )
+    alerts = [
+        {"level": a.level.value, "kind": a.kind.value, "title": a.title, "needs_attention": a.needs_attention}
+        for a in today.alerts
+    ]
+    return {"medicines": medicines, "alerts": alerts, "needs_attention": today.needs_attention}
 
 
 def status_line(today: Today) -> str:
@@ -553,7 +553,8 @@ class ExtraDoseError(JournalError):
 def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str) -> None:
     """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when."""
     recent = store.recent_doses(med.id, RECENT_DOSES)
-    refusal = regimen.extra_dose(steps_of(store, med, recent), dosings(recent), at, zone=zone)
+    steps = regimen.steps_for(med, store.schedules(med.id), recent)
+    refusal = regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone)
     if refusal is not None:
         when = format_near(refusal.earlier, zone, now=at)
         raise ExtraDoseError(
@@ -688,19 +689,6 @@ def warnings_for_new(store: Store, record: m.Record, *, now: datetime, loader: P
     """The interaction and precaution warnings a just-saved record raises (or, for a linked medicine, faces)."""
     found = warnings.warnings_about(standing_warnings(store, now=now, loader=loader), record)
     return [w.text for w in found]
-
-
-def adherence_for(
-    store: Store, med: m.Medication, *, start: date, end: date, now: datetime, zone: str
-) -> schedule.Adherence:
-    """Adherence of one medicine from `start` to `end`, never before it was started or added."""
-    began = med.started or m.local_day(med.created_at, zone)
-    first = max(start, began)
-    last = min(end, med.stopped) if med.stopped else end
-    since = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    until = datetime.combine(last + timedelta(days=2), datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    doses = store.doses(med.id, since=since, until=until)
-    return schedule.adherence(doses, start=first, end=last, today=_local_day(now, zone))
 
 
 def drift_for(store: Store, med: m.Medication, *, since: datetime, until: datetime) -> schedule.Drift:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from journal import models as m
+from journal.care import schedule
 from journal.errors import JournalError
 
 FORMS = (
@@ -281,6 +284,20 @@ def state_now(steps: list[Step], doses: list[Dosing], *, now: datetime, zone: st
     return Now(State.DUE if same_day else State.NOT_DUE, due_at=due, next_at=due, missed_at=missed)
 
 
+def steps_for(med: m.Medication, schedules: Sequence[m.Schedule], recent: Sequence[m.Dose]) -> list[Step]:
+    """A medicine's schedule steps; one tracked before schedules existed is daily at its usual time."""
+    steps = [Step(parse_regimen(s.spec), s.starts, s.ends, s.dose) for s in schedules if s.deleted_at is None]
+    if steps or not med.tracked:
+        return steps
+    usual = schedule.usual_time(med, recent)
+    return [Step(Regimen(Pattern.DAILY, times=(usual.at,)), med.started or date(1900, 1, 1))]
+
+
+def dosings(doses: Sequence[m.Dose]) -> list[Dosing]:
+    """Doses as the regimen rules read them: when, and whether taken."""
+    return [Dosing(d.at, taken=d.status is m.DoseStatus.TAKEN, extra=d.extra) for d in doses if d.deleted_at is None]
+
+
 # --- extra doses ------------------------------------------------------------------------
 
 
@@ -297,9 +314,7 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
     tz = ZoneInfo(zone)
     taken = sorted(d.at for d in doses if d.taken)
     step = step_on(steps, at.astimezone(tz).date())
-    if step is None:
-        return None
-    if step.regimen.as_needed:
+    if step is not None and step.regimen.as_needed:
         regimen = step.regimen
         if regimen.min_hours_apart is not None:
             close = [t for t in taken if abs(at - t) < timedelta(hours=regimen.min_hours_apart)]

@@ -53,10 +53,9 @@ def same_medicine(store: Store, record: m.Medication) -> m.Medication | None:
 
 def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
     """The medicine's schedule today in words ('weekly on Friday at 09:00'), or '' when it has none."""
-    from journal.care.regimen import step_on
-    from journal.overview import scheduled_steps
+    from journal.care.regimen import Step, parse_regimen, step_on
 
-    steps = scheduled_steps(store, record)
+    steps = [Step(parse_regimen(s.spec), s.starts, s.ends, s.dose) for s in store.schedules(record.id)]
     step = step_on(steps, today) or (steps[-1] if steps else None)
     if step is not None:
         dose = f", {step.dose}" if step.dose else ""

@@ -145,6 +145,10 @@ class AdherenceEntry(Plain):
     drift_largest_minutes: int | None = None
     last_dose_at: datetime | None = None
     last_dose_local: str | None = None
+    # Doses beyond the schedule, and for an as-needed medicine its doses per week.
+    extra: int = 0
+    as_needed_per_week: float | None = None
+    schedule: str = ""
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -251,6 +255,7 @@ class PeriodRecords(Plain):
 
     profile: m.Profile | None = None
     medications: list[m.Medication] = field(default_factory=list)
+    schedules: list[m.Schedule] = field(default_factory=list)
     supply_boxes: list[m.SupplyBox] = field(default_factory=list)
     syringe_checks: list[m.SyringeCheck] = field(default_factory=list)
     doses: list[m.Dose] = field(default_factory=list)

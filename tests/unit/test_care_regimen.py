@@ -139,6 +139,9 @@ def test_a_second_dose_for_the_same_time_and_as_needed_limits_are_extra() -> Non
     refused = extra_dose(steps("daily at 08:00"), taken, local(day, "09:00"), zone="UTC")
     assert refused is not None and refused.earlier == local(day, "08:10")
     assert extra_dose(steps("daily at 08:00"), taken, local(day + timedelta(days=1), "08:00"), zone="UTC") is None
+    # The evening before a schedule's first day still belongs to its first dose.
+    first_day = steps("daily at 08:00", day)
+    assert extra_dose(first_day, taken, local(day - timedelta(days=1), "23:50"), zone="UTC") is not None
     limits = steps("as needed max 2 per 24h at least 4 hours apart")
     assert extra_dose(limits, taken, local(day, "10:00"), zone="UTC") is not None  # 2 hours apart
     two = [*taken, Dosing(local(day, "13:00"), taken=True)]
