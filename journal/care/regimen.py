@@ -179,9 +179,12 @@ class Step:
 
 
 def step_on(steps: list[Step], day: date) -> Step | None:
-    """The step in force on a local day (the latest to start, when steps overlap)."""
-    found = [s for s in steps if s.covers(day)]
-    return max(found, key=lambda s: s.starts) if found else None
+    """The step in force on a local day: of those covering it, the latest to start (the last given, on a tie)."""
+    best: Step | None = None
+    for step in steps:
+        if step.covers(day) and (best is None or step.starts >= best.starts):
+            best = step
+    return best
 
 
 def occurrences(steps: list[Step], *, zone: str, since: datetime, until: datetime) -> list[datetime]:

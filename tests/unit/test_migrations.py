@@ -199,3 +199,38 @@ def test_a_current_journal_is_opened_without_sqlite_utils(journal_path: Path) ->
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == f"{REAL} False"
+
+
+def test_a_journal_written_before_schedules_keeps_every_medicine_on_its_time(journal_path: Path) -> None:
+    """m006: a tracked medicine's usual time becomes 'daily at HH:MM' (or its recent doses' time), nothing lost."""
+    released = Migrations(connection.MIGRATION_SET)
+    for step in connection._migrations_module().migrations._migrations:
+        if step.name < "m004":
+            released(name=step.name)(step.fn)
+    db = Database(str(journal_path))
+    released.apply(db)
+    stamp = "2026-10-01T09:00:00Z"
+    meta = {"created_at": stamp, "updated_at": stamp}
+    db["medications"].insert_all(  # type: ignore[union-attr]
+        [
+            {"id": "a" * 32, "name": "anakinra", "pack": "anakinra", "tracked": 1, "usual_time": "21:00", **meta},
+            {"id": "b" * 32, "name": "folic acid", "tracked": 1, "started": "2026-09-15", **meta},
+            {"id": "c" * 32, "name": "vitamin D", "tracked": 0, **meta},
+        ]
+    )
+    for day in range(1, 4):
+        row = {"medication_id": "b" * 32, "at": f"2026-10-0{day}T07:30:00Z", "tz": "Europe/Paris", "status": "taken"}
+        db["doses"].insert({"id": f"{day}" * 32, **row, **meta})  # type: ignore[union-attr]
+    db.conn.close()
+
+    with Store.open(journal_path) as store:
+        by_name = {med.name: med for med in store.medications()}
+        anakinra = store.schedules(by_name["anakinra"].id)
+        assert [(s.spec, s.starts.isoformat()) for s in anakinra] == [("daily at 21:00", "2026-10-01")]
+        folic = store.schedules(by_name["folic acid"].id)
+        # 07:30Z is 09:30 in Paris in October (summer time).
+        assert [(s.spec, s.starts.isoformat()) for s in folic] == [("daily at 09:30", "2026-09-15")]
+        assert store.schedules(by_name["vitamin D"].id) == []
+        assert by_name["anakinra"].form is m.MedForm.INJECTION and by_name["folic acid"].form is None
+        assert all(not d.extra for d in store.all(m.Dose)) and len(store.all(m.Dose)) == 3
+        assert by_name["anakinra"].usual_time == "21:00"  # the old columns are kept
