@@ -546,6 +546,13 @@ def record_dose(
     return result
 
 
+def due_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> m.Medication | None:
+    """Of these medicines, the one whose open dose (due or overdue) is nearest to now; None if none is open."""
+    views = {med.id: medicine_today(store, med, now=now, zone=zone) for med in meds}
+    open_now = [med for med in meds if views[med.id].state in ("due", "overdue")]
+    return min(open_now, key=lambda med: abs(views[med.id].due_at - now), default=None)
+
+
 class ExtraDoseError(JournalError):
     """A dose beyond what the schedule allows, refused before anything was written."""
 

@@ -29,25 +29,14 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
             "medjournal med add anakinra --track --time 08:00"
         )
     if len(tracked) > 1:
-        due = due_now(env, tracked)
+        from journal import overview
+
+        due = overview.due_now(env.store, tracked, now=env.now, zone=env.zone)
         if due is not None:
             return due
         names = ", ".join(med.name for med in tracked)
         raise JournalError(f"Several medicines are tracked ({names}) and none is due now; say which with --med NAME.")
     return tracked[0]
-
-
-def due_now(env: Env, tracked: list[m.Medication]) -> m.Medication | None:
-    """The medicine whose open dose (due or overdue) is nearest to now, if any is open."""
-    from journal import overview
-
-    views = {
-        med.id: overview.medicine_today(env.store, med, now=env.now, zone=env.zone) for med in tracked
-    }
-    open_now = [med for med in tracked if views[med.id].state in ("due", "overdue")]
-    if not open_now:
-        return None
-    return min(open_now, key=lambda med: abs(views[med.id].due_at - env.now))
 
 
 @click.command("dose")
