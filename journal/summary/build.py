@@ -144,6 +144,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         conditions=[s.ConditionEntry(id=c.id, name=c.name, since=c.since, flags=flags_for(c.id)) for c in conditions],
         warnings=[s.Flag(about=w.subject, text=w.text) for w in standing],
         adherence=[_adherence(store, med, day_doses, period, now, zone) for med in active if med.tracked],
+        regimens=[entry for med in active if med.tracked for entry in _regimens(store, med)],
         discarded=_discarded(checks, all_meds, packs),
         sites=[
             _rotation(med, packs[med.pack], doses) for med in active if med.tracked and med.pack and med.pack in packs
@@ -257,6 +258,24 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def _regimens(store: Store, med: m.Medication) -> list[s.RegimenEntry]:
+    steps = regimen.steps_for(med, store.schedules(med.id), store.recent_doses(med.id, schedule.RECENT_FOR_MEDIAN))
+    return [
+        s.RegimenEntry(
+            medicine_id=med.id,
+            medicine=med.name,
+            words=step.regimen.words(),
+            pattern=step.regimen.pattern.value,
+            times=[t.strftime("%H:%M") for t in step.regimen.times],
+            weekdays=list(step.regimen.weekdays),
+            every_days=step.regimen.every_days,
+            starts=step.starts if step.starts.year > 1900 else None,
+            ends=step.ends,
+        )
+        for step in steps
+    ]
 
 
 def _adherence(

@@ -152,6 +152,21 @@ class AdherenceEntry(Plain):
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
+class RegimenEntry(Plain):
+    """One step of a medicine's schedule, for the calendar: its pattern, times, days and dates."""
+
+    medicine_id: str
+    medicine: str
+    words: str
+    pattern: str  # daily, weekly, every, as needed
+    times: list[str] = field(default_factory=list)  # HH:MM, local
+    weekdays: list[int] = field(default_factory=list)  # 0 is Monday
+    every_days: int = 1
+    starts: date | None = None  # None: since before the journal had schedules
+    ends: date | None = None
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
 class DiscardedSyringe(Plain):
     """A syringe that was not used, and why."""
 
@@ -292,6 +307,7 @@ class VisitSummary(Plain):
     conditions: list[ConditionEntry] = field(default_factory=list)
     warnings: list[Flag] = field(default_factory=list)
     adherence: list[AdherenceEntry] = field(default_factory=list)
+    regimens: list[RegimenEntry] = field(default_factory=list)
     discarded: list[DiscardedSyringe] = field(default_factory=list)
     sites: list[SiteRotation] = field(default_factory=list)
     side_effects: list[EffectEntry] = field(default_factory=list)
