@@ -250,6 +250,12 @@ class Now:
     missed_at: datetime | None = None
 
 
+def _span(steps: list[Step]) -> timedelta:
+    """How far around a moment to lay out occurrences so that its neighbours on both sides are among them."""
+    longest = max((7 if s.regimen.pattern is Pattern.WEEKLY else s.regimen.every_days for s in steps), default=1)
+    return timedelta(days=3 * longest + 2)
+
+
 def state_now(steps: list[Step], doses: list[Dosing], *, now: datetime, zone: str) -> Now:
     """Taken, skipped, due later today, overdue, or not due (with the next time), for a scheduled medicine."""
     tz = ZoneInfo(zone)
@@ -257,12 +263,12 @@ def state_now(steps: list[Step], doses: list[Dosing], *, now: datetime, zone: st
     if step is not None and step.regimen.as_needed:
         taken = [d.at for d in doses if d.taken and d.at <= now]
         return Now(State.AS_NEEDED, taken_at=max(taken) if taken else None)
-    span = timedelta(days=400)
+    span = _span(steps)
     scheduled = occurrences(steps, zone=zone, since=now - span, until=now + span)
     if not scheduled:
         return Now(State.NOT_DUE)
     met: dict[int, Dosing] = {}
-    for dose in sorted(doses, key=lambda d: d.at):
+    for dose in sorted((d for d in doses if abs(d.at - now) < span), key=lambda d: d.at):
         k = nearest(dose.at, scheduled)
         if k is not None and (k not in met or (dose.taken and not met[k].taken)):
             met[k] = dose
@@ -328,11 +334,12 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
             if len(window) >= regimen.max_per_24h:
                 return Refusal(f"{len(window)} already taken in the 24 hours before, the last", window[-1])
         return None
-    scheduled = occurrences(steps, zone=zone, since=at - timedelta(days=400), until=at + timedelta(days=400))
+    span = _span(steps)
+    scheduled = occurrences(steps, zone=zone, since=at - span, until=at + span)
     k = nearest(at, scheduled)
     if k is None:
         return None
-    for t in taken:
+    for t in (t for t in taken if abs(t - at) < span):
         if nearest(t, scheduled) == k:
             return Refusal("the dose for that time was already taken", t)
     return None
@@ -377,7 +384,7 @@ def adherence(
     result = Adherence(start=start, end=end)
     since = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
-    around = occurrences(steps, zone=zone, since=since - timedelta(days=400), until=until + timedelta(days=400))
+    around = occurrences(steps, zone=zone, since=since - _span(steps), until=until + _span(steps))
     met: dict[int, list[Dosing]] = {}
     for dose in doses:
         if not since <= dose.at < until:

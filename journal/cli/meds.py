@@ -6,7 +6,7 @@ import click
 
 from journal import models as m
 from journal.cli._env import Env, db_option, pass_env, say
-from journal.errors import JournalError, NotFoundError
+from journal.errors import NotFoundError
 
 KINDS = [k.value for k in m.MedKind]
 FORMS = [f.value for f in m.MedForm]
@@ -54,42 +54,24 @@ def med_add(
     form: str | None,
 ) -> None:
     """Add a medicine to your list, on a schedule of its own if it has one."""
-    from journal.care.regimen import parse_regimen
+    from journal import overview
     from journal.cli import medlist
 
-    regimen = parse_regimen(spec) if spec is not None else None
-    if regimen is not None and usual_time is not None:
-        raise JournalError("give either --schedule or --time (which means 'daily at HH:MM'), not both.")
-    if regimen is None and usual_time is not None and track is not False:
-        regimen = parse_regimen(f"daily at {usual_time}")
-
-    record = medlist.new_medication(
-        env,
-        name=name,
-        kind=kind,
-        strength=strength,
-        directions=directions,
-        reason=reason,
-        prescriber=prescriber,
-        started=env.day(started),
-        tracked=True if regimen is not None and track is None else track,
-        usual_time=usual_time,
-        form=form,
-    )
-    store = env.store
-    existing = medlist.same_medicine(store, record)
-    if existing is not None:
-        raise JournalError(
-            f"{record.name} is already on your list as {existing.describe()} (added {existing.created_at.date()}); "
-            "change that entry, or stop it first to add it again."
-        )
-    with store.transaction():
-        store.add(record)
-        if regimen is not None:
-            starts = record.started or env.today()
-            store.add(m.Schedule(medication_id=record.id, spec=regimen.spec(), starts=starts))
-    plan = f", {regimen.words()}" if regimen is not None else (", logged daily" if record.tracked else "")
-    say(f"Added {record.describe()} ({record.kind.value}{plan}).")
+    values = {
+        "name": name,
+        "kind": kind,
+        "strength": strength,
+        "directions": directions,
+        "reason": reason,
+        "prescriber": prescriber,
+        "started": env.day(started),
+        "tracked": track,
+        "usual_time": usual_time,
+        "form": form,
+    }
+    record = overview.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
+    plan = overview.schedule_words(env.store, record, today=env.today())
+    say(f"Added {record.describe()} ({record.kind.value}{', ' + plan if plan else ''}).")
     medlist.print_warnings(env, record)
 
 
@@ -130,7 +112,8 @@ def med_schedule(env: Env, name: str, spec: str, from_date: str, until_date: str
 @pass_env
 def med_list(env: Env, show_all: bool) -> None:
     """List your medicines, each with its schedule in words."""
-    from journal.cli import medlist
+    from journal import overview
+
 
     meds = env.store.medications(include_stopped=show_all)
     if not meds:
@@ -142,7 +125,7 @@ def med_list(env: Env, show_all: bool) -> None:
             parts.append(record.directions)
         if record.reason:
             parts.append(f"for {record.reason}")
-        plan = medlist.schedule_words(env.store, record, today=env.today())
+        plan = overview.schedule_words(env.store, record, today=env.today())
         if plan:
             parts.append(plan)
         if record.stopped:
