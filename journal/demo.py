@@ -43,12 +43,12 @@ _FALLBACK_SPOTS = tuple(
 _OTHER_SPOTS = ("arm-left:A1", "arm-left:B1", "arm-right:A1", "arm-right:B1")
 
 _SKIP_REASONS = (
-    "Fever since last night; the doctor said to wait until it settles.",
-    "Travelling; the syringes stayed in the fridge at home.",
+    "Fever since last night; called the doctor.",
+    "Travelling; the syringes were left at home.",
     "Forgot the dose until the next morning.",
-    "Stomach bug; asked the nurse, who said to skip today.",
+    "Ran out of syringes before the delivery came.",
 )
-_PAUSE_REASON = "Paused for two days after the fever, as the doctor advised."
+_PAUSE_REASON = "Not taken, after the fever (see the side effect's note)."
 _LATE_NOTES = ("Overslept.", "Early train; injected at work.", "Weekend lie-in.", None)
 _DISCARD = (
     (m.Appearance.CLOUDY, "Solution looked cloudy."),
@@ -62,10 +62,11 @@ _COMMON_EFFECTS = (
     ("Runny nose", "runny-nose", 0.15),
 )
 _QUESTIONS = (
-    ("Can I take ibuprofen on days my joints are bad?", "Yes, with food; no more than three days in a row."),
-    ("Should I keep methotrexate at the same dose?", "Yes for now; we will look again after the next blood test."),
-    ("Is the redness at the injection site normal?", "Common in the first month; cool the site and rotate."),
-    ("Can I have the flu shot this autumn?", "Yes, the inactivated vaccine; not live vaccines."),
+    # The answers are placeholders: a demo journal gives no medical advice.
+    ("Can I take ibuprofen on days my joints are bad?", "Answered at the visit (demo: no advice recorded)."),
+    ("Should I keep methotrexate at the same dose?", "Answered at the visit (demo: no advice recorded)."),
+    ("Is the redness at the injection site normal?", "Answered at the visit (demo: no advice recorded)."),
+    ("Can I have the flu shot this autumn?", "Answered at the visit (demo: no advice recorded)."),
 )
 _OPEN_QUESTIONS = (
     "Could we try spacing the blood tests further apart?",
@@ -228,8 +229,7 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
         generic="anakinra",
         brand="Kineret",
         kind=m.MedKind.PRESCRIPTION,
-        strength="100 mg/0.67 mL",
-        directions="One prefilled syringe under the skin every morning",
+        directions="As prescribed by Dr. Rivera, every morning",
         route="subcutaneous",
         reason="rheumatoid arthritis",
         prescriber="Dr. Rivera",
@@ -244,8 +244,7 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
         name="Methotrexate",
         generic="methotrexate",
         kind=m.MedKind.PRESCRIPTION,
-        strength="15 mg",
-        directions="Six 2.5 mg tablets once a week, on Sundays",
+        directions="As prescribed by Dr. Rivera, on Sundays",
         route="oral",
         reason="rheumatoid arthritis",
         prescriber="Dr. Rivera",
@@ -256,9 +255,8 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
         logged,
         name="Folic acid",
         kind=m.MedKind.VITAMIN,
-        strength="5 mg",
-        directions="One tablet each morning",
-        reason="preventing methotrexate side effects",
+        directions="As prescribed by Dr. Rivera, each morning",
+        reason="prescribed with methotrexate",
         started=start - timedelta(days=400),
     )
     w.new(
@@ -266,8 +264,7 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
         logged,
         name="Ibuprofen",
         kind=m.MedKind.OTC,
-        strength="200 mg",
-        directions="One or two tablets with food when needed, at most 3 a day",
+        directions="As on the label, when needed",
         reason="joint pain flares",
     )
     w.new(
@@ -275,16 +272,14 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
         logged,
         name="Vitamin D3",
         kind=m.MedKind.SUPPLEMENT,
-        strength="1000 IU",
-        directions="One capsule daily",
+        directions="As on the label",
     )
     prednisone = w.new(
         m.Medication,
         logged,
         name="Prednisone",
         kind=m.MedKind.PRESCRIPTION,
-        strength="5 mg",
-        directions="One tablet each morning while anakinra starts working",
+        directions="As prescribed by Dr. Rivera, each morning",
         reason="rheumatoid arthritis flare",
         prescriber="Dr. Rivera",
         started=start - timedelta(days=30),
@@ -292,11 +287,11 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
     stop_day = min(start + timedelta(days=42), today)
     stopped_at = w.local(stop_day, "09:00")
     if stopped_at <= now:
-        w.store.update(prednisone, now=stopped_at, stopped=stop_day, stop_reason="Tapered off once anakinra worked.")
+        w.store.update(prednisone, now=stopped_at, stopped=stop_day, stop_reason="Stopped by Dr. Rivera.")
     w.new(m.Allergy, logged, substance="Penicillin", reaction="hives")
     w.new(m.Allergy, logged, substance="Sulfa drugs", reaction="rash and swelling of the lips")
     w.new(m.Condition, logged, name="Rheumatoid arthritis", since=start - timedelta(days=3 * 365))
-    w.new(m.Condition, logged, name="Mild asthma", since=date(1995, 1, 1), note="Inhaler only when needed.")
+    w.new(m.Condition, logged, name="Mild asthma", since=date(1995, 1, 1))
     return anakinra, methotrexate
 
 
@@ -532,14 +527,22 @@ def _appointments(w: _Writer, start: date, today: date, now: datetime) -> list[m
     day = start + timedelta(days=28)
     while day < today:
         plan.append(
-            (day - timedelta(days=7), m.ApptKind.LAB, "City Hospital lab", "Blood count and liver tests", "Normal.")
+            (day - timedelta(days=7), m.ApptKind.LAB, "City Hospital lab", "Blood tests Dr. Rivera ordered", "Done.")
         )
-        plan.append((day, m.ApptKind.DOCTOR, "Dr. Rivera", "Rheumatology follow-up", "Doing well; carry on."))
+        plan.append((day, m.ApptKind.DOCTOR, "Dr. Rivera", "Rheumatology follow-up", "Seen."))
         day += timedelta(days=28 if day < start + timedelta(days=90) else 91)
     year = start.year
     while date(year, 10, 15) < today:
         if date(year, 10, 15) >= start:
-            plan.append((date(year, 10, 15), m.ApptKind.VACCINATION, "Corner Pharmacy", "Flu shot", "Given."))
+            plan.append(
+                (
+                    date(year, 10, 15),
+                    m.ApptKind.VACCINATION,
+                    "Corner Pharmacy",
+                    "Flu shot, agreed with Dr. Rivera first",
+                    "Done.",
+                )
+            )
         year += 1
     if (today - start).days > 200:
         plan.append((start + timedelta(days=200), m.ApptKind.DENTAL, "Dr. Chen", "Check-up", "Told about anakinra."))
@@ -562,7 +565,7 @@ def _appointments(w: _Writer, start: date, today: date, now: datetime) -> list[m
             visits.append(visit)
     booked = now - timedelta(days=rng.randint(5, 20))
     for ahead, kind, who, purpose in (
-        (12, m.ApptKind.LAB, "City Hospital lab", "Blood count and liver tests"),
+        (12, m.ApptKind.LAB, "City Hospital lab", "Blood tests Dr. Rivera ordered"),
         (19, m.ApptKind.DOCTOR, "Dr. Rivera", "Rheumatology follow-up"),
     ):
         w.new(
@@ -609,7 +612,7 @@ def _serious_effect(w: _Writer, day: date, start: date, now: datetime) -> None:
             tz=w.zone,
             doctor_contacted_at=started + timedelta(hours=1),
             resolved_at=resolved if resolved <= now else None,
-            note="38.6 °C with chills; the doctor said to pause anakinra for two days.",
+            note="38.6 °C with chills; called the doctor the same evening.",
         )
     recent = now - timedelta(hours=20)
     if recent.astimezone(w.tz).date() >= start:

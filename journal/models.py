@@ -543,6 +543,48 @@ class Checkin(Record):
         return ", ".join(parts) or "note"
 
 
+# A measured value or a range end: a real number (no NaN or infinity).
+LabNumber = Annotated[float, Limits(allow_inf_nan=False)]
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
+class LabResult(Record):
+    """A laboratory test result: its value and unit, the lab's reference range, when it was taken."""
+
+    table: ClassVar[str] = "lab_results"
+    kind_label: ClassVar[str] = "lab result"
+
+    test: RequiredName
+    value: LabNumber
+    unit: OptionalName = None
+    range_low: LabNumber | None = None
+    range_high: LabNumber | None = None
+    at: PastUtcDateTime
+    tz: Zone
+    note: OptionalText = None
+
+    def check(self) -> None:
+        if self.range_low is not None and self.range_high is not None and self.range_low > self.range_high:
+            raise ValueError("the range's low end is above its high end")
+
+    @property
+    def out_of_range(self) -> str | None:
+        """'low' or 'high' when the value is outside the reference range, else None."""
+        if self.range_low is not None and self.value < self.range_low:
+            return "low"
+        if self.range_high is not None and self.value > self.range_high:
+            return "high"
+        return None
+
+    def describe(self) -> str:
+        return f"{self.test} {format_number(self.value)}" + (f" {self.unit}" if self.unit else "")
+
+
+def format_number(value: float) -> str:
+    """A measured number without trailing zeros: '4.5', '120', '0.04' (ten significant digits at most)."""
+    return f"{value:.10g}"
+
+
 @plain_dataclass(kw_only=True, eq=False, repr=False)
 class Question(Record):
     """A question to ask at the next visit, and its answer."""
@@ -572,6 +614,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Appointment,
     Checkin,
     Question,
+    LabResult,
 )
 BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 

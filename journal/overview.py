@@ -426,6 +426,9 @@ class DoseResult(Plain):
     suggested: bool = False
     warnings: list[str] = field(default_factory=list)
     leftover_advice: str | None = None
+    first_use: str | None = None
+    disposal: str | None = None
+    site_advice: str | None = None
 
     @property
     def discarded(self) -> bool:
@@ -468,7 +471,13 @@ def record_dose(
     pack = pack_of(med, loader)
     look = m.Appearance(appearance) if appearance is not None else None
     inspection = inspect_syringe(pack, look or m.Appearance.CLEAR, waited_minutes=waited_minutes)
-    result = DoseResult(medication=med, inspection=inspection if look is not None else None)
+    result = DoseResult(
+        medication=med,
+        inspection=inspection if look is not None else None,
+        first_use=first_use_advice(store, med, pack),
+        disposal=pack.supply.disposal if pack else None,
+        site_advice=(sites.avoid_advice(pack) or None) if pack else None,
+    )
     if not inspection.usable:
         check = m.SyringeCheck.validate(
             {
@@ -652,6 +661,26 @@ def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str) ->
         )
 
 
+def first_use_advice(store: Store, med: m.Medication, pack: Pack | None) -> str | None:
+    """The pack's first-use advice while no dose of this medicine has been recorded as taken, else None."""
+    if pack is None or store.last_dose(med.id) is not None:
+        return None
+    return pack.supply.first_use
+
+
+def visit_reminders(store: Store, appts: Sequence[m.Appointment], *, loader: PackLoader = load_pack) -> dict[str, str]:
+    """What to remember before each doctor's, lab or hospital visit (keep it, bring the medicine list), by id."""
+    packs = _packs(linked_packs(store, loader))
+    if not packs:
+        return {}
+    found: dict[str, str] = {}
+    for appt in appts:
+        text = warnings.visit_reminder(packs[0], appt.kind)
+        if text is not None:
+            found[appt.id] = text
+    return found
+
+
 @plain_dataclass(kw_only=True, eq=False, repr=False)
 class EffectResult(Plain):
     """What `record_side_effect` wrote and the triage to show."""
@@ -778,6 +807,22 @@ def warnings_for_new(store: Store, record: m.Record, *, now: datetime, loader: P
     """The interaction and precaution warnings a just-saved record raises (or, for a linked medicine, faces)."""
     found = warnings.warnings_about(standing_warnings(store, now=now, loader=loader), record)
     return [w.text for w in found]
+
+
+def advice_for_new(store: Store, record: m.Record, *, loader: PackLoader = load_pack) -> list[str]:
+    """The pack facts for the moment a record is added: any allergy, a visit, a medicine linked to a pack."""
+    if isinstance(record, m.Medication):
+        pack = pack_of(record, loader)
+        advice = first_use_advice(store, record, pack)
+        return [advice] if advice else []
+    packs = _packs(linked_packs(store, loader))
+    if not packs:
+        return []
+    if isinstance(record, m.Allergy):
+        return [packs[0].precautions.allergies_advice]
+    if isinstance(record, m.Appointment):
+        return list(visit_reminders(store, [record], loader=loader).values())
+    return []
 
 
 def drift_for(store: Store, med: m.Medication, *, since: datetime, until: datetime) -> schedule.Drift:

@@ -169,6 +169,27 @@ def m003_index_for_syringes_used(db: Database) -> None:
 
 
 @migrations()
+def m004_lab_results(db: Database) -> None:
+    # Laboratory results: a number with its unit and the lab's reference range, when it was taken.
+    _table(
+        db,
+        "lab_results",
+        {
+            "test": str,
+            "value": float,
+            "unit": str,
+            "range_low": float,
+            "range_high": float,
+            "at": str,
+            "tz": str,
+            "note": str,
+        },
+    )
+    db.table("lab_results").create_index(["at"])
+    db.table("lab_results").create_index(["test", "at"])
+
+
+@migrations()
 def m005_history_batches(db: Database) -> None:
     # The changes one write made together (a syringe check and its dose) share a batch id, so
     # `undo` takes the whole write back; rows written before this step are each their own batch.

@@ -9,7 +9,17 @@ from enum import StrEnum
 from journal import models as m
 from journal.care.schedule import DayStatus
 from journal.care.supply import SupplyStatus
-from journal.care.triage import CALL_NOW, TELL_DOCTOR, Action, current_action, lingering_days
+from journal.care.triage import (
+    CALL_IF_UNUSUAL,
+    CALL_NOW,
+    EMERGENCY,
+    TELL_DOCTOR,
+    Action,
+    advice_for_action,
+    current_action,
+    lingering_days,
+    says_severe,
+)
 from journal.care.warnings import CareWarning
 from journal.content import Pack
 from journal.plain import Plain, plain_dataclass
@@ -57,38 +67,39 @@ class Alert(Plain):
 
 
 def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *, now: datetime) -> list[Alert]:
-    """Serious effects (call now) and common ones that are severe or lingering (tell the doctor), until closed."""
+    """Every open side effect: emergency and serious (urgent), severe, lasting or unlisted (attention), until closed."""
     alerts: list[Alert] = []
     for effect in effects:
-        action = current_action(effect, now=now, lingering=lingering_days(packs, effect.symptom_key))
-        if action is Action.CALL_NOW:
-            advice = packs[0].side_effects.advice.serious if packs else "This can be serious."
-            for pack in packs:
-                if effect.symptom_key and any(s.key == effect.symptom_key for s in pack.side_effects.symptoms):
-                    advice = pack.side_effects.advice.serious
-                    break
-            alerts.append(
-                Alert(
-                    level=AlertLevel.URGENT,
-                    kind=AlertKind.SIDE_EFFECT,
-                    title=f"{effect.symptom} - {CALL_NOW}",
-                    text=f"{effect.describe()}: {advice} {STAYS_OPEN}",
-                    record_id=effect.id,
-                    since=effect.started_at,
-                )
-            )
+        action = current_action(effect, now=now, lingering=lingering_days(packs, effect.symptom_key), packs=packs)
+        if action is None or action is Action.WATCH:
+            continue
+        advice = advice_for_action(packs, effect.symptom_key, action)
+        if action in (Action.EMERGENCY, Action.CALL_NOW):
+            level, said = AlertLevel.URGENT, EMERGENCY if action is Action.EMERGENCY else CALL_NOW
+            text = f"{effect.describe()}: {advice} {STAYS_OPEN}"
         elif action is Action.TELL_DOCTOR:
-            why = "it is severe" if effect.severity is m.Severity.SEVERE else "it has not gone away"
-            alerts.append(
-                Alert(
-                    level=AlertLevel.ATTENTION,
-                    kind=AlertKind.SIDE_EFFECT,
-                    title=f"{effect.symptom} - {TELL_DOCTOR}",
-                    text=f"{effect.describe()}: {TELL_DOCTOR}, {why}.",
-                    record_id=effect.id,
-                    since=effect.started_at,
-                )
+            if effect.severity is m.Severity.SEVERE:
+                why = "it is severe"
+            elif says_severe(effect.symptom):
+                why = "you described it as severe or lasting"
+            else:
+                days = lingering_days(packs, effect.symptom_key)
+                why = f"it is still open after {days} days (a journal setting) and may not be going away"
+            level, said = AlertLevel.ATTENTION, TELL_DOCTOR
+            text = f"{effect.describe()}: {TELL_DOCTOR}, {why}."
+        else:
+            level, said = AlertLevel.ATTENTION, CALL_IF_UNUSUAL
+            text = f"{effect.describe()}: not a side effect the guide lists. {advice} {STAYS_OPEN}"
+        alerts.append(
+            Alert(
+                level=level,
+                kind=AlertKind.SIDE_EFFECT,
+                title=f"{effect.symptom} - {said}",
+                text=text,
+                record_id=effect.id,
+                since=effect.started_at,
             )
+        )
     return alerts
 
 

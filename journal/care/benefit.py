@@ -1,4 +1,4 @@
-"""Benefit over weeks: weekly averages of pain, swelling and stiffness from the check-ins."""
+"""Benefit over time: weekly and monthly averages of pain, swelling and stiffness from the check-ins."""
 
 from __future__ import annotations
 
@@ -54,3 +54,33 @@ def weekly_trend(checkins: Iterable[m.Checkin]) -> list[WeekAverage]:
             )
         )
     return trend
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
+class MonthAverage(Plain):
+    """Averages of the check-ins of one calendar month (local time); None where nothing was scored."""
+
+    starts: date
+    checkins: int
+    pain: float | None = None
+    swelling: float | None = None
+    stiffness_minutes: float | None = None
+
+
+def monthly_trend(checkins: Iterable[m.Checkin]) -> list[MonthAverage]:
+    """Monthly averages, oldest month first; months with no check-in are left out."""
+    months: dict[date, list[m.Checkin]] = {}
+    for checkin in checkins:
+        if checkin.deleted_at is not None:
+            continue
+        months.setdefault(m.local_day(checkin.at, checkin.tz).replace(day=1), []).append(checkin)
+    return [
+        MonthAverage(
+            starts=starts,
+            checkins=len(items),
+            pain=_mean([c.pain for c in items if c.pain is not None]),
+            swelling=_mean([c.swelling for c in items if c.swelling is not None]),
+            stiffness_minutes=_mean([c.stiffness_minutes for c in items if c.stiffness_minutes is not None]),
+        )
+        for starts, items in sorted(months.items())
+    ]

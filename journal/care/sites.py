@@ -41,12 +41,19 @@ def injection_site_keys(pack: Pack) -> frozenset[str]:
 
 
 def blocked_regions(pack: Pack, side_effects: Iterable[m.SideEffect]) -> frozenset[str]:
-    """Regions with an unresolved injection-site reaction: no suggestion goes there."""
+    """Regions with an unresolved reaction at the injection site: no suggestion goes there.
+
+    That is a common site reaction, or a serious effect noted at a site ("the injection site is hot,
+    red and swollen" is recorded at the region of the last injection).
+    """
     keys = injection_site_keys(pack)
     return frozenset(
         e.region
         for e in side_effects
-        if e.region and e.resolved_at is None and e.deleted_at is None and e.symptom_key in keys
+        if e.region
+        and e.resolved_at is None
+        and e.deleted_at is None
+        and (e.symptom_key in keys or e.tier is m.Tier.SERIOUS)
     )
 
 
@@ -218,3 +225,8 @@ def site_warnings(
             "choose another region until it clears."
         )
     return warnings
+
+
+def avoid_advice(pack: Pack) -> str:
+    """Where not to inject, from the pack, as one line for the site step."""
+    return " ".join(note.text for note in pack.sites.avoid)

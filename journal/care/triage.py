@@ -1,28 +1,201 @@
-"""Side-effect triage from a pack's tiers and synonyms, and which logged effects still need the doctor."""
+"""Side-effect triage from a pack's tiers and synonyms, and which logged effects still need the doctor.
+
+The words of a symptom come from the pack; how patients write them is read here: word forms and
+plurals ("fevers", "coughing"), any word order ("throat is sore"), British spellings
+("diarrhoea"), and words that say a common effect is severe or lasting ("won't go away").
+When a text names effects of several tiers, the most urgent one wins.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from journal import models as m
-from journal.content import Pack, Symptom, normalize
+from journal.content import Pack, Symptom
 from journal.plain import Plain, plain_dataclass
 
+EMERGENCY = "get emergency help now"
 CALL_NOW = "call your doctor now"
 TELL_DOCTOR = "tell your doctor"
+CALL_IF_UNUSUAL = "call your doctor if it is unusual"
 # Used when no pack is linked to any active medicine.
 GENERIC_OTHER_ADVICE = "Call your doctor if you have any unusual problem while using your medicines."
 DEFAULT_LINGERING_DAYS = 7
 
+# Words that say a common side effect is severe or does not go away (the leaflet's rule for telling
+# the doctor). Matched as whole phrases after the same word-form folding as symptoms; numbers and
+# "a few"/"a couple of" are skipped, so "for 3 days" and "for a couple of days" read as "for days".
+SEVERITY_PHRASES: tuple[str, ...] = (
+    "severe",
+    "severely",
+    "bad",
+    "really bad",
+    "very bad",
+    "terrible",
+    "awful",
+    "horrible",
+    "unbearable",
+    "excruciating",
+    "agony",
+    "worst",
+    "intense",
+    "extreme",
+    "won't go away",
+    "wont go away",
+    "will not go away",
+    "not going away",
+    "doesn't go away",
+    "does not go away",
+    "hasn't gone away",
+    "has not gone away",
+    "not gone away",
+    "won't stop",
+    "will not stop",
+    "keeps coming back",
+    "keeps getting worse",
+    "getting worse",
+    "worse and worse",
+    "persistent",
+    "constant",
+    "constantly",
+    "all the time",
+    "nonstop",
+    "non-stop",
+    "still there",
+    "for days",
+    "for weeks",
+    "for a week",
+    "for over a week",
+    "for more than a week",
+    "all week",
+    "since last week",
+    "days now",
+    "weeks now",
+    "after a week",
+    "after days",
+    "after weeks",
+    "badly",
+)
+
 _RANK = {m.Tier.SERIOUS: 2, m.Tier.COMMON: 1, m.Tier.OTHER: 0}
+
+# --- how patients write -------------------------------------------------------------------
+
+_STOPWORD_TEXT = (
+    "a an the my me i im is are am was were be been being it its of at in on to and or with around near "
+    "where from this that has have having had got very really quite bit little some so just also all over up"
+)
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# British spellings and irregular forms, folded before the suffix rules.
+_WORD_MAP = {
+    "diarrhoea": "diarrhea",
+    "oedema": "edema",
+    "anaemia": "anemia",
+    "haemorrhage": "hemorrhage",
+    "haematoma": "hematoma",
+    "oesophagus": "esophagus",
+    "colour": "color",
+    "discoloured": "discolored",
+    "discolouration": "discoloration",
+    "tumour": "tumor",
+    "odour": "odor",
+    "swollen": "swell",
+    "swelled": "swell",
+    "swelling": "swell",
+    "bled": "bleed",
+    "bleeding": "bleed",
+    "felt": "feel",
+    "threw": "throw",
+    "thrown": "throw",
+}
+# Skipped in severity phrases: "for a couple of days" reads as "for days", "for over a week" as "for week".
+_FILLER_WORDS = (
+    "one two three four five six seven eight nine ten few couple several many of a an the about over more than "
+    "nearly almost least at"
+)
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    # A few suffix rules, applied to the text and to the pack's terms alike: they only need to
+    # fold the forms of one word together ("cough", "coughs", "coughing" -> "cough").
+    word = _WORD_MAP.get(word, word)
+    if word in _WORD_MAP.values():
+        return word
+    if word.endswith("oea"):
+        word = word[:-3] + "ea"
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "ches", "shes", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 6 and word.endswith("ness"):
+        word = word[:-4]
+    elif len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word[-1] in "ey":
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+        word = word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The folded word stems of `text`, in order: lower case, no apostrophes, British spellings made American."""
+    text = text.lower().replace("\u2019", "").replace("\u2018", "").replace("'", "")
+    return [_stem(w) for w in _WORD_RE.findall(text)]
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in _STOPWORDS]
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_words(term: str) -> tuple[str, ...]:
+    return tuple(_content_words(term))
+
+
+def _mentions(found: Sequence[str], term: Sequence[str]) -> frozenset[int] | None:
+    """Where every word of `term` appears in `found`, in any order, close together; None if it does not."""
+    if not term or not set(term) <= set(found):
+        return None
+    window = len(term) + 3
+    for start in range(max(len(found) - window, 0) + 1):
+        span = found[start : start + window]
+        if set(term) <= set(span):
+            return frozenset(start + span.index(word) for word in term)
+    return None
+
+
+def _phrase_in(found: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(list(found[i : i + n]) == list(phrase) for i in range(len(found) - n + 1))
+
+
+_FILLERS = frozenset(_stem(w) for w in _FILLER_WORDS.split())
+_SEVERITY_WORDS = tuple([w for w in words(p) if w not in _FILLERS] for p in SEVERITY_PHRASES)
+
+
+def says_severe(text: str) -> bool:
+    """Whether `text` says a symptom is severe or does not go away ("bad", "won't go away", "for days")."""
+    found = [w for w in words(text) if w not in _FILLERS and not w.isdigit()]
+    return any(_phrase_in(found, phrase) for phrase in _SEVERITY_WORDS)
+
+
+# --- triage ---------------------------------------------------------------------------------
 
 
 class Action(StrEnum):
     """What the person should do about a side effect now."""
 
+    EMERGENCY = "emergency"
     CALL_NOW = "call-now"
     TELL_DOCTOR = "tell-doctor"
     WATCH = "watch"
@@ -46,6 +219,8 @@ class Triage(Plain):
     def headline(self) -> str:
         """One short line: the tier and the action."""
         name = self.label or self.text
+        if self.action is Action.EMERGENCY:
+            return f"{name}: {EMERGENCY}."
         if self.action is Action.CALL_NOW:
             return f"{name}: serious side effect - {CALL_NOW}."
         if self.action is Action.TELL_DOCTOR:
@@ -55,28 +230,51 @@ class Triage(Plain):
         return f"{name}: not a side effect listed for this medicine."
 
 
-def _mentions(text: str, term: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text) is not None
+def _urgency(symptom: Symptom) -> int:
+    return 3 if symptom.emergency else _RANK[m.Tier(symptom.tier.value)]
+
+
+def _mentioned(pack: Pack, text: str) -> list[tuple[frozenset[int], Symptom]]:
+    # A term found only inside a longer term of another symptom does not count: "tummy ache" is not also "achy".
+    found = _content_words(text)
+    matches: list[tuple[frozenset[int], Symptom]] = []
+    for symptom in pack.side_effects.symptoms:
+        for term in symptom.terms:
+            where = _mentions(found, _term_words(term))
+            if where is not None:
+                matches.append((where, symptom))
+    return [
+        (where, symptom)
+        for where, symptom in matches
+        if not any(where < other and symptom is not owner for other, owner in matches)
+    ]
 
 
 def find_symptom(pack: Pack, text: str) -> Symptom | None:
-    """The listed symptom `text` names exactly, else the most serious one it mentions (longest term wins ties)."""
+    """The listed symptom `text` names exactly, else the most urgent one it mentions (longest term wins ties)."""
     exact = pack.find_symptom(text)
-    if exact is not None:
+    best = max(_mentioned(pack, text), key=lambda match: (_urgency(match[1]), len(match[0])), default=None)
+    if exact is not None and (best is None or _urgency(exact) >= _urgency(best[1])):
         return exact
-    wanted = normalize(text)
-    best: tuple[int, int, Symptom] | None = None
-    for symptom in pack.side_effects.symptoms:
-        for term in symptom.terms:
-            if _mentions(wanted, term):
-                rank = (_RANK[m.Tier(symptom.tier.value)], len(term))
-                if best is None or rank > best[:2]:
-                    best = (*rank, symptom)
-    return best[2] if best else None
+    return best[1] if best else None
+
+
+def mentions_injection_site(pack: Pack, text: str) -> bool:
+    """Whether `text` speaks of an injection site ("injection site is hot and red"), whatever its tier."""
+    return any(symptom.injection_site for _, symptom in _mentioned(pack, text))
+
+
+def watch_advice(pack: Pack) -> str:
+    """The leaflet's rule for a common side effect, and the journal's own check-back setting."""
+    days = pack.side_effects.lingering_days
+    return (
+        f"{pack.side_effects.advice.common} (Journal setting, not medical advice: if it is still open after "
+        f"{days} days, the journal lists it as one to tell your doctor about.)"
+    )
 
 
 def triage(pack: Pack, text: str, severity: m.Severity | None = None) -> Triage:
-    """Tier and advice for a typed symptom: serious, common (severe: tell the doctor) or other."""
+    """Tier and advice for a typed symptom: emergency, serious, common (severe or lasting: tell the doctor) or other."""
     symptom = find_symptom(pack, text)
     advice = pack.side_effects.advice
     if symptom is None:
@@ -84,14 +282,14 @@ def triage(pack: Pack, text: str, severity: m.Severity | None = None) -> Triage:
             text=text, tier=m.Tier.OTHER, action=Action.MENTION_IF_UNUSUAL, advice=advice.other, pack=pack.key
         )
     tier = m.Tier(symptom.tier.value)
-    if tier is m.Tier.SERIOUS:
+    if symptom.emergency:
+        action, said = Action.EMERGENCY, advice.emergency
+    elif tier is m.Tier.SERIOUS:
         action, said = Action.CALL_NOW, advice.serious
-    elif severity is m.Severity.SEVERE:
+    elif severity is m.Severity.SEVERE or says_severe(text):
         action, said = Action.TELL_DOCTOR, advice.common
     else:
-        days = pack.side_effects.lingering_days
-        action = Action.WATCH
-        said = f"{advice.common} The journal will remind you if it is still there after {days} days."
+        action, said = Action.WATCH, watch_advice(pack)
     return Triage(
         text=text,
         symptom_key=symptom.key,
@@ -100,34 +298,66 @@ def triage(pack: Pack, text: str, severity: m.Severity | None = None) -> Triage:
         action=action,
         advice=said,
         pack=pack.key,
-        injection_site=symptom.injection_site,
+        injection_site=symptom.injection_site or mentions_injection_site(pack, text),
     )
 
 
+_ACTION_RANK = {a: i for i, a in enumerate(reversed(Action))}
+
+
 def triage_all(packs: Sequence[Pack], text: str, severity: m.Severity | None = None) -> Triage:
-    """The most serious triage across the packs of every active medicine (tier other without packs)."""
+    """The most urgent triage across the packs of every active medicine (tier other without packs)."""
     results = [triage(pack, text, severity) for pack in packs]
     if not results:
         return Triage(text=text, tier=m.Tier.OTHER, action=Action.MENTION_IF_UNUSUAL, advice=GENERIC_OTHER_ADVICE)
-    return max(results, key=lambda t: _RANK[t.tier])
+    return max(results, key=lambda t: (_RANK[t.tier], _ACTION_RANK[t.action]))
+
+
+def _symptom_of(packs: Sequence[Pack], symptom_key: str | None) -> tuple[Pack, Symptom] | None:
+    for pack in packs:
+        for symptom in pack.side_effects.symptoms:
+            if symptom_key and symptom.key == symptom_key:
+                return pack, symptom
+    return None
 
 
 def lingering_days(packs: Sequence[Pack], symptom_key: str | None) -> int:
     """Days after which a common side effect counts as one that does not go away."""
-    for pack in packs:
-        if symptom_key and any(s.key == symptom_key for s in pack.side_effects.symptoms):
-            return pack.side_effects.lingering_days
+    found = _symptom_of(packs, symptom_key)
+    if found is not None:
+        return found[0].side_effects.lingering_days
     return packs[0].side_effects.lingering_days if packs else DEFAULT_LINGERING_DAYS
 
 
-def current_action(effect: m.SideEffect, *, now: datetime, lingering: int) -> Action | None:
-    """What a logged side effect asks for now; None once resolved or the doctor was contacted."""
+def advice_for_action(packs: Sequence[Pack], symptom_key: str | None, action: Action) -> str:
+    """The pack's advice for a logged effect's current action (the pack that lists it, else the first)."""
+    found = _symptom_of(packs, symptom_key)
+    pack = found[0] if found else (packs[0] if packs else None)
+    if pack is None:
+        return GENERIC_OTHER_ADVICE if action is Action.MENTION_IF_UNUSUAL else ""
+    said = pack.side_effects.advice
+    return {
+        Action.EMERGENCY: said.emergency,
+        Action.CALL_NOW: said.serious,
+        Action.TELL_DOCTOR: said.common,
+        Action.WATCH: said.common,
+        Action.MENTION_IF_UNUSUAL: said.other,
+    }[action]
+
+
+def current_action(effect: m.SideEffect, *, now: datetime, lingering: int, packs: Sequence[Pack] = ()) -> Action | None:
+    """What a logged side effect asks for now; None once resolved or the doctor was contacted.
+
+    With `packs`, a serious effect the pack marks as an emergency asks for emergency help.
+    """
     if effect.resolved_at is not None or effect.deleted_at is not None or effect.doctor_contacted_at is not None:
         return None
     if effect.tier is m.Tier.SERIOUS:
-        return Action.CALL_NOW
+        found = _symptom_of(packs, effect.symptom_key)
+        return Action.EMERGENCY if found and found[1].emergency else Action.CALL_NOW
     if effect.tier is m.Tier.COMMON:
-        if effect.severity is m.Severity.SEVERE or now - effect.started_at >= timedelta(days=lingering):
+        lasting = now - effect.started_at >= timedelta(days=lingering)
+        if effect.severity is m.Severity.SEVERE or lasting or says_severe(effect.symptom):
             return Action.TELL_DOCTOR
         return Action.WATCH
     return Action.MENTION_IF_UNUSUAL

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from journal import models as m
-from journal.content import Pack
+from journal.content import Pack, Precaution
 from journal.plain import Plain, plain_dataclass
 
 
@@ -101,10 +101,19 @@ def precaution_warnings(
                         medication_id=owner.id,
                         pack=pack.key,
                         subject=condition.name,
-                        text=f"{condition.name} matters for {owner.name}: {precaution.advice}",
+                        text=f"{condition.name} matters for {owner.name}: {precaution.advice}"
+                        + _signs_text(pack, precaution),
                     )
                 )
     return found
+
+
+def _signs_text(pack: Pack, precaution: Precaution) -> str:
+    if not precaution.signs:
+        return ""
+    labels = [pack.symptom(key).label.lower() for key in precaution.signs]
+    listed = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+    return f" Call your doctor immediately if you get {listed} (serious side effects of {pack.medication.generic})."
 
 
 _APPOINTMENT_KINDS = (m.ApptKind.VACCINATION, m.ApptKind.SURGERY, m.ApptKind.DENTAL)
@@ -137,6 +146,17 @@ def appointment_warnings(
                 )
             )
     return found
+
+
+_VISITS = (m.ApptKind.DOCTOR, m.ApptKind.LAB, m.ApptKind.SURGERY)
+
+
+def visit_reminder(pack: Pack, kind: m.ApptKind) -> str | None:
+    """Before a doctor's, lab or hospital (surgery) visit: the pack's advice to keep it and bring the medicine list."""
+    if kind not in _VISITS:
+        return None
+    keep = pack.appointments.advice_for(kind.value) if kind is not m.ApptKind.SURGERY else None
+    return " ".join(t for t in (keep, pack.appointments.bring_list) if t)
 
 
 def standing_warnings(

@@ -57,6 +57,11 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
 
     written = write_private(output, content.encode("utf-8") if isinstance(content, str) else content, force=force)
     click.echo(f"Wrote the emergency list ({fmt}) to {written}.")
+    if isinstance(content, bytes):
+        from journal.export import missing_glyphs_warning
+
+        if warning := missing_glyphs_warning(content):
+            click.echo(f"warning: {warning}", err=True)
 
 
 COMMANDS = [emergency]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli._env import Env, db_option, pass_env
-from journal.export import SUMMARY_FORMATS
+from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
 
 
 @click.command("export")
@@ -43,6 +43,8 @@ def export(env: Env, fmt: str, since: str | None, until: str | None, output: Pat
         return
     written = write_private(output, content, force=force)
     click.echo(f"Wrote the visit summary ({chosen.label}) for {period.text} to {written}.")
+    if warning := missing_glyphs_warning(content):
+        click.echo(f"warning: {warning}", err=True)
 
 
 COMMANDS = [export]

@@ -67,6 +67,7 @@ _COMMAND_MODULES = (
     "care_commands",
     "export",
     "corrections",
+    "lab",
 )
 
 

@@ -24,3 +24,5 @@ def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.
             )
     for text in overview.warnings_for_new(env.store, record, now=env.now):
         warn(text)
+    for text in overview.advice_for_new(env.store, record):
+        say(text)

@@ -20,7 +20,7 @@ def med() -> None:
 @med.command("add")
 @click.argument("name")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="What sort of product it is.")
-@click.option("--strength", metavar="S", help="For example 100 mg or 1000 IU.")
+@click.option("--strength", metavar="S", help="As written on the label or box.")
 @click.option("--how", "directions", metavar="DIRECTIONS", help="How and when you take it.")
 @click.option("--reason", metavar="R", help="What it is for.")
 @click.option("--prescriber", metavar="P", help="Who prescribed it.")

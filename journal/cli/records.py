@@ -104,6 +104,8 @@ def dose(
         extra=extra,
     )
     check = result.inspection
+    if result.first_use:
+        say(f"First dose: {result.first_use}")
     if result.dose is None:
         assert result.check is not None and check is not None
         say(f"Syringe: {check.label.lower()} - DO NOT USE IT. {check.advice}")
@@ -111,6 +113,8 @@ def dose(
             f"NO DOSE RECORDED. The syringe was recorded as discarded at {format_local(when, env.zone)}, "
             f"and your {med.name} supply is one syringe lower."
         )
+        if result.disposal:
+            say(result.disposal)
         say("Take a new syringe, check it, and run `medjournal dose` again once you have injected it.")
         return
     if check is not None:
@@ -124,10 +128,14 @@ def dose(
     by = " (given by someone else)" if result.dose.given_by is m.GivenBy.OTHER else ""
     extra_text = " (an extra dose)" if extra else ""
     say(f"Recorded {med.name} dose{extra_text}, {format_near(when, env.zone, now=env.now)}{where}{by}.")
+    if result.site_advice and result.dose.region:
+        say(f"At the site: {result.site_advice}")
     for text in result.warnings:
         warn(text)
     if result.leftover_advice:
         say(f"Leftover solution noted - never inject it again. {result.leftover_advice}")
+    if result.disposal:
+        say(result.disposal)
 
 
 @click.command("effect")
@@ -149,18 +157,24 @@ def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: s
     )
     record, triage = result.effect, result.triage
     say(f"Recorded side effect: {record.describe()} from {format_local(when, env.zone)}.")
-    if triage.action is Action.CALL_NOW:
+    stays_open = (
+        f"This stays an open alert until you run `medjournal contacted {shell_word(symptom)}` "
+        f"or `medjournal resolve {shell_word(symptom)}`."
+    )
+    if triage.action is Action.EMERGENCY:
+        say(f"EMERGENCY - GET EMERGENCY HELP NOW. {triage.advice}")
+        say(stays_open)
+    elif triage.action is Action.CALL_NOW:
         say(f"SERIOUS - CALL YOUR DOCTOR NOW. {triage.advice}")
-        say(
-            f"This stays an open alert until you run `medjournal contacted {shell_word(symptom)}` "
-            f"or `medjournal resolve {shell_word(symptom)}`."
-        )
+        say(stays_open)
     elif triage.action is Action.TELL_DOCTOR:
-        say(f"TELL YOUR DOCTOR: {triage.label or symptom} is a common side effect, and it is severe.")
+        say(f"TELL YOUR DOCTOR: {triage.label or symptom} is a common side effect, described as severe or lasting.")
+        say(triage.advice)
     elif triage.action is Action.WATCH:
         say(f"Common side effect ({triage.label}). {triage.advice}")
     else:
         say(f"Not a side effect the guide lists. {triage.advice}")
+        say(stays_open)
     if result.region_note:
         say(result.region_note)
 

@@ -185,6 +185,11 @@ class Source(_Model):
         also = f", with information from {' and '.join(self.also_from)}" if self.also_from else ""
         return f"{self.name}, {self.publisher}{also}"
 
+    @property
+    def notice(self) -> str:
+        """The disclaimer followed by the source, for a screen that shows the pack's facts."""
+        return f"{self.disclaimer} Source: {self.citation}."
+
 
 # --- [supply], [inspection] ------------------------------------------------------------
 
@@ -346,13 +351,14 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Symptom(_Model):
-    """A listed side effect, its tier, and words people use for it."""
+    """A listed side effect, its tier, and words people use for it; `emergency` asks for emergency help."""
 
     key: Key
     label: Text
     tier: Tier
     synonyms: tuple[Phrase, ...] = ()
     injection_site: StrictBool = False
+    emergency: StrictBool = False
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -363,17 +369,20 @@ class Symptom(_Model):
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class TierAdvice(_Model):
-    """What to do for each tier; `other` is for anything the pack does not list."""
+    """What to do for each tier; `other` for anything the pack does not list, `emergency` for emergency symptoms."""
 
     serious: Text
     common: Text
     other: Text
+    emergency: Text
 
 
 def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
     _check_unique([s.key for s in value], "symptom key")
     owner: dict[str, str] = {}
     for symptom in value:
+        if symptom.emergency and symptom.tier is not Tier.SERIOUS:
+            raise ValueError(f"{symptom.key!r}: only a serious symptom can be an emergency")
         for term in symptom.terms:
             if owner.setdefault(term, symptom.key) != symptom.key:
                 raise ValueError(f"{term!r} names both {owner[term]!r} and {symptom.key!r}")
@@ -439,12 +448,16 @@ class Interaction(_Model):
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Precaution(_Model):
-    """An allergy or condition to tell the doctor about, with the words that match it."""
+    """An allergy or condition to tell the doctor about, with the words that match it.
+
+    `signs` are keys of side effects to call the doctor about at once while the condition stands.
+    """
 
     key: Key
     label: Text
     match: Annotated[tuple[Phrase, ...], NonEmpty]
     advice: Text
+    signs: tuple[Key, ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -469,17 +482,18 @@ class Precautions(_Model):
 
 @dataclass(init=False, kw_only=True, eq=False, repr=False)
 class Appointments(_Model):
-    """Advice by appointment kind."""
+    """Advice by appointment kind, and the medicine list to bring to visits."""
 
     doctor: Text
     lab: Text
     vaccination: Text
     surgery: Text
     dental: Text
+    bring_list: Text
 
     def advice_for(self, kind: str) -> str | None:
         """The advice for 'doctor', 'lab', 'vaccination', 'surgery' or 'dental', else None."""
-        if kind not in _field_names(type(self)):
+        if kind == "bring_list" or kind not in _field_names(type(self)):
             return None
         text: str = getattr(self, kind)
         return text
@@ -541,6 +555,17 @@ def _unique_topics(value: tuple[Section, ...]) -> tuple[Section, ...]:
     return value
 
 
+def _signs_exist(value: Precautions, info: Any) -> Precautions:
+    # info.data holds side_effects (validated before precautions).
+    effects = info.data.get("side_effects")
+    known = {s.key for s in effects.symptoms} if isinstance(effects, SideEffects) else None
+    for item in (*value.allergies, *value.conditions):
+        missing = [k for k in item.signs if known is not None and k not in known]
+        if missing:
+            raise ValueError(f"{item.key!r}: signs {', '.join(map(repr, missing))} are not side effects of this pack")
+    return value
+
+
 def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[JournalSetting, ...]:
     # info.data holds the pack's fields validated so far (journal_settings comes last).
     for index, setting in enumerate(value):
@@ -565,7 +590,7 @@ class Pack(_Model):
     sites: Sites
     side_effects: SideEffects
     interactions: Annotated[tuple[Interaction, ...], After(_unique_interactions)] = ()
-    precautions: Precautions
+    precautions: Annotated[Precautions, After(_signs_exist, info=True)]
     appointments: Appointments
     sections: Annotated[tuple[Section, ...], NonEmpty, After(_unique_topics)]
     journal_settings: Annotated[tuple[JournalSetting, ...], After(_settings_exist, info=True)] = ()

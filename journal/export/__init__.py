@@ -38,6 +38,15 @@ class Format:
         return result if isinstance(result, bytes) else result.encode("utf-8")
 
 
+def missing_glyphs_warning(content: bytes) -> str | None:
+    """One line naming the characters a PDF shows as a placeholder (no glyph in its font), or None."""
+    missing: tuple[str, ...] = getattr(content, "missing", ())  # set on a PDF by journal.export._canvas
+    if not missing:
+        return None
+    listed = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
+    return f"the PDF font has no glyph for {listed}; the PDF shows \ufffd in its place"
+
+
 SUMMARY_FORMATS: dict[str, Format] = {
     f.name: f
     for f in (

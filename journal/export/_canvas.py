@@ -1,36 +1,39 @@
 """A4 pages drawn in millimetres from the top-left corner, written out as a PDF by pydyf.
 
-Text is set in the four base-14 Helvetica faces (every PDF reader has them, so nothing is
-embedded) with WinAnsiEncoding: each string is encoded as cp1252 and written as a PDF
-string, so what it holds is always data, never an operator. Drawing state (colours, line
+Text is set in DejaVu Sans (journal/export/_ttf.py), embedded as a Type 0 font with
+Identity-H encoding: each character is written as its two-byte glyph id in a hex string, so
+what a string holds is always data, never an operator, and a ToUnicode map lets a reader
+extract the text as typed. A character the face has no glyph for is drawn as the
+replacement character and listed in `PDFBytes.missing`. Drawing state (colours, line
 width, dash, font) is written into a page only when it changes there.
 """
 
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pydyf
 
-from journal.export._helvetica import char_widths
+from journal.export._ttf import PLACEHOLDER, Face, face
 
 PT_PER_MM = 72 / 25.4
 A4_W_MM, A4_H_MM = 210.0, 297.0
 # Bézier control distance that draws a quarter circle (4/3 * (sqrt(2) - 1)).
 _KAPPA = 0.5522847498
-# Style ("", "B", "I", "BI") -> (resource name, BaseFont).
-FACES = {
-    "": ("F1", "Helvetica"),
-    "B": ("F2", "Helvetica-Bold"),
-    "I": ("F3", "Helvetica-Oblique"),
-    "BI": ("F4", "Helvetica-BoldOblique"),
-}
-_WIDTHS = {style: char_widths(base) for style, (_, base) in FACES.items()}
+# Style ("", "B", "I", "BI") -> resource name.
+FACES = {"": "F1", "B": "F2", "I": "F3", "BI": "F4"}
 
 RGB = tuple[int, int, int]
+
+
+class PDFBytes(bytes):
+    """A PDF file's bytes, and the characters in it that no glyph could show (drawn as a placeholder)."""
+
+    missing: tuple[str, ...] = ()
 
 
 class _Page:
@@ -61,7 +64,9 @@ class Canvas:
         self.font_style = ""
         self.font_size_pt = 10.0
         self.font_size = self.font_size_pt / PT_PER_MM
-        self._char_widths = _WIDTHS[""]
+        self._face = face("")
+        self._used: dict[str, set[int]] = {}  # glyph ids drawn, per style
+        self._missing: dict[str, None] = {}  # characters drawn as the placeholder, in order
         self._text_rgb: RGB = (0, 0, 0)
         self._fill_rgb: RGB = (0, 0, 0)
         self._draw_rgb: RGB = (0, 0, 0)
@@ -87,11 +92,11 @@ class Canvas:
     # -- state -------------------------------------------------------------------------
 
     def set_font(self, style: str, size: float) -> None:
-        """Helvetica in `style` ("", "B" bold, "I" oblique, "BI") at `size` points."""
+        """DejaVu Sans in `style` ("", "B" bold, "I" oblique, "BI") at `size` points."""
         self.font_style = style
         self.font_size_pt = size
         self.font_size = size / PT_PER_MM
-        self._char_widths = _WIDTHS[style]
+        self._face = face(style)
 
     def set_text_color(self, r: int, g: int, b: int) -> None:
         """The colour of text drawn from now on (0-255 each)."""
@@ -125,28 +130,39 @@ class Canvas:
             self.set_font(style, size)
 
     def width(self, text: str) -> float:
-        """How wide `text` is in the current font, in mm (the base-14 fonts have no kerning)."""
-        widths = self._char_widths
+        """How wide `text` is in the current font, in mm (glyphs set one after another, no kerning)."""
+        widths = self._face.width_of
         try:
             units = sum(map(widths.__getitem__, text))
-        except KeyError:  # drawn as '?': see text()
-            units = sum(widths.get(c, widths["?"]) for c in text)
-        return units * self.font_size / 1000
+        except KeyError:  # drawn as the placeholder: see text()
+            units = sum(widths.get(c, widths[PLACEHOLDER]) for c in text)
+        return units * self.font_size / self._face.units_per_em
 
     # -- drawing -----------------------------------------------------------------------
 
     def text(self, x: float, y: float, text: str) -> None:
-        """`text` with its baseline starting at (x, y); a character cp1252 lacks prints as '?'."""
+        """`text` with its baseline starting at (x, y); a character the face lacks is drawn as the placeholder."""
         page = self._current(fill=self._text_rgb)
         stream = page.stream
         stream.begin_text()
         font = (self.font_style, self.font_size_pt)
         if page.font != font:
-            stream.set_font_size(FACES[self.font_style][0], self.font_size_pt)
+            stream.set_font_size(FACES[self.font_style], self.font_size_pt)
             page.font = font
         stream.move_text_to(_pt(x), _pt(self.h - y))
-        # pydyf.String escapes backslashes and parentheses in the bytes it is given.
-        stream.show_text_string(text.encode("cp1252", errors="replace"))
+        typeface = self._face
+        used = self._used.setdefault(self.font_style, set())
+        try:
+            codes = b"".join(map(typeface.hex_of.__getitem__, text))
+            used.update(map(typeface.glyph_of.__getitem__, text))
+        except KeyError:  # a character the face lacks: the placeholder, and it is named
+            for char in text:
+                if char not in typeface.glyph_of:
+                    self._missing[char] = None
+            shown = [c if c in typeface.glyph_of else PLACEHOLDER for c in text]
+            codes = b"".join(map(typeface.hex_of.__getitem__, shown))
+            used.update(map(typeface.glyph_of.__getitem__, shown))
+        stream.stream.append(b"<" + codes + b"> Tj")
         stream.end_text()
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
@@ -215,19 +231,16 @@ class Canvas:
 
     # -- the file ----------------------------------------------------------------------
 
-    def output(self) -> bytes:
-        """The PDF: its pages, the four Helvetica faces and the document info (the same input, the same bytes)."""
+    def output(self) -> PDFBytes:
+        """The PDF: its pages, the glyphs it draws of each face, the document info (the same input, the same bytes)."""
         pdf = pydyf.PDF()
         pdf.info["Title"] = pydyf.String(self._title)
         pdf.info["Creator"] = pydyf.String("medjournal")
         pdf.info["CreationDate"] = pydyf.String(_pdf_date(self._created))
         fonts = pydyf.Dictionary()
-        for name, base in FACES.values():
-            font = pydyf.Dictionary(
-                {"Type": "/Font", "Subtype": "/Type1", "BaseFont": f"/{base}", "Encoding": "/WinAnsiEncoding"}
-            )
-            pdf.add_object(font)
-            fonts[name] = font.reference
+        for style, name in FACES.items():
+            if style in self._used:
+                fonts[name] = _embed(pdf, face(style), self._used[style])
         resources = pydyf.Dictionary({"Font": fonts})
         pdf.add_object(resources)
         media_box = pydyf.Array([0, 0, _pt(self.w), _pt(self.h)])
@@ -247,7 +260,99 @@ class Canvas:
         out = io.BytesIO()
         # compress: the small objects go into one compressed object stream (PDF 1.5 and later).
         pdf.write(out, version=b"1.7", identifier=False, compress=True)
-        return out.getvalue()
+        result = PDFBytes(out.getvalue())
+        result.missing = tuple(self._missing)
+        return result
+
+
+def _embed(pdf: pydyf.PDF, font: Face, used: set[int]) -> bytes:
+    """A Type 0 font (Identity-H, a CIDFontType2 of the glyphs in `used`, a ToUnicode map); its reference."""
+    gids = sorted(used)
+    # A subset's name starts with six capital letters, the same for the same glyphs.
+    digest = zlib.crc32(",".join(map(str, gids)).encode()) | (1 << 31)
+    tag = "".join(chr(65 + (digest >> (5 * i)) % 26) for i in range(6))
+    base = f"/{tag}+{font.name}"
+    scale = 1000 / font.units_per_em
+    file = pydyf.Stream([font.subset(used)], compress=True)
+    file.extra["Length1"] = len(file.stream[0])
+    pdf.add_object(file)
+    descriptor = pydyf.Dictionary(
+        {
+            "Type": "/FontDescriptor",
+            "FontName": base,
+            "Flags": 32 | (64 if font.italic_angle else 0) | (1 << 18 if font.bold else 0),
+            "FontBBox": pydyf.Array([round(v * scale) for v in font.bbox]),
+            "ItalicAngle": font.italic_angle,
+            "Ascent": round(font.ascent * scale),
+            "Descent": round(font.descent * scale),
+            "CapHeight": round(font.cap_height * scale),
+            "StemV": 120 if font.bold else 80,
+            "FontFile2": file.reference,
+        }
+    )
+    pdf.add_object(descriptor)
+    # Runs of consecutive glyph ids as "first [w w w]", written as raw bytes (thousands of small
+    # objects through pydyf would cost more than the rest of the font).
+    runs: list[bytes] = []
+    previous = -2
+    for gid in gids:
+        width = b"%d" % round(font.advances[gid] * scale)
+        if runs and gid == previous + 1:
+            runs[-1] += b" " + width
+        else:
+            runs.append(b"%d [" % gid + width)
+        previous = gid
+    widths = b"[" + b"] ".join(runs) + (b"]]" if runs else b"]")
+    cid_font = pydyf.Dictionary(
+        {
+            "Type": "/Font",
+            "Subtype": "/CIDFontType2",
+            "BaseFont": base,
+            "CIDSystemInfo": pydyf.Dictionary(
+                {"Registry": pydyf.String("Adobe"), "Ordering": pydyf.String("Identity"), "Supplement": 0}
+            ),
+            "FontDescriptor": descriptor.reference,
+            "W": widths,
+            "CIDToGIDMap": "/Identity",
+        }
+    )
+    pdf.add_object(cid_font)
+    to_unicode = pydyf.Stream([_to_unicode(font, gids)], compress=True)
+    pdf.add_object(to_unicode)
+    type0 = pydyf.Dictionary(
+        {
+            "Type": "/Font",
+            "Subtype": "/Type0",
+            "BaseFont": base,
+            "Encoding": "/Identity-H",
+            "DescendantFonts": pydyf.Array([cid_font.reference]),
+            "ToUnicode": to_unicode.reference,
+        }
+    )
+    pdf.add_object(type0)
+    reference: bytes = type0.reference
+    return reference
+
+
+def _to_unicode(font: Face, gids: list[int]) -> bytes:
+    """The CMap that maps each glyph id drawn back to its character (the first one, for a shared glyph)."""
+    char_of: dict[int, str] = {}
+    for char, gid in font.glyph_of.items():
+        char_of.setdefault(gid, char)
+    pairs = [(gid, char_of[gid]) for gid in gids if gid in char_of]
+    lines = [
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
+    ]
+    for start in range(0, len(pairs), 100):
+        chunk = pairs[start : start + 100]
+        lines.append(b"%d beginbfchar" % len(chunk))
+        lines += [b"<%04X> <%s>" % (gid, char.encode("utf-16-be").hex().upper().encode()) for gid, char in chunk]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap CMapName currentdict /CMap defineresource pop end end"]
+    return b"\n".join(lines)
 
 
 def _paint(stream: pydyf.Stream, style: str) -> None:

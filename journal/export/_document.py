@@ -7,10 +7,14 @@ figures. Every string here is plain, unescaped text: each renderer escapes it fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from journal.care.labs import range_text
+from journal.models import format_number
 from journal.summary.model import (
     AdherenceEntry,
     EffectEntry,
+    LabEntry,
     MedicineEntry,
     VisitSummary,
     WeekTrend,
@@ -118,10 +122,32 @@ def adherence_rows(entries: list[AdherenceEntry]) -> Table:
     )
 
 
+def day_ranges(days: list[date]) -> str:
+    """Dates as runs: '2026-01-03 to 2026-01-05, 2026-02-10' ('none' for no date)."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return ", ".join(a.isoformat() if a == b else f"{a.isoformat()} to {b.isoformat()}" for a, b in runs) or "none"
+
+
+def important_effect(e: EffectEntry) -> str:
+    """An effect for the Important box, its tier and severity as recorded, and whether the doctor knows."""
+    recorded = ", ".join(p for p in (e.tier.value, e.severity.value if e.severity else None) if p)
+    state = "ongoing" if e.open else "resolved"
+    contacted = (
+        f"doctor contacted {e.doctor_contacted_local}" if e.doctor_contacted_local else "doctor not contacted yet"
+    )
+    text = f"{e.symptom} (recorded as {recorded}; {state} since {e.started_local}; {contacted})"
+    return f"{text}: {e.advice}" if e.advice else f"{text}."
+
+
 def effect_row(e: EffectEntry) -> list[str]:
-    """A side effect as one table row."""
+    """A side effect as one table row; the note column holds only what the patient wrote."""
     lasted = f"ongoing, {number(e.duration_days)} days so far" if e.open else f"{number(e.duration_days)} days"
-    note = " ".join(p for p in (e.advice, e.note) if p)
+    note = e.note or ""
     return [
         e.symptom,
         e.tier.value,
@@ -131,6 +157,28 @@ def effect_row(e: EffectEntry) -> list[str]:
         lasted,
         e.doctor_contacted_local or "no",
         note,
+    ]
+
+
+def lab_row(e: LabEntry) -> list[str]:
+    """A lab test's latest result as one table row."""
+
+    def shown(value: float, unit: str | None) -> str:
+        return format_number(value) + (f" {unit}" if unit else "")
+
+    latest = shown(e.value, e.unit) + (f" ({e.out_of_range})" if e.out_of_range else "")
+    previous = (
+        f"{shown(e.previous_value, e.previous_unit)} on {e.previous_local}" if e.previous_value is not None else "-"
+    )
+    return [
+        e.test,
+        latest,
+        range_text(e.range_low, e.range_high) or "-",
+        e.at_local,
+        previous,
+        e.trend or "-",
+        str(e.in_period),
+        e.note or "",
     ]
 
 
@@ -147,7 +195,7 @@ def layout(data: VisitSummary) -> Document:
     sections: list[Section] = []
 
     important: list[str] = [src.key_warning for src in data.sources]
-    important += [f"{e.symptom} (serious, since {e.started_local}): {e.advice}" for e in data.side_effects if e.advice]
+    important += [important_effect(e) for e in data.side_effects if e.important]
     if important:
         sections.append(Section("Important", [important]))
 
@@ -189,7 +237,7 @@ def layout(data: VisitSummary) -> Document:
                     for a in data.allergies
                 ]
                 if data.allergies
-                else "No known allergies recorded."
+                else "No allergies recorded."
             ],
         )
     )
@@ -223,7 +271,7 @@ def layout(data: VisitSummary) -> Document:
     if data.adherence:
         adherence.blocks.append(adherence_rows(data.adherence))
         for a in data.adherence:
-            missed = ", ".join(d.isoformat() for d in a.missed_dates) or "none"
+            missed = day_ranges(a.missed_dates)
             gap = f"; longest time between two doses {number(a.longest_gap_hours)} hours" if a.longest_gap_hours else ""
             adherence.blocks.append(f"{a.medicine}: missed days {missed}{gap}.")
     else:
@@ -279,9 +327,27 @@ def layout(data: VisitSummary) -> Document:
         effects.blocks.append("No side effects recorded in this period.")
     sections.append(effects)
 
-    trend = Section("How the treatment is working (weekly check-in averages)")
+    by_month = bool(data.trend_months)
+    trend = Section(f"How the treatment is working ({'monthly' if by_month else 'weekly'} check-in averages)")
     if data.trend:
         trend.blocks.append(Chart(data.trend))
+    if by_month:
+        trend.blocks.append(
+            Table(
+                ["Month", "Check-ins", "Pain (0-10)", "Swelling (0-10)", "Stiffness (min)"],
+                [
+                    [
+                        m.month_start.strftime("%Y-%m"),
+                        str(m.checkins),
+                        number(m.pain),
+                        number(m.swelling),
+                        number(m.stiffness_minutes),
+                    ]
+                    for m in data.trend_months
+                ],
+            )
+        )
+    elif data.trend:
         trend.blocks.append(
             Table(
                 ["Week of", "Check-ins", "Pain (0-10)", "Swelling (0-10)", "Stiffness (min)"],
@@ -300,6 +366,22 @@ def layout(data: VisitSummary) -> Document:
     else:
         trend.blocks.append("No check-ins recorded in this period.")
     sections.append(trend)
+
+    results = Section("Lab results (latest of each test)")
+    if data.labs:
+        results.blocks.append(
+            Table(
+                ["Test", "Latest", "Reference range", "Taken", "Previous", "Trend", "In period", "Note"],
+                [lab_row(entry) for entry in data.labs],
+            )
+        )
+        results.blocks.append(
+            "Trend: which way the latest value moved from the one before it (same unit); "
+            "flags low or high against the range the lab gave."
+        )
+    else:
+        results.blocks.append("No lab results recorded.")
+    sections.append(results)
 
     appts = Section("Appointments and lab tests")
     for title, entries in (("In this period", data.past_appointments), ("Upcoming", data.upcoming_appointments)):

@@ -1,10 +1,8 @@
 """The PDF page machinery both PDF exports share, drawn on our own Canvas (pydyf, pure Python).
 
-No pip dependency of the journal ships a Unicode font, so PDFs use the built-in Helvetica
-with WinAnsiEncoding (cp1252): Latin-1 plus typographic quotes, en and em dashes, the
-bullet, the ellipsis and the euro sign print as typed. Anything else is reduced: a few
-symbols to ASCII (the minus sign, arrows, <= and >=), a letter outside cp1252 to its base
-letter (Ł to L, ő to o), and what has none prints as '?'. The HTML export shows every character.
+Text is set in DejaVu Sans, embedded (see _canvas.py): Latin, Greek and Cyrillic letters,
+punctuation, arrows and common symbols print as typed. A character the font lacks is
+drawn as a visible placeholder and named by `missing_warning`; nothing is replaced silently.
 """
 
 from __future__ import annotations
@@ -12,59 +10,28 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from journal.export._canvas import Canvas
+from journal.export._canvas import Canvas, PDFBytes
 from journal.export._chart import trend_chart
 from journal.export._document import Table
 from journal.export._escape import plain
+from journal.export._wrap import measure, wrap
 from journal.summary.model import WeekTrend
 
-_SUBSTITUTES = str.maketrans(
+_SPACING = str.maketrans(
     {
-        "\u2212": "-",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u00a0": " ",
-        "\u2192": "->",
-        "\u2264": "<=",
-        "\u2265": ">=",
         "\t": " ",
-        # Invisible unless a word is broken there, which the wrapping here never does.
+        "\u00a0": " ",
+        # Invisible unless a word is broken there; the wrapping here hyphenates visibly itself.
         "\u00ad": None,
         "\u200b": None,
-        # Letters with a stroke have no decomposition to a base letter.
-        "\u0141": "L",
-        "\u0142": "l",
-        "\u0110": "D",
-        "\u0111": "d",
-        "\u0131": "i",
     }
 )
 
 
-def _prints(char: str) -> bool:
-    """Whether the built-in fonts show `char` (cp1252 encodes it and it is no control character)."""
-    if char < " " or "\x7f" <= char <= "\x9f":
-        return char == "\n"
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def winansi(text: str) -> str:
-    """Text the built-in PDF fonts can show: see the module note for what is replaced."""
-    text = plain(text).translate(_SUBSTITUTES)
-    if text.isascii() or all(map(_prints, text)):
-        return text
-    out: list[str] = []
-    for char in text:
-        if _prints(char):
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        out.append(base if base and all(map(_prints, base)) else "?")
-    return "".join(out)
+def pdf_text(text: str) -> str:
+    """User text ready to draw: control characters removed, tabs as spaces, composed (NFC) so é is one glyph."""
+    text = plain(text).translate(_SPACING)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 class DocPDF(Canvas):
@@ -76,16 +43,15 @@ class DocPDF(Canvas):
 
     def __init__(self, *, title: str, running: str, generated: str, generated_at: datetime) -> None:
         super().__init__(title=plain(title), created=generated_at)
-        self.doc_title = winansi(title)
-        self.running = winansi(running)
-        self.generated = winansi(generated)
+        self.doc_title = pdf_text(title)
+        self.running = pdf_text(running)
+        self.generated = pdf_text(generated)
         self.l_margin, self.t_margin, self.r_margin, self.b_margin = 14.0, 20.0, 14.0, 16.0
         self.c_margin = 1.0  # between a cell's edge and its text
         self.page_break_trigger = self.h - self.b_margin
         self.y = self.t_margin
         self.show_header = True
         self._footed = False  # footers are drawn once, when the PDF is first written
-        self._widths: dict[tuple[str, float, str], float] = {}
 
     def add_page(self) -> None:
         """A new page, its header drawn, the cursor under it; text broken across keeps its font and colour."""
@@ -94,7 +60,7 @@ class DocPDF(Canvas):
         with self.kept_state():
             self.header()
 
-    def output(self) -> bytes:
+    def output(self) -> PDFBytes:
         """The PDF, with "Page N of M" on every page."""
         if not self._footed:
             with self.kept_state():
@@ -160,7 +126,7 @@ class DocPDF(Canvas):
         self.ln(2)
         self.set_font("B", size)
         self.set_text_color(*color)
-        self.flow(winansi(text), line_h=size * 0.5)
+        self.flow(pdf_text(text), line_h=size * 0.5)
         self.set_text_color(0, 0, 0)
         self.set_draw_color(60, 60, 60)
         self.line(self.l_margin, self.y + 0.5, self.w - self.r_margin, self.y + 0.5)
@@ -169,7 +135,7 @@ class DocPDF(Canvas):
     def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
         """A wrapped paragraph of plain text."""
         self.set_font(style, size)
-        self.flow(winansi(text), line_h=size * 0.48)
+        self.flow(pdf_text(text), line_h=size * 0.48)
         self.ln(1.5)
 
     def bullets(self, items: list[str], *, size: float = 10) -> None:
@@ -179,7 +145,7 @@ class DocPDF(Canvas):
         for item in items:
             self._break_for(line_h)
             self.text(self.l_margin + self.c_margin, self._baseline(line_h), "-")
-            self.flow(winansi(item), line_h=line_h, indent=4)
+            self.flow(pdf_text(item), line_h=line_h, indent=4)
         self.ln(1.5)
 
     def flow(self, text: str, *, line_h: float, indent: float = 0, width: float | None = None) -> None:
@@ -210,12 +176,13 @@ class DocPDF(Canvas):
         Drawn cell by cell from words wrapped here, each row as one rectangle per cell.
         """
         self.set_font("", size)
-        weights = _column_widths(table)
         usable = self.w - self.l_margin - self.r_margin
-        widths = [usable * w / sum(weights) for w in weights]
+        cells = [[pdf_text(c) for c in row] for row in table.rows]
+        headers = [pdf_text(h) for h in table.headers]
+        widths = column_widths(headers, cells, usable, size, pad=2.2)
         line_h, pad = size * 0.5, 0.8
-        header = self._table_row([winansi(h) for h in table.headers], widths, "B", size)
-        rows = [self._table_row([winansi(c) for c in row], widths, "", size) for row in table.rows]
+        header = self._table_row(headers, widths, "B", size)
+        rows = [self._table_row(row, widths, "", size) for row in cells]
         first = min(3, len(rows[0])) if rows else 0
         if self.y + (len(header) + first) * line_h + 4 * pad > self.page_break_trigger:
             self.add_page()  # never a header alone at the foot of a page
@@ -255,40 +222,8 @@ class DocPDF(Canvas):
         return [[lines[i] if i < len(lines) else "" for lines in wrapped] for i in range(depth)]
 
     def _wrap(self, text: str, width: float) -> list[str]:
-        """`text` broken into lines no wider than `width` mm, at spaces (inside a word only if it must)."""
-        space = self._width(" ")
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line, line_w = "", 0.0
-            for word in paragraph.split():
-                word_w = self._width(word)
-                # The built-in fonts have no kerning: a line is as wide as its words and spaces.
-                if line and line_w + space + word_w <= width:
-                    line, line_w = f"{line} {word}", line_w + space + word_w
-                    continue
-                if not line and word_w <= width:
-                    line, line_w = word, word_w
-                    continue
-                if line:
-                    lines.append(line)
-                line = word
-                while self._width(line) > width and len(line) > 1:
-                    cut = len(line) - 1
-                    while cut > 1 and self._width(line[:cut]) > width:
-                        cut -= 1
-                    lines.append(line[:cut])
-                    line = line[cut:]
-                line_w = self._width(line)
-            lines.append(line)
-        return lines or [""]
-
-    def _width(self, text: str) -> float:
-        """width() of the current font, remembered per font: wrapping a summary measures the same words often."""
-        key = (self.font_style, self.font_size_pt, text)
-        width = self._widths.get(key)
-        if width is None:
-            width = self._widths[key] = self.width(text)
-        return width
+        """`text` broken into lines no wider than `width` mm in the current font (see journal.export._wrap)."""
+        return wrap(text, width, measure(self.font_style, self.font_size_pt))
 
     def _draw_row(
         self, lines: list[list[str]], widths: list[float], line_h: float, pad: float, *, heading: bool, size: float
@@ -368,13 +303,26 @@ class DocPDF(Canvas):
         self.y = top + height
 
 
-def _column_widths(table: Table) -> tuple[float, ...]:
-    # Weights from the longest word and the typical length in each column, so short codes
-    # stay narrow and free text gets the room.
-    columns = list(zip(table.headers, *table.rows, strict=False)) if table.rows else [(h,) for h in table.headers]
-    weights = []
-    for column in columns:
-        longest_word = max((len(w) for cell in column for w in cell.split()), default=4)
-        average = sum(len(cell) for cell in column) / len(column)
-        weights.append(max(4.0, longest_word * 1.2, min(average, 60.0) * 0.9))
-    return tuple(weights)
+def column_widths(headers: list[str], rows: list[list[str]], usable: float, size: float, pad: float) -> list[float]:
+    """Widths in mm from the content, as a browser lays out an automatic table.
+
+    Each column needs at least its longest word (at most 45% of the table: a longer word is
+    hyphenated) and would like its longest line; when not everything fits on one line the
+    room beyond the minimums goes to the columns in proportion to what more they would like.
+    """
+    bold, regular = measure("B", size), measure("", size)
+    least, most = [], []
+    for col, header in enumerate(headers):
+        cells = [row[col] for row in rows]
+        words = [bold(w) for w in header.split()] + [regular(w) for cell in cells for w in cell.split()]
+        lines = [bold(header)] + [regular(line) for cell in cells for line in cell.split("\n")]
+        low = min(max(words, default=0.0), usable * 0.45) + pad
+        least.append(low)
+        most.append(max(max(lines, default=0.0) + pad, low))
+    if sum(most) <= usable:
+        return [w * usable / sum(most) for w in most]
+    if sum(least) >= usable:
+        return [w * usable / sum(least) for w in least]
+    spare = usable - sum(least)
+    wanted = sum(hi - lo for lo, hi in zip(least, most, strict=True))
+    return [lo + spare * (hi - lo) / wanted for lo, hi in zip(least, most, strict=True)]

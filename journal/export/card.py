@@ -8,9 +8,11 @@ text `medjournal emergency` must stay fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from journal.export.emergency import TITLE, render_text
+from journal.export.emergency import NO_ALLERGIES, NO_CONDITIONS, NO_MEDICINES, TITLE, footer_lines, render_text
 from journal.export.html import BASE_CSS, esc, page
 from journal.summary.emergency import EmergencyList, EmergencyMedicine
 
@@ -21,25 +23,41 @@ WALLET_W_MM, WALLET_H_MM = 85.6, 54.0  # ISO/IEC 7810 ID-1, a bank card
 QR_NOTE = "Scan for the full list as text (no app or network needed)."
 
 
-def qr_text(data: EmergencyList, *, compact: bool = False) -> str:
-    """What the QR code carries: the plain-text list, or a short form for the wallet card or a long list."""
+def qr_text(data: EmergencyList, *, compact: bool = False, medicines: int | None = None) -> str:
+    """What the QR code carries: the plain-text list, or the wallet card's short form (for a long list too).
+
+    `medicines`: list only the first N medicines, then "+M more: see the full list" (a code
+    too dense to scan otherwise, see card_qr).
+    """
     full = render_text(data)
     if not compact and len(full.encode("utf-8")) <= 1400:
         return full
-    # A small or long code must stay readable: keep who, allergies, medicines and last doses.
-    lines = [TITLE.upper(), f"Name: {data.name or '-'}", f"Contact: {data.emergency_contact or '-'}"]
-    lines.append("Allergies: " + (", ".join(a.substance for a in data.allergies) or "none recorded"))
-    for med in data.medicines:
-        last = f", last dose {med.last_dose_local}" if med.tracked and med.last_dose_local else ""
-        lines.append(f"- {med.label}{last}")
-    return "\n".join(lines)[:1400]
+    listed = data.medicines if medicines is None else data.medicines[:medicines]
+    rest = len(data.medicines) - len(listed)
+    # Everything the card shows, every item of every list, without the longer lines of the full list.
+    lines = [
+        TITLE.upper(),
+        f"Name: {data.name or '-'}",
+        f"Born: {data.born or '-'}",
+        f"Emergency contact: {data.emergency_contact or '-'}",
+        f"Doctor: {data.doctor or '-'}",
+        "Allergies: " + (", ".join(a.substance for a in data.allergies) or NO_ALLERGIES),
+        "Conditions: " + (", ".join(data.conditions) or NO_CONDITIONS),
+        "Medicines:" if data.medicines else NO_MEDICINES,
+        *(f"- {_card_medicine(med)}" for med in listed),
+        *([MORE.format(n=rest)] if rest else []),
+        f"Updated {data.last_updated_local or 'never'}",
+    ]
+    return "\n".join(lines)
 
 
+@cache
 def qr_matrix(text: str) -> Sequence[Sequence[int]]:
     """The QR code's modules, row by row (1 is dark), without the quiet zone."""
     import segno
 
-    return segno.make(text, error="L", micro=False).matrix
+    # Error correction M (15% of the code may be lost): a printed card gets creased and scuffed.
+    return segno.make(text, error="M", micro=False, boost_error=False).matrix
 
 
 def _runs(row: Sequence[int]) -> list[tuple[int, int]]:
@@ -98,59 +116,167 @@ CARD_CSS = (
 .sheet { max-width: 190mm; }
 .alert { border: 3px solid #b00; background: #fff3f3; padding: .4rem .8rem; font-weight: 600; margin: .6rem 0; }
 .who { display: grid; grid-template-columns: 1fr auto; gap: 1rem; align-items: start; }
-.qr-box { text-align: center; font-size: .75rem; max-width: 45mm; }
+.qr-box { text-align: center; font-size: .75rem; max-width: 60mm; }
 .wallet { width: 85.6mm; height: 54mm; box-sizing: border-box; border: 1px dashed #666; padding: 2.5mm;
-  font-size: 7.5pt; line-height: 1.25; overflow: hidden; display: inline-block; vertical-align: top;
-  margin: 0 4mm 4mm 0; position: relative; }
-.wallet h3 { font-size: 9pt; margin: 0 0 1mm; color: #900; }
-.wallet p { margin: 0 0 .6mm; }
-.wallet .qr { position: absolute; right: 2mm; bottom: 2mm; }
-.wallet-back p { max-width: 44mm; }
+  overflow: hidden; display: inline-block; vertical-align: top; margin: 0 4mm 4mm 0; position: relative;
+  font-family: "DejaVu Sans", Verdana, sans-serif; }
+.wallet .column { display: flex; flex-direction: column; height: 100%; }
+.wallet .push { flex: 1; }
+/* Lines are broken here with DejaVu Sans' widths (the PDF's font): each stays one line. */
+.wallet p { margin: 0; line-height: 1.19; white-space: nowrap; }
+.wallet .b { font-weight: 700; }
+.wallet .red { color: #900; }
+.wallet .qr { position: absolute; right: 1mm; bottom: 1mm; }
 .cut { font-size: 8pt; color: #555; }
 @media print { .page-break { break-before: page; page-break-before: always; } }
 """
 )
 
 
-def _wallet_html(data: EmergencyList, qr: str) -> str:
-    allergies = ", ".join(a.substance for a in data.allergies) or "none recorded"
-    meds = (
-        "".join(
-            f"<p>{esc(med.label)}"
-            + (f": last dose {esc(med.last_dose_local)}" if med.tracked and med.last_dose_local else "")
-            + "</p>"
-            for med in data.medicines
+MORE = "+{n} more: see the full list"
+_LINE_H = 0.42  # a card line's height in mm per point of its size
+_PAD = 2.5  # mm inside each half of the card
+# The card's QR code, with its quiet zone: as large as its modules need, between these (mm).
+_CARD_QR_MIN, _CARD_QR_MAX = 26.0, 40.0
+# A module this wide is 1.8 pixels of a 150 dpi scan (zbar reads the card from 1.6 up).
+MODULE_MM = 0.30
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One line of the wallet card, already wrapped: its face ("" or "B"), size in points, text and colour."""
+
+    style: str
+    size: float
+    text: str
+    red: bool = False
+    medicine: bool = False  # the first line of a medicine on the back
+
+    @property
+    def height(self) -> float:
+        """The line's height in mm."""
+        return self.size * _LINE_H
+
+
+def _card_medicine(med: EmergencyMedicine) -> str:
+    return med.label + (f": last dose {med.last_dose_local}" if med.tracked and med.last_dose_local else "")
+
+
+def _lines(style: str, size: float, text: str, width: float, *, red: bool = False) -> list[CardLine]:
+    from journal.export._pdf import pdf_text
+    from journal.export._wrap import measure, wrap
+
+    return [CardLine(style, size, line, red) for line in wrap(pdf_text(text), width, measure(style, size))]
+
+
+def _fit_joined(label: str, items: list[str], empty: str, width: float, room: float, size: float) -> list[CardLine]:
+    """`label` and as many of `items` as fit in `room` mm, then "+N more" for the rest (all of them, if none fit)."""
+    if not items:
+        return _lines("B", size, f"{label}: {empty}", width)
+    for shown in range(len(items), -1, -1):
+        rest = len(items) - shown
+        text = (
+            f"{label}: "
+            + ", ".join(items[:shown])
+            + ("; " if shown and rest else "")
+            + (MORE.format(n=rest) if rest else "")
         )
-        or "<p>No medicines recorded</p>"
-    )
-    warning = "".join(f"<p><strong>{esc(w)}</strong></p>" for w in data.warnings[:1])
-    front = (
-        '<div class="wallet wallet-front">'
-        f"<h3>{esc(TITLE.upper())}</h3>"
-        f"<p><strong>{esc(data.name or 'Name not recorded')}</strong>"
-        + (f", born {esc(data.born)}" if data.born else "")
-        + "</p>"
-        f"<p>Emergency contact: {esc(data.emergency_contact or 'not recorded')}</p>"
-        f"<p>Allergies: {esc(allergies)}</p>"
-        f"{warning}</div>"
-    )
-    back = (
-        '<div class="wallet wallet-back">'
-        f"<h3>Medicines</h3>{meds}"
-        f"<p>Doctor: {esc(data.doctor or 'not recorded')}</p>"
-        f"<p>Updated {esc(data.last_updated_local or 'never')}</p>"
-        f"{qr}</div>"
-    )
+        lines = _lines("B", size, text, width)
+        if sum(line.height for line in lines) <= room or shown == 0:
+            return lines
+    raise AssertionError("unreachable")
+
+
+def card_front(data: EmergencyList) -> list[CardLine]:
+    """The front of the wallet card: who, contact, doctor, allergies, conditions, updated, disclaimer."""
+    width, height = WALLET_W_MM - 2 * _PAD, WALLET_H_MM - 2 * _PAD
+    head = _lines("B", 8.0, TITLE.upper(), width, red=True)
+    head += _lines("B", 7.5, (data.name or "Name not recorded") + (f", born {data.born}" if data.born else ""), width)
+    head += _lines("", 6.5, f"Emergency contact: {data.emergency_contact or 'not recorded'}", width)
+    head += _lines("", 6.5, f"Doctor: {data.doctor or 'not recorded'}", width)
+    foot = _lines("", 5.0, f"Updated {data.last_updated_local or 'never'}. {data.disclaimer}", width)
+    room = height - sum(line.height for line in head + foot) - 1.0
+    line = 6.5 * _LINE_H
+    allergies = _fit_joined("Allergies", [a.substance for a in data.allergies], NO_ALLERGIES, width, room - line, 6.5)
+    room -= sum(x.height for x in allergies)
+    conditions = _fit_joined("Conditions", list(data.conditions), NO_CONDITIONS, width, room, 6.5)
+    room -= sum(x.height for x in conditions)
+    warning = _lines("B", 6.0, data.warnings[0], width, red=True) if data.warnings else []
+    if sum(x.height for x in warning) > room:
+        warning = []
+    return head + allergies + conditions + warning + [CardLine("", 0.0, "")] + foot
+
+
+def qr_size(text: str, smallest: float, largest: float) -> float | None:
+    """How large (mm) the code of `text` must be for a 150 dpi scan, at least `smallest`; None if over `largest`."""
+    size = (len(qr_matrix(text)) + 8) * MODULE_MM
+    return None if size > largest else max(smallest, size)
+
+
+def card_qr(data: EmergencyList) -> tuple[str, float]:
+    """The wallet card's QR text and size: everything the card lists, or (too dense) the medicines the card shows."""
+    text = qr_text(data, compact=True)
+    size = qr_size(text, _CARD_QR_MIN, _CARD_QR_MAX)
+    if size is not None:
+        return text, size
+    shown = sum(1 for line in card_back(data, _CARD_QR_MAX) if line.medicine)
+    return qr_text(data, compact=True, medicines=shown), _CARD_QR_MAX
+
+
+def page_qr(data: EmergencyList) -> tuple[str, float]:
+    """The printed page's QR text and size (mm): the full list, else the short form, large enough to scan."""
+    for text in (qr_text(data), qr_text(data, compact=True)):
+        size = qr_size(text, 45.0, 60.0)
+        if size is not None:
+            return text, size
+    return text, 60.0
+
+
+def card_back(data: EmergencyList, qr_mm: float) -> list[CardLine]:
+    """The back of the wallet card: every medicine (or as many as fit and "+N more"), then the source; the QR beside."""
+    width, height = WALLET_W_MM - 2 * _PAD - qr_mm - 1.0, WALLET_H_MM - 2 * _PAD
+    head = _lines("B", 7.0, "Medicines", width)
+    foot = _lines("", 5.0, data.source, width)
+    room = height - sum(line.height for line in head + foot) - 1.0
+    items = [_lines("", 6.5, _card_medicine(med), width) for med in data.medicines]
+    for item in items:  # its first line marks a medicine, for card_qr's count
+        item[0] = CardLine(item[0].style, item[0].size, item[0].text, item[0].red, medicine=True)
+    if not items:
+        return head + _lines("", 6.5, NO_MEDICINES, width) + [CardLine("", 0.0, "")] + foot
+    for shown in range(len(items), -1, -1):
+        rest = len(items) - shown
+        more = _lines("B", 6.5, MORE.format(n=rest), width) if rest else []
+        body = [line for item in items[:shown] for line in item] + more
+        if sum(line.height for line in body) <= room or shown == 0:
+            return head + body + [CardLine("", 0.0, "")] + foot
+    raise AssertionError("unreachable")
+
+
+def _wallet_html(data: EmergencyList) -> str:
+    text, qr_mm = card_qr(data)
+    qr = qr_svg(text, size=f"{qr_mm}mm")
+
+    def side(lines: list[CardLine], name: str, extra: str = "") -> str:
+        parts = []
+        for line in lines:
+            if not line.size:  # what follows sits at the foot of the card
+                parts.append('<div class="push"></div>')
+                continue
+            classes = " ".join(c for c in ("b" if line.style else "", "red" if line.red else "") if c)
+            parts.append(f'<p class="{classes}" style="font-size:{line.size}pt">{esc(line.text)}</p>')
+        return f'<div class="wallet {name}"><div class="column">{"".join(parts)}</div>{extra}</div>'
+
     return (
         '<p class="cut">Wallet card: cut along the dashed lines, fold in the middle.</p>'
-        f'<div class="wallet-pair">{front}{back}</div>'
+        f'<div class="wallet-pair">{side(card_front(data), "wallet-front")}'
+        f"{side(card_back(data, qr_mm), 'wallet-back', qr)}</div>"
     )
 
 
 def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
     """The emergency list as a printable page plus a wallet card (or the wallet card alone)."""
-    text = qr_text(data)
-    wallet = _wallet_html(data, qr_svg(qr_text(data, compact=True), size="24mm"))
+    text, page_mm = page_qr(data)
+    wallet = _wallet_html(data)
     if wallet_only:
         return page(f"{TITLE}: wallet card", f'<main class="sheet">{wallet}</main>', css=CARD_CSS)
     from journal.export._document import Table
@@ -171,7 +297,7 @@ def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
         '<div class="who"><dl class="meta">',
         *[f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in who],
         "</dl>",
-        f'<div class="qr-box">{qr_svg(text, size="40mm")}<br>{esc(QR_NOTE)}</div></div>',
+        f'<div class="qr-box">{qr_svg(text, size=f"{page_mm}mm")}<br>{esc(QR_NOTE)}</div></div>',
         *[f'<p class="alert">{esc(w)}</p>' for w in data.warnings],
         "<h2>Allergies</h2>",
         "<ul>"
@@ -181,15 +307,14 @@ def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
         )
         + "</ul>"
         if data.allergies
-        else "<p>No known allergies recorded.</p>",
+        else f"<p>{esc(NO_ALLERGIES)}.</p>",
         "<h2>Conditions</h2>",
         "<ul>" + "".join(f"<li>{esc(c)}</li>" for c in data.conditions) + "</ul>"
         if data.conditions
-        else "<p>None recorded.</p>",
+        else f"<p>{esc(NO_CONDITIONS)}.</p>",
         "<h2>Medicines, vitamins and supplements</h2>",
-        table(Table(_HEADERS, _rows(data))) if data.medicines else "<p>No medicines recorded.</p>",
-        f"<footer><p>Journal last updated {esc(data.last_updated_local or 'never')}; "
-        f"list printed {esc(data.generated_local)}.</p></footer>",
+        table(Table(_HEADERS, _rows(data))) if data.medicines else f"<p>{esc(NO_MEDICINES)}.</p>",
+        "<footer>" + "".join(f"<p>{esc(line)}</p>" for line in footer_lines(data)) + "</footer>",
         f'<section class="page-break">{wallet}</section>',
         "</main>",
     ]
@@ -209,53 +334,36 @@ def _draw_qr(pdf: DocPDF, text: str, x: float, y: float, size: float) -> None:
 
 
 def _wallet_pdf(pdf: DocPDF, data: EmergencyList, x: float, y: float) -> None:
-    from journal.export._pdf import winansi
-
     pdf.set_draw_color(100, 100, 100)
     pdf.set_dash(1, 1)
     pdf.rect(x, y, WALLET_W_MM, WALLET_H_MM)
     pdf.rect(x + WALLET_W_MM, y, WALLET_W_MM, WALLET_H_MM)
     pdf.set_dash()
-    pad = 2.5
-    width = WALLET_W_MM - 2 * pad
 
-    def lines(left: float, top: float, items: list[tuple[str, str, float]], w: float) -> None:
-        # Each item wrapped inside `w` mm (less the cell margins), until the card is full.
-        pdf.y = top
-        for style, value, size in items:
-            pdf.set_font(style, size)
-            if pdf.y > y + WALLET_H_MM - pad - 2:
-                break
-            pdf.flow(winansi(value), line_h=size * 0.42, indent=left - pdf.l_margin, width=w - 2 * pdf.c_margin)
+    def draw(left: float, lines: list[CardLine]) -> None:
+        split = next((i for i, line in enumerate(lines) if not line.size), len(lines))
+        top = y + _PAD
+        for line in lines[:split]:
+            top = _draw_line(pdf, left, top, line)
+        top = y + WALLET_H_MM - _PAD - sum(line.height for line in lines[split + 1 :])
+        for line in lines[split + 1 :]:
+            top = _draw_line(pdf, left, top, line)
 
-    allergies = ", ".join(a.substance for a in data.allergies) or "none recorded"
-    front = [
-        ("B", TITLE.upper(), 9.0),
-        ("B", (data.name or "Name not recorded") + (f", born {data.born}" if data.born else ""), 8.5),
-        ("", f"Emergency contact: {data.emergency_contact or 'not recorded'}", 7.5),
-        ("", f"Allergies: {allergies}", 7.5),
-        *[("B", w, 7.0) for w in data.warnings[:1]],
-    ]
-    pdf.set_text_color(150, 0, 0)
-    lines(x + pad, y + pad, front[:1], width)
-    pdf.set_text_color(0, 0, 0)
-    lines(x + pad, pdf.y + 0.5, front[1:], width)
-    qr_size = 26.0
+    draw(x + _PAD, card_front(data))
     back_x = x + WALLET_W_MM
-    meds = [
-        ("", med.label + (f": last dose {med.last_dose_local}" if med.tracked and med.last_dose_local else ""), 7.0)
-        for med in data.medicines
-    ] or [("", "No medicines recorded", 7.0)]
-    back = [
-        ("B", "Medicines", 7.5),
-        *meds,
-        ("", f"Doctor: {data.doctor or 'not recorded'}", 7.0),
-        ("", f"Updated {data.last_updated_local or 'never'}", 7.0),
-    ]
-    lines(back_x + pad, y + pad, back, WALLET_W_MM - 2 * pad - qr_size)
-    _draw_qr(
-        pdf, qr_text(data, compact=True), back_x + WALLET_W_MM - qr_size - 1, y + WALLET_H_MM - qr_size - 1, qr_size
-    )
+    text, qr_mm = card_qr(data)
+    draw(back_x + _PAD, card_back(data, qr_mm))
+    qr_at = (back_x + WALLET_W_MM - qr_mm - 1, y + WALLET_H_MM - qr_mm - 1)
+    _draw_qr(pdf, text, *qr_at, qr_mm)
+
+
+def _draw_line(pdf: DocPDF, left: float, top: float, line: CardLine) -> float:
+    """One card line from `top` mm; where the next one starts."""
+    pdf.set_font(line.style, line.size)
+    pdf.set_text_color(150, 0, 0) if line.red else pdf.set_text_color(0, 0, 0)
+    pdf.text(left, top + 0.5 * line.height + 0.3 * pdf.font_size, line.text)
+    pdf.set_text_color(0, 0, 0)
+    return top + line.height
 
 
 def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
@@ -271,10 +379,10 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
     )
     if not wallet_only:
         pdf.add_page()
-        qr_size = 45.0
+        text, qr_size = page_qr(data)
         pdf.heading(TITLE, size=16, color=(160, 0, 0))
         top = pdf.y
-        _draw_qr(pdf, qr_text(data), pdf.w - pdf.r_margin - qr_size, top, qr_size)
+        _draw_qr(pdf, text, pdf.w - pdf.r_margin - qr_size, top, qr_size)
         margin = pdf.r_margin
         pdf.r_margin = margin + qr_size + 4  # the details wrap beside the code
         for label, value in (
@@ -297,21 +405,17 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         pdf.set_text_color(0, 0, 0)
         pdf.heading("Allergies", size=12, keep=10)
         pdf.bullets(
-            [a.substance + (f" ({a.reaction})" if a.reaction else "") for a in data.allergies]
-            or ["No known allergies recorded"]
+            [a.substance + (f" ({a.reaction})" if a.reaction else "") for a in data.allergies] or [NO_ALLERGIES]
         )
         pdf.heading("Conditions", size=12, keep=10)
-        pdf.bullets(list(data.conditions) or ["None recorded"])
+        pdf.bullets(list(data.conditions) or [NO_CONDITIONS])
         pdf.heading("Medicines, vitamins and supplements", size=12, keep=15)
         if data.medicines:
             pdf.table_block(Table(_HEADERS, _rows(data)), size=9)
         else:
-            pdf.paragraph("No medicines recorded.")
-        pdf.paragraph(
-            f"Journal last updated {data.last_updated_local or 'never'}; list printed {data.generated_local}.",
-            size=8,
-            style="I",
-        )
+            pdf.paragraph(f"{NO_MEDICINES}.")
+        for line in footer_lines(data):
+            pdf.paragraph(line, size=8, style="I")
     pdf.add_page()
     pdf.heading("Wallet card: cut along the dashed lines, fold in the middle", size=10, keep=60)
     _wallet_pdf(pdf, data, pdf.l_margin, pdf.y + 2)

@@ -67,6 +67,7 @@ def csv_files(data: VisitSummary) -> dict[str, str]:
         (m.Appointment, r.appointments),
         (m.Checkin, r.checkins),
         (m.Question, r.questions),
+        (m.LabResult, r.lab_results),
     ]
     return {f"{cls.table}.csv": _csv(cls, records, names) for cls, records in kinds}
 

@@ -8,6 +8,9 @@ from journal.export._escape import markdown, plain
 from journal.summary.emergency import EmergencyList, EmergencyMedicine
 
 TITLE = "Emergency medication list"
+NO_ALLERGIES = "No allergies recorded"
+NO_CONDITIONS = "No conditions recorded"
+NO_MEDICINES = "No medicines recorded"
 
 
 def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
@@ -45,10 +48,10 @@ def sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, 
     if data.notes:
         person.append(f"Notes: {esc(data.notes)}")
     allergies = [esc(a.substance) + (f" ({esc(a.reaction)})" if a.reaction else "") for a in data.allergies] or [
-        "No known allergies recorded"
+        NO_ALLERGIES
     ]
-    conditions = [esc(c) for c in data.conditions] or ["None recorded"]
-    medicines = [_medicine_line(med, esc) for med in data.medicines] or ["No medicines recorded"]
+    conditions = [esc(c) for c in data.conditions] or [NO_CONDITIONS]
+    medicines = [_medicine_line(med, esc) for med in data.medicines] or [NO_MEDICINES]
     result = [
         ("Patient", person),
         ("Allergies", allergies),
@@ -60,9 +63,10 @@ def sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, 
     return result
 
 
-def _footer(data: EmergencyList) -> str:
+def footer_lines(data: EmergencyList) -> list[str]:
+    """When the list was updated and printed, the disclaimer and the source: the foot of every format."""
     updated = data.last_updated_local or "never"
-    return f"Journal last updated {updated}; list printed {data.generated_local}."
+    return [f"Journal last updated {updated}; list printed {data.generated_local}.", data.disclaimer, data.source]
 
 
 def render_text(data: EmergencyList) -> str:
@@ -72,7 +76,7 @@ def render_text(data: EmergencyList) -> str:
         lines.append(heading.upper())
         lines.extend(f"  {item}" for item in items)
         lines.append("")
-    lines.append(_footer(data))
+    lines.extend(footer_lines(data))
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +88,7 @@ def render_markdown(data: EmergencyList) -> str:
         lines.append("")
         lines.extend(f"- {item}" for item in items)
         lines.append("")
-    lines.append(f"_{_footer(data)}_")
+    lines.append("\n\n".join(f"_{line}_" for line in footer_lines(data)))
     return "\n".join(lines) + "\n"
 
 

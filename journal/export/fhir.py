@@ -1,9 +1,14 @@
-"""The visit summary as a FHIR R4 document Bundle following the International Patient Summary.
+"""The visit summary as a FHIR R4 document Bundle following the International Patient Summary (IPS 1.1).
 
-Composition first (LOINC 60591-5) with the Medication Summary (10160-0), Allergies
-(48765-2) and Problems (11450-4) sections, then the resources they point at, then the
-period's doses, side effects and check-ins. Clinical codes appear only where reliable
-(the pack's RxNorm code and the SNOMED CT route code); everything else is text.
+Composition first (LOINC 60591-5), then the resources its sections point at. Every section
+has its IPS LOINC code and a narrative: Medication Summary (10160-0) with the medicines
+and the period's doses and discarded syringes (MedicationAdministration is allowed
+there); Allergies (48765-2); Problems (11450-4); Results (30954-2) with the laboratory
+results; Patient Story (81338-6, any resource type) with the side effects and check-ins
+the patient recorded. The IPS resources carry their profile in meta.profile; what the
+profiles require and the journal does not know (a start date, a birth date) carries a
+data-absent-reason. Clinical codes appear only where reliable (the pack's RxNorm code,
+the SNOMED CT route code, UCUM units); everything else is text.
 Every reference is a `urn:uuid:` that some entry's fullUrl carries.
 """
 
@@ -18,13 +23,79 @@ from typing import Any
 from journal import models as m
 from journal.export._escape import plain
 from journal.summary.model import MedicineEntry, VisitSummary
+from journal.when import format_local
 
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 SNOMED = "http://snomed.info/sct"
 # The one non-clinical code system used: an R4 invariant (ait-1) requires an allergy's clinicalStatus.
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+# R4 binds AdverseEvent.severity and .outcome to these value sets (required).
+AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+ACT_CLASS = "http://terminology.hl7.org/CodeSystem/v3-ActClass"
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+IPS_PROFILE = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
+UCUM = "http://unitsofmeasure.org"
+# Units as people type them on lab reports -> their UCUM code. Only these are sent as UCUM;
+# any other unit goes as text alone (a wrong UCUM code is worse than none).
+_UCUM = {
+    typed.casefold(): code
+    for code, forms in {
+        "g/L": ["g/L"],
+        "g/dL": ["g/dL"],
+        "mg/dL": ["mg/dL"],
+        "mg/L": ["mg/L"],
+        "ug/L": ["ug/L", "µg/L", "μg/L", "mcg/L"],
+        "ng/mL": ["ng/mL"],
+        "pg/mL": ["pg/mL"],
+        "mmol/L": ["mmol/L"],
+        "umol/L": ["umol/L", "µmol/L", "μmol/L"],
+        "nmol/L": ["nmol/L"],
+        "pmol/L": ["pmol/L"],
+        "mol/L": ["mol/L"],
+        "mEq/L": ["mEq/L"],
+        "U/L": ["U/L"],
+        "[IU]/L": ["IU/L", "[IU]/L"],
+        "[IU]/mL": ["IU/mL", "[IU]/mL"],
+        "10*9/L": ["10*9/L", "10^9/L", "x10^9/L", "×10^9/L", "x 10^9/L", "G/L", "10⁹/L", "×10⁹/L"],
+        "10*12/L": ["10*12/L", "10^12/L", "x10^12/L", "×10^12/L", "T/L", "10¹²/L", "×10¹²/L"],
+        "10*3/uL": ["10*3/uL", "10^3/uL", "x10^3/uL", "K/uL", "10^3/µL", "x10^3/µL"],
+        "10*6/uL": ["10*6/uL", "10^6/uL", "x10^6/uL", "M/uL"],
+        "%": ["%"],
+        "fL": ["fL"],
+        "pg": ["pg"],
+        "mm/h": ["mm/h", "mm/hr"],
+        "mL/min": ["mL/min"],
+        "mL/min/{1.73_m2}": ["mL/min/1.73m2", "mL/min/1.73 m2", "mL/min/1.73m²", "mL/min/{1.73_m2}"],
+        "s": ["s", "sec"],
+        "{ratio}": ["ratio", "INR"],
+    }.items()
+    for typed in forms
+}
+
+# The IPS section codes used here (Composition-uv-ips).
+SECTIONS = {
+    "medications": ("10160-0", "History of Medication use Narrative"),
+    "allergies": ("48765-2", "Allergies and adverse reactions Document"),
+    "problems": ("11450-4", "Problem list - Reported"),
+    "results": ("30954-2", "Relevant diagnostic tests/laboratory data Narrative"),
+    "story": ("81338-6", "Patient Goals, preferences, and priorities for care experience"),
+}
 _NAMESPACE = uuid.UUID("6f1f8a52-8c55-4a0b-9a5e-3c1e8d2b7a10")
+
+
+def _profiled(resource: dict[str, Any], profile: str) -> dict[str, Any]:
+    """`resource` claiming an IPS profile (its meta.profile), the id first."""
+    resource["meta"] = {"profile": [IPS_PROFILE + profile]}
+    return resource
+
+
+def _absent(reason: str = "unknown") -> dict[str, Any]:
+    """The extension of a primitive the journal does not know (`_birthDate`, `_effectiveDateTime`)."""
+    return {"extension": [{"url": DATA_ABSENT, "valueCode": reason}]}
 
 
 def _urn(value: str) -> str:
@@ -94,11 +165,16 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     patient_ref = _urn(patient_id)
     p = data.patient
 
-    patient: dict[str, Any] = {"resourceType": "Patient", "id": patient_id}
+    patient: dict[str, Any] = _profiled({"resourceType": "Patient", "id": patient_id}, "Patient-uv-ips")
+    # IPS requires a name with a text (ips-pat-1) and a birth date: when not recorded, say so.
     if p.name:
         patient["name"] = [{"text": _text(p.name)}]
+    else:
+        patient["name"] = [{**_absent(), "text": "name not recorded"}]
     if p.born:
         patient["birthDate"] = p.born.isoformat()
+    else:
+        patient["_birthDate"] = _absent()
     contacts = []
     if p.emergency_contact:
         contacts.append({"relationship": [{"text": "emergency contact"}], "name": {"text": _text(p.emergency_contact)}})
@@ -119,16 +195,22 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     statement_ref: dict[str, str] = {}
     statement_resources: list[dict[str, Any]] = []
     for med in data.medicines:
-        resource: dict[str, Any] = {
-            "resourceType": "MedicationStatement",
-            "id": _id_for(med.id, f"statement:{med.name}"),
-            "status": "active",
-            "medicationCodeableConcept": _medication_concept(med),
-            "subject": subject,
-            "dateAsserted": _instant(data.generated_at),
-        }
+        resource: dict[str, Any] = _profiled(
+            {
+                "resourceType": "MedicationStatement",
+                "id": _id_for(med.id, f"statement:{med.name}"),
+                "status": "active",
+                "medicationCodeableConcept": _medication_concept(med),
+                "subject": subject,
+                "dateAsserted": _instant(data.generated_at),
+            },
+            "MedicationStatement-uv-ips",
+        )
+        # effective[x] is required by IPS: the start date, else its data-absent-reason.
         if med.started:
             resource["effectivePeriod"] = {"start": med.started.isoformat()}
+        else:
+            resource["_effectiveDateTime"] = _absent()
         dosage: dict[str, Any] = {}
         if med.directions:
             dosage["text"] = _text(med.directions)
@@ -147,13 +229,16 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
 
     allergy_resources = []
     for allergy in data.allergies:
-        resource = {
-            "resourceType": "AllergyIntolerance",
-            "id": _id_for(allergy.id, f"allergy:{allergy.substance}"),
-            "clinicalStatus": {"coding": [{"system": ALLERGY_CLINICAL, "code": "active"}], "text": "active"},
-            "code": {"text": _text(allergy.substance)},
-            "patient": subject,
-        }
+        resource = _profiled(
+            {
+                "resourceType": "AllergyIntolerance",
+                "id": _id_for(allergy.id, f"allergy:{allergy.substance}"),
+                "clinicalStatus": {"coding": [{"system": ALLERGY_CLINICAL, "code": "active"}], "text": "active"},
+                "code": {"text": _text(allergy.substance)},
+                "patient": subject,
+            },
+            "AllergyIntolerance-uv-ips",
+        )
         if allergy.reaction:
             resource["reaction"] = [{"manifestation": [{"text": _text(allergy.reaction)}]}]
         if allergy.flags:
@@ -162,12 +247,15 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
 
     condition_resources = []
     for condition in data.conditions:
-        resource = {
-            "resourceType": "Condition",
-            "id": _id_for(condition.id, f"condition:{condition.name}"),
-            "code": {"text": _text(condition.name)},
-            "subject": subject,
-        }
+        resource = _profiled(
+            {
+                "resourceType": "Condition",
+                "id": _id_for(condition.id, f"condition:{condition.name}"),
+                "code": {"text": _text(condition.name)},
+                "subject": subject,
+            },
+            "Condition-uv-ips",
+        )
         if condition.since:
             resource["onsetDateTime"] = condition.since.isoformat()
         if condition.flags:
@@ -177,17 +265,13 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     administrations = _administrations(data, subject, meds_by_id, all_meds)
     events = _adverse_events(data, subject, statement_ref)
     observations = _observations(data, subject)
+    lab_observations = _lab_observations(data, subject)
 
     def refs(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
         return [{"reference": _urn(r["id"])} for r in resources]
 
-    def section(
-        title: str, code: tuple[str, str] | None, lines: list[str], resources: list[dict[str, Any]]
-    ) -> dict[str, Any]:
-        result: dict[str, Any] = {"title": title}
-        if code:
-            result["code"] = _loinc(*code)
-        result["text"] = _narrative(lines)
+    def section(key: str, title: str, lines: list[str], resources: list[dict[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {"title": title, "code": _loinc(*SECTIONS[key]), "text": _narrative(lines)}
         if resources:
             result["entry"] = refs(resources)
         else:
@@ -195,62 +279,52 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         return result
 
     period_text = data.period.text
+    medication_lines = [
+        f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "") for med in data.medicines
+    ]
+    medication_lines += [
+        f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
+        f"{a.missed} missed ({period_text})"
+        for a in data.adherence
+    ]
+    medication_lines += [f"Syringe discarded {d.at_local}: {d.reason}" for d in data.discarded]
+    story_lines = [
+        f"Side effect: {e.symptom} (recorded as {e.tier.value}), from {e.started_local}"
+        + ("" if e.open else f" to {e.resolved_local}")
+        for e in data.side_effects
+    ]
+    story_lines += [
+        f"Check-ins, week of {w.week_start.isoformat()}: pain {w.pain}, swelling {w.swelling}, stiffness "
+        f"{w.stiffness_minutes} min"
+        for w in data.trend
+    ]
     sections = [
+        section("medications", "Medication Summary", medication_lines, statement_resources + administrations),
         section(
-            "Medication Summary",
-            ("10160-0", "History of Medication use Narrative"),
-            [
-                f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "")
-                for med in data.medicines
-            ],
-            statement_resources,
-        ),
-        section(
+            "allergies",
             "Allergies and Intolerances",
-            ("48765-2", "Allergies and adverse reactions Document"),
             [a.substance + (f" ({a.reaction})" if a.reaction else "") for a in data.allergies],
             allergy_resources,
         ),
+        section("problems", "Problem List", [c.name for c in data.conditions], condition_resources),
         section(
-            "Problem List",
-            ("11450-4", "Problem list - Reported"),
-            [c.name for c in data.conditions],
-            condition_resources,
-        ),
-        section(
-            f"Doses and syringes, {period_text}",
-            None,
+            "results",
+            "Results",
             [
-                f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
-                f"{a.missed} missed"
-                for a in data.adherence
-            ]
-            + [f"Syringe discarded {d.at_local}: {d.reason}" for d in data.discarded],
-            administrations,
-        ),
-        section(
-            f"Side effects, {period_text}",
-            None,
-            [
-                f"{e.symptom} ({e.tier.value}), from {e.started_local}" + ("" if e.open else f" to {e.resolved_local}")
-                for e in data.side_effects
+                f"{r.test}: {m.format_number(r.value)}"
+                + (f" {r.unit}" if r.unit else "")
+                + (f" ({r.out_of_range})" if r.out_of_range else "")
+                + f", {format_local(r.at, r.tz)}"
+                for r in data.records.lab_results
             ],
-            events,
+            lab_observations,
         ),
-        section(
-            f"Check-ins, {period_text}",
-            None,
-            [
-                f"Week of {w.week_start.isoformat()}: pain {w.pain}, swelling {w.swelling}, stiffness "
-                f"{w.stiffness_minutes} min"
-                for w in data.trend
-            ],
-            observations,
-        ),
+        section("story", f"Recorded by the patient, {period_text}", story_lines, events + observations),
     ]
     composition = {
         "resourceType": "Composition",
         "id": _id_for(None, f"composition:{patient_id}:{_instant(data.generated_at)}"),
+        "meta": {"profile": [IPS_PROFILE + "Composition-uv-ips"]},
         "status": "final",
         "type": _loinc("60591-5", "Patient summary Document"),
         "subject": subject,
@@ -259,6 +333,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         "title": "Patient summary from a personal medication journal",
         "event": [
             {
+                "code": [{"coding": [{"system": ACT_CLASS, "code": "PCPR"}]}],
                 "period": {"start": _instant(data.period.since), "end": _instant(data.period.until)},
             }
         ],
@@ -274,11 +349,13 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         *administrations,
         *events,
         *observations,
+        *lab_observations,
     ]:
         bundle.add(resource)
     return {
         "resourceType": "Bundle",
         "id": _id_for(None, f"bundle:{composition['id']}"),
+        "meta": {"profile": [IPS_PROFILE + "Bundle-uv-ips"]},
         "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(_id_for(None, f"bundle:{composition['id']}"))},
         "type": "document",
         "timestamp": _instant(data.generated_at),
@@ -366,15 +443,71 @@ def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: 
             "event": {"text": _text(effect.symptom)},
             "subject": subject,
             "date": _instant(effect.started_at),
-            "seriousness": {"text": f"{effect.tier.value} side effect"},
-            "outcome": {"text": "ongoing" if effect.open else f"resolved {effect.resolved_local}"},
+            "seriousness": {"text": f"recorded as a {effect.tier.value} side effect"},
+            "outcome": _coded(AE_OUTCOME, "ongoing" if effect.open else "resolved"),
         }
         if effect.severity:
-            resource["severity"] = {"text": effect.severity.value}
+            resource["severity"] = _coded(AE_SEVERITY, effect.severity.value)
         if suspects and record is not None and record.symptom_key:
             resource["suspectEntity"] = [{"instance": {"reference": ref}} for ref in suspects]
         events.append(resource)
     return events
+
+
+def _coded(system: str, code: str) -> dict[str, Any]:
+    """A CodeableConcept of one code (its code as the display and text)."""
+    return {"coding": [{"system": system, "code": code, "display": code}], "text": code}
+
+
+def ucum(unit: str | None) -> str | None:
+    """The UCUM code of a typed lab unit, or None when the journal does not know it as one."""
+    return _UCUM.get(unit.strip().casefold()) if unit else None
+
+
+def _lab_observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str, Any]]:
+    """Each lab result as an IPS laboratory Observation (Observation-results-laboratory-pathology-uv-ips)."""
+    observations = []
+    for result in data.records.lab_results:
+        quantity: dict[str, Any] = {"value": result.value}
+        if result.unit:
+            quantity["unit"] = _text(result.unit)
+        code = ucum(result.unit)
+        if code:
+            quantity.update({"system": UCUM, "code": code})
+        resource: dict[str, Any] = _profiled(
+            {
+                "resourceType": "Observation",
+                "id": _id_for(result.id, f"lab:{result.test}:{result.at}"),
+                "status": "final",
+                "category": [_coded(OBSERVATION_CATEGORY, "laboratory")],
+                "code": {"text": _text(result.test)},
+                "subject": subject,
+                "effectiveDateTime": _instant(result.at),
+                # The profile needs a performer; the journal knows only who recorded the result.
+                "performer": [{**subject, "display": "recorded by the patient from the lab's report"}],
+                "valueQuantity": quantity,
+            },
+            "Observation-results-laboratory-pathology-uv-ips",
+        )
+        if result.range_low is not None or result.range_high is not None:
+            bounds: dict[str, Any] = {}
+            for key, value in (("low", result.range_low), ("high", result.range_high)):
+                if value is not None:
+                    bound = {k: v for k, v in quantity.items() if k != "value"}
+                    bounds[key] = {"value": value, **bound}
+            resource["referenceRange"] = [bounds]
+        if result.out_of_range:
+            flag = {"low": "L", "high": "H"}[result.out_of_range]
+            resource["interpretation"] = [
+                {
+                    "coding": [{"system": INTERPRETATION, "code": flag, "display": result.out_of_range.capitalize()}],
+                    "text": result.out_of_range,
+                }
+            ]
+        if result.note:
+            resource["note"] = [{"text": _text(result.note)}]
+        observations.append(resource)
+    return observations
 
 
 def _observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str, Any]]:
@@ -398,6 +531,7 @@ def _observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str,
             "resourceType": "Observation",
             "id": _id_for(checkin.id, f"checkin:{checkin.at}"),
             "status": "final",
+            "category": [_coded(OBSERVATION_CATEGORY, "survey")],
             "code": {"text": "How the treatment is working: patient check-in"},
             "subject": subject,
             "effectiveDateTime": _instant(checkin.at),

@@ -289,6 +289,18 @@ class Store:
 
     # --- medications ---------------------------------------------------------------------------
 
+    def lab_results(self, *, test: str | None = None, until: datetime | None = None) -> list[m.LabResult]:
+        """Lab results taken before `until` (default: all), oldest first; of one test if named (any case).
+
+        A journal holds a few dozen results a year: the name is compared here, in Python, where
+        case folding knows every script (SQLite's lower() knows only ASCII).
+        """
+        results = self.between(m.LabResult, "at", None, until)
+        if test is None:
+            return results
+        wanted = " ".join(test.casefold().split())
+        return [r for r in results if " ".join(r.test.casefold().split()) == wanted]
+
     def medications(self, *, include_stopped: bool = False) -> list[m.Medication]:
         """Medicines, active ones only unless asked, by name."""
         stopped = "" if include_stopped else " AND stopped IS NULL"

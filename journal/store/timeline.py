@@ -28,6 +28,7 @@ TIME_COLUMNS: dict[str, str] = {
     m.Allergy.table: "created_at",
     m.Condition.table: "created_at",
     m.Question.table: "created_at",
+    m.LabResult.table: "at",
     m.Profile.table: "created_at",
 }
 KINDS: tuple[str, ...] = tuple(TIME_COLUMNS)

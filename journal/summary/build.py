@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal import models as m
-from journal.care import benefit, regimen, schedule, sites, triage
+from journal.care import benefit, labs, regimen, schedule, sites, triage
 from journal.care import warnings as care_warnings
 from journal.content import Pack, PackError, load_pack, spot_distance_cm
 from journal.errors import JournalError
@@ -117,6 +117,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
     checkins = store.between(m.Checkin, "at", since, until)
     questions = store.all(m.Question)
     profile = store.profile()
+    lab_groups = labs.by_test(store.lab_results(until=until))
 
     standing = care_warnings.standing_warnings(
         linked, medications=active, allergies=allergies, conditions=conditions, appointments=appointments, now=now
@@ -151,6 +152,8 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         ],
         side_effects=_effects(effects, list(packs.values()), now, zone),
         trend=_trend(checkins),
+        trend_months=_trend_months(checkins) if period.days > s.MONTHLY_AFTER_DAYS else [],
+        labs=[_lab(group, since) for group in lab_groups.values()],
         past_appointments=[_appointment(a, active_packs) for a in past],
         upcoming_appointments=[_appointment(a, active_packs) for a in upcoming],
         questions=[
@@ -180,6 +183,11 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
             appointments=[a for a in appointments if a.id in shown],
             checkins=checkins,
             questions=questions,
+            # The period's results, and each test's latest even when it is older: what the doctor follows.
+            lab_results=sorted(
+                (r for group in lab_groups.values() for r in group if r.at >= since or r is group[-1]),
+                key=lambda r: r.at,
+            ),
         ),
     )
 
@@ -422,6 +430,11 @@ def _effects(effects: list[m.SideEffect], packs: list[Pack], now: datetime, zone
                 region=effect.region,
                 note=effect.note,
                 advice=advice,
+                important=advice is not None
+                or (
+                    effect.resolved_at is None
+                    and (effect.tier is m.Tier.SERIOUS or effect.severity is m.Severity.SEVERE)
+                ),
             )
         )
     return entries
@@ -437,6 +450,40 @@ def _trend(checkins: list[m.Checkin]) -> list[s.WeekTrend]:
             stiffness_minutes=week.stiffness_minutes,
         )
         for week in benefit.weekly_trend(checkins)
+    ]
+
+
+def _lab(results: list[m.LabResult], since: datetime) -> s.LabEntry:
+    latest = results[-1]
+    previous = results[-2] if len(results) > 1 else None
+    return s.LabEntry(
+        test=latest.test,
+        value=latest.value,
+        unit=latest.unit,
+        at=latest.at,
+        at_local=format_local(latest.at, latest.tz),
+        range_low=latest.range_low,
+        range_high=latest.range_high,
+        out_of_range=latest.out_of_range,
+        previous_value=previous.value if previous else None,
+        previous_unit=previous.unit if previous else None,
+        previous_local=format_local(previous.at, previous.tz) if previous else None,
+        trend=labs.trend(results),
+        in_period=sum(1 for r in results if r.at >= since),
+        note=latest.note,
+    )
+
+
+def _trend_months(checkins: list[m.Checkin]) -> list[s.MonthTrend]:
+    return [
+        s.MonthTrend(
+            month_start=month.starts,
+            checkins=month.checkins,
+            pain=month.pain,
+            swelling=month.swelling,
+            stiffness_minutes=month.stiffness_minutes,
+        )
+        for month in benefit.monthly_trend(checkins)
     ]
 
 

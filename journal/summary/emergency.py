@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from journal.store import Store
 
 _PACK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Said on the list in every format and on the wallet card.
+DISCLAIMER = (
+    "Kept by the patient in medjournal from their own records. It supports, and does not replace, the doctor's advice."
+)
+SOURCE = "Medicine reference text: MedlinePlus, U.S. National Library of Medicine, with FDA information."
 
 
 @plain_dataclass(eq=False, repr=False)
@@ -73,6 +78,8 @@ class EmergencyList(Frozen):
     conditions: list[str] = field(default_factory=list)
     medicines: list[EmergencyMedicine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    disclaimer: str = DISCLAIMER
+    source: str = SOURCE
 
     def to_json(self) -> str:
         """The list as indented JSON: times in ISO-8601 (UTC with a trailing Z), fields in this order."""

@@ -13,6 +13,8 @@ from enum import StrEnum
 from journal import models as m
 from journal.plain import Plain, plain_dataclass
 
+MONTHLY_AFTER_DAYS = 90  # a longer period lists its check-ins by month
+
 
 class PeriodBasis(StrEnum):
     """How the period was chosen."""
@@ -226,6 +228,8 @@ class EffectEntry(Plain):
     region: str | None = None
     note: str | None = None
     advice: str | None = None
+    # Ongoing and serious or severe, or with advice now: shown in the Important box, contacted or not.
+    important: bool = False
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -237,6 +241,37 @@ class WeekTrend(Plain):
     pain: float | None = None
     swelling: float | None = None
     stiffness_minutes: float | None = None
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
+class MonthTrend(Plain):
+    """Average check-in scores of one calendar month, for a period too long to list week by week."""
+
+    month_start: date
+    checkins: int
+    pain: float | None = None
+    swelling: float | None = None
+    stiffness_minutes: float | None = None
+
+
+@plain_dataclass(kw_only=True, eq=False, repr=False)
+class LabEntry(Plain):
+    """One lab test: its latest result as of the period's end, the one before it, and which way it moved."""
+
+    test: str
+    value: float
+    unit: str | None = None
+    at: datetime
+    at_local: str
+    range_low: float | None = None
+    range_high: float | None = None
+    out_of_range: str | None = None  # 'low' or 'high'
+    previous_value: float | None = None
+    previous_unit: str | None = None
+    previous_local: str | None = None
+    trend: str | None = None  # 'rising', 'falling' or 'unchanged' (journal.care.labs.trend)
+    in_period: int = 0  # how many results of this test the period holds
+    note: str | None = None
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -280,6 +315,7 @@ class PeriodRecords(Plain):
     appointments: list[m.Appointment] = field(default_factory=list)
     checkins: list[m.Checkin] = field(default_factory=list)
     questions: list[m.Question] = field(default_factory=list)
+    lab_results: list[m.LabResult] = field(default_factory=list)
 
 
 @plain_dataclass(kw_only=True, eq=False, repr=False)
@@ -312,9 +348,12 @@ class VisitSummary(Plain):
     sites: list[SiteRotation] = field(default_factory=list)
     side_effects: list[EffectEntry] = field(default_factory=list)
     trend: list[WeekTrend] = field(default_factory=list)
+    # Filled when the period is longer than MONTHLY_AFTER_DAYS: the check-in table then lists months.
+    trend_months: list[MonthTrend] = field(default_factory=list)
     past_appointments: list[AppointmentEntry] = field(default_factory=list)
     upcoming_appointments: list[AppointmentEntry] = field(default_factory=list)
     questions: list[QuestionEntry] = field(default_factory=list)
+    labs: list[LabEntry] = field(default_factory=list)
     sources: list[SourceNote] = field(default_factory=list)
     records: PeriodRecords = field(default_factory=PeriodRecords)
 

@@ -192,3 +192,68 @@ def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjou
 def test_status_with_nothing_tracked_is_quiet(medjournal: Medjournal) -> None:
     run = medjournal("status")
     assert run.code == 0 and run.out.strip() == "medjournal: nothing tracked yet"
+
+
+PACK = load_pack("anakinra")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("fevers", "SERIOUS - CALL YOUR DOCTOR NOW"),
+        ("throat is sore", "SERIOUS - CALL YOUR DOCTOR NOW"),
+        ("pus at the injection site", "SERIOUS - CALL YOUR DOCTOR NOW"),
+        ("trouble breathing", "EMERGENCY - GET EMERGENCY HELP NOW"),
+        ("headache that won't go away", "TELL YOUR DOCTOR"),
+        ("tummy ache", "Common side effect (Stomach pain)"),
+    ],
+)
+def test_effect_reads_the_words_a_patient_types(kineret: Medjournal, typed: str, said: str) -> None:
+    run = kineret("effect", typed)
+    assert run.code == 0 and said in run.out, run.out
+
+
+def test_an_allergic_reaction_sign_stays_an_emergency_alert_in_status(kineret: Medjournal) -> None:
+    kineret("dose")
+    run = kineret("effect", "swelling of the face")
+    assert PACK.side_effects.advice.emergency in run.out
+    status = kineret("status", "--lead-days", "0")
+    assert status.code == 3 and "ALERT: swelling of the face - get emergency help now" in status.out
+
+
+def test_an_unlisted_symptom_keeps_an_alert_until_resolved(kineret: Medjournal) -> None:
+    kineret("dose")
+    run = kineret("effect", "purple toes")
+    assert "Not a side effect the guide lists" in run.out and "open alert" in run.out
+    status = kineret("status", "--lead-days", "0")
+    assert status.code == 3 and "purple toes - call your doctor if it is unusual" in status.out
+    assert kineret("resolve", "purple toes").code == 0
+    assert kineret("status", "--lead-days", "0").code == 0
+
+
+def test_a_watched_effect_gives_the_check_back_as_a_journal_setting(kineret: Medjournal) -> None:
+    run = kineret("effect", "headache")
+    assert "Journal setting, not medical advice" in run.out and "will remind you" not in run.out
+
+
+def test_dose_says_first_use_once_where_not_to_inject_and_how_to_dispose(kineret: Medjournal) -> None:
+    first = kineret("dose")
+    assert first.code == 0
+    assert f"First dose: {PACK.supply.first_use}" in first.out
+    assert "At the site: Do not inject close to a vein you can see" in first.out
+    assert PACK.supply.disposal in first.out
+    second = kineret("dose", "--at", "yesterday 08:00")
+    assert second.code == 0 and "First dose" not in second.out and PACK.supply.disposal in second.out
+    discarded = kineret("dose", "--syringe", "cloudy")
+    assert "NO DOSE RECORDED" in discarded.out and PACK.supply.disposal in discarded.out
+
+
+def test_allergy_visit_and_infection_say_the_guides_advice_when_added(kineret: Medjournal) -> None:
+    allergy = kineret("allergy", "add", "sulfa")
+    assert PACK.precautions.allergies_advice in allergy.out
+    visit = kineret("appt", "add", "2099-01-02 09:30", "doctor")
+    assert PACK.appointments.doctor in visit.out and PACK.appointments.bring_list in visit.out
+    dentist = kineret("appt", "add", "2099-01-03 09:30", "dental")
+    assert PACK.appointments.bring_list not in dentist.out
+    infection = kineret("condition", "add", "chest infection")
+    assert "Call your doctor immediately if you get fever, sore throat, chills" in infection.out

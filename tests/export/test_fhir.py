@@ -50,8 +50,8 @@ def test_composition_comes_first_with_the_ips_sections(bundle: dict[str, Any]) -
         "code": "60591-5",
         "display": "Patient summary Document",
     }
-    codes = [s["code"]["coding"][0]["code"] for s in composition["section"] if "code" in s]
-    assert codes == ["10160-0", "48765-2", "11450-4"]
+    codes = [s["code"]["coding"][0]["code"] for s in composition["section"]]
+    assert codes == ["10160-0", "48765-2", "11450-4", "30954-2", "81338-6"]
     for section in composition["section"]:
         assert section["text"]["div"].startswith('<div xmlns="http://www.w3.org/1999/xhtml">')
         assert ("entry" in section) != ("emptyReason" in section)
@@ -85,6 +85,13 @@ def test_one_statement_per_active_medicine_and_codes_only_where_reliable(
         "http://www.nlm.nih.gov/research/umls/rxnorm",
         "http://snomed.info/sct",
         "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+        # Required or IPS-fixed codes with no clinical judgement in them.
+        "http://terminology.hl7.org/CodeSystem/adverse-event-severity",
+        "http://terminology.hl7.org/CodeSystem/adverse-event-outcome",
+        "http://terminology.hl7.org/CodeSystem/observation-category",
+        "http://terminology.hl7.org/CodeSystem/v3-ActClass",
+        "http://unitsofmeasure.org",
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
     }
 
 

@@ -8,13 +8,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from fontTools.ttLib import TTFont
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 
+from journal.export import missing_glyphs_warning
 from journal.export._canvas import PT_PER_MM
-from journal.export._pdf import DocPDF, winansi
+from journal.export._pdf import DocPDF, pdf_text
+from journal.export._ttf import FILES, FONT_DIR, PLACEHOLDER, face
 from journal.export.card import render_card_pdf
 from journal.export.pdf import render_pdf
 from journal.summary.emergency import EmergencyList
@@ -68,12 +70,22 @@ def test_emergency_pdf_lists_every_medicine_and_the_last_dose(demo_emergency: Em
     assert "last dose 2026-11-25 08:07 CET" in _flat(pages[1])
 
 
-def test_text_prints_as_typed_where_the_font_has_it_and_is_reduced_where_not(demo_summary: VisitSummary) -> None:
-    name = "Zoë Łukasz 李 \u2014 “quoted” ‘it’s’ \u2013 \u2026 \u2022 12 \u20ac"
+def test_text_prints_as_typed_in_latin_greek_and_cyrillic(demo_summary: VisitSummary) -> None:
+    name = "Zoë Łukasiewicz Зоя Иванова Δήμητρα \u2014 “quoted” ‘it’s’ \u2013 \u2026 \u2022 12 \u20ac"
+    name += " \u2212 \u2264 \u2192 µg/m² ℃"
     content = render_pdf(replace(demo_summary, patient=replace(demo_summary.patient, name=name)))
-    assert "Zoë Lukasz ? \u2014 “quoted” ‘it’s’ \u2013 \u2026 \u2022 12 \u20ac" in _flat(_pages(content)[0])
+    assert name in _flat(_pages(content)[0])
+    assert missing_glyphs_warning(content) is None
     # The document's title (what a PDF reader shows in its title bar) keeps every character.
     assert PdfReader(io.BytesIO(content)).metadata.title == f"Visit summary: {name}"
+
+
+def test_a_character_without_a_glyph_prints_as_a_placeholder_and_is_named(demo_summary: VisitSummary) -> None:
+    content = render_pdf(replace(demo_summary, patient=replace(demo_summary.patient, name="Li 李 \U0001f41d")))
+    assert f"Li {PLACEHOLDER} {PLACEHOLDER}" in _flat(_pages(content)[0])
+    assert content.missing == ("李", "\U0001f41d")  # type: ignore[attr-defined]
+    warning = missing_glyphs_warning(content)
+    assert warning is not None and "U+674E" in warning and "U+1F41D" in warning
 
 
 def test_the_same_summary_gives_the_same_bytes_dated_when_it_was_generated(demo_summary: VisitSummary) -> None:
@@ -89,59 +101,54 @@ def test_a_note_with_parentheses_and_backslashes_prints_as_typed(demo_emergency:
     assert f"Notes: {note}" in _flat(pages[0])
 
 
-# Helvetica's faces by our style names, and where WinAnsiEncoding prints another glyph's shape
-# (no-break space as the space, soft hyphen as the hyphen: PDF 1.7, Annex D).
-_FACES = {"": "Helvetica", "B": "Helvetica-Bold", "I": "Helvetica-Oblique", "BI": "Helvetica-BoldOblique"}
-_SAME_GLYPH = {"\u00a0": " ", "\u00ad": "-"}
+_STYLES = sorted(FILES)
 
 
-def _adobe_width(text: str, style: str, size: float) -> float:
-    """`text`'s width in mm from pypdf's copy of Adobe's Core14 AFM metrics."""
-    widths = CORE_FONT_METRICS[_FACES[style]].character_widths
-    return sum(widths[_SAME_GLYPH.get(c, c)] for c in text) * size / 1000 / PT_PER_MM
+def _font_tools_width(text: str, style: str, size: float) -> float:
+    """`text`'s width in mm from the shipped face as fontTools reads it (the placeholder for what it lacks)."""
+    font = _FONT_TOOLS[style]
+    cmap, metrics, units = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+    names = [cmap.get(ord(c), cmap[ord(PLACEHOLDER)]) for c in text]
+    return sum(metrics[n][0] for n in names) * size / units / PT_PER_MM
 
 
-def _winansi_characters() -> list[str]:
-    """Every character a WinAnsiEncoding font prints: cp1252's bytes 0x20-0xFF, less DEL and its five holes."""
-    out = []
-    for byte in range(0x20, 0x100):
-        try:
-            char = bytes([byte]).decode("cp1252")
-        except UnicodeDecodeError:
-            continue
-        if char != "\x7f":
-            out.append(char)
-    return out
+_FONT_TOOLS = {style: TTFont(FONT_DIR / f"{stem}-subset.ttf") for style, stem in FILES.items()}
 
 
-PRINTABLE = frozenset(_winansi_characters())
-
-
-@pytest.mark.parametrize("style", sorted(_FACES))
-def test_every_printable_character_is_as_wide_as_adobe_says(style: str) -> None:
+@pytest.mark.parametrize("style", _STYLES)
+def test_every_character_of_the_face_is_as_wide_as_font_tools_reads_it(style: str) -> None:
     pdf = DocPDF(title="t", running="r", generated="g", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
     pdf.set_font(style, 10)
-    for char in sorted(PRINTABLE):
-        assert pdf.width(char) == pytest.approx(_adobe_width(char, style, 10)), repr(char)
+    cmap = _FONT_TOOLS[style].getBestCmap()
+    assert {ord(c) for c in face(style).glyph_of} == set(cmap)
+    for code in sorted(cmap):
+        assert pdf.width(chr(code)) == pytest.approx(_font_tools_width(chr(code), style, 10)), hex(code)
+
+
+def test_the_shipped_faces_cover_latin_greek_and_cyrillic() -> None:
+    blocks = ((0x41, 0x5A), (0xC0, 0x17F), (0x391, 0x3C9), (0x410, 0x44F))
+    letters = [chr(c) for first, last in blocks for c in range(first, last + 1)]
+    for style in _STYLES:
+        cmap = _FONT_TOOLS[style].getBestCmap()
+        assert [c for c in letters if c != "\u03a2" and ord(c) not in cmap and c not in "×÷"] == []
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.text(max_size=60),
-    style=st.sampled_from(sorted(_FACES)),
+    style=st.sampled_from(_STYLES),
     size=st.sampled_from([7.0, 8.5, 10.0, 13.0]),
     width=st.sampled_from([12.0, 40.0, 90.0]),
 )
 @example(text="\x1b[31mred\x85 \x9b1m\u0080\u009f\x7f\ttab", style="", size=10.0, width=40.0)
-def test_any_text_is_reduced_to_what_the_font_prints_and_wrapped_within_its_width(
-    text: str, style: str, size: float, width: float
-) -> None:
-    printable = winansi(text)
-    assert all(c == "\n" or c in PRINTABLE for c in printable)
+def test_any_text_is_wrapped_within_its_width_losing_nothing(text: str, style: str, size: float, width: float) -> None:
+    printable = pdf_text(text)
+    assert not any((c < " " and c != "\n") or "\x7f" <= c <= "\x9f" for c in printable)
     pdf = DocPDF(title="t", running="r", generated="g", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
     pdf.set_font(style, size)
     lines = pdf._wrap(printable, width)
     for line in lines:
-        assert _adobe_width(line, style, size) <= width + 1e-9 or len(line) == 1
-    # Nothing is lost: only the spaces where a line was broken.
-    assert "".join("".join(lines).split()) == "".join(printable.split())
+        assert _font_tools_width(line, style, size) <= width + 1e-9 or len(line.rstrip("-")) == 1
+    # Nothing is lost: only the spaces where a line was broken, and the hyphens added inside a word.
+    joined = "".join("".join(lines).split())
+    assert joined.replace("-", "") == "".join(printable.split()).replace("-", "")

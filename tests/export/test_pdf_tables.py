@@ -11,7 +11,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from journal.export._document import Table
-from journal.export._pdf import DocPDF
+from journal.export._pdf import DocPDF, column_widths
 
 
 def _render(table: Table) -> list[str]:
@@ -32,10 +32,12 @@ def test_a_long_table_repeats_its_header_on_every_page_and_keeps_every_row() -> 
 
 
 def test_long_text_wraps_inside_its_column_and_nothing_is_cut() -> None:
-    word = "x" * 180  # wider than any column: broken across lines, never dropped
+    word = "x" * 180  # wider than any column: hyphenated across lines, never dropped
     note = "the swelling went down after two days " * 6
     pages = _render(Table(headers=["Day", "Note", "Code"], rows=[["2026-11-20", f"{note}{word}", "A1"]]))
-    flat = re.sub(r"\s+", "", pages[0])
+    broken = re.findall(r"x+-\n", pages[0])
+    assert len(broken) >= 2  # each break inside the word is shown by a hyphen
+    flat = re.sub(r"\s+", "", pages[0].replace("-\n", ""))
     assert re.sub(r"\s+", "", note + word) in flat
     assert flat.index("A1") > flat.index("2026-11-20")
     lines = pages[0].splitlines()
@@ -62,16 +64,46 @@ def test_a_paragraph_broken_across_pages_keeps_its_font_and_colour_under_the_nex
     def operator(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
         if op == b"rg":
             fill[:] = [float(a) for a in args]
-        elif op == b"Tj":
-            colours[str(args[0])] = tuple(fill)
 
     fonts: dict[str, tuple[float, str]] = {}
-    page.extract_text(
-        visitor_operand_before=operator,
-        visitor_text=lambda text, cm, tm, font, size: fonts.update({text: (size, font["/BaseFont"])}) if font else None,
-    )
+
+    def shown(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if font and text.strip():
+            # A subset's name is a six-letter tag, a plus and the face's name.
+            fonts[text] = (size, str(font["/BaseFont"]).split("+", 1)[-1])
+            colours[text] = tuple(fill)
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=shown)
     body = [text for text in colours if text.startswith("word")]
     assert len(body) > 10
     assert {colours[text] for text in body} == {(round(160 / 255, 4), 0.0, 0.0)}
-    assert {fonts[text] for text in body} == {(10.0, "/Helvetica-Bold")}
-    assert fonts["Test - period"] == (8.0, "/Helvetica") and colours["Test - period"] != colours[body[0]]
+    assert {fonts[text] for text in body} == {(10.0, "DejaVuSans-Bold")}
+    assert fonts["Test - period"] == (8.0, "DejaVuSans") and colours["Test - period"] != colours[body[0]]
+
+
+def _lines(pages: list[str]) -> list[str]:
+    return [line.strip() for page in pages for line in page.splitlines()]
+
+
+def test_words_and_numbers_are_never_broken_and_a_long_name_does_not_squeeze_the_others() -> None:
+    long_name = "Extraordinarily long combination product name with several words " * 3
+    rows = [
+        [long_name, "injection", "100 mg/0.67 mL", "once a day under the skin", "rheumatoid arthritis"],
+        ["Methotrexate", "tablet", "2.5 mg", "weekly on Monday", "arthritis"],
+    ]
+    headers = ["Medicine", "Kind", "Strength", "Directions", "Reason"]
+    pdf = DocPDF(title="Test", running="period", generated="now", generated_at=datetime(2026, 11, 20, tzinfo=UTC))
+    pdf.add_page()
+    pdf.table_block(Table(headers=headers, rows=rows), size=9)
+    words = {w for row in rows for cell in row for w in cell.split()} | set(headers)
+    pieces = [
+        piece
+        for page in PdfReader(io.BytesIO(pdf.output())).pages
+        for piece in (page.extract_text(extraction_mode="layout") or "").split()
+    ]
+    for piece in pieces:
+        if piece[0].isalpha() or piece[0].isdigit():
+            assert piece in words or piece in {"Test", "period", "Generated", "now", "Page", "1", "of", "-"}, piece
+    widths = column_widths(headers, rows, 182, 9, pad=2.2)
+    assert min(widths) > 12  # every column keeps room for its longest word
+    assert widths[0] == max(widths)

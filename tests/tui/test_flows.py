@@ -175,13 +175,21 @@ def test_foamy_syringe_waits_then_is_used_and_the_wait_is_recorded(store: Store)
         await pilot.pause()
         assert "clears" in shown(app, "#check-advice")
         assert app.screen.query_one("#dose-steps").current == "step-check"  # type: ignore[attr-defined]
-        await pilot.press("up", "enter", "enter", "enter")
+        # Choosing Clear without saying how long it sat keeps the step and asks, beside the field.
+        app.screen.query_one("#appearance").focus()
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#dose-steps").current == "step-check"  # type: ignore[attr-defined]
+        assert "how many minutes" in screen_text(app)
+        await type_text(pilot, "6")
+        await pilot.press("enter", "enter", "enter")
 
     drive(app, steps)
     checks = [c for c in store.all(m.SyringeCheck) if c.at == NOW]
     assert len(checks) == 1
     assert checks[0].appearance is m.Appearance.FOAMY and checks[0].outcome is m.CheckOutcome.USED
-    assert checks[0].waited_minutes and checks[0].waited_minutes >= 1
+    # The minutes the person gave, not the seconds the screen was open.
+    assert checks[0].waited_minutes == 6
     assert store.last_dose(checks[0].medication_id).check_id == checks[0].id  # type: ignore[union-attr]
 
 
@@ -289,7 +297,7 @@ def test_a_rash_says_call_your_doctor_now_and_stays_on_today_until_contacted(sto
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("s")
-        await type_text(pilot, "hives")
+        await type_text(pilot, "itchy rash")
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "CallDoctorDialog"
@@ -306,7 +314,7 @@ def test_a_rash_says_call_your_doctor_now_and_stays_on_today_until_contacted(sto
 
     drive(app, steps)
     (effect,) = store.all(m.SideEffect)
-    assert effect.symptom == "Rash" and effect.tier is m.Tier.SERIOUS
+    assert effect.symptom == "itchy rash" and effect.tier is m.Tier.SERIOUS
     assert effect.doctor_contacted_at == NOW
 
 

@@ -40,7 +40,7 @@ STEPS: dict[str, list[str]] = {
     "dose-discarded": ["d", "down", "down", "enter"],
     "dose-skip": ["d", "k"],
     "dose-injection-steps": ["d", "i"],
-    "call-your-doctor-now": ["s", "h", "i", "v", "e", "s", "enter"],
+    "call-your-doctor-now": ["s", "r", "a", "s", "h", "enter"],
     "history-changes": ["h", "c"],
 }
 

@@ -111,13 +111,13 @@ def test_alerts_are_sorted_most_urgent_first(store: Store, kineret: m.Medication
 def test_side_effect_tier_is_stored_when_logged_and_closing_it_clears_the_alert(
     store: Store, kineret: m.Medication
 ) -> None:
-    result = overview.record_side_effect(store, "Hives", at=NOW, zone="UTC", now=NOW)
+    result = overview.record_side_effect(store, "Skin rash", at=NOW, zone="UTC", now=NOW)
     assert (result.effect.tier, result.effect.symptom_key) == (m.Tier.SERIOUS, "rash")
     assert overview.build_today(store, now=NOW, zone="UTC").needs_attention is True
     overview.mark_doctor_contacted(store, "rash", at=NOW, now=NOW)
     today = overview.build_today(store, now=NOW, zone="UTC")
     assert not any(a.kind is AlertKind.SIDE_EFFECT for a in today.alerts)
-    overview.resolve_side_effect(store, "hives", at=NOW, now=NOW)
+    overview.resolve_side_effect(store, "skin rash", at=NOW, now=NOW)
     with pytest.raises(NotFoundError):
         overview.resolve_side_effect(store, "rash", at=NOW, now=NOW)
 

@@ -75,6 +75,18 @@ def test_a_headache_does_not_block_a_region() -> None:
     assert sites.blocked_regions(ANAKINRA, [other]) == frozenset()
 
 
+def test_a_serious_reaction_noted_at_a_site_blocks_its_region() -> None:
+    hot = m.SideEffect(
+        symptom="injection site is hot, red and swollen",
+        symptom_key="hot-red-skin",
+        tier=m.Tier.SERIOUS,
+        started_at=T0,
+        tz="UTC",
+        region="stomach-left",
+    )
+    assert sites.blocked_regions(ANAKINRA, [hot]) == {"stomach-left"}
+
+
 @pytest.mark.parametrize("site", ["arm-left", "buttock-right", "arm-right:A2"])
 def test_arm_or_buttock_is_refused_when_injecting_yourself(site: str) -> None:
     with pytest.raises(SiteError, match="someone else"):

@@ -22,7 +22,6 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     "text",
     [
         "rash",
-        "Hives",
         "flu-like symptoms",
         "fever",
         "sore throat",
@@ -51,6 +50,43 @@ def test_common_side_effects_are_common_and_only_watched_when_mild(text: str) ->
 def test_a_severe_common_side_effect_says_tell_your_doctor() -> None:
     result = triage.triage(ANAKINRA, "headache", m.Severity.SEVERE)
     assert result.action is Action.TELL_DOCTOR
+
+
+def test_a_watched_side_effect_gives_the_leaflets_rule_and_the_check_back_as_a_journal_setting() -> None:
+    result = triage.triage(ANAKINRA, "headache")
+    assert result.action is Action.WATCH
+    assert result.advice.startswith("Tell your doctor if this is severe or does not go away.")
+    assert "Journal setting, not medical advice" in result.advice and "7 days" in result.advice
+    assert "will remind you" not in result.advice
+
+
+def test_allergic_reaction_signs_ask_for_emergency_help_and_stay_urgent_until_closed() -> None:
+    result = triage.triage(ANAKINRA, "my lips and tongue are swelling up")
+    assert (result.tier, result.action) == (m.Tier.SERIOUS, Action.EMERGENCY)
+    assert "emergency" in result.advice and "get emergency help now" in result.headline
+    logged = effect(symptom="lips swelling", symptom_key="allergic-reaction")
+    assert triage.current_action(logged, now=NOW, lingering=7, packs=[ANAKINRA]) is Action.EMERGENCY
+    # Without the pack (as in a summary) it is still a serious effect to call about.
+    assert triage.current_action(logged, now=NOW, lingering=7) is Action.CALL_NOW
+    (alert,) = alerts.side_effect_alerts([logged], [ANAKINRA], now=NOW)
+    assert alert.level is alerts.AlertLevel.URGENT and alert.title == "lips swelling - get emergency help now"
+    assert ANAKINRA.side_effects.advice.emergency in alert.text
+
+
+def test_severity_words_in_a_logged_common_effect_ask_to_tell_the_doctor_at_once() -> None:
+    logged = effect(symptom="headache that won't go away", symptom_key="headache", tier=m.Tier.COMMON)
+    assert triage.current_action(logged, now=NOW, lingering=7) is Action.TELL_DOCTOR
+    (alert,) = alerts.side_effect_alerts([logged], [ANAKINRA], now=NOW)
+    assert alert.level is alerts.AlertLevel.ATTENTION and "tell your doctor" in alert.title
+
+
+def test_an_unlisted_side_effect_keeps_a_standing_alert_until_resolved() -> None:
+    logged = effect(symptom="purple toes", symptom_key=None, tier=m.Tier.OTHER)
+    (alert,) = alerts.side_effect_alerts([logged], [ANAKINRA], now=NOW + timedelta(days=30))
+    assert alert.level is alerts.AlertLevel.ATTENTION
+    assert alert.title == "purple toes - call your doctor if it is unusual"
+    assert ANAKINRA.side_effects.advice.other in alert.text
+    assert alerts.side_effect_alerts([logged.changed(resolved_at=NOW)], [ANAKINRA], now=NOW) == []
 
 
 def test_injection_site_reactions_are_recognised_as_such() -> None:

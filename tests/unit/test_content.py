@@ -115,7 +115,7 @@ def test_inspection_texts(pack: Pack) -> None:
 
 
 SERIOUS = {"rash", "flu-like", "fever", "sore-throat", "chills", "infection", "cough", "wheezing", "chest-pain"}
-SERIOUS |= {"hot-red-skin"}
+SERIOUS |= {"hot-red-skin", "allergic-reaction"}
 COMMON = {"injection-site", "headache", "nausea", "diarrhea", "runny-nose", "stomach-pain"}
 
 
@@ -127,6 +127,7 @@ def test_side_effect_tiers_follow_the_leaflet(pack: Pack) -> None:
     assert [s.key for s in site] == ["injection-site"]
     assert site[0].tier is Tier.COMMON
     assert pack.side_effects.lingering_days == 7
+    assert [s.key for s in pack.side_effects.symptoms if s.emergency] == ["allergic-reaction"]
 
 
 def test_tier_advice(pack: Pack) -> None:
@@ -141,7 +142,7 @@ def test_tier_advice(pack: Pack) -> None:
     ("typed", "key"),
     [
         ("rash", "rash"),
-        ("  Hives ", "rash"),
+        ("  Hives ", "allergic-reaction"),
         ("ITCHY RASH", "rash"),
         ("itchy   rash.", "rash"),
         ("temperature", "fever"),
@@ -622,14 +623,32 @@ def test_section_file_must_stay_beside_the_pack(tmp_path: Path) -> None:
 def test_ambiguous_synonym(tmp_path: Path) -> None:
     toml = copy_pack(tmp_path)
     edit(toml, '"hives",', '"hives", "headache",')
-    assert "side_effects.symptoms: 'headache' names both 'headache' and 'rash'" in str(load_error(tmp_path))
+    assert "side_effects.symptoms: 'headache' names both 'headache' and 'allergic-reaction'" in str(
+        load_error(tmp_path)
+    )
 
 
 def test_synonyms_must_be_lower_case(tmp_path: Path) -> None:
     toml = copy_pack(tmp_path)
-    edit(toml, '"hives"', '"Hives"')
+    edit(toml, '"itchy rash"', '"Itchy rash"')
     message = str(load_error(tmp_path))
-    assert "side_effects.symptoms.6.synonyms.0: 'Hives' should be lower-case" in message
+    assert "side_effects.symptoms.6.synonyms.0: 'Itchy rash' should be lower-case" in message
+
+
+def test_a_condition_sign_must_be_a_side_effect_of_the_pack(tmp_path: Path) -> None:
+    toml = copy_pack(tmp_path)
+    edit(toml, 'signs = ["fever",', 'signs = ["fevr",')
+    assert "precautions: 'infection': signs 'fevr' are not side effects of this pack" in str(load_error(tmp_path))
+
+
+def test_only_a_serious_symptom_can_be_an_emergency(tmp_path: Path) -> None:
+    toml = copy_pack(tmp_path)
+    edit(
+        toml,
+        'key = "headache"\nlabel = "Headache"\ntier = "common"\n',
+        'key = "headache"\nlabel = "Headache"\ntier = "common"\nemergency = true\n',
+    )
+    assert "'headache': only a serious symptom can be an emergency" in str(load_error(tmp_path))
 
 
 def test_journal_setting_must_name_a_field(tmp_path: Path) -> None:

@@ -234,3 +234,22 @@ def test_a_journal_written_before_schedules_keeps_every_medicine_on_its_time(jou
         assert by_name["anakinra"].form is m.MedForm.INJECTION and by_name["folic acid"].form is None
         assert all(not d.extra for d in store.all(m.Dose)) and len(store.all(m.Dose)) == 3
         assert by_name["anakinra"].usual_time == "21:00"  # the old columns are kept
+
+
+def test_a_journal_written_by_the_release_before_lab_results_gets_the_table_and_keeps_its_records(
+    journal_path: Path,
+) -> None:
+    steps = connection._migrations_module().migrations
+    raw = Database(sqlite3.connect(journal_path, isolation_level=None))
+    steps.apply(raw, stop_before="m004_lab_results")  # what the current release writes
+    raw["allergies"].insert(  # type: ignore[union-attr]
+        {"id": "a1", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "substance": "latex"}
+    )
+    assert "lab_results" not in raw.table_names()
+    raw.conn.close()
+    with Store.open(journal_path) as store:
+        assert store.schema_steps() == REAL and REAL[-1] == "m004_lab_results"
+        assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
+        store.add(m.LabResult(test="ALT", value=31.0, unit="U/L", at=m.utcnow(), tz="UTC"))
+        assert [r.value for r in store.lab_results(test="alt")] == [31.0]
+    assert "before-m004_lab_results" in {b.kind for b in backups.list_backups(journal_path)}

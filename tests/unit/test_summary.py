@@ -267,3 +267,74 @@ def test_emergency_list_has_every_active_product_and_the_last_dose(store: Store)
     assert names["Turmeric"].kind == m.MedKind.HERBAL and names["Turmeric"].reason == "joints"
     assert any("interleukin" in w for w in data.warnings)
     assert data.last_updated == at(0, 7, 45)
+
+
+# --- the doctor's document ------------------------------------------------------------------
+
+
+def _important(summary: Any) -> list[str]:
+    section = next((s for s in layout(summary).sections if s.title == "Important"), None)
+    return [line for block in section.blocks if isinstance(block, list) for line in block] if section else []
+
+
+def _effects_table(summary: Any) -> Any:
+    section = next(s for s in layout(summary).sections if s.title.startswith("Side effects"))
+    return next(b for b in section.blocks if hasattr(b, "rows"))
+
+
+def test_the_important_box_labels_each_effect_as_recorded_and_keeps_a_severe_one_after_the_call(store: Store) -> None:
+    anakinra(store)
+    put(
+        store,
+        m.SideEffect,
+        at(20),
+        symptom="redness at the injection site",
+        symptom_key="injection-site-reaction",
+        tier=m.Tier.COMMON,
+        severity=m.Severity.MILD,
+        started_at=at(20),
+        tz=ZONE,
+        note="itchy in the evening",
+    )
+    put(
+        store,
+        m.SideEffect,
+        at(2),
+        symptom="fever",
+        symptom_key="fever",
+        tier=m.Tier.SERIOUS,
+        severity=m.Severity.SEVERE,
+        started_at=at(2),
+        tz=ZONE,
+        doctor_contacted_at=at(1),
+    )
+    summary = build_visit_summary(store, now=NOW, zone=ZONE)
+    lines = _important(summary)
+    fever = [line for line in lines if line.startswith("fever")]
+    assert len(fever) == 1 and "recorded as serious, severe" in fever[0] and "doctor contacted" in fever[0]
+    for line in lines:
+        if line.startswith("redness"):
+            assert "serious" not in line and "recorded as common, mild" in line
+    rows = {row[0]: row for row in _effects_table(summary).rows}
+    assert rows["redness at the injection site"][-1] == "itchy in the evening"  # the patient's words only
+    assert rows["fever"][-1] == ""
+
+
+def test_a_long_period_lists_check_ins_by_month_and_missed_days_as_ranges(store: Store) -> None:
+    for days_ago in range(0, 730, 3):
+        put(store, m.Checkin, at(days_ago + 1), at=at(days_ago + 1), tz=ZONE, pain=days_ago % 10)
+    summary = build_visit_summary(
+        store, now=NOW, zone=ZONE, period=resolve_period(store, now=NOW, zone=ZONE, since=date(2024, 11, 1))
+    )
+    section = next(s for s in layout(summary).sections if s.title.startswith("How the treatment"))
+    table = next(b for b in section.blocks if hasattr(b, "rows"))
+    assert "monthly" in section.title and table.headers[0] == "Month"
+    assert 24 <= len(table.rows) <= 25 and sum(int(r[1]) for r in table.rows) == len(range(0, 730, 3))
+    short = build_visit_summary(store, now=NOW, zone=ZONE)
+    assert short.trend_months == [] and "weekly" in next(
+        s.title for s in layout(short).sections if s.title.startswith("How the treatment")
+    )
+    from journal.export._document import day_ranges
+
+    days = [date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 5), date(2026, 2, 10)]
+    assert day_ranges(days) == "2026-01-03 to 2026-01-05, 2026-02-10"

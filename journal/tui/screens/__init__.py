@@ -68,6 +68,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ),
     ScreenEntry("history", "History", "h", f"{_HERE}.history", "HistoryScreen", "Every record, newest first"),
     ScreenEntry("export", "Export", "x", f"{_HERE}.export", "ExportScreen", "Visit summary and exports", "Export"),
+    ScreenEntry("labs", "Lab results", "l", f"{_HERE}.labs", "LabsScreen", "Add and read lab results", "Labs"),
     ScreenEntry("welcome", "Set up", "w", f"{_HERE}.welcome", "WelcomeScreen", "Profile, medicine, first box"),
 )
 BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}

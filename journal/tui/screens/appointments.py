@@ -97,7 +97,17 @@ class AppointmentsScreen(JournalScreen):
                 Text("⚠", style="bold yellow") if appt.id in flagged else Text(""),
                 key=appt.id,
             )
-        self.query_one("#appt-warnings", Static).update(lit("\n".join(f"⚠ {t}" for t in flagged.values())))
+        from journal.overview import visit_reminders
+
+        planned = [a for a in upcoming if a.status is m.ApptStatus.PLANNED]
+        reminders = visit_reminders(journal.store, planned)
+        lines = [f"⚠ {t}" for t in flagged.values()]
+        visit = next((a for a in planned if a.id in reminders), None)
+        if visit is not None:
+            # The whole reminder is said when the visit is added; here one line keeps the table in view.
+            when = journal.local(visit.at, visit.tz)
+            lines.append(f"Next visit, {when} ({visit.kind.value}): bring your written medicine list.")
+        self.query_one("#appt-warnings", Static).update(lit("\n".join(lines)))
         questions = self.query_one("#question-table", DataTable)
         questions.clear()
         for q in journal.store.all(m.Question):
@@ -137,13 +147,14 @@ class AppointmentsScreen(JournalScreen):
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt")
             return
-        from journal.overview import warnings_for_new
+        from journal.overview import advice_for_new, warnings_for_new
 
         warnings = warnings_for_new(journal.store, record, now=journal.now())
         for key in values:
             self.query_one(f"#{key}", Input).value = ""
         self.refresh_data()
         text = f"Added {record.describe()} on {journal.local(at)}." + "".join(f"\n⚠ {w}" for w in warnings)
+        text += "".join(f"\n{a}" for a in advice_for_new(journal.store, record))
         self.query_one("#appt-error", Static).update(lit(text))
         self.query_one("#appt-error", Static).add_class("-warn" if warnings else "-ok")
         self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)

@@ -55,15 +55,16 @@ class ConfirmDialog(JournalModal):
 
 
 class CallDoctorDialog(JournalModal):
-    """A serious side effect: call the doctor now. Stays until acknowledged."""
+    """A serious side effect: call the doctor now (or get emergency help). Stays until acknowledged."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "I understand"),
         Binding("enter", "close", "I understand", show=False),
     ]
 
-    def __init__(self, symptom: str, advice: str, contact: str | None) -> None:
+    def __init__(self, symptom: str, advice: str, contact: str | None, *, title: str = "CALL YOUR DOCTOR NOW") -> None:
         super().__init__(classes="dialog-screen")
+        self.title_text = title
         self.symptom = symptom
         self.advice = advice
         self.contact = contact
@@ -71,7 +72,7 @@ class CallDoctorDialog(JournalModal):
     def compose(self) -> ComposeResult:
         """A large red message, the advice and the doctor's contact."""
         with Vertical(classes="dialog danger", id="call-doctor"):
-            yield Static(Text("CALL YOUR DOCTOR NOW", style="bold"), classes="danger-title")
+            yield Static(Text(self.title_text, style="bold"), classes="danger-title")
             yield Static(Text(f"{self.symptom}: {self.advice}"), classes="dialog-text")
             if self.contact:
                 yield Static(Text(f"Doctor: {self.contact}"), classes="dialog-text")

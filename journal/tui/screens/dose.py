@@ -46,7 +46,7 @@ class DoseScreen(JournalScreen):
         self.med: m.Medication | None = None
         self.pack: Pack | None = None
         self.appearance: m.Appearance = m.Appearance.CLEAR
-        self.foamy_since: datetime | None = None
+        self.foamy = False
         self.waited: int | None = None
         self.site: str | None = None
         self.given_by = m.GivenBy.SELF
@@ -98,14 +98,26 @@ class DoseScreen(JournalScreen):
         yield panel
         with ContentSwitcher(initial="step-check", id="dose-steps"):
             with Vertical(id="step-check"):
+                from journal.overview import first_use_advice
+
+                first_use = first_use_advice(self.journal.store, med, pack)
+                if first_use:
+                    yield Static(lit(f"First dose: {first_use}"), classes="advice -warning", id="first-use")
                 hint = pack.inspection.do_not_shake + " " if pack else ""
                 yield Static(Text(f"1 of 3  Check the syringe. {hint}How does the solution look?"), classes="advice")
                 yield OptionList(*self._appearance_options(), id="appearance")
                 yield Static("", id="check-advice", classes="advice")
+                waited = Field("Minutes it sat until it cleared", "waited", placeholder="whole minutes")
+                waited.display = False
+                yield waited
             with VerticalScroll(id="step-site"):
                 yield Static(
                     Text("2 of 3  Where? (o: someone else injects, which adds arms and buttocks)"), classes="advice"
                 )
+                if pack is not None and pack.sites.avoid:
+                    from journal.care.sites import avoid_advice
+
+                    yield Static(lit(avoid_advice(pack)), classes="hint", id="site-avoid")
                 if pack is not None:
                     yield BodyMap(pack, id="body-map")
                     yield Static(
@@ -128,7 +140,7 @@ class DoseScreen(JournalScreen):
                     yield Button("Save dose", id="save", variant="success", compact=True)
             with VerticalScroll(id="step-skip"):
                 yield Static(Text("Skip today's dose: say why (it helps your doctor)."), classes="advice")
-                yield Field("Reason", "reason", placeholder="for example fever, doctor said to pause")
+                yield Field("Reason", "reason", placeholder="why the dose is skipped")
                 yield Field("When", "skip-time", value="now")
                 yield Static("", classes="form-error", id="skip-error")
                 with Horizontal(classes="buttons"):
@@ -235,22 +247,40 @@ class DoseScreen(JournalScreen):
         look = m.Appearance(event.option.id or "clear")
         verdict = inspect_syringe(self.pack, look, waited_minutes=1).verdict
         if verdict is Verdict.WAIT:
-            self.foamy_since = self.foamy_since or self.journal.now()
+            self.foamy = True
             self.appearance = look
             advice = self.pack.appearance(look.value).advice if self.pack else "Let it sit until it clears."
             self._advice(
-                "#check-advice", f"{advice} When it looks clear, choose Clear. (Nothing is recorded yet.)", "warning"
+                "#check-advice",
+                f"{advice} When it looks clear, type how many minutes it sat and press Enter (or choose Clear). "
+                "(Nothing is recorded yet.)",
+                "warning",
             )
+            field = self.query_one("#field-waited", Field)
+            field.display = True
+            self.query_one("#waited", Input).focus()
             return
         if verdict is Verdict.DISCARD:
             self._discard(look)
             return
-        if self.foamy_since is not None:
-            minutes = int((self.journal.now() - self.foamy_since).total_seconds() // 60)
-            self.waited = max(1, minutes)
-            self.appearance = m.Appearance.FOAMY
-        else:
-            self.appearance = look
+        if self.foamy:
+            self._cleared()
+            return
+        self.appearance = look
+        self._enter_site_step()
+
+    @on(Input.Submitted, "#waited")
+    def _cleared(self) -> None:
+        """A foamy syringe has cleared: the minutes it sat are the ones the person gives."""
+        field = self.query_one("#field-waited", Field)
+        typed = field.value.strip()
+        if not typed.isdigit() or not 1 <= int(typed) <= 240:
+            field.show_error("Say how many minutes it sat until it cleared: a whole number from 1 to 240.")
+            self.query_one("#waited", Input).focus()
+            return
+        field.show_error(None)
+        self.waited = int(typed)
+        self.appearance = m.Appearance.FOAMY
         self._enter_site_step()
 
     def _discard(self, look: m.Appearance) -> None:
@@ -274,14 +304,16 @@ class DoseScreen(JournalScreen):
             self._advice("#check-advice", f"Not recorded: {describe(exc)}", "danger")
             return
         advice = result.inspection.advice if result.inspection else "Do not use it."
+        disposal = f" {result.disposal}" if result.disposal else ""
         self._advice(
             "#check-advice",
-            f"DO NOT USE THIS SYRINGE. {advice} It was recorded as discarded (one fewer in your supply); "
+            f"DO NOT USE THIS SYRINGE. {advice}{disposal} It was recorded as discarded (one fewer in your supply); "
             "no dose was recorded. Start again with a new syringe: check it and choose below.",
             "danger",
         )
-        self.foamy_since = None
+        self.foamy = False
         self.waited = None
+        self.query_one("#field-waited", Field).display = False
         self.appearance = m.Appearance.CLEAR
         self.query_one("#appearance", OptionList).highlighted = 0
 
@@ -391,6 +423,7 @@ class DoseScreen(JournalScreen):
             return
         where = f", {result.site_label}" if result.site_label else ""
         extra = [*result.warnings, *([result.leftover_advice] if result.leftover_advice else [])]
+        extra += [result.disposal] if result.disposal else []
         message = f"Recorded {self.med.name} at {journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)
         self.dismiss()

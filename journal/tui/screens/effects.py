@@ -80,10 +80,25 @@ class EffectsScreen(JournalScreen):
         return [s for pack in packs for s in pack.side_effects.symptoms]
 
     def _filter(self, text: str) -> None:
+        from journal.care.triage import triage_all
+
         options = self.query_one("#symptom-matches", OptionList)
         options.clear_options()
         items: list[Option] = []
-        for symptom, synonym in symptom_matches(self._symptoms(), text):
+        symptoms = self._symptoms()
+        matches = symptom_matches(symptoms, text)
+        packs = self.journal.packs() or [p for p in [self.journal.main_pack()] if p]
+        verdict = triage_all(packs, text) if text.strip() else None
+        if verdict is not None and verdict.symptom_key is not None:
+            # First, and saved with the words as typed ("won't go away" and "hot" count): how the journal reads them.
+            prompt = Text(verdict.label or "")
+            prompt.append(" (as typed)", style="dim")
+            urgent = verdict.action.value in ("emergency", "call-now")
+            marker = "emergency" if verdict.action.value == "emergency" else verdict.tier.value
+            prompt.append(f"  {marker}", style="bold red" if urgent else "dim")
+            items.append(Option(prompt, id=f"typed:{verdict.symptom_key}"))
+            matches = [(s, syn) for s, syn in matches if s.key != verdict.symptom_key]
+        for symptom, synonym in matches:
             prompt = Text(symptom.label)
             if synonym:
                 prompt.append(f" ({synonym})", style="dim")
@@ -118,6 +133,8 @@ class EffectsScreen(JournalScreen):
         if index is None or not options.option_count:
             return typed
         option = options.get_option_at_index(index)
+        if not (option.id or "").startswith("pack:"):
+            return typed
         key = (option.id or "").removeprefix("pack:")
         return next((s.label for s in self._symptoms() if s.key == key), typed)
 
@@ -168,15 +185,17 @@ class EffectsScreen(JournalScreen):
         self.query_one("#symptom", Input).value = ""
         self.query_one("#field-effect-note", Field).entry.value = ""
         self.refresh_data()
-        if triage.action.value == "call-now":
+        if triage.action.value in ("emergency", "call-now"):
             from journal.tui.screens.dialogs import CallDoctorDialog
 
             profile = journal.store.profile()
+            title = "GET EMERGENCY HELP NOW" if triage.action.value == "emergency" else "CALL YOUR DOCTOR NOW"
             self.app.push_screen(
-                CallDoctorDialog(result.effect.symptom, triage.advice, profile.doctor if profile else None)
+                CallDoctorDialog(result.effect.symptom, triage.advice, profile.doctor if profile else None, title=title)
             )
         else:
-            self.app.notify(f"Recorded. {triage.headline} {triage.advice}", markup=False, timeout=6)
+            stays = " It stays as an alert on Today until you mark it resolved." if triage.tier is m.Tier.OTHER else ""
+            self.app.notify(f"Recorded. {triage.headline} {triage.advice}{stays}", markup=False, timeout=6)
         self.query_one("#symptom", Input).focus()
 
     def refresh_data(self) -> None:

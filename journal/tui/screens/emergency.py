@@ -42,4 +42,5 @@ class EmergencyScreen(JournalModal):
                     yield Static(Text(line, style=style), classes="emergency-line")
             updated = data.last_updated_local or "never"
             yield Static(Text(f"Journal last updated {updated}. Shown {data.generated_local}."), classes="hint")
+            yield Static(Text(f"{data.disclaimer} {data.source}"), classes="hint")
         yield JournalFooter()

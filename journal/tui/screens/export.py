@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioBu
 from textual.worker import get_current_worker
 
 from journal.errors import JournalError
-from journal.export import SUMMARY_FORMATS
+from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
 from journal.store import Store
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
@@ -203,17 +203,18 @@ class ExportScreen(Screen[Path | None]):
         except (JournalError, OSError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._done, written, len(content))
+        self.app.call_from_thread(self._done, written, len(content), missing_glyphs_warning(content))
 
     def _failed(self, message: str) -> None:
         self._busy = False
         self.query_one("#export-path-error", Static).update(Text(message))
         self.query_one("#export-result", Static).update(Text("Nothing was written."))
 
-    def _done(self, path: Path, size: int) -> None:
+    def _done(self, path: Path, size: int, warning: str | None = None) -> None:
         self._busy = False
         self.written = path
         self.query_one("#export-progress", ProgressBar).update(progress=STEPS)
-        self.query_one("#export-result", Static).update(
-            Text(f"Wrote {path} ({size:,} bytes, readable only by you).", style="bold")
-        )
+        shown = Text(f"Wrote {path} ({size:,} bytes, readable only by you).", style="bold")
+        if warning:
+            shown.append(f"\nWarning: {warning}.", style="bold red")
+        self.query_one("#export-result", Static).update(shown)

@@ -58,8 +58,8 @@ class MedicinesScreen(JournalScreen):
                         yield Field("Add a medicine: name", "med-name", placeholder="e.g. Enbrel, vitamin D")
                         yield Select(KINDS, value="prescription", allow_blank=False, id="med-kind", compact=True)
                     with Horizontal(classes="form-row"):
-                        yield Field("Strength", "med-strength", placeholder="e.g. 100 mg")
-                        yield Field("How you take it", "med-directions", placeholder="e.g. once a day")
+                        yield Field("Strength", "med-strength", placeholder="as on the label")
+                        yield Field("How you take it", "med-directions", placeholder="as on the label")
                         yield Field("What for", "med-reason")
                     with Horizontal(classes="form-row"):
                         yield Select(FORMS, value="", allow_blank=False, id="med-form", compact=True)
@@ -232,9 +232,13 @@ class MedicinesScreen(JournalScreen):
         self._show_new_warnings("#med-error", record, warnings)
 
     def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
+        from journal.overview import advice_for_new
+
         text = f"Added {record.describe()}."
         if warnings:
             text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
+        # The pack's facts for this moment: any allergy to tell about, first use of a medicine.
+        text += "".join(f"\n{a}" for a in advice_for_new(self.journal.store, record))
         widget = self.query_one(where, Static)
         widget.update(lit(text))
         widget.add_class("-warn" if warnings else "-ok")

@@ -158,7 +158,15 @@ class TodayScreen(JournalScreen):
             (sparkline(pains), _SPARK_STYLE),
             "\n" if pains else "",
             trend,
+            "\n\n",
+            self._help_line(),
         )
+
+    def _help_line(self) -> str:
+        """What the journal is (and is not), where its facts come from, and where the help is."""
+        pack = self.journal.main_pack()
+        source = f" Source: {pack.source.citation}." if pack is not None else ""
+        return f"This journal supports, and does not replace, your doctor's advice.{source} Press ? for help."
 
     @staticmethod
     def _urgent(today: Today) -> list[Alert]:
@@ -237,8 +245,14 @@ class TodayScreen(JournalScreen):
             for a in journal.store.between(m.Appointment, "at", now, now + timedelta(days=COMING_UP_DAYS))
             if a.status is m.ApptStatus.PLANNED
         ]
+        from journal.overview import visit_reminders
+
+        reminded = visit_reminders(journal.store, planned)
         lines = [
-            f"{journal.local(a.at, a.tz)}  {a.describe()}" + (f" - {a.purpose}" if a.purpose else "") for a in planned
+            f"{journal.local(a.at, a.tz)}  {a.describe()}"
+            + (f" - {a.purpose}" if a.purpose else "")
+            + (" (bring your medicine list)" if a.id in reminded else "")
+            for a in planned
         ]
         questions = len(journal.store.open_questions())
         if questions:

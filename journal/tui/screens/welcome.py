@@ -49,6 +49,9 @@ class WelcomeScreen(JournalScreen):
                 ),
                 classes="hint",
             )
+            first = packs[0][0] if packs else None
+            if first is not None:
+                yield Static(Text(first.source.notice), classes="hint", id="welcome-source")
             yield Static(Text("You", style="bold"), classes="section-title")
             with Horizontal(classes="form-row"):
                 yield Field("Name", "welcome-name", value=(profile.name or "") if profile else "")
@@ -67,6 +70,7 @@ class WelcomeScreen(JournalScreen):
             with Horizontal(classes="form-row"):
                 yield Select(options, value=options[0][1], allow_blank=False, id="welcome-pack", compact=True)
                 yield Field("Usual time", "welcome-time", value="08:00")
+            yield Static(self._first_use(options[0][1]), classes="advice", id="welcome-first-use")
             yield Static(Text("Your first box", style="bold"), classes="section-title")
             with Horizontal(classes="form-row"):
                 yield Checkbox("Record a box now", value=True, id="welcome-box", compact=True)
@@ -76,6 +80,14 @@ class WelcomeScreen(JournalScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Save and start", id="welcome-save", variant="success", compact=True)
                 yield Button("Skip for now", id="welcome-skip", compact=True)
+
+    def _first_use(self, key: str) -> Text:
+        pack = self.journal.pack(key) if key != NO_PACK else None
+        return Text(pack.supply.first_use if pack else "")
+
+    @on(Select.Changed, "#welcome-pack")
+    def _pack_chosen(self, event: Select.Changed) -> None:
+        self.query_one("#welcome-first-use", Static).update(self._first_use(str(event.value)))
 
     def on_mount(self) -> None:
         """Start with the name."""
