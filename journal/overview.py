@@ -458,9 +458,9 @@ def record_dose(
     the schedule does not allow (its time already taken, an as-needed limit) is refused before anything
     is written unless `extra`; ExtraDoseError says what was taken and when.
     """
-    if not extra:
-        refuse_extra(store, med, at=at, zone=zone)
     if not med.injected:
+        if not extra:
+            refuse_extra(store, med, at=at, zone=zone)
         if appearance is not None or site is not None or leftover:
             raise JournalError(f"{med.name} is not an injection: it has no syringe check, injection site or leftover.")
         with store.transaction():
@@ -494,6 +494,9 @@ def record_dose(
         with store.transaction():
             result.check = store.add(check)
         return result
+    if not extra:
+        # A syringe set aside is recorded whatever was taken before; a dose beyond the schedule is not.
+        refuse_extra(store, med, at=at, zone=zone)
     region: str | None = site
     spot: str | None = None
     if pack is not None:

@@ -248,7 +248,7 @@ def test_a_journal_written_by_the_release_before_lab_results_gets_the_table_and_
     assert "lab_results" not in raw.table_names()
     raw.conn.close()
     with Store.open(journal_path) as store:
-        assert store.schema_steps() == REAL and REAL[-1] == "m004_lab_results"
+        assert store.schema_steps() == REAL and "m004_lab_results" in REAL
         assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
         store.add(m.LabResult(test="ALT", value=31.0, unit="U/L", at=m.utcnow(), tz="UTC"))
         assert [r.value for r in store.lab_results(test="alt")] == [31.0]
