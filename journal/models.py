@@ -5,25 +5,33 @@ Times are stored as UTC (ISO-8601, to the second, with a trailing Z) together wi
 IANA zone they were recorded in, so a dose logged while travelling stays on its local day.
 """
 
-from __future__ import annotations
-
-import builtins
-import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, field, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum, StrEnum
 from types import NoneType, UnionType
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+    Union,
+    dataclass_transform,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.errors import RecordError
-from journal.plain import Plain, plain_dataclass
 from journal.validation import After, Before, Limits
+from journal.when import iso_utc, now_utc
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError, ValidationInfo
+    from pydantic import TypeAdapter, ValidationError, ValidationInfo
 
 # How far in the future a dose, check-in or side effect may be dated (clock skew, typing).
 FUTURE_GRACE = timedelta(minutes=5)
@@ -100,16 +108,14 @@ class ApptStatus(StrEnum):
 
 
 # --- field types -------------------------------------------------------------------------
+# Each limit is declared on the field's type, inside Annotated, with journal.validation's markers:
+# Limits for bounds and lengths, After/Before for the checks and clean-ups that need code.
 
 
 def _utc_seconds(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("a time needs its time zone")
     return value.astimezone(UTC).replace(microsecond=0)
-
-
-def _iso_z(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 UtcDateTime = Annotated[datetime, After(_utc_seconds)]
@@ -144,7 +150,7 @@ def _required_name(value: Any) -> Any:
     return value
 
 
-# Limits first: they constrain the string itself, the check before it sees the raw input.
+# The length limit first: a Before sees the raw input before what stands left of it.
 RequiredName = Annotated[str, Limits(max_length=NAME_MAX), Before(_required_name)]
 RequiredText = Annotated[str, Limits(max_length=TEXT_MAX), Before(_required_name)]
 
@@ -163,52 +169,66 @@ TimeOfDay = Annotated[str | None, Before(_blank_to_none), After(_hhmm)]
 Score = Annotated[int, Limits(ge=0, le=10)] | None
 
 
+# The clock records default to (journal.when's, under the name callers of this module know).
+utcnow = now_utc
+
+
 def new_id() -> str:
     """A new random record key."""
     return uuid.uuid4().hex
 
 
-def utcnow() -> datetime:
-    """The current time in UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _now(info: ValidationInfo) -> datetime:
+def _now(info: "ValidationInfo") -> datetime:
     context = info.context or {}
     now = context.get("now")
     return now if isinstance(now, datetime) else utcnow()
 
 
-def _not_in_future(value: datetime | None, info: ValidationInfo) -> datetime | None:
+def _not_in_future(value: datetime | None, info: "ValidationInfo") -> datetime | None:
     if value is not None and value > _now(info) + FUTURE_GRACE:
         raise ValueError("is in the future; record what has already happened")
     return value
 
 
-def _born_past(value: date | None, info: ValidationInfo) -> date | None:
+def _born_past(value: date | None, info: "ValidationInfo") -> date | None:
     if value is not None and value > _now(info).date():
         raise ValueError("is in the future")
     return value
 
 
-Past = After(_not_in_future, info=True)
-PastUtcDateTime = Annotated[UtcDateTime, Past]
+PastUtcDateTime = Annotated[UtcDateTime, After(_not_in_future, info=True)]
 
 
 # --- records -----------------------------------------------------------------------------
 
+R = TypeVar("R", bound="Record")
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Record(Plain):
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
+def record(cls: type[R]) -> type[R]:
+    """Make `cls` a record: a stdlib dataclass whose constructor validates its values with pydantic."""
+    made = dataclass(kw_only=True, init=False)(cls)
+    made.__init__ = _validating_init  # type: ignore[method-assign]
+    return made
+
+
+def _validating_init(self: "Record", **values: Any) -> None:
+    self.__dict__.update(_validated(type(self), values, None).__dict__)
+
+
+@record
+class Record:
     """Fields every journal record carries.
 
     Making a record validates it (pydantic, imported then): a bad value raises RecordError with
     one sentence. Records read back from the journal were checked when they were written, so
-    `from_row` builds them without validating again.
+    `from_row` only converts the stored values back to their types.
     """
 
     table: ClassVar[str] = ""
     kind_label: ClassVar[str] = "record"
+    # Read by pydantic: a field name it does not know is an error, not silently dropped.
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     id: str = field(default_factory=new_id)
     created_at: UtcDateTime = field(default_factory=utcnow)
@@ -216,34 +236,33 @@ class Record(Plain):
     deleted_at: UtcDateTime | None = None
 
     def __post_init__(self) -> None:
-        self.__dict__.update(_validated(type(self), self.__dict__, None))
+        # Called by pydantic once the fields are valid: the rules across fields.
+        self.check()
 
     @classmethod
     def validate(cls, data: Mapping[str, Any], *, now: datetime | None = None) -> Self:
         """A record from typed-in values (unknown keys ignored), validated as of `now` (default: the clock)."""
-        values: dict[str, Any] = {}
-        for spec in fields(cls):
-            if spec.name in data:
-                values[spec.name] = data[spec.name]
-            elif spec.default is not MISSING:
-                values[spec.name] = spec.default
-            elif spec.default_factory is not MISSING:
-                values[spec.name] = spec.default_factory()
-        record = cls.__new__(cls)
-        record.__dict__.update(_validated(cls, values, now))
-        return record
+        names = field_names(cls)
+        return _validated(cls, {k: v for k, v in data.items() if k in names}, now)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
-        """A record from a stored row (or a history snapshot), without validating it again."""
+        """A record from a stored row (or a history snapshot), without validating it again.
+
+        Raise ValueError naming the field for a stored value that is not of the field's type."""
         record = cls.__new__(cls)
         values = record.__dict__
         for name, read, default in _readers(cls):
             if name in row:
                 value = row[name]
-                values[name] = value if value is None or read is None else read(value)
-            else:
+                try:
+                    values[name] = None if value is None else read(value)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{cls.table} {row.get('id')}: {name}: cannot read {value!r}") from None
+            elif default is not None:
                 values[name] = default()
+            else:
+                raise ValueError(f"{cls.table} {row.get('id')}: {name}: missing")
         return record
 
     def changed(self, **changes: Any) -> Self:
@@ -266,7 +285,7 @@ class Record(Plain):
         return self.id
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Profile(Record):
     """The person the journal is about: name, birth date, contacts."""
 
@@ -284,7 +303,7 @@ class Profile(Record):
         return self.name or "profile"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Medication(Record):
     """A medicine, vitamin or supplement on the list; `tracked` ones have their doses logged."""
 
@@ -337,7 +356,7 @@ def _schedule_spec(value: str) -> str:
         raise ValueError(exc.message) from None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Schedule(Record):
     """A medicine's regimen from a local day (`starts`) until `ends`: a new step replaces it from its own start."""
 
@@ -363,7 +382,7 @@ class Schedule(Record):
         return f"{parse_regimen(self.spec).words()}{dose}, from {self.starts}{until}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class SupplyBox(Record):
     """A box of syringes (or packs) received, with its lot and expiry."""
 
@@ -382,7 +401,7 @@ class SupplyBox(Record):
         return f"box of {self.count}{lot}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class SyringeCheck(Record):
     """How a syringe looked before use, and whether it was used or discarded."""
 
@@ -402,7 +421,7 @@ class SyringeCheck(Record):
         return f"syringe {self.appearance.value}, {self.outcome.value}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Dose(Record):
     """One dose taken, skipped or missed, and where on the body it went."""
 
@@ -432,7 +451,7 @@ class Dose(Record):
         return f"dose {self.status.value}{where}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class SideEffect(Record):
     """A side effect: when it started, how bad, its triage tier, when it resolved."""
 
@@ -464,7 +483,7 @@ class SideEffect(Record):
         return f"{self.symptom}{sev}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Allergy(Record):
     """A substance the person reacts to."""
 
@@ -479,7 +498,7 @@ class Allergy(Record):
         return self.substance + (f" ({self.reaction})" if self.reaction else "")
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Condition(Record):
     """A health condition the person has."""
 
@@ -494,7 +513,7 @@ class Condition(Record):
         return self.name
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Appointment(Record):
     """A doctor visit, lab test, vaccination, surgery or dental appointment."""
 
@@ -514,7 +533,7 @@ class Appointment(Record):
         return f"{self.kind.value} appointment{who}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Checkin(Record):
     """How the person feels: pain, swelling, morning stiffness, a note."""
 
@@ -547,7 +566,7 @@ class Checkin(Record):
 LabNumber = Annotated[float, Limits(allow_inf_nan=False)]
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class LabResult(Record):
     """A laboratory test result: its value and unit, the lab's reference range, when it was taken."""
 
@@ -585,7 +604,7 @@ def format_number(value: float) -> str:
     return f"{value:.10g}"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Question(Record):
     """A question to ask at the next visit, and its answer."""
 
@@ -619,8 +638,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 
 
-@plain_dataclass(eq=False, repr=False)
-class HistoryEntry(Plain):
+@dataclass
+class HistoryEntry:
     """One change to one record: what it was before and after."""
 
     id: str
@@ -638,24 +657,15 @@ class HistoryEntry(Plain):
 
 # --- validating and reading --------------------------------------------------------------
 
-_Reader = tuple[str, Callable[[Any], Any] | None, Callable[[], Any]]
-# Per record kind, built on first use.
-_FIELD_NAMES: dict[type[Record], tuple[str, ...]] = {}
-_READERS: dict[type[Record], tuple[_Reader, ...]] = {}
-_VALIDATORS: dict[type[Record], Any] = {}
-
 
 def field_names(cls: type[Record]) -> tuple[str, ...]:
     """The stored fields of a record kind, in column order."""
-    found = _FIELD_NAMES.get(cls)
-    if found is None:
-        found = _FIELD_NAMES[cls] = tuple(spec.name for spec in fields(cls))
-    return found
+    return tuple(spec.name for spec in fields(cls))
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return _iso_z(value.astimezone(UTC))
+        return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -663,86 +673,101 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _base_type(hint: Any) -> Any:
-    """`datetime` for `Annotated[datetime | None, ...]`: the one non-None type under the wrappers."""
-    while True:
-        origin = get_origin(hint)
-        if origin is Annotated:
-            hint = get_args(hint)[0]
-        elif origin in (Union, UnionType):
-            hint = next(arg for arg in get_args(hint) if arg is not NoneType)
-        else:
-            return hint
+def _read_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("a stored time without its zone")
+    return moment
 
 
-def _reader(kind: Any) -> Callable[[Any], Any] | None:
-    if kind is datetime:
-        return datetime.fromisoformat
-    if kind is date:
-        return date.fromisoformat
-    if kind is bool:
-        return bool
+def _read_bool(value: Any) -> bool:
+    if value not in (0, 1):
+        raise ValueError("not 0 or 1")
+    return bool(value)
+
+
+def _read_float(value: Any) -> float:
+    if type(value) not in (int, float):
+        raise TypeError("not a number")
+    return float(value)
+
+
+def _exactly(kind: type) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        if type(value) is not kind:
+            raise TypeError(f"not a {kind.__name__}")
+        return value
+
+    return read
+
+
+_READ: dict[Any, Callable[[Any], Any]] = {
+    datetime: _read_time,
+    date: date.fromisoformat,
+    bool: _read_bool,
+    float: _read_float,
+    int: _exactly(int),
+    str: _exactly(str),
+}
+
+
+def _reader(kind: Any) -> Callable[[Any], Any]:
+    """How a stored value becomes a value of the field's type `kind`."""
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind
-    return None
+    if kind not in _READ:
+        raise TypeError(f"no reader for a stored {kind!r}")
+    return _READ[kind]
 
 
-_FIRST_NAME = re.compile(r"^(?:Annotated\[)?(\w+)")
+def _base_type(hint: Any) -> Any:
+    """`datetime` for `datetime | None` (or Optional[datetime]): the one type that is not None."""
+    if get_origin(hint) in (Union, UnionType):
+        (hint,) = (arg for arg in get_args(hint) if arg is not NoneType)
+    return hint
 
 
-def _field_kind(annotation: str) -> Any:
-    """The type under a field's annotation, read from its first name: typing.get_type_hints, which
-    evaluates every annotation, costs milliseconds a journal read should not pay."""
-    found = _FIRST_NAME.match(annotation)
-    assert found is not None, annotation
-    name = found.group(1)
-    return _base_type(globals()[name] if name in globals() else getattr(builtins, name))
+_Reader = tuple[str, Callable[[Any], Any], Callable[[], Any] | None]
+
+
+# Per record kind, made on first use (functools.cache would do, but mypy refuses a class as its key).
+_READERS: dict[type[Record], tuple[_Reader, ...]] = {}
+_VALIDATORS: dict[type[Record], "TypeAdapter[Any]"] = {}
 
 
 def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
-    known = _READERS.get(cls)
-    if known is not None:
-        return known
-    found = []
-    for spec in fields(cls):
-        if spec.default_factory is not MISSING:
-            default: Callable[[], Any] = spec.default_factory
-        else:
-            default = (lambda value: lambda: value)(None if spec.default is MISSING else spec.default)
-        found.append((spec.name, _reader(_field_kind(str(spec.type))), default))
-    _READERS[cls] = tuple(found)
+    """Per field of a record kind: its name, how to read its stored value, and its default."""
+    if cls not in _READERS:
+        hints = get_type_hints(cls)  # the types only, the Annotated limits left out
+        _READERS[cls] = tuple((f.name, _reader(_base_type(hints[f.name])), _default(f)) for f in fields(cls))
     return _READERS[cls]
 
 
-def _validator(cls: type[Record]) -> Any:
-    """The pydantic validator of a record kind's fields (a TypedDict), then its rules across fields."""
-    known = _VALIDATORS.get(cls)
-    if known is not None:
-        return known
-    from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+def _default(spec: Field[Any]) -> Callable[[], Any] | None:
+    """What a row without this field (an older history snapshot) holds: the field's default, if any."""
+    if spec.default_factory is not MISSING:
+        return spec.default_factory
+    if spec.default is MISSING:
+        return None
+    return lambda: spec.default
 
-    from journal.validation import adapter
 
-    hints = get_type_hints(cls, include_extras=True)
-    shape = TypedDict(cls.__name__, {name: hints[name] for name in field_names(cls)})  # type: ignore[misc]
+def _validator(cls: type[Record]) -> "TypeAdapter[Any]":
+    if cls not in _VALIDATORS:
+        from pydantic import TypeAdapter
 
-    def across(values: dict[str, Any]) -> dict[str, Any]:
-        shadow = cls.__new__(cls)
-        shadow.__dict__.update(values)
-        shadow.check()
-        return values
-
-    _VALIDATORS[cls] = adapter(Annotated[shape, After(across)])
+        _VALIDATORS[cls] = TypeAdapter(cls)
     return _VALIDATORS[cls]
 
 
-def _validated(cls: type[Record], values: Mapping[str, Any], now: datetime | None) -> dict[str, Any]:
+def _validated(cls: type[R], values: Mapping[str, Any], now: datetime | None) -> R:
     from pydantic import ValidationError
 
     try:
-        return _validator(cls).validate_python(dict(values), context={"now": now} if now else None)  # type: ignore[no-any-return]
+        made: R = _validator(cls).validate_python(values, context={"now": now} if now else None)
     except ValidationError as exc:
         raise RecordError(explain(exc), field=error_field(exc)) from None
+    return made
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -757,7 +782,7 @@ _FIELD_LABELS = {
 }
 
 
-def error_field(error: ValidationError) -> str | None:
+def error_field(error: "ValidationError") -> str | None:
     """The field a validation error is about, if any."""
     for problem in error.errors():
         names = [str(part) for part in problem.get("loc", ()) if not isinstance(part, int)]
@@ -766,7 +791,7 @@ def error_field(error: ValidationError) -> str | None:
     return None
 
 
-def explain(error: ValidationError) -> str:
+def explain(error: "ValidationError") -> str:
     """One sentence a person understands, from the first problem pydantic found."""
     first = error.errors()[0]
     loc = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,9 +22,8 @@ from journal.care.benefit import WeekAverage, weekly_trend
 from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
 from journal.content import Pack, PackError, available_packs, load_pack, normalize
 from journal.errors import JournalError, NotFoundError
-from journal.plain import Plain, plain_dataclass
 from journal.store import Store
-from journal.when import format_local, format_near
+from journal.when import format_local, format_near, iso_utc
 
 PackLoader = Callable[[str], Pack]
 # How many recent doses feed the site rotation and the usual time (covers every spot of a pack).
@@ -82,8 +81,8 @@ def match_pack(
 # --- today -----------------------------------------------------------------------------
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class MedicineToday(Plain):
+@dataclass(kw_only=True)
+class MedicineToday:
     """One tracked medicine today: schedule, sites and supply."""
 
     medication_id: str
@@ -123,8 +122,8 @@ class MedicineToday(Plain):
     injected: bool = True
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Today(Plain):
+@dataclass(kw_only=True)
+class Today:
     """Everything the Today screen and `status` show."""
 
     generated_at: datetime
@@ -349,10 +348,6 @@ def build_today(
     )
 
 
-def _iso_or_none(moment: datetime | None) -> str | None:
-    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
 def status_json(today: Today) -> dict[str, object]:
     """`status --json`: each medicine's state (taken, skipped, due, overdue, not_due, as_needed) and the open alerts."""
     medicines = []
@@ -363,8 +358,8 @@ def status_json(today: Today) -> dict[str, object]:
                 "name": med.name,
                 "state": med.state,
                 "schedule": med.schedule_text,
-                "due_at": None if med.state == regimen.State.AS_NEEDED.value else _iso_or_none(upcoming),
-                "taken_at": _iso_or_none(med.taken_at),
+                "due_at": None if med.state == regimen.State.AS_NEEDED.value else iso_utc(upcoming) if upcoming else None,
+                "taken_at": iso_utc(med.taken_at) if med.taken_at else None,
             }
         )
     alerts = [
@@ -414,8 +409,8 @@ def status_line(today: Today) -> str:
 # --- recording -------------------------------------------------------------------------
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class DoseResult(Plain):
+@dataclass(kw_only=True)
+class DoseResult:
     """What `record_dose` wrote and what to tell the person."""
 
     medication: m.Medication
@@ -684,8 +679,8 @@ def visit_reminders(store: Store, appts: Sequence[m.Appointment], *, loader: Pac
     return found
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class EffectResult(Plain):
+@dataclass(kw_only=True)
+class EffectResult:
     """What `record_side_effect` wrote and the triage to show."""
 
     effect: m.SideEffect

@@ -150,6 +150,13 @@ def format_near(moment: datetime, zone: str, *, now: datetime) -> str:
     if 1 < days < 7:
         return f"{local.strftime('%A')} {clock}"
     return local.strftime("%Y-%m-%d %H:%M")
+def iso_utc(moment: datetime) -> str:
+    """`2026-11-20T07:00:00Z`: the moment in UTC, to the second, as the journal stores every time."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a time needs its time zone")
+    u = moment.astimezone(UTC)
+    # Formatted by hand: strftime("%Y") writes year 226 as "226" on Linux, which sorts wrongly.
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
 
 
 def now_utc() -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -22,7 +23,6 @@ from journal.care.triage import (
 )
 from journal.care.warnings import CareWarning
 from journal.content import Pack
-from journal.plain import Plain, plain_dataclass
 
 STAYS_OPEN = "The alert stays until it is marked resolved or the doctor contacted."
 
@@ -48,8 +48,8 @@ class AlertKind(StrEnum):
 _LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Alert(Plain):
+@dataclass(kw_only=True)
+class Alert:
     """One open alert: a short title (for a status bar) and the full advice."""
 
     level: AlertLevel

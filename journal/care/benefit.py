@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from journal import models as m
-from journal.plain import Plain, plain_dataclass
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class WeekAverage(Plain):
+@dataclass(kw_only=True)
+class WeekAverage:
     """Averages of the check-ins of one ISO week (local time); None where nothing was scored."""
 
     year: int
@@ -56,8 +56,8 @@ def weekly_trend(checkins: Iterable[m.Checkin]) -> list[WeekAverage]:
     return trend
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class MonthAverage(Plain):
+@dataclass(kw_only=True)
+class MonthAverage:
     """Averages of the check-ins of one calendar month (local time); None where nothing was scored."""
 
     starts: date

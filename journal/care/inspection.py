@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from journal import models as m
 from journal.content import Pack, Verdict
 from journal.errors import JournalError
-from journal.plain import Plain, plain_dataclass
 
 # Used when a pack does not list an appearance: a syringe nobody vouched for is not injected.
 UNLISTED_ADVICE = "The guide for this medicine does not say a syringe like this can be used: do not use it."
@@ -15,8 +16,8 @@ class InspectionError(JournalError):
     """A syringe check that cannot be recorded as typed (for example foamy with no wait)."""
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Inspection(Plain):
+@dataclass(kw_only=True)
+class Inspection:
     """The verdict for one syringe check."""
 
     appearance: m.Appearance

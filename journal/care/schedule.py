@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from journal import models as m
-from journal.plain import Plain, plain_dataclass
 
 DEFAULT_TIME = time(8, 0)
 # How many recent doses the median usual time is taken over.
@@ -24,8 +24,8 @@ class TimeSource(StrEnum):
     DEFAULT = "default"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class UsualTime(Plain):
+@dataclass(kw_only=True)
+class UsualTime:
     """The time of day a daily dose is due, and how it was decided."""
 
     at: time
@@ -64,8 +64,8 @@ def usual_time(med: m.Medication, doses: Iterable[m.Dose]) -> UsualTime:
     return UsualTime(at=time(middle // 60, middle % 60), source=TimeSource.MEDIAN)
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class DayStatus(Plain):
+@dataclass(kw_only=True)
+class DayStatus:
     """Today's dose of one medicine."""
 
     day: date
@@ -113,8 +113,8 @@ def today_status(usual: UsualTime, doses: Iterable[m.Dose], *, now: datetime, zo
     return status
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Adherence(Plain):
+@dataclass(kw_only=True)
+class Adherence:
     """How many expected daily doses were taken, skipped or missed over a period."""
 
     start: date
@@ -174,8 +174,8 @@ def adherence(doses: Iterable[m.Dose], *, start: date, end: date, today: date | 
     )
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Drift(Plain):
+@dataclass(kw_only=True)
+class Drift:
     """How far dose times strayed from the usual time, in minutes (positive: later)."""
 
     count: int

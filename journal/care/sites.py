@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from journal import models as m
 from journal.content import Pack, Region, Spot, spot_distance_cm
 from journal.errors import JournalError
-from journal.plain import Plain, plain_dataclass
 
 
 class SiteError(JournalError):
     """A site that cannot be used as typed (unknown, or not allowed for who injects)."""
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class SiteUse(Plain):
+@dataclass(kw_only=True)
+class SiteUse:
     """Where one past injection went."""
 
     at: datetime

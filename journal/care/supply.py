@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from journal import models as m
-from journal.plain import Plain, plain_dataclass
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class BoxState(Plain):
+@dataclass(kw_only=True)
+class BoxState:
     """One box received, and how many of its syringes are still there (oldest box used first)."""
 
     box_id: str
@@ -25,8 +24,8 @@ class BoxState(Plain):
     outlasts_expiry_on: date | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class UsedUp(Plain):
+@dataclass(kw_only=True)
+class UsedUp:
     """Boxes whose every syringe is used, left out of the boxes a status is worked out from.
 
     They come first in the order boxes are used (`use_order`), so leaving them out changes
@@ -37,8 +36,8 @@ class UsedUp(Plain):
     syringes: int = 0
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class SupplyStatus(Plain):
+@dataclass(kw_only=True)
+class SupplyStatus:
     """Where the supply of one medicine stands on a given day."""
 
     today: date

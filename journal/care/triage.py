@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack, Symptom
-from journal.plain import Plain, plain_dataclass
 
 EMERGENCY = "get emergency help now"
 CALL_NOW = "call your doctor now"
@@ -202,8 +202,8 @@ class Action(StrEnum):
     MENTION_IF_UNUSUAL = "mention-if-unusual"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Triage(Plain):
+@dataclass(kw_only=True)
+class Triage:
     """The tier of a typed symptom and what to do about it."""
 
     text: str

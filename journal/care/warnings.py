@@ -7,12 +7,12 @@ the list, adding Enbrel says nothing; adding anakinra later warns about the Enbr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack, Precaution
-from journal.plain import Plain, plain_dataclass
 
 
 class WarningKind(StrEnum):
@@ -24,8 +24,8 @@ class WarningKind(StrEnum):
     APPOINTMENT = "appointment"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class CareWarning(Plain):
+@dataclass(kw_only=True)
+class CareWarning:
     """One standing warning: a record on the list that matters for a pack-linked medicine."""
 
     kind: WarningKind

@@ -1,26 +1,34 @@
-"""A per-user cache of validated packs, so that a normal start reads a pickle instead of importing pydantic.
+"""A per-user cache of validated packs, as JSON, so that a normal start does not import pydantic.
 
-A cache file holds (fingerprint, Pack). The fingerprint holds everything validation depends on: the
-medjournal version, this module's format number, the pack folder's path, the bytes of pack.toml and
-the names of the files beside it (validation checks that each section file exists). Any problem with
-the cache (missing, stale, corrupt, unreadable, not ours, unwritable folder) means: validate again.
+Validating pack.toml at every start would add nearly a third to the TUI's start-up instructions
+(importing pydantic, building the validator), so a validated pack is kept as JSON and rebuilt from
+it by its classes' field types.
+JSON is data only: reading a cache file runs no code. A cache file holds the fingerprint and the
+pack. The fingerprint holds everything validation depends on: the medjournal version, this
+module's format number, the pack folder's path, the text of pack.toml and the names of the files
+beside it (validation checks that each section file exists). Any problem with the cache (missing,
+stale, corrupt, unreadable, not ours, unwritable folder) means: validate again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
-import pickle
 import stat
 import zlib
+from enum import Enum
 from pathlib import Path
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from journal import __version__
 from journal.content.schema import Pack
 from journal.files import write_private
 
 ENV_CACHE_DIR = "MEDJOURNAL_CACHE_DIR"
-# Bump when the pack classes change shape, so an old pickle is not unpickled into new code.
-FORMAT = 2
+# Bump when the pack classes change shape, so an old file is not read into new code.
+FORMAT = 3
 _FOLDER = "packs"
 
 
@@ -36,45 +44,75 @@ def cache_dir() -> Path:
     return Path(base).expanduser() / _FOLDER
 
 
-def fingerprint(toml_bytes: bytes, folder: Path) -> bytes:
+def fingerprint(toml_bytes: bytes, folder: Path) -> str:
     """What validating `folder`/pack.toml depends on, compared whole (no digest: hashlib costs start-up
     time); raise OSError if the folder cannot be listed."""
     with os.scandir(folder) as entries:
         names = sorted(e.name for e in entries if e.is_file())
-    head = f"medjournal {__version__} cache {FORMAT}\0{folder}\0".encode("utf-8", "surrogateescape")
-    return head + toml_bytes + b"\0" + "\0".join(names).encode("utf-8", "surrogateescape")
+    text = toml_bytes.decode("utf-8", "surrogateescape")
+    return f"medjournal {__version__} cache {FORMAT}\0{folder}\0{text}\0" + "\0".join(names)
 
 
 def cache_file(folder: Path) -> Path:
     """The cache file for the pack in `folder` (one per folder, overwritten when the pack changes)."""
     where = zlib.crc32(str(folder).encode("utf-8", "surrogateescape"))
-    return cache_dir() / f"{folder.name}-{where:08x}.pickle"
+    return cache_dir() / f"{folder.name}-{where:08x}.json"
 
 
-def read(folder: Path, key: bytes) -> Pack | None:
+def read(folder: Path, key: str) -> Pack | None:
     """The cached pack for `folder` if its fingerprint is `key`, else None (never raises)."""
     try:
         path = cache_file(folder)
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
-            # Only unpickle a file this user owns and nobody else can write.
+            # Only a file this user owns and nobody else can write: another could give wrong facts.
             if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
                 return None
-            stored = pickle.load(handle)  # only our own 0600 file, checked above
+            stored = json.load(handle)
+        if stored["fingerprint"] != key:
+            return None
+        return _build(Pack, stored["pack"])  # type: ignore[no-any-return]
     except Exception:  # a cache that cannot be read is simply not used
         return None
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key and isinstance(stored[1], Pack):
-        return stored[1]
-    return None
 
 
-def write(folder: Path, key: bytes, pack: Pack) -> None:
+def write(folder: Path, key: str, pack: Pack) -> None:
     """Store `pack` under fingerprint `key`, atomically, 0600 in a 0700 folder; ignore any failure."""
     try:
         path = cache_file(folder)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if stat.S_IMODE(path.parent.stat().st_mode) != 0o700:
             os.chmod(path.parent, 0o700)
-        write_private(path, pickle.dumps((key, pack), protocol=pickle.HIGHEST_PROTOCOL), force=True)
+        text = json.dumps({"fingerprint": key, "pack": dataclasses.asdict(pack)}, ensure_ascii=False)
+        write_private(path, text.encode("utf-8", "surrogateescape"), force=True)
     except Exception:  # the cache is an optimisation: validating again is always right
         pass
+
+
+# Field types per pack class, read once (the Annotated limits left out: the pack was validated).
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    """An instance of the pack class `cls` from what `dataclasses.asdict` made of a validated one."""
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    hints = _HINTS[cls]
+    return cls(**{spec.name: _value(hints[spec.name], data[spec.name]) for spec in dataclasses.fields(cls)})
+
+
+def _value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if get_origin(hint) in (Union, UnionType):
+        (hint,) = (arg for arg in get_args(hint) if arg is not NoneType)
+    if get_origin(hint) is tuple:
+        item = get_args(hint)[0]
+        return tuple(_value(item, each) for each in value)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value)  # type: ignore[arg-type]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if not isinstance(value, hint):
+        raise TypeError(f"{value!r} is not a {hint}")
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,7 @@ from journal.content.schema import Pack
 from journal.resources import content_root
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import TypeAdapter, ValidationError
 
 PACK_FILE = "pack.toml"
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -81,7 +82,7 @@ def _load_file(path: Path, mtime_ns: int) -> Pack:
     raw = _read_bytes(path, shown)
     folder = path.parent
     try:
-        fingerprint: bytes | None = cache.fingerprint(raw, folder)
+        fingerprint: str | None = cache.fingerprint(raw, folder)
     except OSError:
         fingerprint = None
     if fingerprint is not None:
@@ -90,10 +91,11 @@ def _load_file(path: Path, mtime_ns: int) -> Pack:
             return cached.placed_in(folder)
     data = _parse_toml(raw, path, shown)
     # Imported here: a start-up that finds the pack in the cache never imports pydantic.
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     try:
-        pack = TypeAdapter(Pack).validate_python(data, context={"pack_dir": folder})
+        # TOML's values are JSON's (a pack holds no dates): validated as JSON, strictly (see _Model).
+        pack = _validator().validate_json(json.dumps(data), context={"pack_dir": folder})
     except ValidationError as exc:
         raise _validation_error(exc, path, shown) from None
     pack.placed_in(folder)
@@ -106,6 +108,13 @@ def _load_file(path: Path, mtime_ns: int) -> Pack:
     if fingerprint is not None:
         cache.write(folder, fingerprint, pack)
     return pack
+
+
+@lru_cache(maxsize=1)
+def _validator() -> TypeAdapter[Pack]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Pack)
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:

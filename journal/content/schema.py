@@ -1,11 +1,9 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
-They are stdlib dataclasses, frozen (journal.plain.Frozen), so that using a pack (or unpickling a
-cached one) never imports pydantic; the loader validates pack.toml into them with a pydantic
-TypeAdapter, imported only then. The constraints it checks are the markers of journal.validation.
+They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated
+(journal.validation's markers); the loader validates pack.toml into them with a pydantic
+TypeAdapter, strictly: a string is never taken for a number.
 """
-
-from __future__ import annotations
 
 import dataclasses
 import math
@@ -16,8 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, NamedTuple
 
 from journal.content.errors import PackError, display_path
-from journal.plain import Frozen
-from journal.validation import After, Limits
+from journal.validation import After, Before, Limits
 
 # --- text helpers -------------------------------------------------------------------
 
@@ -81,14 +78,26 @@ def _context(info: Any) -> dict[str, Any]:
     return info.context if isinstance(info.context, dict) else {}
 
 
-Text = Annotated[str, Limits(strict=True, strip_whitespace=True, min_length=1)]
-Key = Annotated[str, Limits(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Phrase = Annotated[str, Limits(strict=True), After(_check_phrase)]
-PositiveInt = Annotated[int, Limits(strict=True, gt=0)]
-NonNegativeInt = Annotated[int, Limits(strict=True, ge=0)]
-GridSize = Annotated[int, Limits(strict=True, gt=0, le=26)]
-PositiveFloat = Annotated[float, Limits(strict=True, gt=0)]
-StrictBool = Annotated[bool, Limits(strict=True)]
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+_KEY_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_key(value: str) -> str:
+    if not _KEY_RE.fullmatch(value):
+        raise ValueError(f"{value!r} should be lower-case letters and digits, words joined by '-'")
+    return value
+
+
+Text = Annotated[str, Limits(min_length=1), Before(_strip)]
+Key = Annotated[str, After(_check_key)]
+Phrase = Annotated[str, After(_check_phrase)]
+PositiveInt = Annotated[int, Limits(gt=0)]
+NonNegativeInt = Annotated[int, Limits(ge=0)]
+GridSize = Annotated[int, Limits(gt=0, le=26)]
+PositiveFloat = Annotated[float, Limits(gt=0)]
 NonEmpty = Limits(min_length=1)
 
 
@@ -107,18 +116,17 @@ class Verdict(StrEnum):
     DISCARD = "discard"
 
 
-# Pack objects are made only by validation (pydantic builds them without __init__) and by
-# unpickling the cache, so no __init__ is generated for them: that saves compiling one per class
-# each time the app starts.
-class _Model(Frozen):
-    # Read by pydantic when the loader validates: unknown keys in pack.toml are an error.
-    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+class _Model:
+    # Read by pydantic when the loader validates: unknown keys in pack.toml are an error, and
+    # each value must already be of its field's type (the loader validates TOML as JSON, so an
+    # array is taken for a tuple and a string for an enum, but a string never for a number).
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "strict": True}
 
 
 # --- [medication], [source] ------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Codes(_Model):
     """Terminology codes used by exports; either may be absent."""
 
@@ -126,16 +134,16 @@ class Codes(_Model):
     route_snomed: Text | None = None
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Schedule(_Model):
     """The usual dosing rhythm."""
 
     doses_per_day: PositiveInt
-    same_time_every_day: StrictBool
+    same_time_every_day: bool
     text: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Medication(_Model):
     """Names, class, route and form of the medicine the pack is about."""
 
@@ -161,7 +169,7 @@ class Medication(_Model):
         return f"{self.generic} ({', '.join(self.brands)})" if self.brands else self.generic
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class OtherSource(_Model):
     """A source other than the main leaflet, and which facts it covers."""
 
@@ -169,7 +177,7 @@ class OtherSource(_Model):
     covers: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Source(_Model):
     """Where the pack's facts come from, and the disclaimer to show with them."""
 
@@ -194,13 +202,13 @@ class Source(_Model):
 # --- [supply], [inspection] ------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Supply(_Model):
     """Box size and refill advice."""
 
     units_per_box: PositiveInt
     unit: Text
-    single_use: StrictBool
+    single_use: bool
     reorder_lead_days: NonNegativeInt
     refill_advice: Text
     do_not_share: Text
@@ -208,7 +216,7 @@ class Supply(_Model):
     disposal: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Appearance(_Model):
     """One way a syringe's contents can look, and the verdict for it."""
 
@@ -223,7 +231,7 @@ def _unique_appearances(value: tuple[Appearance, ...]) -> tuple[Appearance, ...]
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Inspection(_Model):
     """How to check a syringe before use."""
 
@@ -262,7 +270,7 @@ def parse_spot_id(value: str) -> tuple[str, int, int]:
     return found["region"], ord(found["row"]) - ord("A"), int(found["col"]) - 1
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class AvoidNote(_Model):
     """Where not to inject, and the source that says so."""
 
@@ -270,14 +278,14 @@ class AvoidNote(_Model):
     source: Text
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Region(_Model):
     """A body area for injections, with a small grid of spots (a UI model)."""
 
     key: Key
     label: Text
     part: Key
-    self_allowed: StrictBool
+    self_allowed: bool
     rows: GridSize
     cols: GridSize
 
@@ -301,7 +309,7 @@ def _check_regions(value: tuple[Region, ...]) -> tuple[Region, ...]:
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Sites(_Model):
     """Injection regions, spot spacing and where not to inject."""
 
@@ -337,7 +345,7 @@ class Sites(_Model):
         return Spot(spot_id(key, row, col), key, row, col, col * self.spacing_cm, row * self.spacing_cm)
 
 
-def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> float:
+def spot_distance_cm(pack_or_sites: "Pack | Sites", spot_a: str, spot_b: str) -> float:
     """Distance in cm between two spots; math.inf when they lie in different regions."""
     sites = pack_or_sites.sites if isinstance(pack_or_sites, Pack) else pack_or_sites
     a, b = sites.spot(spot_a), sites.spot(spot_b)
@@ -349,7 +357,7 @@ def spot_distance_cm(pack_or_sites: Pack | Sites, spot_a: str, spot_b: str) -> f
 # --- [side_effects] --------------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Symptom(_Model):
     """A listed side effect, its tier, and words people use for it; `emergency` asks for emergency help."""
 
@@ -357,8 +365,8 @@ class Symptom(_Model):
     label: Text
     tier: Tier
     synonyms: tuple[Phrase, ...] = ()
-    injection_site: StrictBool = False
-    emergency: StrictBool = False
+    injection_site: bool = False
+    emergency: bool = False
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -367,7 +375,7 @@ class Symptom(_Model):
         return tuple(seen)
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class TierAdvice(_Model):
     """What to do for each tier; `other` for anything the pack does not list, `emergency` for emergency symptoms."""
 
@@ -389,7 +397,7 @@ def _check_symptoms(value: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class SideEffects(_Model):
     """Side effects in tiers, with the journal's lingering threshold."""
 
@@ -426,7 +434,7 @@ class SideEffects(_Model):
 # --- [[interactions]], [precautions], [appointments] -----------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Interaction(_Model):
     """A medicine to mention to the doctor, by generic name and brands."""
 
@@ -446,7 +454,7 @@ class Interaction(_Model):
         return tuple(normalize(n) for n in self.names)
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Precaution(_Model):
     """An allergy or condition to tell the doctor about, with the words that match it.
 
@@ -470,7 +478,7 @@ def _unique_precautions(value: tuple[Precaution, ...]) -> tuple[Precaution, ...]
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Precautions(_Model):
     """Allergies and conditions that matter for this medicine."""
 
@@ -480,7 +488,7 @@ class Precautions(_Model):
     conditions: Annotated[tuple[Precaution, ...], After(_unique_precautions)] = ()
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Appointments(_Model):
     """Advice by appointment kind, and the medicine list to bring to visits."""
 
@@ -511,7 +519,7 @@ def _section_file_exists(value: str, info: Any) -> str:
     return value
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Section(_Model):
     """One Markdown page of the reference panel."""
 
@@ -520,7 +528,7 @@ class Section(_Model):
     file: Annotated[Text, After(_section_file_exists, info=True)]
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class JournalSetting(_Model):
     """A number the journal chose itself, which is not a fact from the source."""
 
@@ -578,7 +586,7 @@ def _settings_exist(value: tuple[JournalSetting, ...], info: Any) -> tuple[Journ
 # --- the pack --------------------------------------------------------------------------
 
 
-@dataclass(init=False, kw_only=True, eq=False, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class Pack(_Model):
     """A validated content pack: facts for the rules, Markdown for the reference panel."""
 
@@ -608,9 +616,9 @@ class Pack(_Model):
         folder = self.__dict__.get("_directory")
         return folder if isinstance(folder, Path) else Path()
 
-    def placed_in(self, folder: Path) -> Pack:
+    def placed_in(self, folder: Path) -> "Pack":
         """This pack, remembering the folder it was read from (the loader calls this once)."""
-        # Not a dataclass field, so pack.toml cannot set it; pickled with the pack's __dict__.
+        # Not a dataclass field, so pack.toml cannot set it.
         object.__setattr__(self, "_directory", folder)
         return self
 

@@ -23,7 +23,7 @@ from typing import Any
 from journal import models as m
 from journal.export._escape import plain
 from journal.summary.model import MedicineEntry, VisitSummary
-from journal.when import format_local
+from journal.when import format_local, iso_utc
 
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -112,10 +112,6 @@ def _id_for(record_id: str | None, fallback: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, fallback))
 
 
-def _instant(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _text(value: str) -> str:
     return plain(value)
 
@@ -202,7 +198,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
                 "status": "active",
                 "medicationCodeableConcept": _medication_concept(med),
                 "subject": subject,
-                "dateAsserted": _instant(data.generated_at),
+                "dateAsserted": iso_utc(data.generated_at),
             },
             "MedicationStatement-uv-ips",
         )
@@ -323,18 +319,18 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     ]
     composition = {
         "resourceType": "Composition",
-        "id": _id_for(None, f"composition:{patient_id}:{_instant(data.generated_at)}"),
+        "id": _id_for(None, f"composition:{patient_id}:{iso_utc(data.generated_at)}"),
         "meta": {"profile": [IPS_PROFILE + "Composition-uv-ips"]},
         "status": "final",
         "type": _loinc("60591-5", "Patient summary Document"),
         "subject": subject,
-        "date": _instant(data.generated_at),
+        "date": iso_utc(data.generated_at),
         "author": [subject],
         "title": "Patient summary from a personal medication journal",
         "event": [
             {
                 "code": [{"coding": [{"system": ACT_CLASS, "code": "PCPR"}]}],
-                "period": {"start": _instant(data.period.since), "end": _instant(data.period.until)},
+                "period": {"start": iso_utc(data.period.since), "end": iso_utc(data.period.until)},
             }
         ],
         "section": sections,
@@ -358,7 +354,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         "meta": {"profile": [IPS_PROFILE + "Bundle-uv-ips"]},
         "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(_id_for(None, f"bundle:{composition['id']}"))},
         "type": "document",
-        "timestamp": _instant(data.generated_at),
+        "timestamp": iso_utc(data.generated_at),
         "entry": bundle.entries,
     }
 
@@ -385,7 +381,7 @@ def _administrations(
             "status": "completed" if dose.status is m.DoseStatus.TAKEN else "not-done",
             "medicationCodeableConcept": concept(dose.medication_id),
             "subject": subject,
-            "effectiveDateTime": _instant(dose.at),
+            "effectiveDateTime": iso_utc(dose.at),
         }
         if dose.status is not m.DoseStatus.TAKEN:
             reason = f"{dose.status.value} dose" + (f": {dose.reason}" if dose.reason else "")
@@ -422,7 +418,7 @@ def _administrations(
                     ],
                     "medicationCodeableConcept": concept(check.medication_id),
                     "subject": subject,
-                    "effectiveDateTime": _instant(check.at),
+                    "effectiveDateTime": iso_utc(check.at),
                 },
             )
         )
@@ -442,7 +438,7 @@ def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: 
             "actuality": "actual",
             "event": {"text": _text(effect.symptom)},
             "subject": subject,
-            "date": _instant(effect.started_at),
+            "date": iso_utc(effect.started_at),
             "seriousness": {"text": f"recorded as a {effect.tier.value} side effect"},
             "outcome": _coded(AE_OUTCOME, "ongoing" if effect.open else "resolved"),
         }
@@ -482,7 +478,7 @@ def _lab_observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[
                 "category": [_coded(OBSERVATION_CATEGORY, "laboratory")],
                 "code": {"text": _text(result.test)},
                 "subject": subject,
-                "effectiveDateTime": _instant(result.at),
+                "effectiveDateTime": iso_utc(result.at),
                 # The profile needs a performer; the journal knows only who recorded the result.
                 "performer": [{**subject, "display": "recorded by the patient from the lab's report"}],
                 "valueQuantity": quantity,
@@ -534,7 +530,7 @@ def _observations(data: VisitSummary, subject: dict[str, str]) -> list[dict[str,
             "category": [_coded(OBSERVATION_CATEGORY, "survey")],
             "code": {"text": "How the treatment is working: patient check-in"},
             "subject": subject,
-            "effectiveDateTime": _instant(checkin.at),
+            "effectiveDateTime": iso_utc(checkin.at),
         }
         if components:
             resource["component"] = components

@@ -12,12 +12,11 @@ import contextlib
 import os
 import re
 import sqlite3
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
-from journal.plain import Frozen, Plain, plain_dataclass
 from journal.store import connection, rules
 from journal.store.rules import Violation
 
@@ -32,8 +31,8 @@ _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<kind>[a-z0-9_-]+)\.db$")
 
 
-@plain_dataclass(eq=False, repr=False)
-class BackupFile(Frozen):
+@dataclass(frozen=True)
+class BackupFile:
     """One backup in a journal's backup folder."""
 
     path: Path
@@ -42,8 +41,8 @@ class BackupFile(Frozen):
     size: int
 
 
-@plain_dataclass(eq=False, repr=False)
-class Inspection(Plain):
+@dataclass
+class Inspection:
     """What a read-only look at a journal file found."""
 
     path: Path

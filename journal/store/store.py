@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from journal.errors import JournalBusyError, JournalError, NotFoundError
 from journal.store import connection
-from journal.when import now_utc
+from journal.when import iso_utc, now_utc
 
 if TYPE_CHECKING:
     from journal import models as m
@@ -45,10 +45,6 @@ def _enforce(record: m.Record, store: Store, *, now: datetime) -> None:
     from journal.store import rules  # with the content packs: not needed to read the emergency list
 
     rules.enforce(record, store, now=now)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Store:
@@ -151,7 +147,7 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.new_id(),
-                _iso(at),
+                iso_utc(at),
                 table,
                 row_id,
                 action,
@@ -245,7 +241,7 @@ class Store:
         for op, bound in ((">=", since), ("<", until)):
             if bound is not None:
                 clauses.append(f"[{column}] {op} ?")
-                params.append(_iso(bound) if isinstance(bound, datetime) else bound.isoformat())
+                params.append(iso_utc(bound) if isinstance(bound, datetime) else bound.isoformat())
         order = "DESC" if newest_first else "ASC"
         tail = f" LIMIT {int(limit)}" if limit else ""
         return self._load(
@@ -427,7 +423,7 @@ class Store:
         # SQLite through the index; only rows near its start are checked by their local day,
         # so years of doses are never loaded as records.
         midnight = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
-        low, high = _iso(midnight - timedelta(hours=15)), _iso(midnight + timedelta(hours=15))
+        low, high = iso_utc(midnight - timedelta(hours=15)), iso_utc(midnight + timedelta(hours=15))
         counts: list[int] = []
         for table, kept in (("doses", "status = 'taken'"), ("syringe_checks", "outcome = 'discarded'")):
             where = f"FROM [{table}] WHERE medication_id = ? AND deleted_at IS NULL AND {kept}"
@@ -514,7 +510,7 @@ class Store:
         clauses: list[str] = ["1"]
         params: list[Any] = []
         if before is not None:
-            at = _iso(before.at)
+            at = iso_utc(before.at)
             clauses.append("at <= ? AND (at < ? OR rowid < ?)")
             params.extend([at, at, before.seq])
         if table:

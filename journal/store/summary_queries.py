@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from journal import models as m
-from journal.store.store import Store, _iso, history_entries
+from journal.store.store import Store, history_entries
+from journal.when import iso_utc
 
 
 def first_activity(store: Store) -> datetime | None:
@@ -19,7 +20,7 @@ def changes_between(store: Store, table: str, since: datetime, until: datetime) 
     """Changes to one table in [since, until), oldest first."""
     rows = store._rows(
         "SELECT * FROM history WHERE table_name = ? AND at >= ? AND at < ? ORDER BY at, rowid",
-        [table, _iso(since), _iso(until)],
+        [table, iso_utc(since), iso_utc(until)],
     )
     return history_entries(rows)
 
@@ -30,7 +31,7 @@ def side_effects_overlapping(store: Store, since: datetime, until: datetime) -> 
         m.SideEffect,
         "SELECT * FROM side_effects WHERE deleted_at IS NULL AND started_at < ? "
         "AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY started_at, rowid",
-        [_iso(until), _iso(since)],
+        [iso_utc(until), iso_utc(since)],
     )
 
 

@@ -8,12 +8,13 @@ index, so the first page of a ten-year journal costs the same as that of a new o
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from journal import models as m
-from journal.plain import Frozen, plain_dataclass
 from journal.store.store import Store
+from journal.when import iso_utc
 
 # Which column dates each kind of record on the timeline; kinds without a moment of
 # their own (a medicine, an allergy) sit at the moment they were recorded.
@@ -35,8 +36,8 @@ KINDS: tuple[str, ...] = tuple(TIME_COLUMNS)
 PAGE_SIZE = 50
 
 
-@plain_dataclass(eq=False, repr=False)
-class Cursor(Frozen):
+@dataclass(frozen=True)
+class Cursor:
     """Where a page ended: the next page starts strictly after this entry."""
 
     at: str
@@ -44,8 +45,8 @@ class Cursor(Frozen):
     id: str
 
 
-@plain_dataclass(eq=False, repr=False)
-class TimelineEntry(Frozen):
+@dataclass(frozen=True)
+class TimelineEntry:
     """One record on the timeline."""
 
     kind: str
@@ -55,19 +56,15 @@ class TimelineEntry(Frozen):
     @property
     def cursor(self) -> Cursor:
         """The key that pages past this entry."""
-        return Cursor(_iso(self.at), self.kind, self.record.id)
+        return Cursor(iso_utc(self.at), self.kind, self.record.id)
 
 
-@plain_dataclass(eq=False, repr=False)
-class TimelinePage(Frozen):
+@dataclass(frozen=True)
+class TimelinePage:
     """A page of entries, newest first, and the cursor for the next page (None at the end)."""
 
     entries: list[TimelineEntry]
     next: Cursor | None
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _when(value: str) -> datetime:
@@ -96,10 +93,10 @@ def timeline_page(
         where: list[Any] = []
         if since is not None:
             clauses.append(f"[{column}] >= ?")
-            where.append(_iso(since))
+            where.append(iso_utc(since))
         if until is not None:
             clauses.append(f"[{column}] < ?")
-            where.append(_iso(until))
+            where.append(iso_utc(until))
         if after is not None:
             # Row-value comparison, in the same order as the ORDER BY of the whole query.
             clauses.append(f"([{column}], ?, id) < (?, ?, ?)")

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import asdict, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from journal.plain import Frozen, plain_dataclass
-from journal.when import format_local
+from journal.when import format_local, iso_utc
 
 if TYPE_CHECKING:
     from journal.store import Store
@@ -28,8 +27,8 @@ DISCLAIMER = (
 SOURCE = "Medicine reference text: MedlinePlus, U.S. National Library of Medicine, with FDA information."
 
 
-@plain_dataclass(eq=False, repr=False)
-class EmergencyMedicine(Frozen):
+@dataclass(frozen=True)
+class EmergencyMedicine:
     """One active medicine as the list shows it."""
 
     name: str
@@ -52,16 +51,16 @@ class EmergencyMedicine(Frozen):
         return " ".join(p for p in (name, self.strength) if p)
 
 
-@plain_dataclass(eq=False, repr=False)
-class EmergencyAllergy(Frozen):
+@dataclass(frozen=True)
+class EmergencyAllergy:
     """One allergy and what it does."""
 
     substance: str
     reaction: str | None = None
 
 
-@plain_dataclass(eq=False, repr=False)
-class EmergencyList(Frozen):
+@dataclass(frozen=True)
+class EmergencyList:
     """Everything the emergency list shows; every format renders this one object."""
 
     generated_at: datetime
@@ -111,8 +110,7 @@ def _json_fields(data: EmergencyList) -> dict[str, Any]:
 
 def _json_value(value: object) -> str:
     if isinstance(value, datetime):
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -6,12 +6,11 @@ CSV and iCalendar files all give the same figures. Renderers never query the jou
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from journal import models as m
-from journal.plain import Plain, plain_dataclass
 
 MONTHLY_AFTER_DAYS = 90  # a longer period lists its check-ins by month
 
@@ -25,8 +24,8 @@ class PeriodBasis(StrEnum):
     ALL = "all"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Period(Plain):
+@dataclass(kw_only=True)
+class Period:
     """The time span a summary covers: [since, until) in UTC, and the local days it spans."""
 
     since: datetime
@@ -47,8 +46,8 @@ class Period(Plain):
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()} ({self.label})"
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Patient(Plain):
+@dataclass(kw_only=True)
+class Patient:
     """Who the summary is about."""
 
     id: str | None = None
@@ -60,16 +59,16 @@ class Patient(Plain):
     notes: str | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class Flag(Plain):
+@dataclass(kw_only=True)
+class Flag:
     """An interaction or precaution a medicine, allergy or condition raises."""
 
     about: str
     text: str
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class MedicineEntry(Plain):
+@dataclass(kw_only=True)
+class MedicineEntry:
     """One medicine as the summary lists it."""
 
     id: str
@@ -97,8 +96,8 @@ class MedicineEntry(Plain):
         return " ".join(p for p in (self.name, self.strength) if p)
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class MedicineChange(Plain):
+@dataclass(kw_only=True)
+class MedicineChange:
     """A medicine started, stopped or changed during the period."""
 
     on: date
@@ -107,8 +106,8 @@ class MedicineChange(Plain):
     detail: str | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class AllergyEntry(Plain):
+@dataclass(kw_only=True)
+class AllergyEntry:
     """An allergy and the precautions it raises."""
 
     id: str
@@ -117,8 +116,8 @@ class AllergyEntry(Plain):
     flags: list[str] = field(default_factory=list)
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class ConditionEntry(Plain):
+@dataclass(kw_only=True)
+class ConditionEntry:
     """A condition and the precautions it raises."""
 
     id: str
@@ -127,8 +126,8 @@ class ConditionEntry(Plain):
     flags: list[str] = field(default_factory=list)
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class AdherenceEntry(Plain):
+@dataclass(kw_only=True)
+class AdherenceEntry:
     """Adherence of one tracked medicine over the period."""
 
     medicine_id: str
@@ -153,8 +152,8 @@ class AdherenceEntry(Plain):
     schedule: str = ""
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class RegimenEntry(Plain):
+@dataclass(kw_only=True)
+class RegimenEntry:
     """One step of a medicine's schedule, for the calendar: its pattern, times, days and dates."""
 
     medicine_id: str
@@ -168,8 +167,8 @@ class RegimenEntry(Plain):
     ends: date | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class DiscardedSyringe(Plain):
+@dataclass(kw_only=True)
+class DiscardedSyringe:
     """A syringe that was not used, and why."""
 
     id: str
@@ -180,8 +179,8 @@ class DiscardedSyringe(Plain):
     reason: str
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class RegionUse(Plain):
+@dataclass(kw_only=True)
+class RegionUse:
     """How many doses went into one injection region."""
 
     region: str
@@ -189,8 +188,8 @@ class RegionUse(Plain):
     doses: int
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class SiteRepeat(Plain):
+@dataclass(kw_only=True)
+class SiteRepeat:
     """A dose placed closer than the spacing to the one before it."""
 
     at_local: str
@@ -200,8 +199,8 @@ class SiteRepeat(Plain):
     distance_cm: float
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class SiteRotation(Plain):
+@dataclass(kw_only=True)
+class SiteRotation:
     """Injection-site rotation of one medicine over the period."""
 
     medicine: str
@@ -211,8 +210,8 @@ class SiteRotation(Plain):
     repeats: list[SiteRepeat] = field(default_factory=list)
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class EffectEntry(Plain):
+@dataclass(kw_only=True)
+class EffectEntry:
     """One side effect, as the doctor needs to see it."""
 
     id: str
@@ -232,8 +231,8 @@ class EffectEntry(Plain):
     important: bool = False
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class WeekTrend(Plain):
+@dataclass(kw_only=True)
+class WeekTrend:
     """Average check-in scores of one week (weeks start on Monday)."""
 
     week_start: date
@@ -243,8 +242,8 @@ class WeekTrend(Plain):
     stiffness_minutes: float | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class MonthTrend(Plain):
+@dataclass(kw_only=True)
+class MonthTrend:
     """Average check-in scores of one calendar month, for a period too long to list week by week."""
 
     month_start: date
@@ -254,8 +253,8 @@ class MonthTrend(Plain):
     stiffness_minutes: float | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class LabEntry(Plain):
+@dataclass(kw_only=True)
+class LabEntry:
     """One lab test: its latest result as of the period's end, the one before it, and which way it moved."""
 
     test: str
@@ -274,8 +273,8 @@ class LabEntry(Plain):
     note: str | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class AppointmentEntry(Plain):
+@dataclass(kw_only=True)
+class AppointmentEntry:
     """An appointment or lab test, past or upcoming."""
 
     id: str
@@ -290,8 +289,8 @@ class AppointmentEntry(Plain):
     advice: str | None = None
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class QuestionEntry(Plain):
+@dataclass(kw_only=True)
+class QuestionEntry:
     """A question for the doctor that has no answer yet."""
 
     id: str
@@ -299,8 +298,8 @@ class QuestionEntry(Plain):
     asked_on: date
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class PeriodRecords(Plain):
+@dataclass(kw_only=True)
+class PeriodRecords:
     """The raw records of the period, for the formats that carry every record (CSV, FHIR)."""
 
     profile: m.Profile | None = None
@@ -318,8 +317,8 @@ class PeriodRecords(Plain):
     lab_results: list[m.LabResult] = field(default_factory=list)
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class SourceNote(Plain):
+@dataclass(kw_only=True)
+class SourceNote:
     """A content pack's key warning, citation and disclaimer."""
 
     medicine: str
@@ -328,8 +327,8 @@ class SourceNote(Plain):
     disclaimer: str
 
 
-@plain_dataclass(kw_only=True, eq=False, repr=False)
-class VisitSummary(Plain):
+@dataclass(kw_only=True)
+class VisitSummary:
     """Everything the visit summary shows, for one period; every format renders this object."""
 
     generated_at: datetime

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from journal import models as m
 from journal.content import Pack, PackError, available_packs, load_pack
-from journal.plain import plain_dataclass
 from journal.store import Store
 from journal.when import format_local, now_utc, parse_date, parse_when
 
 
-@plain_dataclass(eq=False, repr=False)
+@dataclass(eq=False)
 class Journal:
     """The journal a TUI session works on; `fixed_now` freezes the clock (tests, snapshots)."""
 

@@ -1,9 +1,10 @@
-"""The per-user cache of validated packs: used when the pack is unchanged, ignored when it is not."""
+"""The per-user cache of validated packs: used when the pack is unchanged, ignored when it is not, and
+only ever read as data (JSON)."""
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import shutil
 import stat
 import subprocess
@@ -44,6 +45,13 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def swap_lead_days(path: Path, days: int) -> None:
+    """Change the reorder lead days inside a cache file, keeping its fingerprint."""
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["pack"]["supply"]["reorder_lead_days"] = days
+    path.write_text(json.dumps(stored), encoding="utf-8")
+
+
 def new_process_load(pack_dir: Path) -> Path:
     """Forget the in-process packs (as a new start would) and load the pack again; return its cache file."""
     clear_cache()
@@ -66,9 +74,7 @@ def test_cache_file_is_private(cache_dir: Path, pack_dir: Path) -> None:
 def test_unchanged_pack_comes_from_the_cache(cache_dir: Path, pack_dir: Path) -> None:
     path = new_process_load(pack_dir)
     # Swap a different value into the cached pack: seeing it proves the cache was read.
-    key, pack = pickle.loads(path.read_bytes())
-    vars(pack.supply)["reorder_lead_days"] = 99  # the pack is frozen: change the unpickled copy underneath
-    path.write_bytes(pickle.dumps((key, pack)))
+    swap_lead_days(path, 99)
     clear_cache()
     loaded = load_pack("anakinra", pack_dir.parent)
     assert loaded.supply.reorder_lead_days == 99
@@ -78,9 +84,7 @@ def test_unchanged_pack_comes_from_the_cache(cache_dir: Path, pack_dir: Path) ->
 
 def test_a_cache_file_others_can_write_is_not_trusted(cache_dir: Path, pack_dir: Path) -> None:
     path = new_process_load(pack_dir)
-    key, pack = pickle.loads(path.read_bytes())
-    vars(pack.supply)["reorder_lead_days"] = 99  # the pack is frozen: change the unpickled copy underneath
-    path.write_bytes(pickle.dumps((key, pack)))
+    swap_lead_days(path, 99)
     path.chmod(0o666)
     clear_cache()
     assert load_pack("anakinra", pack_dir.parent).supply.reorder_lead_days == 7
@@ -119,14 +123,24 @@ def test_removed_section_file_is_noticed_despite_the_cache(cache_dir: Path, pack
         load_pack("anakinra", pack_dir.parent)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps(("wrong key", "not a pack")), pickle.dumps(3)])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"not json",
+        b"3",
+        json.dumps({"fingerprint": "wrong key", "pack": {}}).encode(),
+        # A pickle, as an older medjournal wrote here: never unpickled, only refused as JSON.
+        b"\x80\x05\x95\x0b\x00\x00\x00\x00\x00\x00\x00\x8c\x07posix.system\x94.",
+    ],
+)
 def test_corrupt_cache_file_falls_back_to_validating(cache_dir: Path, pack_dir: Path, garbage: bytes) -> None:
     path = new_process_load(pack_dir)
     path.write_bytes(garbage)
     clear_cache()
     pack = load_pack("anakinra", pack_dir.parent)
     assert pack.supply.reorder_lead_days == 7 and pack.directory == pack_dir.resolve()
-    assert pickle.loads(path.read_bytes())[1] == pack, "the cache file is written again"
+    assert json.loads(path.read_text(encoding="utf-8"))["pack"]["supply"]["reorder_lead_days"] == 7, "written again"
 
 
 def test_unusable_cache_folder_still_loads(tmp_path: Path, pack_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,3 +167,14 @@ def test_second_start_does_not_import_pydantic(tmp_path: Path) -> None:
     ]
     assert runs[0].stdout.split()[0] == "anakinra"
     assert runs[1].stdout.split() == ["anakinra", "False"]
+
+
+def test_a_pack_read_from_the_cache_equals_the_validated_one(cache_dir: Path, pack_dir: Path) -> None:
+    new_process_load(pack_dir)
+    clear_cache()
+    cached = load_pack("anakinra", pack_dir.parent)
+    validated = load_pack("anakinra", ANAKINRA_DIR.parent)  # another folder: not in the cache yet
+    assert cached == validated
+    assert cached.sites.regions[0].spots(cached.sites.spacing_cm) == validated.sites.regions[0].spots(
+        validated.sites.spacing_cm
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar, Optional
 
 import pytest
 
@@ -96,3 +97,55 @@ def test_rows_read_back_equal_the_record() -> None:
     dose = m.Dose(medication_id="a", at=NOW, tz="Europe/Paris", region="thigh-left", spot="thigh-left:A1")
     again = m.Dose.from_row(dose.row())
     assert again == dose
+
+
+@m.record
+class _Weighing(m.Record):
+    """A record kind declared with the older spelling of an optional field."""
+
+    table: ClassVar[str] = "weighings"
+
+    kilos: Optional[float] = None  # noqa: UP045  (the spelling under test)
+    at: m.UtcDateTime
+
+
+def test_an_optional_float_reads_back() -> None:
+    weighing = _Weighing(kilos=72.5, at=NOW)
+    assert _Weighing.from_row(weighing.row()) == weighing
+    # SQLite hands back a REAL column holding 72.0 as the integer 72.
+    assert _Weighing.from_row({**weighing.row(), "kilos": 72}).kilos == 72.0
+
+
+@pytest.mark.parametrize(
+    ("field", "stored"),
+    [("at", "yesterday"), ("at", "2026-11-20T08:00:00"), ("status", "eaten"), ("leftover", 7), ("medication_id", 3)],
+)
+def test_a_stored_value_that_cannot_be_read_is_an_error_naming_its_field(field: str, stored: Any) -> None:
+    row = m.Dose(medication_id="a", at=NOW, tz="UTC").row()
+    with pytest.raises(ValueError, match=f"doses {row['id']}: {field}: cannot read"):
+        m.Dose.from_row({**row, field: stored})
+
+
+def test_a_typed_in_dose_is_checked_against_the_clock_it_is_given() -> None:
+    data = {"medication_id": "a", "at": NOW + timedelta(hours=1), "tz": "UTC", "unknown": "ignored"}
+    assert m.Dose.validate(data, now=NOW + timedelta(hours=2)).at == NOW + timedelta(hours=1)
+    with pytest.raises(RecordError, match="Time is in the future") as caught:
+        m.Dose.validate(data, now=NOW)
+    assert caught.value.field == "at"
+
+
+def test_a_changed_record_is_validated_again() -> None:
+    dose = m.Dose(medication_id="a", at=NOW, tz="UTC")
+    assert dose.changed(note="  after breakfast ").note == "after breakfast"
+    with pytest.raises(RecordError, match="Time zone 'Mars/Olympus' is not a time zone name"):
+        dose.changed(tz="Mars/Olympus")
+
+
+def test_a_history_snapshot_without_a_required_field_is_an_error() -> None:
+    row = m.Dose(medication_id="a", at=NOW, tz="UTC").row()
+    del row["medication_id"]
+    with pytest.raises(ValueError, match="medication_id: missing"):
+        m.Dose.from_row(row)
+    del row["note"]
+    row["medication_id"] = "a"
+    assert m.Dose.from_row(row).note is None

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -177,3 +178,16 @@ def test_history_pages_never_skip_changes_made_in_the_same_second(store: Store) 
         seen.extend(entry.row_id for entry in page)
         page = store.history(limit=3, before=page[-1])
     assert len(seen) == len(set(seen)) == 7
+
+
+def test_a_since_in_another_zone_means_the_same_moment(store: Store) -> None:
+    # 08:30 in Paris is 07:30 UTC: a dose at 07:45 UTC came after it, one at 07:15 UTC before.
+    paris = ZoneInfo("Europe/Paris")
+    med = m.Medication(name="anakinra", tracked=True)
+    early = m.Dose.validate({"medication_id": med.id, "at": NOW - timedelta(minutes=45), "tz": "UTC"}, now=NOW)
+    late = m.Dose.validate({"medication_id": med.id, "at": NOW - timedelta(minutes=15), "tz": "UTC"}, now=NOW)
+    for record in (med, early, late):
+        store.add(record)
+    since = datetime(2026, 11, 20, 8, 30, tzinfo=paris)
+    assert [d.id for d in store.between(m.Dose, "at", since)] == [late.id]
+    assert [d.id for d in store.between(m.Dose, "at", until=since)] == [early.id]

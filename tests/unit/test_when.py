@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from journal import models as m
-from journal.when import WhenError, format_local, parse_when
+from journal.when import WhenError, format_local, iso_utc, parse_when
 
 # Zones with the awkward cases: DST both ways, half-hour DST (Lord Howe), 45-minute offsets,
 # southern-hemisphere summers, a zone that dropped DST, and no DST at all.
@@ -137,6 +137,22 @@ def test_nonsense_is_refused_with_a_sentence(text: str) -> None:
     assert "\n" not in str(caught.value) and str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2026, 11, 20, 9, 30, 5, 999, tzinfo=ZoneInfo("Europe/Paris")), "2026-11-20T08:30:05Z"),
+        (datetime(226, 3, 4, 5, 6, 7, tzinfo=UTC), "0226-03-04T05:06:07Z"),
+        (datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00:00Z"),
+    ],
+)
+def test_stored_times_are_utc_with_a_four_digit_year(moment: datetime, text: str) -> None:
+    assert iso_utc(moment) == text
+    assert datetime.fromisoformat(text).astimezone(UTC) == moment.replace(microsecond=0)
+
+
+def test_a_time_without_its_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        iso_utc(datetime(2026, 11, 20, 8, 0))
 def test_at_00_07_a_bare_23_50_means_last_night() -> None:
     now = datetime(2026, 11, 20, 0, 7, tzinfo=UTC)
     assert parse_when("23:50", now=now, zone="UTC") == datetime(2026, 11, 19, 23, 50, tzinfo=UTC)

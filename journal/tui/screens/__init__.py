@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
-
-from journal.plain import Frozen, plain_dataclass
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@plain_dataclass(eq=False, repr=False)
-class ScreenEntry(Frozen):
+@dataclass(frozen=True)
+class ScreenEntry:
     """A screen reachable from Today with one key."""
 
     name: str

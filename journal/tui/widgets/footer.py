@@ -10,6 +10,7 @@ command palette key sits on the right.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
@@ -17,14 +18,12 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from journal.plain import Frozen, plain_dataclass
-
 if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@plain_dataclass(eq=False, repr=False)
-class Key(Frozen):
+@dataclass(frozen=True)
+class Key:
     """One key shown in the footer."""
 
     key: str
