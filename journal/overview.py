@@ -353,12 +353,14 @@ def status_json(today: Today) -> dict[str, object]:
     medicines = []
     for med in today.medicines:
         upcoming = med.next_at if med.state == regimen.State.NOT_DUE.value else med.due_at
+        if med.state == regimen.State.AS_NEEDED.value:
+            upcoming = None
         medicines.append(
             {
                 "name": med.name,
                 "state": med.state,
                 "schedule": med.schedule_text,
-                "due_at": None if med.state == regimen.State.AS_NEEDED.value else iso_utc(upcoming) if upcoming else None,
+                "due_at": iso_utc(upcoming) if upcoming else None,
                 "taken_at": iso_utc(med.taken_at) if med.taken_at else None,
             }
         )
