@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from journal import models as m
+from journal.care.regimen import Regimen, parse_regimen
 from journal.errors import JournalError
 from journal.store import Store
 
@@ -178,8 +179,12 @@ def generate(
     start = today - timedelta(days=span - 1)
     started_at = w.local(start, "07:30") - timedelta(days=14)
 
+    # The other medicines' doses draw on a generator of their own, so anakinra's history stays as it was.
+    t = _Writer(store, random.Random(seed * 7919 + 1), zone)
     with store.transaction():
         anakinra, methotrexate = _setup(w, start, today, started_at, now)
+        t.new(m.Schedule, started_at, medication_id=anakinra.id, spec=f"daily at {USUAL_TIME}", starts=start)
+        tablets = _schedules(t, store, start, started_at)
         visits = _appointments(w, start, today, now)
         _questions(w, visits, now)
     spots = _Rotation()
@@ -193,12 +198,16 @@ def generate(
                 day = start + timedelta(days=offset)
                 _one_day(w, anakinra, day, offset, now, spots, state)
                 _weekly(w, day, offset, now, methotrexate)
+                _tablets(t, tablets, day, now)
         done += chunk
         if progress is not None:
             progress(chunk)
     with store.transaction():
         _serious_effect(w, fever_day, start, now)
-    return DemoSummary(days=span, start=start, counts=dict(w.counts))
+    counts = dict(w.counts)
+    for table, n in t.counts.items():
+        counts[table] = counts.get(table, 0) + n
+    return DemoSummary(days=span, start=start, counts=counts)
 
 
 def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime) -> tuple[m.Medication, m.Medication]:
@@ -246,7 +255,7 @@ def _setup(w: _Writer, start: date, today: date, logged: datetime, now: datetime
         logged,
         name="Folic acid",
         kind=m.MedKind.VITAMIN,
-        directions="As prescribed by Dr. Rivera, on Mondays",
+        directions="As prescribed by Dr. Rivera, each morning",
         reason="prescribed with methotrexate",
         started=start - timedelta(days=400),
     )
@@ -423,6 +432,65 @@ def _pick_effect(rng: random.Random) -> tuple[str, str, float]:
         if roll <= 0:
             return effect
     return _COMMON_EFFECTS[0]
+
+
+# The other medicines' schedules, as a doctor might set them (the journal never suggests one).
+TABLET_SCHEDULES = {
+    "Methotrexate": "weekly on sun at 20:00",
+    "Folic acid": "daily at 08:00",
+    "Vitamin D3": "daily at 08:00",
+    "Ibuprofen": "as needed max 3 per 24h at least 6 hours apart",
+}
+
+
+def _schedules(t: _Writer, store: Store, start: date, logged: datetime) -> dict[str, tuple[m.Medication, Regimen]]:
+    """Each tablet on the list on its own schedule from the first day, with its form."""
+    found: dict[str, tuple[m.Medication, Regimen]] = {}
+    for med in store.medications():
+        spec = TABLET_SCHEDULES.get(med.name)
+        if spec is None:
+            continue
+        form = m.MedForm.CAPSULE if med.name == "Vitamin D3" else m.MedForm.TABLET
+        med = store.update(med, now=logged, form=form, tracked=True)
+        t.new(m.Schedule, logged, medication_id=med.id, spec=spec, starts=start)
+        found[med.name] = (med, parse_regimen(spec))
+    return found
+
+
+def _tablets(t: _Writer, tablets: dict[str, tuple[m.Medication, Regimen]], day: date, now: datetime) -> None:
+    """A day of the tablets: mostly on time, sometimes late (past midnight) or forgotten; ibuprofen on bad days."""
+    rng = t.rng
+    for med, regimen in tablets.values():
+        if regimen.as_needed:
+            if rng.random() < 0.08:  # a flare: one or two doses, at least six hours apart
+                first = t.local(day, "09:00", rng.uniform(0, 180))
+                times = [first] + ([first + timedelta(hours=rng.uniform(6.5, 9))] if rng.random() < 0.5 else [])
+                for at in times:
+                    if at <= now:
+                        t.new(m.Dose, at, medication_id=med.id, at=at, tz=t.zone)
+            continue
+        if regimen.weekdays and day.weekday() not in regimen.weekdays:
+            continue
+        roll = rng.random()
+        if roll < 0.03:
+            continue  # forgotten
+        late = rng.uniform(180, 300) if roll < 0.06 else rng.gauss(0, 15)  # a few past midnight for a 20:00 dose
+        at = t.local(day, regimen.times[0].strftime("%H:%M"), late)
+        if at > now:
+            continue
+        t.new(m.Dose, at, medication_id=med.id, at=at, tz=t.zone)
+        if rng.random() < 0.004:  # now and then one more, taken on purpose and recorded as extra
+            again = at + timedelta(hours=2)
+            if again <= now:
+                t.new(
+                    m.Dose,
+                    again,
+                    medication_id=med.id,
+                    at=again,
+                    tz=t.zone,
+                    extra=True,
+                    note="Took one more by mistake.",
+                )
 
 
 def _weekly(w: _Writer, day: date, offset: int, now: datetime, methotrexate: m.Medication) -> None:

@@ -60,6 +60,14 @@ class CheckOutcome(StrEnum):
     DISCARDED = "discarded"
 
 
+class MedForm(StrEnum):
+    INJECTION = "injection"
+    TABLET = "tablet"
+    CAPSULE = "capsule"
+    LIQUID = "liquid"
+    OTHER = "other"
+
+
 class DoseStatus(StrEnum):
     TAKEN = "taken"
     SKIPPED = "skipped"
@@ -318,10 +326,17 @@ class Medication(Record):
     tracked: bool = False
     usual_time: TimeOfDay = None
     note: OptionalText = None
+    # What it is taken as; only an injection has syringe checks, injection sites and boxes of syringes.
+    form: MedForm | None = None
 
     def check(self) -> None:
         if self.started and self.stopped and self.stopped < self.started:
             raise ValueError(f"the stop date {self.stopped} is before the start date {self.started}")
+
+    @property
+    def injected(self) -> bool:
+        """Whether doses are injections (syringe check, site): the form says so, or a linked pack does."""
+        return self.form is MedForm.INJECTION or (self.form is None and self.pack is not None)
 
     @property
     def active(self) -> bool:
@@ -330,6 +345,41 @@ class Medication(Record):
 
     def describe(self) -> str:
         return " ".join(p for p in (self.name, self.strength) if p)
+
+
+def _schedule_spec(value: str) -> str:
+    from journal.care.regimen import ScheduleError, parse_regimen
+
+    try:
+        return parse_regimen(value).spec()
+    except ScheduleError as exc:
+        raise ValueError(exc.message) from None
+
+
+@record
+class Schedule(Record):
+    """A medicine's regimen from a local day (`starts`) until `ends`: a new step replaces it from its own start."""
+
+    table: ClassVar[str] = "schedules"
+    kind_label: ClassVar[str] = "schedule"
+
+    medication_id: str
+    spec: Annotated[str, Limits(max_length=NAME_MAX), After(_schedule_spec)]
+    starts: date
+    ends: date | None = None
+    dose: OptionalName = None
+    note: OptionalText = None
+
+    def check(self) -> None:
+        if self.ends and self.ends < self.starts:
+            raise ValueError(f"the schedule cannot end ({self.ends}) before it starts ({self.starts})")
+
+    def describe(self) -> str:
+        from journal.care.regimen import parse_regimen
+
+        dose = f", {self.dose}" if self.dose else ""
+        until = f" until {self.ends}" if self.ends else ""
+        return f"{parse_regimen(self.spec).words()}{dose}, from {self.starts}{until}"
 
 
 @record
@@ -400,6 +450,8 @@ class Dose(Record):
     leftover: bool = False
     reason: OptionalText = None
     note: OptionalText = None
+    # Taken on purpose beyond the schedule (`dose --extra`): counted and shown to the doctor.
+    extra: bool = False
 
     def check(self) -> None:
         if self.status is not DoseStatus.TAKEN and (self.region or self.spot):
@@ -582,6 +634,7 @@ class Question(Record):
 RECORD_TYPES: tuple[type[Record], ...] = (
     Profile,
     Medication,
+    Schedule,
     SupplyBox,
     SyringeCheck,
     Dose,

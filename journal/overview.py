@@ -8,14 +8,14 @@ screen, a command and a test all see the same answer for the same moment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from journal import models as m
 from journal.care import alerts as al
-from journal.care import schedule, sites, warnings
+from journal.care import regimen, schedule, sites, warnings
 from journal.care import supply as sup
 from journal.care import triage as tri
 from journal.care.benefit import WeekAverage, weekly_trend
@@ -23,7 +23,7 @@ from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
 from journal.content import Pack, PackError, available_packs, load_pack, normalize
 from journal.errors import JournalError, NotFoundError
 from journal.store import Store
-from journal.when import format_local
+from journal.when import format_local, format_near, iso_utc
 
 PackLoader = Callable[[str], Pack]
 # How many recent doses feed the site rotation and the usual time (covers every spot of a pack).
@@ -113,6 +113,13 @@ class MedicineToday:
     reorder_due: bool = False
     expired_boxes: list[sup.BoxState] = field(default_factory=list)
     supply: sup.SupplyStatus | None = None
+    # The regimen: its state now (regimen.State), in words, and the next scheduled time.
+    state: str = regimen.State.NOT_DUE.value
+    schedule_text: str = ""
+    next_at: datetime | None = None
+    next_local: str | None = None
+    missed_local: str | None = None
+    injected: bool = True
 
 
 @dataclass(kw_only=True)
@@ -193,14 +200,21 @@ def medicine_today(
     reorder_lead_days: int | None = None,
     loader: PackLoader = load_pack,
 ) -> MedicineToday:
-    """Due at, taken at, overdue by, last and next site, and supply, for one tracked medicine."""
+    """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
     pack = pack_of(med, loader)
     recent = store.recent_doses(med.id, RECENT_DOSES)
-    usual = schedule.usual_time(med, recent)
-    day = schedule.today_status(usual, recent, now=now, zone=zone)
-    starts_on = med.started if med.started and med.started > day.day else None
-    if starts_on:
-        day.overdue_by, day.due_in = None, None
+    today = _local_day(now, zone)
+    rows = store.schedules(med.id)
+    steps = regimen.steps_for(med, rows, recent)
+    step = regimen.step_on(steps, today) or steps[-1]
+    if rows:
+        first = step.regimen.times[0] if step.regimen.times else schedule.DEFAULT_TIME
+        usual = schedule.UsualTime(at=first, source=schedule.TimeSource.SET)
+    else:
+        usual = schedule.usual_time(med, recent)
+    found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone)
+    starts_on = med.started if med.started and med.started > today else None
+    due = found.due_at or schedule.due_at(today, usual, zone)
     view = MedicineToday(
         medication_id=med.id,
         name=med.name,
@@ -209,16 +223,24 @@ def medicine_today(
         usual_time=usual.at.strftime("%H:%M"),
         usual_time_source=usual.source,
         usual_time_text=usual.text,
-        due_at=day.due_at,
-        due_local=format_local(day.due_at, zone)[-5:],
-        taken_at=day.taken_at,
-        taken_local=format_local(day.taken_at, zone)[-5:] if day.taken_at else None,
-        skipped=day.skipped,
+        due_at=due,
+        due_local=format_local(due, zone)[-5:],
+        taken_at=found.taken_at if found.state in (regimen.State.TAKEN, regimen.State.AS_NEEDED) else None,
+        taken_local=format_near(found.taken_at, zone, now=now) if found.taken_at else None,
+        skipped=found.state is regimen.State.SKIPPED,
         starts_on=starts_on,
-        overdue_by_minutes=_minutes(day.overdue_by),
-        due_in_minutes=_minutes(day.due_in),
+        overdue_by_minutes=_minutes(now - due) if found.state is regimen.State.OVERDUE else None,
+        due_in_minutes=_minutes(due - now) if found.state is regimen.State.DUE else None,
+        state=found.state.value,
+        schedule_text=step.regimen.words(),
+        next_at=found.next_at,
+        next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
+        missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
+        injected=med.injected,
     )
-    if pack is not None:
+    if found.state is regimen.State.TAKEN and view.taken_local:
+        view.taken_local = view.taken_local.removeprefix("today ")
+    if pack is not None and med.injected:
         uses, blocked = sites.uses_from_doses(recent), sites.blocked_regions(pack, store.open_side_effects())
         if uses:
             view.last_site = uses[0].spot or uses[0].region
@@ -291,6 +313,15 @@ def open_alerts(
     return al.sort_alerts(found)
 
 
+_STATE_ORDER = {"overdue": 0, "due": 1, "taken": 2, "skipped": 2, "not_due": 3, "as_needed": 4}
+
+
+def _time_order(view: MedicineToday) -> tuple[int, datetime]:
+    """What to do now first: overdue, then due in time order, then done, then what comes later, then as needed."""
+    moment = view.next_at if view.state == "not_due" and view.next_at else view.due_at
+    return _STATE_ORDER.get(view.state, 3), moment
+
+
 def build_today(
     store: Store,
     *,
@@ -300,10 +331,13 @@ def build_today(
     loader: PackLoader = load_pack,
 ) -> Today:
     """Today for every tracked medicine, the open alerts (most urgent first) and the weekly check-in trend."""
-    medicines = [
-        medicine_today(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
-        for med in store.tracked_medications()
-    ]
+    medicines = sorted(
+        (
+            medicine_today(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
+            for med in store.tracked_medications()
+        ),
+        key=_time_order,
+    )
     since = now - timedelta(weeks=TREND_WEEKS)
     return Today(
         generated_at=now,
@@ -315,12 +349,40 @@ def build_today(
     )
 
 
+def status_json(today: Today) -> dict[str, object]:
+    """`status --json`: each medicine's state (taken, skipped, due, overdue, not_due, as_needed) and the open alerts."""
+    medicines = []
+    for med in today.medicines:
+        upcoming = med.next_at if med.state == regimen.State.NOT_DUE.value else med.due_at
+        if med.state == regimen.State.AS_NEEDED.value:
+            upcoming = None
+        medicines.append(
+            {
+                "name": med.name,
+                "state": med.state,
+                "schedule": med.schedule_text,
+                "due_at": iso_utc(upcoming) if upcoming else None,
+                "taken_at": iso_utc(med.taken_at) if med.taken_at else None,
+            }
+        )
+    alerts = [
+        {"level": a.level.value, "kind": a.kind.value, "title": a.title, "needs_attention": a.needs_attention}
+        for a in today.alerts
+    ]
+    return {"medicines": medicines, "alerts": alerts, "needs_attention": today.needs_attention}
+
+
 def status_line(today: Today) -> str:
     """One line for a shell prompt or status bar: next dose, syringes left, open alerts."""
     parts: list[str] = []
     for med in today.medicines:
-        if med.taken_at is not None:
+        if med.state == regimen.State.AS_NEEDED:
+            dose = f"{med.name} as needed" + (f", last {med.taken_local}" if med.taken_local else "")
+        elif med.taken_at is not None:
             dose = f"{med.name} taken {med.taken_local}"
+        elif med.state == regimen.State.NOT_DUE and not med.starts_on:
+            missed = f", missed {med.missed_local}" if med.missed_local else ""
+            dose = f"{med.name} next {med.next_local or 'not scheduled'}{missed}"
         elif med.skipped:
             dose = f"{med.name} skipped today"
         elif med.starts_on:
@@ -385,12 +447,25 @@ def record_dose(
     given_by: m.GivenBy = m.GivenBy.SELF,
     leftover: bool = False,
     note: str | None = None,
+    extra: bool = False,
     loader: PackLoader = load_pack,
 ) -> DoseResult:
     """Inspect the syringe, choose the site and write the check and the dose in one transaction.
 
-    A syringe the pack says not to use is recorded as a discarded check and no dose is written.
+    A syringe the pack says not to use is recorded as a discarded check and no dose is written. A dose
+    the schedule does not allow (its time already taken, an as-needed limit) is refused before anything
+    is written unless `extra`; ExtraDoseError says what was taken and when.
     """
+    if not med.injected:
+        if not extra:
+            refuse_extra(store, med, at=at, zone=zone)
+        if appearance is not None or site is not None or leftover:
+            raise JournalError(f"{med.name} is not an injection: it has no syringe check, injection site or leftover.")
+        with store.transaction():
+            taken = store.add(
+                m.Dose.validate({"medication_id": med.id, "at": at, "tz": zone, "note": note, "extra": extra}, now=now)
+            )
+        return DoseResult(medication=med, dose=taken)
     pack = pack_of(med, loader)
     look = m.Appearance(appearance) if appearance is not None else None
     inspection = inspect_syringe(pack, look or m.Appearance.CLEAR, waited_minutes=waited_minutes)
@@ -417,6 +492,9 @@ def record_dose(
         with store.transaction():
             result.check = store.add(check)
         return result
+    if not extra:
+        # A syringe set aside is recorded whatever was taken before; a dose beyond the schedule is not.
+        refuse_extra(store, med, at=at, zone=zone)
     region: str | None = site
     spot: str | None = None
     if pack is not None:
@@ -439,16 +517,6 @@ def record_dose(
             result.suggested = site is None
             result.site_label = sites.spot_label(pack, chosen.id)
             result.warnings.extend(sites.site_warnings(pack, chosen, uses, blocked=blocked, after=after))
-    earlier = [
-        d
-        for d in schedule.doses_on(store.recent_doses(med.id, 10), m.local_day(at, zone))
-        if d.status is m.DoseStatus.TAKEN
-    ]
-    if earlier:
-        when = format_local(earlier[-1].at, earlier[-1].tz)
-        result.warnings.append(
-            f"a dose of {med.name} was already recorded for that day ({when}); do not take more than prescribed."
-        )
     with store.transaction():
         if look is not None:
             result.check = store.add(
@@ -476,6 +544,7 @@ def record_dose(
                     "check_id": result.check.id if result.check else None,
                     "leftover": leftover,
                     "note": note,
+                    "extra": extra,
                 },
                 now=now,
             )
@@ -485,6 +554,112 @@ def record_dose(
             leftover_advice(pack) if pack else "Never inject the solution left in a used syringe again."
         )
     return result
+
+
+def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
+    """The medicine's schedule today in words ('weekly on Friday at 09:00'), or '' when it has none."""
+    rows = store.schedules(record.id)
+    steps = regimen.steps_for(record, rows, []) if rows else []
+    step = regimen.step_on(steps, today) or (steps[-1] if steps else None)
+    if step is not None:
+        dose = f", {step.dose}" if step.dose else ""
+        changes = f" (changes: {len(steps)} steps)" if len(steps) > 1 else ""
+        return f"{step.regimen.words()}{dose}{changes}"
+    if record.tracked:
+        return "tracked daily" + (f" at {record.usual_time}" if record.usual_time else "")
+    return ""
+
+
+class DuplicateMedicineError(JournalError):
+    """A medicine already on the list (the same pack, or a name, generic or brand in common)."""
+
+
+def same_medicine(store: Store, record: m.Medication) -> m.Medication | None:
+    """The active medicine a new one would repeat: the same content pack, or a name, generic or brand in common."""
+    for existing in store.medications():
+        if record.pack and existing.pack == record.pack:
+            return existing
+    for name in (record.name, record.generic, record.brand):
+        found = store.find_medication(name) if name else None
+        if found is not None:
+            return found
+    return None
+
+
+def add_medication(
+    store: Store,
+    values: Mapping[str, object],
+    *,
+    now: datetime,
+    today: date,
+    spec: str | None = None,
+    loader: PackLoader = load_pack,
+) -> m.Medication:
+    """Add a medicine (validated), linked to its content pack if its name, generic or brand names one, on a schedule.
+
+    A linked medicine is an injection and tracked unless told otherwise, with its generic name, brand and
+    route filled in where they were not typed. `spec` is its schedule ('weekly on fri at 09:00'); a usual
+    time with tracking means 'daily at HH:MM'. A medicine already on the list is refused, naming it.
+    """
+    from journal.care.regimen import parse_regimen
+
+    given = {k: v for k, v in values.items() if v is not None and v != ""}
+    name = str(given.get("name", ""))
+    if spec is not None and given.get("usual_time"):
+        raise JournalError("give either a schedule or a usual time (which means 'daily at HH:MM'), not both.")
+    plan = parse_regimen(spec) if spec else None
+    names = [name, *(str(given[k]) for k in ("generic", "brand") if k in given)]
+    pack = match_pack(names, loader=loader)
+    if pack is not None:
+        info = pack.medication
+        given["pack"] = pack.key
+        given.setdefault("generic", info.generic)
+        brand = next((b for b in info.brands if b.casefold() == name.strip().casefold()), None)
+        if brand is not None:
+            given.setdefault("brand", brand)
+        given.setdefault("route", info.route)
+        given.setdefault("form", m.MedForm.INJECTION)
+        given.setdefault("tracked", True)
+    if plan is not None:
+        given.setdefault("tracked", True)
+    elif given.get("usual_time") and given.get("tracked", False):
+        plan = parse_regimen(f"daily at {given['usual_time']}")
+    record = m.Medication.validate({"kind": m.MedKind.PRESCRIPTION, **given}, now=now)
+    existing = same_medicine(store, record)
+    if existing is not None:
+        raise DuplicateMedicineError(
+            f"{record.name} is already on your list as {existing.describe()} (added {existing.created_at.date()}); "
+            "change that entry, or stop it first to add it again."
+        )
+    with store.transaction():
+        store.add(record, now=now)
+        if plan is not None:
+            store.add(m.Schedule(medication_id=record.id, spec=plan.spec(), starts=record.started or today), now=now)
+    return record
+
+
+def due_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> m.Medication | None:
+    """Of these medicines, the one whose open dose (due or overdue) is nearest to now; None if none is open."""
+    views = {med.id: medicine_today(store, med, now=now, zone=zone) for med in meds}
+    open_now = [med for med in meds if views[med.id].state in ("due", "overdue")]
+    return min(open_now, key=lambda med: abs(views[med.id].due_at - now), default=None)
+
+
+class ExtraDoseError(JournalError):
+    """A dose beyond what the schedule allows, refused before anything was written."""
+
+
+def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str) -> None:
+    """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when."""
+    recent = store.recent_doses(med.id, RECENT_DOSES)
+    steps = regimen.steps_for(med, store.schedules(med.id), recent)
+    refusal = regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone)
+    if refusal is not None:
+        when = format_near(refusal.earlier, zone, now=at)
+        raise ExtraDoseError(
+            f"{med.name}: {refusal.reason} ({when}), so this would be an extra dose; nothing was recorded. "
+            "If you are taking an extra dose on purpose, record it as one (--extra)."
+        )
 
 
 def first_use_advice(store: Store, med: m.Medication, pack: Pack | None) -> str | None:
@@ -685,19 +860,6 @@ def advice_for_new(store: Store, record: m.Record, *, loader: PackLoader = load_
     if isinstance(record, m.Appointment):
         return list(visit_reminders(store, [record], loader=loader).values())
     return []
-
-
-def adherence_for(
-    store: Store, med: m.Medication, *, start: date, end: date, now: datetime, zone: str
-) -> schedule.Adherence:
-    """Adherence of one medicine from `start` to `end`, never before it was started or added."""
-    began = med.started or m.local_day(med.created_at, zone)
-    first = max(start, began)
-    last = min(end, med.stopped) if med.stopped else end
-    since = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    until = datetime.combine(last + timedelta(days=2), datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    doses = store.doses(med.id, since=since, until=until)
-    return schedule.adherence(doses, start=first, end=last, today=_local_day(now, zone))
 
 
 def drift_for(store: Store, med: m.Medication, *, since: datetime, until: datetime) -> schedule.Drift:

@@ -60,6 +60,10 @@ def _parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+# A bare time this little ahead of the clock still means today (a clock a few minutes off, typing ahead).
+BARE_TIME_GRACE = timedelta(minutes=5)
+
+
 def parse_date(text: str, *, today: date) -> date:
     """A calendar date from ISO-8601, `today`, `yesterday`, `tomorrow` or a weekday name."""
     word = text.strip().lower()
@@ -74,8 +78,12 @@ def parse_date(text: str, *, today: date) -> date:
         raise WhenError(f"'{text}' is not a date such as 2026-11-20, today or yesterday") from None
 
 
-def parse_when(text: str, *, now: datetime, zone: str) -> datetime:
-    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`."""
+def parse_when(text: str, *, now: datetime, zone: str, ahead: bool = False) -> datetime:
+    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`.
+
+    A bare time of day means the latest such moment up to now (at 00:07, `23:50` is last night),
+    unless `ahead` (an appointment), when it means today's.
+    """
     tz = ZoneInfo(zone)
     raw = text.strip()
     word = raw.lower()
@@ -106,6 +114,8 @@ def parse_when(text: str, *, now: datetime, zone: str) -> datetime:
         moment = _parse_time(parts[1]) if len(parts) > 1 else time(0, 0)
     else:
         day, moment = local_now.date(), _parse_time(word)
+        if not ahead and _localize(datetime.combine(day, moment), tz) > local_now + BARE_TIME_GRACE:
+            day -= timedelta(days=1)
     return _localize(datetime.combine(day, moment), tz).astimezone(UTC)
 
 
@@ -128,6 +138,18 @@ def format_local(moment: datetime, zone: str, *, with_zone: bool = False) -> str
     return f"{text} {local.tzname()}" if with_zone else text
 
 
+def format_near(moment: datetime, zone: str, *, now: datetime) -> str:
+    """'today 08:00', 'yesterday 23:50', 'tomorrow 09:00', 'Friday 09:00' within a week, else '2026-11-20 08:00'."""
+    tz = ZoneInfo(zone)
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    days = (local.date() - today).days
+    clock = local.strftime("%H:%M")
+    named = {0: "today", -1: "yesterday", 1: "tomorrow"}
+    if days in named:
+        return f"{named[days]} {clock}"
+    if 1 < days < 7:
+        return f"{local.strftime('%A')} {clock}"
+    return local.strftime("%Y-%m-%d %H:%M")
 def iso_utc(moment: datetime) -> str:
     """`2026-11-20T07:00:00Z`: the moment in UTC, to the second, as the journal stores every time."""
     if moment.tzinfo is None or moment.utcoffset() is None:

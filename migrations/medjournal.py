@@ -6,7 +6,10 @@ one. Every step runs in a transaction together with the row that records it.
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -192,6 +195,47 @@ def m005_history_batches(db: Database) -> None:
     # `undo` takes the whole write back; rows written before this step are each their own batch.
     db.table("history").add_column("batch", str)
     db.table("history").create_index(["batch"])
+
+
+@migrations()
+def m006_schedules_forms_extra_doses(db: Database) -> None:
+    # Every medicine on its own schedule: a tracked medicine's daily time becomes a daily schedule
+    # from the day it started (or was added, or its first dose, whichever is earliest). The old
+    # columns stay as they were, so nothing is lost. Its form says whether it is injected; a
+    # medicine linked to a content pack was injected until now. `extra` marks a dose taken beyond it.
+    _table(
+        db,
+        "schedules",
+        {"medication_id": str, "spec": str, "starts": str, "ends": str, "dose": str, "note": str},
+        medication_id="medications",
+    )
+    db.table("schedules").create_index(["medication_id", "starts"])
+    db.table("medications").add_column("form", str)
+    db.execute("UPDATE medications SET form = 'injection' WHERE pack IS NOT NULL")
+    db.table("doses").add_column("extra", int, not_null_default=0)
+    tracked = db.execute(
+        "SELECT id, usual_time, started, substr(created_at, 1, 10), created_at FROM medications WHERE tracked = 1"
+    ).fetchall()
+    for med_id, usual, started, added, stamp in tracked:
+        first = db.execute("SELECT min(substr(at, 1, 10)) FROM doses WHERE medication_id = ?", [med_id]).fetchone()[0]
+        starts = min(day for day in (started, added, first) if day)
+        at = usual or _usual_time(db, med_id)
+        db.execute(
+            "INSERT INTO schedules (id, created_at, updated_at, medication_id, spec, starts) VALUES (?, ?, ?, ?, ?, ?)",
+            [uuid.uuid4().hex, stamp, stamp, med_id, f"daily at {at}", starts],
+        )
+
+
+def _usual_time(db: Database, med_id: str) -> str:
+    # As the journal read an untimed tracked medicine until m006: the lower median of the local
+    # times of its last 14 taken doses, else 08:00.
+    rows = db.execute(
+        "SELECT at, tz FROM doses WHERE medication_id = ? AND status = 'taken' AND deleted_at IS NULL "
+        "ORDER BY at DESC LIMIT 14",
+        [med_id],
+    ).fetchall()
+    times = sorted(datetime.fromisoformat(at).astimezone(ZoneInfo(tz)).strftime("%H:%M") for at, tz in rows)
+    return times[(len(times) - 1) // 2] if times else "08:00"
 
 
 @migrations()

@@ -63,9 +63,9 @@ class Env:
             self._store.close()
             self._store = None
 
-    def when(self, text: str | None) -> datetime:
-        """A typed time, or now."""
-        return self.now if text is None else parse_when(text, now=self.now, zone=self.zone)
+    def when(self, text: str | None, *, ahead: bool = False) -> datetime:
+        """A typed time, or now; a bare time of day is the latest one up to now, unless `ahead` (appointments)."""
+        return self.now if text is None else parse_when(text, now=self.now, zone=self.zone, ahead=ahead)
 
     def day(self, text: str | None) -> date | None:
         """A typed date, or None."""

@@ -227,14 +227,21 @@ def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None)
 @click.option(
     "--lead-days", type=click.IntRange(0, 365), default=None, help="Days ahead to reorder (default: the pack's)."
 )
+@click.option("--json", "as_json", is_flag=True, help="The same state as JSON, for scripts and status bars.")
 @db_option
 @pass_env
-def status(env: Env, lead_days: int | None) -> int:
+def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
     from journal import overview
 
     today = overview.build_today(env.store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
-    say(overview.status_line(today))
+    if as_json:
+        import json
+
+        # ensure_ascii: a control character typed into a name reaches the terminal only as a \u escape.
+        say(json.dumps(overview.status_json(today), ensure_ascii=True))
+    else:
+        say(overview.status_line(today))
     return NEEDS_ATTENTION if today.needs_attention else 0
 
 

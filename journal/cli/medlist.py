@@ -1,39 +1,9 @@
-"""Building medicine records from what was typed, and printing the warnings they raise."""
+"""Showing a medicine as the command line prints it: its schedule in words, the warnings it raises."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from journal import models as m
 from journal.cli._env import Env, say, warn
-
-
-def new_medication(env: Env, *, name: str, kind: str | None, tracked: bool | None, **fields: Any) -> m.Medication:
-    """A validated medicine record from the command's options, linked to its content pack if one matches.
-
-    A medicine whose name, generic or brand names a pack (`med add Kineret`, `med add anakinra`) is
-    linked to that pack and tracked daily unless `--no-track` was given; its generic name, brand and
-    route are filled in from the pack where they were not typed.
-    """
-    from journal import overview
-
-    values: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
-    pack = overview.match_pack([name, values.get("generic"), values.get("brand")])
-    if pack is not None:
-        info = pack.medication
-        values["pack"] = pack.key
-        values.setdefault("generic", info.generic)
-        typed = name.strip().casefold()
-        brand = next((b for b in info.brands if b.casefold() == typed), None)
-        if brand is not None:
-            values.setdefault("brand", brand)
-        values.setdefault("route", info.route)
-        if tracked is None:
-            tracked = True
-    return m.Medication.validate(
-        {"name": name, "kind": kind or m.MedKind.PRESCRIPTION, "tracked": bool(tracked), **values},
-        now=env.now,
-    )
 
 
 def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.Appointment) -> None:
@@ -47,7 +17,7 @@ def print_warnings(env: Env, record: m.Medication | m.Allergy | m.Condition | m.
                 f"Linked to the {pack.medication.display_name} guide: syringe checks, injection sites, "
                 "side effects and supply follow its rules (see `medjournal guide`)."
             )
-        if record.tracked and not record.usual_time:
+        if record.tracked and not env.store.schedules(record.id):
             say(
                 "No usual time set: each day's dose counts as due at the usual time of your recent doses "
                 "(08:00 until there are some). Add the medicine with --time HH:MM to set it."

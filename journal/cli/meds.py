@@ -9,6 +9,7 @@ from journal.cli._env import Env, db_option, pass_env, say
 from journal.errors import NotFoundError
 
 KINDS = [k.value for k in m.MedKind]
+FORMS = [f.value for f in m.MedForm]
 
 
 @click.group("med")
@@ -25,7 +26,17 @@ def med() -> None:
 @click.option("--prescriber", metavar="P", help="Who prescribed it.")
 @click.option("--started", metavar="DATE", help="When you started it (2026-11-20, today, yesterday).")
 @click.option("--track/--no-track", default=None, help="Log its daily doses in the journal.")
-@click.option("--time", "usual_time", metavar="HH:MM", help="The usual time of the daily dose.")
+@click.option(
+    "--time", "usual_time", metavar="HH:MM", help="The usual time of the daily dose (--track: daily at HH:MM)."
+)
+@click.option(
+    "--schedule",
+    "spec",
+    metavar="SPEC",
+    help="When it is taken: 'daily at HH:MM[,HH:MM]', 'weekly on DAY[,DAY] at HH:MM', 'every N days at HH:MM', "
+    "'as needed [max N per 24h] [at least H hours apart]'.",
+)
+@click.option("--form", type=click.Choice(FORMS), default=None, help="What it is taken as (a guide sets it).")
 @db_option
 @pass_env
 def med_add(
@@ -39,29 +50,60 @@ def med_add(
     started: str | None,
     track: bool | None,
     usual_time: str | None,
+    spec: str | None,
+    form: str | None,
 ) -> None:
-    """Add a medicine to your list."""
+    """Add a medicine to your list, on a schedule of its own if it has one."""
+    from journal import overview
     from journal.cli import medlist
 
-    record = medlist.new_medication(
-        env,
-        name=name,
-        kind=kind,
-        strength=strength,
-        directions=directions,
-        reason=reason,
-        prescriber=prescriber,
-        started=env.day(started),
-        tracked=track,
-        usual_time=usual_time,
-    )
-    store = env.store
-    if store.find_medication(record.name) is not None:
-        raise click.ClickException(f"{record.name} is already on your list; stop it first to add it again.")
-    store.add(record)
-    tracked = ", logged daily" + (f" at {record.usual_time}" if record.usual_time else "") if record.tracked else ""
-    say(f"Added {record.describe()} ({record.kind.value}{tracked}).")
+    values = {
+        "name": name,
+        "kind": kind,
+        "strength": strength,
+        "directions": directions,
+        "reason": reason,
+        "prescriber": prescriber,
+        "started": env.day(started),
+        "tracked": track,
+        "usual_time": usual_time,
+        "form": form,
+    }
+    record = overview.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
+    plan = overview.schedule_words(env.store, record, today=env.today())
+    say(f"Added {record.describe()} ({record.kind.value}{', ' + plan if plan else ''}).")
     medlist.print_warnings(env, record)
+
+
+@med.command("schedule")
+@click.argument("name")
+@click.argument("spec")
+@click.option("--from", "from_date", metavar="DATE", required=True, help="The first day of this schedule.")
+@click.option("--until", "until_date", metavar="DATE", help="Its last day (then the schedule before it applies again).")
+@click.option("--dose", "amount", metavar="AMOUNT", help="The dose of this step, as the prescription says it.")
+@db_option
+@pass_env
+def med_schedule(env: Env, name: str, spec: str, from_date: str, until_date: str | None, amount: str | None) -> None:
+    """Change a medicine's schedule from a date (a taper, a titration, a new time)."""
+    from journal.care.regimen import parse_regimen
+
+    regimen = parse_regimen(spec)
+    store = env.store
+    record = store.find_medication(name)
+    if record is None:
+        raise NotFoundError(f"No active medicine is called {name!r}; see `medjournal med list`.")
+    step = m.Schedule(
+        medication_id=record.id,
+        spec=regimen.spec(),
+        starts=env.day(from_date) or env.today(),
+        ends=env.day(until_date),
+        dose=amount,
+    )
+    with store.transaction():
+        store.add(step)
+        if not record.tracked:
+            store.update(record, now=env.now, tracked=True)
+    say(f"{record.name}: {step.describe()}.")
 
 
 @med.command("list")
@@ -69,7 +111,10 @@ def med_add(
 @db_option
 @pass_env
 def med_list(env: Env, show_all: bool) -> None:
-    """List your medicines."""
+    """List your medicines, each with its schedule in words."""
+    from journal import overview
+
+
     meds = env.store.medications(include_stopped=show_all)
     if not meds:
         say("No medicines yet. Add one with: medjournal med add NAME")
@@ -80,8 +125,9 @@ def med_list(env: Env, show_all: bool) -> None:
             parts.append(record.directions)
         if record.reason:
             parts.append(f"for {record.reason}")
-        if record.tracked:
-            parts.append("tracked daily" + (f" at {record.usual_time}" if record.usual_time else ""))
+        plan = overview.schedule_words(env.store, record, today=env.today())
+        if plan:
+            parts.append(plan)
         if record.stopped:
             parts.append(f"stopped {record.stopped.isoformat()}")
         say(" | ".join(parts))

@@ -7,7 +7,7 @@ import click
 from journal import models as m
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError, NotFoundError
-from journal.when import format_local
+from journal.when import format_local, format_near
 
 APPEARANCES = [a.value for a in m.Appearance]
 SEVERITIES = [s.value for s in m.Severity]
@@ -29,8 +29,13 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
             "medjournal med add anakinra --track --time 08:00"
         )
     if len(tracked) > 1:
+        from journal import overview
+
+        due = overview.due_now(env.store, tracked, now=env.now, zone=env.zone)
+        if due is not None:
+            return due
         names = ", ".join(med.name for med in tracked)
-        raise JournalError(f"Several medicines are tracked ({names}); say which one with --med NAME.")
+        raise JournalError(f"Several medicines are tracked ({names}) and none is due now; say which with --med NAME.")
     return tracked[0]
 
 
@@ -51,7 +56,8 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
 @click.option("--leftover", is_flag=True, help="Some solution was left in the syringe after injecting.")
 @click.option("--skip", "skip_reason", metavar="REASON", help="Record a skipped dose, with the reason.")
 @click.option("--note", metavar="TEXT")
-@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
+@click.option("--extra", is_flag=True, help="A dose beyond the schedule, on purpose (counted and shown as extra).")
+@click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one due now).")
 @db_option
 @pass_env
 def dose(
@@ -64,9 +70,10 @@ def dose(
     leftover: bool,
     skip_reason: str | None,
     note: str | None,
+    extra: bool,
     med_name: str | None,
 ) -> None:
-    """Record today's dose: the syringe check, the injection site (or a skipped dose)."""
+    """Record a dose: the syringe check and the injection site for an injection (or a skipped dose)."""
     from journal import overview
 
     med = tracked_medication(env, med_name)
@@ -94,6 +101,7 @@ def dose(
         given_by=m.GivenBy(given_by),
         leftover=leftover,
         note=note,
+        extra=extra,
     )
     check = result.inspection
     if result.first_use:
@@ -118,7 +126,8 @@ def dose(
     elif result.dose.region:
         where = f", site {result.dose.region}"
     by = " (given by someone else)" if result.dose.given_by is m.GivenBy.OTHER else ""
-    say(f"Recorded {med.name} dose at {format_local(when, env.zone)}{where}{by}.")
+    extra_text = " (an extra dose)" if extra else ""
+    say(f"Recorded {med.name} dose{extra_text}, {format_near(when, env.zone, now=env.now)}{where}{by}.")
     if result.site_advice and result.dose.region:
         say(f"At the site: {result.site_advice}")
     for text in result.warnings:
@@ -193,7 +202,7 @@ def appt_add(env: Env, when: str, kind: str, with_whom: str | None, note: str | 
     """Add an appointment (WHEN: 2026-12-01 09:30, tomorrow 14:00)."""
     from journal.cli import medlist
 
-    moment = env.when(when)
+    moment = env.when(when, ahead=True)
     record = env.store.add(
         m.Appointment(at=moment, tz=env.zone, kind=m.ApptKind(kind), with_whom=with_whom, purpose=note)
     )

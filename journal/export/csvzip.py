@@ -57,6 +57,7 @@ def csv_files(data: VisitSummary) -> dict[str, str]:
     kinds: list[tuple[type[m.Record], list[Any]]] = [
         (m.Profile, [r.profile] if r.profile else []),
         (m.Medication, r.medications),
+        (m.Schedule, r.schedules),
         (m.SupplyBox, r.supply_boxes),
         (m.SyringeCheck, r.syringe_checks),
         (m.Dose, r.doses),

@@ -7,12 +7,12 @@ floating time needs no VTIMEZONE block.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from journal import models as m
 from journal.export._escape import plain
-from journal.summary.model import AppointmentEntry, VisitSummary
+from journal.summary.model import AppointmentEntry, RegimenEntry, VisitSummary
 
 PRODID = "-//medjournal//medjournal//EN"
 LIMIT = 75  # octets per line, not counting CRLF (RFC 5545, 3.1)
@@ -84,8 +84,46 @@ def _appointment(appt: AppointmentEntry, stamp: str) -> list[str]:
     return lines
 
 
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _rrule(step: RegimenEntry) -> str:
+    """The schedule step as an iCalendar repeat rule (RFC 5545): daily, weekly on days, every N days."""
+    if step.pattern == "weekly":
+        rule = "FREQ=WEEKLY;BYDAY=" + ",".join(_BYDAY[d] for d in step.weekdays)
+    elif step.pattern == "every" and step.every_days > 1:
+        rule = f"FREQ=DAILY;INTERVAL={step.every_days}"
+    else:
+        rule = "FREQ=DAILY"
+    if step.ends is not None:
+        rule += f";UNTIL={step.ends.strftime('%Y%m%d')}T235959"
+    return f"RRULE:{rule}"
+
+
+def _dose_event(
+    step: RegimenEntry, at: str, n: int, label: str, directions: str | None, stamp: str, today: date
+) -> list[str]:
+    hour, minute = (int(part) for part in at.split(":"))
+    first = step.starts or today
+    start = datetime(first.year, first.month, first.day, hour, minute)
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:dose-{step.medicine_id}-{n}-{at.replace(':', '')}@medjournal",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{start.strftime('%Y%m%dT%H%M%S')}",
+        f"DTEND:{(start + timedelta(minutes=15)).strftime('%Y%m%dT%H%M%S')}",
+        _rrule(step),
+        f"SUMMARY:{text_value(f'{label} dose')}",
+    ]
+    if directions:
+        lines.append(f"DESCRIPTION:{text_value(directions)}")
+    lines += _alarm("PT0M", f"Time for your {label} dose")
+    lines.append("END:VEVENT")
+    return lines
+
+
 def render_ics(data: VisitSummary) -> str:
-    """The calendar: appointments of the period and upcoming ones, and each daily dose as a repeating event."""
+    """The calendar: appointments of the period and upcoming ones, and each scheduled dose as a repeating event."""
     stamp = _utc(data.generated_at)
     lines = [
         "BEGIN:VCALENDAR",
@@ -102,23 +140,10 @@ def render_ics(data: VisitSummary) -> str:
             lines += _appointment(appt, stamp)
     today = data.generated_at.astimezone(ZoneInfo(data.zone)).date()
     meds = {med.id: med for med in data.medicines}
-    for entry in data.adherence:
-        med = meds.get(entry.medicine_id)
-        label = med.label if med else entry.medicine
-        hour, minute = (int(part) for part in entry.usual_time.split(":"))
-        start = datetime(today.year, today.month, today.day, hour, minute)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:dose-{entry.medicine_id}@medjournal",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{start.strftime('%Y%m%dT%H%M%S')}",
-            f"DTEND:{(start + timedelta(minutes=15)).strftime('%Y%m%dT%H%M%S')}",
-            "RRULE:FREQ=DAILY",
-            f"SUMMARY:{text_value(f'{label} dose')}",
-        ]
-        if med and med.directions:
-            lines.append(f"DESCRIPTION:{text_value(med.directions)}")
-        lines += _alarm("PT0M", f"Time for your {label} dose")
-        lines.append("END:VEVENT")
+    for n, step in enumerate(data.regimens):
+        med = meds.get(step.medicine_id)
+        label = med.label if med else step.medicine
+        for at in step.times:  # none for a medicine taken as needed
+            lines += _dose_event(step, at, n, label, med.directions if med else None, stamp, today)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

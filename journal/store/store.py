@@ -355,8 +355,18 @@ class Store:
         return None
 
     def tracked_medications(self) -> list[m.Medication]:
-        """Active medicines whose daily doses are logged."""
-        return [med for med in self.medications() if med.tracked]
+        """Active medicines whose doses are logged: on a schedule (or tracked before schedules existed)."""
+        rows = self._rows("SELECT DISTINCT medication_id FROM schedules WHERE deleted_at IS NULL")
+        scheduled = {row["medication_id"] for row in rows}
+        return [med for med in self.medications() if med.tracked or med.id in scheduled]
+
+    def schedules(self, medication_id: str) -> list[m.Schedule]:
+        """A medicine's schedule steps, in the order they start."""
+        return self._load(
+            m.Schedule,
+            "SELECT * FROM schedules WHERE medication_id = ? AND deleted_at IS NULL ORDER BY starts, created_at",
+            [medication_id],
+        )
 
     # --- doses and syringes ----------------------------------------------------------------
 

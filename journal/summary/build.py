@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal import models as m
-from journal.care import benefit, labs, schedule, sites, triage
+from journal.care import benefit, labs, regimen, schedule, sites, triage
 from journal.care import warnings as care_warnings
 from journal.content import Pack, PackError, load_pack, spot_distance_cm
 from journal.errors import JournalError
@@ -145,6 +145,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         conditions=[s.ConditionEntry(id=c.id, name=c.name, since=c.since, flags=flags_for(c.id)) for c in conditions],
         warnings=[s.Flag(about=w.subject, text=w.text) for w in standing],
         adherence=[_adherence(store, med, day_doses, period, now, zone) for med in active if med.tracked],
+        regimens=[entry for med in active if med.tracked for entry in _regimens(store, med)],
         discarded=_discarded(checks, all_meds, packs),
         sites=[
             _rotation(med, packs[med.pack], doses) for med in active if med.tracked and med.pack and med.pack in packs
@@ -172,6 +173,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         records=s.PeriodRecords(
             profile=profile,
             medications=all_meds,
+            schedules=store.all(m.Schedule),
             supply_boxes=q.supply_boxes(store),
             syringe_checks=checks,
             doses=doses,
@@ -266,23 +268,45 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+def _regimens(store: Store, med: m.Medication) -> list[s.RegimenEntry]:
+    steps = regimen.steps_for(med, store.schedules(med.id), store.recent_doses(med.id, schedule.RECENT_FOR_MEDIAN))
+    return [
+        s.RegimenEntry(
+            medicine_id=med.id,
+            medicine=med.name,
+            words=step.regimen.words(),
+            pattern=step.regimen.pattern.value,
+            times=[t.strftime("%H:%M") for t in step.regimen.times],
+            weekdays=list(step.regimen.weekdays),
+            every_days=step.regimen.every_days,
+            starts=step.starts if step.starts.year > 1900 else None,
+            ends=step.ends,
+        )
+        for step in steps
+    ]
+
+
 def _adherence(
     store: Store, med: m.Medication, doses: list[m.Dose], period: s.Period, now: datetime, zone: str
 ) -> s.AdherenceEntry:
     mine = [d for d in doses if d.medication_id == med.id]
-    # Days before the medicine was on the list are not expected doses.
-    began = med.started or _day(med.created_at, zone)
+    # Doses are expected from the later of its start and the day it entered the journal.
+    began = max(day for day in (med.started, _day(med.created_at, zone)) if day is not None)
     start = max(period.first_day, began)
     today = _day(now, zone)
     end = min(period.last_day, today)
-    usual = schedule.usual_time(med, store.recent_doses(med.id, limit=schedule.RECENT_FOR_MEDIAN))
-    if start <= end:
-        result = schedule.adherence(mine, start=start, end=end, today=today)
-        expected, taken, skipped, missed = result.expected, result.taken, result.skipped, result.missed
-        missed_dates, percent, gap = result.missed_dates, result.percent, result.longest_gap
-    else:
-        expected = taken = skipped = missed = 0
-        missed_dates, percent, gap = [], None, None
+    recent = store.recent_doses(med.id, limit=schedule.RECENT_FOR_MEDIAN)
+    rows = store.schedules(med.id)
+    steps = regimen.steps_for(med, rows, recent)
+    usual = (
+        schedule.UsualTime(at=steps[-1].regimen.times[0], source=schedule.TimeSource.SET)
+        if rows and steps[-1].regimen.times
+        else schedule.usual_time(med, recent)
+    )
+    result = regimen.adherence(steps, regimen.dosings(mine), start=start, end=end, zone=zone, now=now)
+    missed_dates = sorted({_day(moment, zone) for moment in result.missed_at})
+    taken_at = sorted(d.at for d in mine if d.status is m.DoseStatus.TAKEN and start <= _day(d.at, zone) <= end)
+    gap = max((b - a for a, b in itertools.pairwise(taken_at)), default=None)
     drift = schedule.drift(mine, usual.at)
     last = store.last_dose(med.id)
     return s.AdherenceEntry(
@@ -290,12 +314,15 @@ def _adherence(
         medicine=med.name,
         usual_time=usual.at.strftime("%H:%M"),
         usual_time_note=None if usual.source is schedule.TimeSource.SET else usual.source.value,
-        days_expected=expected,
-        taken=taken,
-        skipped=skipped,
-        missed=missed,
+        days_expected=result.expected,
+        taken=result.taken,
+        skipped=result.skipped,
+        missed=result.missed,
         missed_dates=missed_dates,
-        percent=round(percent, 1) if percent is not None else None,
+        percent=round(result.percent, 1) if result.percent is not None else None,
+        extra=result.extra,
+        as_needed_per_week=round(result.as_needed_per_week, 1) if result.as_needed_per_week is not None else None,
+        schedule=steps[-1].regimen.words() if steps else "",
         longest_gap_hours=round(gap.total_seconds() / 3600, 1) if gap else None,
         drift_count=drift.count,
         drift_median_minutes=drift.median_minutes,

@@ -146,6 +146,25 @@ class AdherenceEntry:
     drift_largest_minutes: int | None = None
     last_dose_at: datetime | None = None
     last_dose_local: str | None = None
+    # Doses beyond the schedule, and for an as-needed medicine its doses per week.
+    extra: int = 0
+    as_needed_per_week: float | None = None
+    schedule: str = ""
+
+
+@dataclass(kw_only=True)
+class RegimenEntry:
+    """One step of a medicine's schedule, for the calendar: its pattern, times, days and dates."""
+
+    medicine_id: str
+    medicine: str
+    words: str
+    pattern: str  # daily, weekly, every, as needed
+    times: list[str] = field(default_factory=list)  # HH:MM, local
+    weekdays: list[int] = field(default_factory=list)  # 0 is Monday
+    every_days: int = 1
+    starts: date | None = None  # None: since before the journal had schedules
+    ends: date | None = None
 
 
 @dataclass(kw_only=True)
@@ -285,6 +304,7 @@ class PeriodRecords:
 
     profile: m.Profile | None = None
     medications: list[m.Medication] = field(default_factory=list)
+    schedules: list[m.Schedule] = field(default_factory=list)
     supply_boxes: list[m.SupplyBox] = field(default_factory=list)
     syringe_checks: list[m.SyringeCheck] = field(default_factory=list)
     doses: list[m.Dose] = field(default_factory=list)
@@ -322,6 +342,7 @@ class VisitSummary:
     conditions: list[ConditionEntry] = field(default_factory=list)
     warnings: list[Flag] = field(default_factory=list)
     adherence: list[AdherenceEntry] = field(default_factory=list)
+    regimens: list[RegimenEntry] = field(default_factory=list)
     discarded: list[DiscardedSyringe] = field(default_factory=list)
     sites: list[SiteRotation] = field(default_factory=list)
     side_effects: list[EffectEntry] = field(default_factory=list)

@@ -30,9 +30,9 @@ class Journal:
 
         return self.now().astimezone(ZoneInfo(self.zone)).date()
 
-    def when(self, text: str) -> datetime:
-        """A typed time (08:30, yesterday 21:00, now), read in the user's zone."""
-        return parse_when(text or "now", now=self.now(), zone=self.zone)
+    def when(self, text: str, *, ahead: bool = False) -> datetime:
+        """A typed time (08:30, yesterday 21:00, now), read in the user's zone; see journal.when.parse_when."""
+        return parse_when(text or "now", now=self.now(), zone=self.zone, ahead=ahead)
 
     def day(self, text: str) -> date | None:
         """A typed date, or None when blank."""

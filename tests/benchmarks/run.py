@@ -290,6 +290,18 @@ def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return times
 
 
+def bench_today(db: Path, runs: int) -> list[Row]:
+    """Building Today (each scheduled medicine's state, sites, supply, alerts) in-process, as the TUI does."""
+    from journal import overview
+    from journal.store import Store
+    from journal.when import now_utc
+
+    with Store.open(db, daily_backup=False) as store:
+        scheduled = len(store.tracked_medications())
+        took = _median(_timed(lambda: overview.build_today(store, now=now_utc(), zone="UTC"), max(runs, 7)))
+    return [Row(f"Today: built for {scheduled} scheduled medicines (in-process)", _ms(took), "(info)", None)]
+
+
 def bench_history(db: Path, runs: int) -> list[Row]:
     """Fetching the next page of history and of the timeline, deep in a ten-year journal."""
     from journal.store import Store
@@ -502,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         steps: list[tuple[str, Callable[[], list[Row]]]] = [
             ("emergency", lambda: bench_emergency(db, args.runs)),
             ("tui", lambda: bench_tui(db, args.runs)),
+            ("tui", lambda: bench_today(db, args.runs)),
             ("history", lambda: bench_history(db, args.runs)),
             ("history", lambda: bench_history_screen(db, args.runs)),
             ("dose", lambda: bench_dose(db, args.runs)),

@@ -42,3 +42,40 @@ def test_special_characters_and_long_text_round_trip() -> None:
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["DESCRIPTION"]) == nasty
     assert all(len(part.encode("utf-8")) <= 75 for part in line.split("\r\n"))
+
+
+def test_each_schedule_is_its_own_repeat_rule_and_as_needed_has_none() -> None:
+    from datetime import UTC, date, datetime
+
+    from dateutil.rrule import rrulestr
+
+    from journal import models as m
+    from journal.store import Store
+    from journal.summary.build import build_visit_summary
+
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    with Store.memory() as store:
+        plans = {
+            "methotrexate": "weekly on fri at 20:00",
+            "anakinra": "every 2 days at 08:00",
+            "folic acid": "daily at 08:00,20:00",
+            "ibuprofen": "as needed max 3 per 24h",
+        }
+        for name, spec in plans.items():
+            med = store.add(m.Medication(name=name, tracked=True, created_at=now, updated_at=now), now=now)
+            store.add(m.Schedule(medication_id=med.id, spec=spec, starts=date(2026, 11, 2)), now=now)
+        text = render_ics(build_visit_summary(store, now=now, zone="UTC"))
+    events = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if e.get("RRULE")]
+    by_name: dict[str, list[icalendar.Event]] = {}
+    for event in events:
+        by_name.setdefault(str(event["SUMMARY"]).removesuffix(" dose"), []).append(event)
+    assert "ibuprofen" not in by_name
+    assert len(by_name["folic acid"]) == 2  # one event per time of day
+
+    def first_days(name: str, count: int) -> list[date]:
+        event = by_name[name][0]
+        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=event.decoded("DTSTART"))
+        return [moment.date() for moment in rule[:count]]
+
+    assert first_days("methotrexate", 3) == [date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)]
+    assert first_days("anakinra", 3) == [date(2026, 11, 2), date(2026, 11, 4), date(2026, 11, 6)]

@@ -85,7 +85,9 @@ def test_sites_rotate_over_the_packs_regions(year: Store) -> None:
     pack = load_pack("anakinra")
     self_regions = {r.key for r in pack.sites.self_regions()}
     all_regions = {r.key for r in pack.sites.regions}
-    taken = [d for d in year.doses() if d.status is m.DoseStatus.TAKEN]
+    anakinra = year.find_medication("anakinra")
+    assert anakinra is not None
+    taken = [d for d in year.doses(anakinra.id) if d.status is m.DoseStatus.TAKEN]
     own = [d for d in taken if d.given_by is m.GivenBy.SELF]
     for dose in taken:
         assert dose.spot is not None and dose.region is not None
@@ -158,3 +160,26 @@ def test_questions_answered_and_open(year: Store) -> None:
     questions = year.all(m.Question)
     assert any(q.answer and q.appointment_id for q in questions)
     assert year.open_questions()
+
+
+def test_the_other_medicines_follow_their_own_schedules(year: Store) -> None:
+    from journal.care.regimen import parse_regimen
+
+    plans = {med.name: year.schedules(med.id) for med in year.tracked_medications()}
+    assert {name: [p.spec for p in steps] for name, steps in plans.items()} == {
+        "Anakinra": ["daily at 08:00"],
+        "Methotrexate": ["weekly on sun at 20:00"],
+        "Folic acid": ["daily at 08:00"],
+        "Vitamin D3": ["daily at 08:00"],
+        "Ibuprofen": ["as needed max 3 per 24h at least 6 hours apart"],
+    }
+    methotrexate = year.find_medication("methotrexate")
+    assert methotrexate is not None and methotrexate.form is m.MedForm.TABLET and not methotrexate.injected
+    weekly = year.doses(methotrexate.id)
+    # Sunday evenings, a few after midnight: never another day of the week.
+    assert weekly and all((d.at - timedelta(hours=6)).weekday() == 6 for d in weekly)
+    assert 40 <= len(weekly) <= 53
+    ibuprofen = year.find_medication("ibuprofen")
+    assert ibuprofen is not None and parse_regimen(plans["Ibuprofen"][0].spec).as_needed
+    assert 10 <= len(year.doses(ibuprofen.id)) <= 80
+    assert all(d.check_id is None and d.spot is None for d in [*weekly, *year.doses(ibuprofen.id)])

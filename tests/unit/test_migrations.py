@@ -201,6 +201,41 @@ def test_a_current_journal_is_opened_without_sqlite_utils(journal_path: Path) ->
     assert done.stdout.strip() == f"{REAL} False"
 
 
+def test_a_journal_written_before_schedules_keeps_every_medicine_on_its_time(journal_path: Path) -> None:
+    """m006: a tracked medicine's usual time becomes 'daily at HH:MM' (or its recent doses' time), nothing lost."""
+    released = Migrations(connection.MIGRATION_SET)
+    for step in connection._migrations_module().migrations._migrations:
+        if step.name < "m004":
+            released(name=step.name)(step.fn)
+    db = Database(str(journal_path))
+    released.apply(db)
+    stamp = "2026-10-01T09:00:00Z"
+    meta = {"created_at": stamp, "updated_at": stamp}
+    db["medications"].insert_all(  # type: ignore[union-attr]
+        [
+            {"id": "a" * 32, "name": "anakinra", "pack": "anakinra", "tracked": 1, "usual_time": "21:00", **meta},
+            {"id": "b" * 32, "name": "folic acid", "tracked": 1, "started": "2026-09-15", **meta},
+            {"id": "c" * 32, "name": "vitamin D", "tracked": 0, **meta},
+        ]
+    )
+    for day in range(1, 4):
+        row = {"medication_id": "b" * 32, "at": f"2026-10-0{day}T07:30:00Z", "tz": "Europe/Paris", "status": "taken"}
+        db["doses"].insert({"id": f"{day}" * 32, **row, **meta})  # type: ignore[union-attr]
+    db.conn.close()
+
+    with Store.open(journal_path) as store:
+        by_name = {med.name: med for med in store.medications()}
+        anakinra = store.schedules(by_name["anakinra"].id)
+        assert [(s.spec, s.starts.isoformat()) for s in anakinra] == [("daily at 21:00", "2026-10-01")]
+        folic = store.schedules(by_name["folic acid"].id)
+        # 07:30Z is 09:30 in Paris in October (summer time).
+        assert [(s.spec, s.starts.isoformat()) for s in folic] == [("daily at 09:30", "2026-09-15")]
+        assert store.schedules(by_name["vitamin D"].id) == []
+        assert by_name["anakinra"].form is m.MedForm.INJECTION and by_name["folic acid"].form is None
+        assert all(not d.extra for d in store.all(m.Dose)) and len(store.all(m.Dose)) == 3
+        assert by_name["anakinra"].usual_time == "21:00"  # the old columns are kept
+
+
 def test_a_journal_written_by_the_release_before_lab_results_gets_the_table_and_keeps_its_records(
     journal_path: Path,
 ) -> None:
@@ -213,7 +248,7 @@ def test_a_journal_written_by_the_release_before_lab_results_gets_the_table_and_
     assert "lab_results" not in raw.table_names()
     raw.conn.close()
     with Store.open(journal_path) as store:
-        assert store.schema_steps() == REAL and REAL[-1] == "m004_lab_results"
+        assert store.schema_steps() == REAL and "m004_lab_results" in REAL
         assert [a.substance for a in store.all(m.Allergy)] == ["latex"]
         store.add(m.LabResult(test="ALT", value=31.0, unit="U/L", at=m.utcnow(), tz="UTC"))
         assert [r.value for r in store.lab_results(test="alt")] == [31.0]

@@ -88,17 +88,26 @@ def test_a_typed_wall_time_lands_on_that_wall_time_or_just_after_a_gap(wall: dat
 
 @settings(max_examples=200, deadline=None)
 @given(now=moments, zone=zones, hour=st.integers(0, 23), minute=st.integers(0, 59))
-def test_a_time_of_day_means_today_and_yesterday_means_the_day_before(
+def test_a_time_of_day_is_the_latest_one_up_to_now_and_yesterday_means_the_day_before(
     now: datetime, zone: str, hour: int, minute: int
 ) -> None:
-    today = now.astimezone(ZoneInfo(zone)).date()
+    local_now = now.astimezone(ZoneInfo(zone))
+    today = local_now.date()
     typed = f"{hour:02d}:{minute:02d}"
-    for text, day in ((typed, today), (f"yesterday {typed}", today - timedelta(days=1))):
-        parsed = parse_when(text, now=now, zone=zone)
+    later_today = datetime.combine(today, time(hour, minute)) > local_now.replace(tzinfo=None) + timedelta(minutes=5)
+    latest = today - timedelta(days=1) if later_today else today
+    for text, day, ahead in (
+        (typed, latest, False),
+        (typed, today, True),
+        (f"yesterday {typed}", today - timedelta(days=1), False),
+    ):
+        parsed = parse_when(text, now=now, zone=zone, ahead=ahead)
         local = parsed.astimezone(ZoneInfo(zone))
         wall = datetime.combine(day, time(hour, minute))
         if not _skipped(wall, zone):
             assert (local.date(), local.hour, local.minute) == (day, hour, minute), text
+            if not ahead:
+                assert parsed <= now + timedelta(minutes=5) or text.startswith("yesterday")
 
 
 @settings(max_examples=300, deadline=None)
@@ -144,3 +153,7 @@ def test_stored_times_are_utc_with_a_four_digit_year(moment: datetime, text: str
 def test_a_time_without_its_zone_is_refused() -> None:
     with pytest.raises(ValueError, match="time zone"):
         iso_utc(datetime(2026, 11, 20, 8, 0))
+def test_at_00_07_a_bare_23_50_means_last_night() -> None:
+    now = datetime(2026, 11, 20, 0, 7, tzinfo=UTC)
+    assert parse_when("23:50", now=now, zone="UTC") == datetime(2026, 11, 19, 23, 50, tzinfo=UTC)
+    assert parse_when("23:50", now=now, zone="UTC", ahead=True) == datetime(2026, 11, 20, 23, 50, tzinfo=UTC)

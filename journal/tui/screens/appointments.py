@@ -129,7 +129,7 @@ class AppointmentsScreen(JournalScreen):
             self.query_one("#field-appt-when", Field).show_error("Say when, for example 2026-12-01 09:30.")
             return
         try:
-            at = journal.when(values["appt-when"])
+            at = journal.when(values["appt-when"], ahead=True)
         except SAVE_ERRORS as exc:
             self.query_one("#field-appt-when", Field).show_error(describe(exc))
             return

@@ -6,7 +6,8 @@ suggested spot, now, given by yourself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -49,26 +50,29 @@ class DoseScreen(JournalScreen):
         self.waited: int | None = None
         self.site: str | None = None
         self.given_by = m.GivenBy.SELF
+        # Asked and answered: a dose more than the schedule allows is taken on purpose.
+        self.extra_confirmed = False
+        self.extra = False
         self._uses: list[object] = []
         self._blocked: frozenset[str] = frozenset()
 
     # --- building ----------------------------------------------------------------------
 
     def _choose_medicine(self) -> None:
-        tracked = self.journal.tracked()
-        today = self.journal.today()
+        from journal.overview import due_now
 
-        def taken_today(med: m.Medication) -> bool:
-            last = self.journal.store.last_dose(med.id, status=None)
-            return last is not None and m.local_day(last.at, last.tz) == today
-
-        # Unless asked for one, the first medicine whose dose today is not recorded yet.
-        due = [med for med in tracked if not taken_today(med)] if self.medication_id is None else []
-        candidates = due or tracked
-        fallback = candidates[0] if candidates else None
+        journal = self.journal
+        tracked = journal.tracked()
+        # Unless asked for one, the medicine whose dose is due nearest to now (else the first one).
+        due = (
+            due_now(journal.store, tracked, now=journal.now(), zone=journal.zone)
+            if self.medication_id is None
+            else None
+        )
+        fallback = due or (tracked[0] if tracked else None)
         chosen = next((med for med in tracked if med.id == self.medication_id), fallback)
         self.med = chosen
-        self.pack = self.journal.pack(chosen.pack) if chosen else None
+        self.pack = journal.pack(chosen.pack) if chosen and chosen.injected else None
 
     def compose_body(self) -> Iterable[Widget]:
         """The steps; only the current one is shown."""
@@ -148,12 +152,50 @@ class DoseScreen(JournalScreen):
         return [Option(Text(a.value.capitalize()), id=a.value) for a in m.Appearance]
 
     def on_mount(self) -> None:
-        """Start at the syringe check with Clear highlighted."""
+        """Start at the syringe check with Clear highlighted (a medicine that is not injected: at the confirm step)."""
         if self.med is None:
             return
-        options = self.query_one("#appearance", OptionList)
-        options.highlighted = 0
-        options.focus()
+        if not self.med.injected:
+            self.query_one("#leftover", Checkbox).display = False
+            self._enter_confirm_step()
+        else:
+            options = self.query_one("#appearance", OptionList)
+            options.highlighted = 0
+            options.focus()
+        self._ask_if_extra(self.journal.now(), then=None)
+
+    def _ask_if_extra(self, at: datetime, then: Callable[[], None] | None) -> bool:
+        """Before anything is written: if a dose at `at` is more than the schedule allows, ask whether it is extra.
+
+        Returns True when it asked; `then` runs after a yes; after a no, the flow closes. Sets `extra`
+        for the dose about to be saved: True only when it would be extra and the person said so.
+        """
+        from journal.overview import ExtraDoseError, refuse_extra
+
+        assert self.med is not None
+        try:
+            refuse_extra(self.journal.store, self.med, at=at, zone=self.journal.zone)
+        except ExtraDoseError as exc:
+            if self.extra_confirmed:
+                self.extra = True
+                return False
+            from journal.tui.screens.dialogs import ConfirmDialog
+
+            reason = exc.message.split(", so this would be")[0]
+
+            def answered(yes: bool | None) -> None:
+                if not yes:
+                    self.dismiss()
+                    return
+                self.extra_confirmed = True
+                if then is not None:
+                    then()
+
+            question = f"{reason}. Is this an extra dose, taken on purpose? (Nothing is recorded yet.)"
+            self.app.push_screen(ConfirmDialog(question, yes="Yes, an extra dose", no="No, go back"), answered)
+            return True
+        self.extra = False
+        return False
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -319,11 +361,15 @@ class DoseScreen(JournalScreen):
     def _enter_confirm_step(self) -> None:
         from journal.care import sites
 
-        parts = [f"Syringe: {self.appearance.value}" + (f" (waited {self.waited} min)" if self.waited else "")]
-        label = sites.spot_label(self.pack, self.site) if self.pack and self.site else self.site
-        parts.append(f"Site: {label or 'not recorded'}")
+        assert self.med is not None
+        parts = []
+        if self.med.injected:
+            parts.append(f"Syringe: {self.appearance.value}" + (f" (waited {self.waited} min)" if self.waited else ""))
+            label = sites.spot_label(self.pack, self.site) if self.pack and self.site else self.site
+            parts.append(f"Site: {label or 'not recorded'}")
         parts.append("Given by: " + ("someone else" if self.given_by is m.GivenBy.OTHER else "you"))
-        self.query_one("#confirm-summary", Static).update(lit("3 of 3  " + "   ".join(parts)))
+        step = "3 of 3  " if self.med.injected else ""
+        self.query_one("#confirm-summary", Static).update(lit(step + "   ".join(parts)))
         warnings: list[str] = []
         if self.pack and self.site:
             try:
@@ -351,6 +397,9 @@ class DoseScreen(JournalScreen):
         except SAVE_ERRORS as exc:
             self.query_one("#field-time", Field).show_error(self._sentence(exc))
             return
+        if self._ask_if_extra(at, then=self._save):
+            return
+        injected = self.med.injected
         try:
             result = record_dose(
                 journal.store,
@@ -358,12 +407,13 @@ class DoseScreen(JournalScreen):
                 at=at,
                 zone=journal.zone,
                 now=journal.now(),
-                appearance=self.appearance,
+                appearance=self.appearance if injected else None,
                 waited_minutes=self.waited,
-                site=self.site,
+                site=self.site if injected else None,
                 given_by=m.GivenBy.OTHER if self.query_one("#given-by-other", Checkbox).value else m.GivenBy.SELF,
-                leftover=self.query_one("#leftover", Checkbox).value,
+                leftover=self.query_one("#leftover", Checkbox).value and injected,
                 note=values["note"] or None,
+                extra=self.extra,
             )
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"at": "time"}, form="confirm")
@@ -451,7 +501,9 @@ class DoseScreen(JournalScreen):
             self.dismiss()
             return
         step = self.step
-        if step == "step-confirm":
+        if step == "step-confirm" and not self.med.injected:
+            self.dismiss()
+        elif step == "step-confirm":
             self._go("step-site")
         elif step in ("step-site", "step-skip"):
             self._go("step-check")

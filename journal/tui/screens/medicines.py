@@ -6,6 +6,7 @@ right after a save, and stay visible for as long as they apply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -15,13 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
+from journal.care.regimen import ScheduleError
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, error_field, lit
 from journal.tui.widgets.inputs import Field
 
 KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.MedKind]
+FORMS: list[tuple[str, str]] = [("form: as its guide says", ""), *((f.value, f.value) for f in m.MedForm)]
 
 
 class RecordTable(DataTable[Text]):
@@ -59,8 +62,12 @@ class MedicinesScreen(JournalScreen):
                         yield Field("How you take it", "med-directions", placeholder="as on the label")
                         yield Field("What for", "med-reason")
                     with Horizontal(classes="form-row"):
-                        yield Checkbox("Log daily doses", id="med-tracked", compact=True)
-                        yield Field("Usual time", "med-time", placeholder="HH:MM")
+                        yield Select(FORMS, value="", allow_blank=False, id="med-form", compact=True)
+                        yield Field(
+                            "Schedule (log its doses)",
+                            "med-schedule",
+                            placeholder="daily at 08:00 / weekly on fri at 09:00 / every 2 days at 08:00 / as needed",
+                        )
                     yield Static("", classes="form-error", id="med-error")
                     yield Button("Add medicine", id="med-save", variant="primary", compact=True)
             with TabPane("Allergies", id="tab-allergies"):
@@ -113,6 +120,8 @@ class MedicinesScreen(JournalScreen):
 
     def refresh_data(self) -> None:
         """Read every list again, with the warnings that apply now."""
+        from journal.overview import schedule_words
+
         store = self.journal.store
         standing = self._standing()
         flagged = {w.record_id for w in standing}
@@ -120,8 +129,9 @@ class MedicinesScreen(JournalScreen):
         table.clear()
         for med in store.medications(include_stopped=True):
             status = "stopped " + med.stopped.isoformat() if med.stopped else "active"
-            if med.tracked and not med.stopped:
-                status += ", daily" + (f" {med.usual_time}" if med.usual_time else "")
+            plan = schedule_words(store, med, today=self.journal.today()) if not med.stopped else ""
+            if plan:
+                status += f", {plan}"
             table.add_row(
                 lit(med.name),
                 lit(med.kind.value),
@@ -181,38 +191,38 @@ class MedicinesScreen(JournalScreen):
             saver()
 
     def _save_medicine(self) -> None:
-        from journal.overview import match_pack
+        from journal.overview import DuplicateMedicineError, add_medication
 
         journal = self.journal
-        values = self.form_values("med-name", "med-strength", "med-directions", "med-reason", "med-time")
-        tracked = self.query_one("#med-tracked", Checkbox).value
-        name = values["med-name"].strip()
-        if name and journal.store.find_medication(name) is not None:
-            self.query_one("#field-med-name", Field).show_error(f"{name} is already on your list.")
-            return
-        pack = match_pack([name]) if name else None
+        values = self.form_values("med-name", "med-strength", "med-directions", "med-reason", "med-schedule")
+        spec = values["med-schedule"].strip()
+        if re.fullmatch(r"\d{1,2}:\d{2}", spec):
+            spec = f"daily at {spec}"  # a time alone: every day at that time
+        form = self.query_one("#med-form", Select).value
         try:
-            record = m.Medication.validate(
+            record = add_medication(
+                journal.store,
                 {
-                    "name": name,
+                    "name": values["med-name"],
                     "kind": self.query_one("#med-kind", Select).value,
+                    "form": form or None,
                     "strength": values["med-strength"],
                     "directions": values["med-directions"],
                     "reason": values["med-reason"],
-                    "tracked": tracked,
-                    "usual_time": values["med-time"],
-                    "pack": pack.key if pack else None,
-                    "route": pack.medication.route if pack else None,
                 },
                 now=journal.now(),
+                today=journal.today(),
+                spec=spec or None,
             )
-            journal.store.add(record)
+        except DuplicateMedicineError as exc:
+            self.query_one("#field-med-name", Field).show_error(exc.message)
+            return
+        except ScheduleError as exc:
+            self.query_one("#field-med-schedule", Field).show_error(exc.message)
+            return
         except SAVE_ERRORS as exc:
             self.show_save_error(
-                exc,
-                aliases={k: f"med-{k}" for k in ("name", "strength", "directions", "reason")}
-                | {"usual_time": "med-time"},
-                form="med",
+                exc, aliases={k: f"med-{k}" for k in ("name", "strength", "directions", "reason")}, form="med"
             )
             return
         warnings = self._warnings_for(record)

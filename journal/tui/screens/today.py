@@ -267,9 +267,15 @@ class TodayScreen(JournalScreen):
 
         assert isinstance(med, MedicineToday)
         lines: list[Text] = []
-        if med.taken_at is not None:
+        if med.state == "as_needed":
+            last = f"last taken {med.taken_local}" if med.taken_local else "none taken yet"
+            lines.append(Text(f"{med.schedule_text[:1].upper()}{med.schedule_text[1:]}: {last}. Press d to log one."))
+        elif med.taken_at is not None:
             status = Text.assemble(("✓ Taken at " + (med.taken_local or ""), "bold"), f" (due {med.due_local})")
             lines.append(status)
+        elif med.state == "not_due" and not med.starts_on:
+            missed = f" Missed: {med.missed_local}." if med.missed_local else ""
+            lines.append(Text(f"Not due now; next: {med.next_local or 'not scheduled'} ({med.schedule_text}).{missed}"))
         elif med.skipped:
             lines.append(Text(f"Skipped today (due {med.due_local})"))
         elif med.overdue_by_minutes is not None:
@@ -278,12 +284,13 @@ class TodayScreen(JournalScreen):
             )
         else:
             lines.append(Text(f"Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}). Press d to log it."))
-        site = Text()
-        site.append("Last site: ")
-        site.append(med.last_site_label or "none yet")
-        site.append("   Next: ")
-        site.append(med.suggested_label or med.suggestion_note or "any site")
-        lines.append(site)
+        if med.injected:
+            site = Text()
+            site.append("Last site: ")
+            site.append(med.last_site_label or "none yet")
+            site.append("   Next: ")
+            site.append(med.suggested_label or med.suggestion_note or "any site")
+            lines.append(site)
         if med.syringes_left is not None:
             unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"
             supply = f"{med.syringes_left} {unit} left"
@@ -294,7 +301,7 @@ class TodayScreen(JournalScreen):
             if med.reorder_due:
                 supply += "  REORDER NOW"
             lines.append(Text(supply))
-        else:
+        elif med.injected:
             lines.append(Text("No box recorded yet: in Medicines (m), choose the medicine and press b."))
         card = Static(Text("\n").join(lines), classes="medicine-card today-card")
         card.border_title = Text(med.name)

@@ -1,0 +1,123 @@
+"""Every medicine on its own schedule in the TUI: Today in time order, a tablet without a syringe, extra doses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.pilot import Pilot
+
+from journal import models as m
+from journal.store import Store
+from tests.tui.conftest import NOW, ZONE, at, build, put, seed
+from tests.tui.test_flows import drive, screen_text
+
+
+def _weekly_tablet(store: Store, spec: str = "weekly on fri at 09:00") -> m.Medication:
+    med = put(store, m.Medication, name="methotrexate", form=m.MedForm.TABLET, tracked=True)
+    put(store, m.Schedule, medication_id=med.id, spec=spec, starts=date(2026, 10, 1))
+    return med  # type: ignore[no-any-return]
+
+
+def test_today_shows_a_weekly_medicine_as_not_due_with_its_next_time(store: Store) -> None:
+    seed(store)  # anakinra daily at 08:00, last taken yesterday
+    _weekly_tablet(store)  # NOW is Friday 2026-11-20 10:00: today's 09:00 dose is overdue
+    later = put(store, m.Medication, name="vitamin B12", form=m.MedForm.TABLET, tracked=True)
+    put(store, m.Schedule, medication_id=later.id, spec="weekly on mon at 07:00", starts=date(2026, 10, 1))
+    put(store, m.Medication, name="folic acid", form=m.MedForm.TABLET, tracked=True, usual_time="09:30")
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        cards = [str(card.border_title) for card in app.screen.query(".today-card")]
+        # What to do now first, in time order: overdue 08:00, overdue 09:00, then 09:30 (overdue too), then Monday's.
+        assert cards == ["anakinra", "methotrexate", "folic acid", "vitamin B12"]
+        assert "next: Monday 07:00" in screen_text(app)
+
+    drive(app, steps, size=(120, 40))
+
+
+def test_on_other_days_a_weekly_medicine_says_when_it_is_next(store: Store) -> None:
+    _weekly_tablet(store, "weekly on mon at 09:00")
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        assert "next: Monday 09:00" in screen_text(app)
+
+    drive(app, steps, size=(120, 40))
+
+
+def test_a_tablet_is_logged_without_a_syringe_check_or_a_site(store: Store) -> None:
+    med = _weekly_tablet(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DoseScreen"
+        assert app.screen.query_one("#dose-steps").current == "step-confirm"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+
+    drive(app, steps)
+    (dose,) = store.all(m.Dose)
+    assert dose.medication_id == med.id and dose.spot is None and dose.check_id is None
+    assert store.all(m.SyringeCheck) == []
+
+
+def test_a_second_dose_for_the_same_time_is_asked_about_before_anything_is_written(store: Store) -> None:
+    med = seed(store)
+    put(
+        store,
+        m.Dose,
+        at(0, 8, 5),
+        medication_id=med.id,
+        at=at(0, 8, 5),
+        tz=ZONE,
+        region="thigh-left",
+        spot="thigh-left:B1",
+    )
+    before = len(store.all(m.Dose))
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "already taken" in screen_text(app)
+        await pilot.press("escape")  # the safe answer
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+
+    drive(app, steps)
+    assert len(store.all(m.Dose)) == before
+
+
+def test_an_extra_dose_said_yes_to_is_recorded_as_extra(store: Store) -> None:
+    med = seed(store)
+    put(
+        store,
+        m.Dose,
+        at(0, 8, 5),
+        medication_id=med.id,
+        at=at(0, 8, 5),
+        tz=ZONE,
+        region="thigh-left",
+        spot="thigh-left:B1",
+    )
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DoseScreen"
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+
+    drive(app, steps)
+    newest = max(store.all(m.Dose), key=lambda d: (d.at, d.created_at))
+    assert newest.at == NOW and newest.extra

@@ -1,0 +1,180 @@
+"""Regimens: schedules read from text, their occurrences, which dose meets which, extra doses, adherence."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journal.care.regimen import (
+    Dosing,
+    Pattern,
+    ScheduleError,
+    State,
+    Step,
+    adherence,
+    extra_dose,
+    nearest,
+    occurrences,
+    parse_regimen,
+    state_now,
+)
+
+PARIS = "Europe/Paris"
+
+
+def local(day: date, hhmm: str, zone: str = "UTC") -> datetime:
+    return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def steps(spec: str, starts: date = date(2026, 1, 1)) -> list[Step]:
+    return [Step(parse_regimen(spec), starts)]
+
+
+@pytest.mark.parametrize(
+    ("text", "spec", "words"),
+    [
+        ("Daily at 8:00", "daily at 08:00", "daily at 08:00"),
+        ("daily at 20:00, 08:00", "daily at 08:00,20:00", "daily at 08:00, 20:00"),
+        ("WEEKLY ON Friday AT 09:00", "weekly on fri at 09:00", "weekly on Friday at 09:00"),
+        ("weekly on mon,thu at 07:30", "weekly on mon,thu at 07:30", "weekly on Monday and Thursday at 07:30"),
+        ("every 2 days at 08:00", "every 2 days at 08:00", "every 2 days at 08:00"),
+        ("as needed", "as needed", "as needed"),
+        (
+            "as needed max 3 per 24h at least 4 hours apart",
+            "as needed max 3 per 24h at least 4 hours apart",
+            "as needed, at most 3 in 24 hours, at least 4 hours apart",
+        ),
+    ],
+)
+def test_a_schedule_is_read_in_any_case_and_written_back_the_same(text: str, spec: str, words: str) -> None:
+    regimen = parse_regimen(text)
+    assert regimen.spec() == spec
+    assert parse_regimen(regimen.spec()) == regimen
+    assert regimen.words() == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["once a week", "daily at 25:00", "weekly on funday at 09:00", "every 0 days at 08:00", "as needed max 0 per 24h"],
+)
+def test_a_bad_schedule_names_the_accepted_forms(text: str) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        parse_regimen(text)
+    assert "weekly on DAY[,DAY...] at HH:MM" in refused.value.message
+    assert "as needed [max N per 24h]" in refused.value.message
+
+
+def test_weekly_and_every_n_days_fall_on_their_days() -> None:
+    start = date(2026, 11, 2)  # a Monday
+    weekly = occurrences(
+        steps("weekly on fri at 09:00", start),
+        zone="UTC",
+        since=local(start, "00:00"),
+        until=local(start + timedelta(days=21), "00:00"),
+    )
+    assert [o.date() for o in weekly] == [date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)]
+    other = occurrences(
+        steps("every 2 days at 08:00", start),
+        zone="UTC",
+        since=local(start, "00:00"),
+        until=local(start + timedelta(days=7), "00:00"),
+    )
+    assert [o.day for o in other] == [2, 4, 6, 8]
+
+
+def test_a_dose_at_half_past_midnight_belongs_to_last_nights_21_00() -> None:
+    day = date(2026, 11, 20)
+    scheduled = occurrences(
+        steps("daily at 21:00"),
+        zone=PARIS,
+        since=local(day, "00:00", PARIS) - timedelta(days=2),
+        until=local(day, "00:00", PARIS) + timedelta(days=2),
+    )
+    k = nearest(local(day, "00:30", PARIS), scheduled)
+    assert k is not None and scheduled[k] == local(day - timedelta(days=1), "21:00", PARIS)
+
+
+@given(st.integers(min_value=0, max_value=24 * 60 * 6))
+def test_every_moment_belongs_to_the_nearer_of_the_two_occurrences_around_it(minutes: int) -> None:
+    start = local(date(2026, 11, 16), "00:00")
+    scheduled = occurrences(
+        steps("daily at 08:00,20:00"), zone="UTC", since=start - timedelta(days=1), until=start + timedelta(days=8)
+    )
+    moment = start + timedelta(minutes=minutes)
+    k = nearest(moment, scheduled)
+    assert k is not None
+    assert all(abs(scheduled[k] - moment) <= abs(other - moment) for other in scheduled)
+
+
+def test_a_dose_logged_at_00_30_keeps_the_evening_dose_open_that_day() -> None:
+    day = date(2026, 11, 20)
+    doses = [Dosing(local(day, "00:30"), taken=True)]
+    morning = state_now(steps("daily at 21:00"), doses, now=local(day, "10:00"), zone="UTC")
+    assert morning.state is State.DUE and morning.due_at == local(day, "21:00")
+    night = state_now(steps("daily at 21:00"), doses, now=local(day, "21:30"), zone="UTC")
+    assert night.state is State.OVERDUE
+
+
+def test_a_weekly_medicine_is_not_due_on_other_days_and_says_when_next() -> None:
+    tuesday = date(2026, 11, 17)
+    friday_dose = [Dosing(local(date(2026, 11, 13), "09:05"), taken=True)]
+    now = state_now(steps("weekly on fri at 09:00"), friday_dose, now=local(tuesday, "10:00"), zone="UTC")
+    assert now.state is State.NOT_DUE
+    monday = state_now(steps("weekly on fri at 09:00"), friday_dose, now=local(date(2026, 11, 16), "10:00"), zone="UTC")
+    assert monday.state is State.TAKEN and monday.taken_at == friday_dose[0].at
+    assert now.next_at == local(date(2026, 11, 20), "09:00")
+    on_friday = state_now(
+        steps("weekly on fri at 09:00"), friday_dose, now=local(date(2026, 11, 20), "10:00"), zone="UTC"
+    )
+    assert on_friday.state is State.OVERDUE
+
+
+def test_a_second_dose_for_the_same_time_and_as_needed_limits_are_extra() -> None:
+    day = date(2026, 11, 20)
+    taken = [Dosing(local(day, "08:10"), taken=True)]
+    refused = extra_dose(steps("daily at 08:00"), taken, local(day, "09:00"), zone="UTC")
+    assert refused is not None and refused.earlier == local(day, "08:10")
+    assert extra_dose(steps("daily at 08:00"), taken, local(day + timedelta(days=1), "08:00"), zone="UTC") is None
+    # The evening before a schedule's first day still belongs to its first dose.
+    first_day = steps("daily at 08:00", day)
+    assert extra_dose(first_day, taken, local(day - timedelta(days=1), "23:50"), zone="UTC") is not None
+    limits = steps("as needed max 2 per 24h at least 4 hours apart")
+    assert extra_dose(limits, taken, local(day, "10:00"), zone="UTC") is not None  # 2 hours apart
+    two = [*taken, Dosing(local(day, "13:00"), taken=True)]
+    assert extra_dose(limits, two, local(day, "18:00"), zone="UTC") is not None  # the third in 24 hours
+    assert extra_dose(limits, two, local(day + timedelta(days=1), "09:00"), zone="UTC") is None
+
+
+def test_adherence_counts_scheduled_doses_taken_missed_and_extra_with_missed_runs() -> None:
+    start = date(2026, 11, 2)
+    regimen = steps("weekly on mon at 08:00", start)
+    doses = [
+        Dosing(local(date(2026, 11, 2), "08:05"), taken=True),
+        Dosing(local(date(2026, 11, 2), "09:00"), taken=True),  # a second one: extra
+        Dosing(local(date(2026, 11, 30), "08:00"), taken=True),
+    ]
+    found = adherence(
+        regimen, doses, start=start, end=date(2026, 11, 30), zone="UTC", now=local(date(2026, 12, 1), "08:00")
+    )
+    assert (found.expected, found.taken, found.missed, found.extra) == (5, 2, 3, 1)
+    assert found.missed_runs == [(local(date(2026, 11, 9), "08:00"), local(date(2026, 11, 23), "08:00"))]
+
+
+def test_as_needed_doses_are_counted_per_week_and_never_missed() -> None:
+    start = date(2026, 11, 2)
+    doses = [Dosing(local(start + timedelta(days=n), "12:00"), taken=True) for n in (0, 3, 10)]
+    found = adherence(
+        steps("as needed", start),
+        doses,
+        start=start,
+        end=start + timedelta(days=13),
+        zone="UTC",
+        now=local(date(2026, 12, 1), "08:00"),
+    )
+    assert (found.expected, found.missed, found.as_needed_doses) == (0, 0, 3)
+    assert found.as_needed_per_week == pytest.approx(1.5)
+    assert parse_regimen("as needed").pattern is Pattern.AS_NEEDED
