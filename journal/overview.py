@@ -603,7 +603,8 @@ def add_medication(
     """
     from journal.care.regimen import parse_regimen
 
-    given = {k: v for k, v in values.items() if v is not None and v != ""}
+    # Left out when not given, so that the record's defaults apply; a blank name is kept, to be refused.
+    given = {k: v for k, v in values.items() if k == "name" or (v is not None and v != "")}
     name = str(given.get("name", ""))
     if spec is not None and given.get("usual_time"):
         raise JournalError("give either a schedule or a usual time (which means 'daily at HH:MM'), not both.")

@@ -204,19 +204,42 @@ def occurrences(steps: list[Step], *, zone: str, since: datetime, until: datetim
     return found
 
 
-def nearest(moment: datetime, scheduled: list[datetime]) -> int | None:
-    """The index of the occurrence a moment belongs to: the nearest, within half the gap to its neighbours."""
+def nearest(moment: datetime, scheduled: list[datetime], gap: timedelta | None = None) -> int | None:
+    """The index of the occurrence a moment belongs to: the nearest, within half the gap to its neighbours.
+
+    Beyond the first or the last occurrence, `gap` (the regimen's usual gap, see `usual_gap`) stands in
+    for the missing neighbour, so a dose a week before a daily schedule began belongs to no occurrence.
+    """
     if not scheduled:
         return None
     i = bisect.bisect_left(scheduled, moment)
     candidates = [k for k in (i - 1, i) if 0 <= k < len(scheduled)]
     k = min(candidates, key=lambda k: abs(scheduled[k] - moment))
     side = k + 1 if moment > scheduled[k] else k - 1
-    if not 0 <= side < len(scheduled):
-        side = k - 1 if moment > scheduled[k] else k + 1
-    if not 0 <= side < len(scheduled):
-        return k  # a single occurrence: everything belongs to it
-    return k if abs(moment - scheduled[k]) <= abs(scheduled[side] - scheduled[k]) / 2 else None
+    if 0 <= side < len(scheduled):
+        reach = abs(scheduled[side] - scheduled[k])
+    elif gap is not None:
+        reach = gap
+    else:
+        other = k - 1 if moment > scheduled[k] else k + 1
+        if not 0 <= other < len(scheduled):
+            return k  # a single occurrence and no gap to go by: everything belongs to it
+        reach = abs(scheduled[other] - scheduled[k])
+    return k if abs(moment - scheduled[k]) <= reach / 2 else None
+
+
+def usual_gap(steps: list[Step]) -> timedelta:
+    """The shortest usual time between two doses over the steps (a day for 'daily at 08:00')."""
+    gaps = []
+    for step in steps:
+        regimen, times = step.regimen, max(1, len(step.regimen.times))
+        if regimen.pattern is Pattern.WEEKLY:
+            gaps.append(timedelta(days=7) / max(1, len(regimen.weekdays)))
+        elif regimen.pattern is Pattern.EVERY:
+            gaps.append(timedelta(days=regimen.every_days))
+        elif regimen.pattern is Pattern.DAILY:
+            gaps.append(timedelta(days=1) / times)
+    return min(gaps, default=timedelta(days=1))
 
 
 class State(StrEnum):
@@ -267,12 +290,13 @@ def state_now(steps: list[Step], doses: list[Dosing], *, now: datetime, zone: st
     scheduled = occurrences(steps, zone=zone, since=now - span, until=now + span)
     if not scheduled:
         return Now(State.NOT_DUE)
+    gap = usual_gap(steps)
     met: dict[int, Dosing] = {}
     for dose in sorted((d for d in doses if abs(d.at - now) < span), key=lambda d: d.at):
-        k = nearest(dose.at, scheduled)
+        k = nearest(dose.at, scheduled, gap)
         if k is not None and (k not in met or (dose.taken and not met[k].taken)):
             met[k] = dose
-    current = nearest(now, scheduled)
+    current = nearest(now, scheduled, gap)
     i = bisect.bisect_right(scheduled, now)
     previous, upcoming = (i - 1 if i > 0 else None), (i if i < len(scheduled) else None)
     if current is None:
@@ -336,11 +360,12 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
         return None
     span = _span(steps)
     scheduled = occurrences(steps, zone=zone, since=at - span, until=at + span)
-    k = nearest(at, scheduled)
+    gap = usual_gap(steps)
+    k = nearest(at, scheduled, gap)
     if k is None:
         return None
     for t in (t for t in taken if abs(t - at) < span):
-        if nearest(t, scheduled) == k:
+        if nearest(t, scheduled, gap) == k:
             return Refusal("the dose for that time was already taken", t)
     return None
 
@@ -393,7 +418,7 @@ def adherence(
         if day_step is not None and day_step.regimen.as_needed:
             result.as_needed_doses += dose.taken
             continue
-        k = nearest(dose.at, around)
+        k = nearest(dose.at, around, usual_gap(steps))
         if k is None:
             result.extra += dose.taken
         else:

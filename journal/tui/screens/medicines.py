@@ -62,7 +62,7 @@ class MedicinesScreen(JournalScreen):
                         yield Field("How you take it", "med-directions", placeholder="as on the label")
                         yield Field("What for", "med-reason")
                     with Horizontal(classes="form-row"):
-                        yield Select(FORMS, value="", allow_blank=False, id="med-form", compact=True)
+                        yield Select(FORMS, value="", allow_blank=False, id="med-dose-form", compact=True)
                         yield Field(
                             "Schedule (log its doses)",
                             "med-schedule",
@@ -198,7 +198,7 @@ class MedicinesScreen(JournalScreen):
         spec = values["med-schedule"].strip()
         if re.fullmatch(r"\d{1,2}:\d{2}", spec):
             spec = f"daily at {spec}"  # a time alone: every day at that time
-        form = self.query_one("#med-form", Select).value
+        form = self.query_one("#med-dose-form", Select).value
         try:
             record = add_medication(
                 journal.store,
