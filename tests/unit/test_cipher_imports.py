@@ -18,7 +18,8 @@ _PATHS = {
         "import sys\nfrom journal.cli import cli\ncli.main(['--db', sys.argv[1], 'emergency'], standalone_mode=False)\n"
     ),
     "medjournal dose": (
-        "import sys\nfrom journal.cli import cli\ncli.main(['--db', sys.argv[1], 'dose', '--med', 'Anakinra', '--extra'], standalone_mode=False)\n"
+        "import sys\nfrom journal.cli import cli\n"
+        "cli.main(['--db', sys.argv[1], 'dose', '--med', 'Anakinra', '--extra'], standalone_mode=False)\n"
     ),
 }
 
