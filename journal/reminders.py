@@ -1,6 +1,6 @@
 """Reminders: what is worth a notification now, read from Today, and when one is repeated.
 
-What is due comes from `journal.overview.build_today` (the same Today the TUI and `status` show):
+What is due comes from `journal.application.usecases.build_today` (the same Today the TUI and `status` show):
 a dose due or overdue and not logged or skipped, each serious alert, a reorder date reached.
 A notification is seen by whoever looks at the screen: unless details are asked for, it names
 only the medicine and a time.
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from journal.application.usecases import Today
 from journal.care import alerts as al
-from journal.overview import Today
 
 DEFAULT_EVERY_MINUTES = 15
 APP_TITLE = "medjournal"

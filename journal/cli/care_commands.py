@@ -35,10 +35,10 @@ def _supplies(
 ) -> list[tuple[m.Medication, SupplyStatus | None]]:
     """The medicine named, or every active medicine with a box recorded, and its supply; with none,
     the one tracked daily (without a supply) when `fallback`."""
-    from journal import overview
+    from journal.application import usecases
 
     def status_of(med: m.Medication) -> SupplyStatus | None:
-        return overview.supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+        return usecases.supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
 
     if med_name is None:
         found = [(med, status_of(med)) for med in env.store.medications()]
@@ -50,12 +50,12 @@ def _supplies(
 
 
 def _show_supply(med: m.Medication, status: SupplyStatus | None) -> None:
-    from journal import overview
+    from journal.application import usecases
 
     if status is None:
         say(f"{med.name}: no boxes recorded yet. Add one with: medjournal supply add [--lot L] [--expires DATE]")
         return
-    pack = overview.pack_of(med)
+    pack = usecases.pack_of(med)
     unit = pack.supply.unit if pack else "dose"
     extra = [f"{status.expired_unused} more in expired boxes"] if status.expired_unused else []
     if status.thrown_away:
@@ -175,10 +175,10 @@ def supply_add(
     med_name: str | None,
 ) -> None:
     """Record a box received."""
-    from journal import overview
+    from journal.application import usecases
 
     med = tracked_medication(env, med_name)
-    box = overview.add_box(
+    box = usecases.add_box(
         env.store,
         med,
         received=env.day(received) or env.today(),
@@ -187,7 +187,7 @@ def supply_add(
         lot=lot,
         expires=env.day(expires),
     )
-    pack = overview.pack_of(med)
+    pack = usecases.pack_of(med)
     unit = pack.supply.unit if pack else "dose"
     details = ", ".join(
         p for p in (f"lot {box.lot}" if box.lot else "", f"expires {box.expires}" if box.expires else "") if p
@@ -195,7 +195,7 @@ def supply_add(
     say(f"Added a box of {_plural(box.count, unit)} of {med.name}" + (f" ({details})." if details else "."))
     if box.expires and box.expires < env.today():
         warn(f"this box expired on {box.expires}: do not use it; ask your pharmacist.")
-    status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
+    status = usecases.supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
         say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
@@ -208,17 +208,17 @@ def supply_add(
 @pass_env
 def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None) -> None:
     """Record a box thrown away: what was left in it no longer counts, and no dose is taken from it again."""
-    from journal import overview
+    from journal.application import usecases
 
     med = tracked_medication(env, med_name)
-    box, left = overview.discard_box(env.store, med, lot=lot, now=env.now, zone=env.zone, reason=reason)
-    pack = overview.pack_of(med)
+    box, left = usecases.discard_box(env.store, med, lot=lot, now=env.now, zone=env.zone, reason=reason)
+    pack = usecases.pack_of(med)
     unit = pack.supply.unit if pack else "dose"
     say(
         f"Recorded the box of {med.name} lot {box.lot} (received {box.received}) as thrown away"
         + (f", with {_plural(left, unit)} in it: they no longer count." if left else ".")
     )
-    status = overview.supply_for(env.store, med, now=env.now, zone=env.zone)
+    status = usecases.supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
         say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
@@ -232,30 +232,30 @@ def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None)
 @pass_env
 def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
-    from journal import overview
+    from journal.application import usecases
 
-    today = overview.build_today(env.store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    today = usecases.build_today(env.store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
     if as_json:
         import json
 
         # ensure_ascii: a control character typed into a name reaches the terminal only as a \u escape.
-        say(json.dumps(overview.status_json(today), ensure_ascii=True))
+        say(json.dumps(usecases.status_json(today), ensure_ascii=True))
     else:
-        say(overview.status_line(today))
+        say(usecases.status_line(today))
     return NEEDS_ATTENTION if today.needs_attention else 0
 
 
 def _guide_pack(env: Env, med_name: str | None) -> Pack:
-    from journal import overview
+    from journal.application import usecases
 
     if med_name:
         med = tracked_medication(env, med_name)
-        pack = overview.pack_of(med)
+        pack = usecases.pack_of(med)
         if pack is None:
             raise JournalError(f"{med.name} has no guide (no content pack is linked to it).")
         return pack
     # Reading the guide should not create a journal file.
-    linked = overview.linked_packs(env.store) if env.db_path.exists() else []
+    linked = usecases.linked_packs(env.store) if env.db_path.exists() else []
     keys = list(dict.fromkeys(p.key for _, p in linked))
     if len(keys) > 1:
         raise JournalError(f"Several medicines have a guide ({', '.join(keys)}); say which with --med NAME.")
@@ -317,10 +317,10 @@ def _print_markdown(text: str) -> None:
 @pass_env
 def resolve(env: Env, symptom: str, at: str | None) -> None:
     """Mark an open side effect as resolved (closes its alert)."""
-    from journal import overview
+    from journal.application import usecases
 
     when = env.when(at)
-    record = overview.resolve_side_effect(env.store, symptom, at=when, now=env.now)
+    record = usecases.resolve_side_effect(env.store, symptom, at=when, now=env.now)
     say(f"Marked {record.describe()} as resolved on {format_local(when, env.zone)}.")
 
 
@@ -331,10 +331,10 @@ def resolve(env: Env, symptom: str, at: str | None) -> None:
 @pass_env
 def contacted(env: Env, symptom: str, at: str | None) -> None:
     """Record that you contacted your doctor about an open side effect (closes its alert)."""
-    from journal import overview
+    from journal.application import usecases
 
     when = env.when(at)
-    record = overview.mark_doctor_contacted(env.store, symptom, at=when, now=env.now)
+    record = usecases.mark_doctor_contacted(env.store, symptom, at=when, now=env.now)
     say(
         f"Noted: doctor contacted about {record.describe()} on {format_local(when, env.zone)}; its alert is closed. "
         f"When it has gone, run `medjournal resolve {shell_word(record.symptom)}`."

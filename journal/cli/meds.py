@@ -54,7 +54,7 @@ def med_add(
     form: str | None,
 ) -> None:
     """Add a medicine to your list, on a schedule of its own if it has one."""
-    from journal import overview
+    from journal.application import usecases
     from journal.cli import medlist
 
     values = {
@@ -69,8 +69,8 @@ def med_add(
         "usual_time": usual_time,
         "form": form,
     }
-    record = overview.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
-    plan = overview.schedule_words(env.store, record, today=env.today())
+    record = usecases.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
+    plan = usecases.schedule_words(env.store, record, today=env.today())
     say(f"Added {record.describe()} ({record.kind.value}{', ' + plan if plan else ''}).")
     medlist.print_warnings(env, record)
 
@@ -112,7 +112,7 @@ def med_schedule(env: Env, name: str, spec: str, from_date: str, until_date: str
 @pass_env
 def med_list(env: Env, show_all: bool) -> None:
     """List your medicines, each with its schedule in words."""
-    from journal import overview
+    from journal.application import usecases
 
 
     meds = env.store.medications(include_stopped=show_all)
@@ -125,7 +125,7 @@ def med_list(env: Env, show_all: bool) -> None:
             parts.append(record.directions)
         if record.reason:
             parts.append(f"for {record.reason}")
-        plan = overview.schedule_words(env.store, record, today=env.today())
+        plan = usecases.schedule_words(env.store, record, today=env.today())
         if plan:
             parts.append(plan)
         if record.stopped:

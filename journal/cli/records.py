@@ -29,9 +29,9 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
             "medjournal med add anakinra --track --time 08:00"
         )
     if len(tracked) > 1:
-        from journal import overview
+        from journal.application import usecases
 
-        due = overview.due_now(env.store, tracked, now=env.now, zone=env.zone)
+        due = usecases.due_now(env.store, tracked, now=env.now, zone=env.zone)
         if due is not None:
             return due
         names = ", ".join(med.name for med in tracked)
@@ -74,7 +74,7 @@ def dose(
     med_name: str | None,
 ) -> None:
     """Record a dose: the syringe check and the injection site for an injection (or a skipped dose)."""
-    from journal import overview
+    from journal.application import usecases
 
     med = tracked_medication(env, med_name)
     when = env.when(at)
@@ -89,7 +89,7 @@ def dose(
         env.store.add(record)
         say(f"Recorded a skipped {med.name} dose on {format_local(when, env.zone)}: {record.reason}.")
         return
-    result = overview.record_dose(
+    result = usecases.record_dose(
         env.store,
         med,
         at=when,
@@ -148,11 +148,11 @@ def dose(
 @pass_env
 def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: str | None, note: str | None) -> None:
     """Record a side effect and say what to do about it."""
-    from journal import overview
+    from journal.application import usecases
     from journal.care.triage import Action
 
     when = env.when(at)
-    result = overview.record_side_effect(
+    result = usecases.record_side_effect(
         env.store, symptom, at=when, zone=env.zone, now=env.now, severity=severity, site=site, note=note
     )
     record, triage = result.effect, result.triage

@@ -77,7 +77,7 @@ class AppointmentsScreen(JournalScreen):
 
     def refresh_data(self) -> None:
         """Read the appointments and the questions again."""
-        from journal.overview import standing_warnings
+        from journal.application.usecases import standing_warnings
 
         journal = self.journal
         standing = standing_warnings(journal.store, now=journal.now())
@@ -97,7 +97,7 @@ class AppointmentsScreen(JournalScreen):
                 Text("⚠", style="bold yellow") if appt.id in flagged else Text(""),
                 key=appt.id,
             )
-        from journal.overview import visit_reminders
+        from journal.application.usecases import visit_reminders
 
         planned = [a for a in upcoming if a.status is m.ApptStatus.PLANNED]
         reminders = visit_reminders(journal.store, planned)
@@ -147,7 +147,7 @@ class AppointmentsScreen(JournalScreen):
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt")
             return
-        from journal.overview import advice_for_new, warnings_for_new
+        from journal.application.usecases import advice_for_new, warnings_for_new
 
         warnings = warnings_for_new(journal.store, record, now=journal.now())
         for key in values:

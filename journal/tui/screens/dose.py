@@ -59,7 +59,7 @@ class DoseScreen(JournalScreen):
     # --- building ----------------------------------------------------------------------
 
     def _choose_medicine(self) -> None:
-        from journal.overview import due_now
+        from journal.application.usecases import due_now
 
         journal = self.journal
         tracked = journal.tracked()
@@ -98,7 +98,7 @@ class DoseScreen(JournalScreen):
         yield panel
         with ContentSwitcher(initial="step-check", id="dose-steps"):
             with Vertical(id="step-check"):
-                from journal.overview import first_use_advice
+                from journal.application.usecases import first_use_advice
 
                 first_use = first_use_advice(self.journal.store, med, pack)
                 if first_use:
@@ -170,7 +170,7 @@ class DoseScreen(JournalScreen):
         Returns True when it asked; `then` runs after a yes; after a no, the flow closes. Sets `extra`
         for the dose about to be saved: True only when it would be extra and the person said so.
         """
-        from journal.overview import ExtraDoseError, refuse_extra
+        from journal.application.usecases import ExtraDoseError, refuse_extra
 
         assert self.med is not None
         try:
@@ -223,7 +223,7 @@ class DoseScreen(JournalScreen):
             widget.set_class(name == f"-{kind}", name)
 
     def _site_context(self) -> None:
-        from journal.overview import site_context
+        from journal.application.usecases import site_context
 
         if self.med is None or self.pack is None:
             return
@@ -284,7 +284,7 @@ class DoseScreen(JournalScreen):
         self._enter_site_step()
 
     def _discard(self, look: m.Appearance) -> None:
-        from journal.overview import record_dose
+        from journal.application.usecases import record_dose
 
         assert self.med is not None
         journal = self.journal
@@ -386,7 +386,7 @@ class DoseScreen(JournalScreen):
     @on(Input.Submitted, "#time, #note")
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from journal.overview import record_dose
+        from journal.application.usecases import record_dose
 
         assert self.med is not None
         journal = self.journal

@@ -151,7 +151,7 @@ class EffectsScreen(JournalScreen):
 
     def _save(self, text: str) -> None:
         """Triage and record the side effect; a serious one opens the call-your-doctor dialog."""
-        from journal.overview import record_side_effect
+        from journal.application.usecases import record_side_effect
 
         journal = self.journal
         self.clear_errors()

@@ -114,13 +114,13 @@ class MedicinesScreen(JournalScreen):
     # --- reading -----------------------------------------------------------------------
 
     def _standing(self) -> list[Any]:
-        from journal.overview import standing_warnings
+        from journal.application.usecases import standing_warnings
 
         return standing_warnings(self.journal.store, now=self.journal.now())
 
     def refresh_data(self) -> None:
         """Read every list again, with the warnings that apply now."""
-        from journal.overview import schedule_words
+        from journal.application.usecases import schedule_words
 
         store = self.journal.store
         standing = self._standing()
@@ -159,7 +159,7 @@ class MedicinesScreen(JournalScreen):
     # --- saving ------------------------------------------------------------------------
 
     def _warnings_for(self, record: m.Record) -> list[str]:
-        from journal.overview import warnings_for_new
+        from journal.application.usecases import warnings_for_new
 
         return warnings_for_new(self.journal.store, record, now=self.journal.now())
 
@@ -191,7 +191,7 @@ class MedicinesScreen(JournalScreen):
             saver()
 
     def _save_medicine(self) -> None:
-        from journal.overview import DuplicateMedicineError, add_medication
+        from journal.application.usecases import DuplicateMedicineError, add_medication
 
         journal = self.journal
         values = self.form_values("med-name", "med-strength", "med-directions", "med-reason", "med-schedule")
@@ -232,7 +232,7 @@ class MedicinesScreen(JournalScreen):
         self._show_new_warnings("#med-error", record, warnings)
 
     def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
-        from journal.overview import advice_for_new
+        from journal.application.usecases import advice_for_new
 
         text = f"Added {record.describe()}."
         if warnings:
@@ -399,7 +399,7 @@ class BoxDialog(JournalModal):
     @on(Input.Submitted)
     @on(Button.Pressed, "#box-save")
     def _save(self) -> None:
-        from journal.overview import add_box
+        from journal.application.usecases import add_box
 
         journal = self.journal
         fields = {f.key: f for f in self.query(Field)}

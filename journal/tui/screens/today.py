@@ -15,8 +15,8 @@ from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
 if TYPE_CHECKING:
+    from journal.application.usecases import Today
     from journal.care.alerts import Alert
-    from journal.overview import Today
 
 _SCREEN_KEYS: list[BindingType] = [
     Binding(entry.key, f"app.open('{entry.name}')", entry.short or entry.title, tooltip=entry.title)
@@ -117,9 +117,9 @@ class TodayScreen(JournalScreen):
         self.close_reference()
 
     def _read(self) -> Today | None:
-        """Today from journal.overview, or None (said in a notification) when the journal cannot be read."""
+        """Today from journal.application.usecases, or None (said in a notification) when the journal cannot be read."""
+        from journal.application.usecases import build_today
         from journal.errors import JournalError
-        from journal.overview import build_today
 
         journal = self.journal
         try:
@@ -245,7 +245,7 @@ class TodayScreen(JournalScreen):
             for a in journal.store.between(m.Appointment, "at", now, now + timedelta(days=COMING_UP_DAYS))
             if a.status is m.ApptStatus.PLANNED
         ]
-        from journal.overview import visit_reminders
+        from journal.application.usecases import visit_reminders
 
         reminded = visit_reminders(journal.store, planned)
         lines = [
@@ -263,7 +263,7 @@ class TodayScreen(JournalScreen):
         return Content.assemble(("Coming up", _TITLE_STYLE), "\n", "\n".join(lines))
 
     def _card(self, med: object) -> Widget:
-        from journal.overview import MedicineToday
+        from journal.application.usecases import MedicineToday
 
         assert isinstance(med, MedicineToday)
         lines: list[Text] = []

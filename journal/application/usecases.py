@@ -1,7 +1,7 @@
-"""The journal at a glance: reads the store, calls the care rules, returns plain view objects.
+"""The use cases the CLI and the TUI share: Today, status, recording a dose, a side effect, a box, a medicine.
 
-This is the one place that joins journal.store and journal.care. The CLI, the TUI and the
-exports build on these functions; every function takes `now` (and the user's zone) so a
+The application layer: it reads through the store, asks the care rules and writes through the
+store, and returns plain view objects. Every function takes `now` (and the user's zone) so a
 screen, a command and a test all see the same answer for the same moment.
 """
 
