@@ -101,7 +101,7 @@ def _utc_seconds(value: datetime) -> datetime:
 
 
 def _iso_z(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{value.year:04d}" + value.strftime("-%m-%dT%H:%M:%SZ")  # strftime's %Y does not pad years before 1000
 
 
 UtcDateTime = Annotated[datetime, After(_utc_seconds)]

@@ -126,6 +126,8 @@ class Today(Plain):
     medicines: list[MedicineToday]
     alerts: list[al.Alert]
     trend: list[WeekAverage]
+    # Damage in the journal: records that cannot be read, problems a check noted (until `check` passes).
+    damage: list[str] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
@@ -305,7 +307,7 @@ def build_today(
         for med in store.tracked_medications()
     ]
     since = now - timedelta(weeks=TREND_WEEKS)
-    return Today(
+    today = Today(
         generated_at=now,
         zone=zone,
         day=_local_day(now, zone),
@@ -313,6 +315,21 @@ def build_today(
         alerts=open_alerts(store, now=now, zone=zone, medicines=medicines, loader=loader),
         trend=weekly_trend(store.between(m.Checkin, "at", since)),
     )
+    today.damage = journal_damage(store)
+    return today
+
+
+def journal_damage(store: Store) -> list[str]:
+    """What is known to be wrong with the journal: unreadable records met so far, and noted check failures."""
+    from journal.store import damage
+
+    found = [item.describe() for item in store.damaged_records()]
+    if store.path is not None:
+        found.extend(damage.noted_problems(store.path))
+    return found
+
+
+DAMAGE_HINT = "run `medjournal check` (and see `medjournal backups`)"
 
 
 def status_line(today: Today) -> str:

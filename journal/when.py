@@ -14,6 +14,19 @@ class WhenError(ValueError):
     """A time or date that could not be understood."""
 
 
+class WhenRangeError(WhenError):
+    """A date or time understood, but outside the years a journal entry can be about."""
+
+
+# The years a journal entry can be about: a mistyped year (0226, 20026) is refused at once.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _in_range(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise WhenRangeError(f"'{text}' is not between the years {MIN_YEAR} and {MAX_YEAR}")
+
+
 _ZONEINFO_MARKER = "zoneinfo/"
 
 
@@ -41,7 +54,7 @@ def local_zone_name() -> str:
 
 
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
-_AGO = re.compile(r"^(\d+)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$")
+_AGO = re.compile(r"^(\d{1,12})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$")
 _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*(am|pm)?$")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -69,14 +82,26 @@ def parse_date(text: str, *, today: date) -> date:
         back = (today.weekday() - _WEEKDAYS.index(word)) % 7
         return today - timedelta(days=back)
     try:
-        return date.fromisoformat(word)
+        found = date.fromisoformat(word)
     except ValueError:
         raise WhenError(f"'{text}' is not a date such as 2026-11-20, today or yesterday") from None
+    _in_range(found.year, text)
+    return found
 
 
 def parse_when(text: str, *, now: datetime, zone: str) -> datetime:
-    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`."""
+    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`; years 1900-2100."""
     tz = ZoneInfo(zone)
+    try:
+        moment = _parse_when(text, now=now, tz=tz)
+        local_year = moment.astimezone(tz).year
+    except OverflowError:  # `1000000 days ago`, or a date at the very end of the calendar
+        raise WhenRangeError(f"'{text}' is not between the years {MIN_YEAR} and {MAX_YEAR}") from None
+    _in_range(local_year, text)
+    return moment
+
+
+def _parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
     raw = text.strip()
     word = raw.lower()
     local_now = now.astimezone(tz)
@@ -100,6 +125,8 @@ def parse_when(text: str, *, now: datetime, zone: str) -> datetime:
     parts = word.split(None, 1)
     try:
         day = parse_date(parts[0], today=local_now.date())
+    except WhenRangeError:
+        raise
     except WhenError:
         day = None
     if day is not None:

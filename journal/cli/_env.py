@@ -40,10 +40,17 @@ class Env:
         return self._store
 
     @property
-    def reading_store(self) -> Store:
-        """The open journal for a command that only reads: the day's automatic backup is left to the next write."""
+    def existing_store(self) -> Store:
+        """The open journal for a command that only reads it: never created (no journal at PATH is an error)."""
         if self._store is None:
-            self._store = Store.open(self.db_path, daily_backup=False)
+            self._store = Store.open(self.db_path, create=False)
+        return self._store
+
+    @property
+    def reading_store(self) -> Store:
+        """As `existing_store`, and the day's automatic backup is left to the next write."""
+        if self._store is None:
+            self._store = Store.open(self.db_path, create=False, daily_backup=False)
         return self._store
 
     def reading_store_during(self, work: Callable[[], T]) -> tuple[Store, T]:
@@ -52,7 +59,7 @@ class Env:
             return self._store, work()
         from journal.store.opening import open_while_loading
 
-        opening = open_while_loading(self.db_path)
+        opening = open_while_loading(self.db_path, create=False)
         done = work()
         self._store = opening.result()
         return self._store, done

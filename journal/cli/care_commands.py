@@ -16,6 +16,8 @@ from journal.when import format_local
 
 # `status` exit code when something needs attention (0 otherwise), for cron or a systemd timer.
 NEEDS_ATTENTION = 3
+# ... and when the journal is damaged (a record cannot be read, or a check found damage), until `check` passes.
+DAMAGED = 1
 
 
 def _plural(count: int, unit: str) -> str:
@@ -78,6 +80,7 @@ def supply(ctx: click.Context, env: Env, med_name: str | None, lead_days: int | 
     """Syringes left, days left and the reorder-by date; `supply add` records a box."""
     if ctx.invoked_subcommand is not None:
         return
+    env.existing_store  # noqa: B018 - reading supply never creates a journal
     _show_supply(env, tracked_medication(env, med_name), lead_days)
 
 
@@ -133,7 +136,10 @@ def status(env: Env, lead_days: int | None) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
     from journal import overview
 
-    today = overview.build_today(env.store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    today = overview.build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    if today.damage:
+        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {overview.DAMAGE_HINT}) | {overview.status_line(today)}")
+        return DAMAGED
     say(overview.status_line(today))
     return NEEDS_ATTENTION if today.needs_attention else 0
 

@@ -16,7 +16,7 @@ from journal.when import format_local
 @pass_env
 def history(env: Env, limit: int) -> None:
     """Show the latest changes to the journal."""
-    entries = env.store.history(limit=limit)
+    entries = env.existing_store.history(limit=limit)
     if not entries:
         say("The journal is empty.")
         return

@@ -322,7 +322,9 @@ def connect(
             raise JournalError(f"{path} is a folder, not a journal file.")
         if not path.exists():
             if not create:
-                raise JournalError(f"There is no journal at {path}.")
+                raise JournalError(
+                    f"no journal at {path}: check the name (a command that records something creates one)."
+                )
             _create_private(path)
         else:
             _refuse_read_only(path)
@@ -418,7 +420,10 @@ def backup(db: JournalDatabase, dest: Path) -> Path:
                 db.conn.backup(target)
                 result = target.execute("PRAGMA integrity_check").fetchone()[0]
                 if result != "ok":
-                    raise JournalError(f"The backup at {dest} failed its integrity check ({result}); it was not kept.")
+                    raise NotAJournalError(
+                        f"The backup at {dest} failed its integrity check ({result}): the journal is damaged; "
+                        "the copy was not kept."
+                    )
                 # A backup is one self-contained file: no -wal beside it.
                 target.execute("PRAGMA journal_mode = DELETE")
         finally:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from journal.errors import JournalBusyError, JournalError, NotFoundError
-from journal.store import connection
+from journal.store import connection, damage
 from journal.when import now_utc
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ WRITE_ATTEMPTS = 2
 
 
 def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%SZ")  # %Y does not pad years before 1000
 
 
 class Store:
@@ -52,6 +52,8 @@ class Store:
         self.db = db
         self.path = path
         self._depth = 0
+        # Records read so far whose stored values cannot be read, by (table, id): see journal.store.damage.
+        self._damaged: dict[tuple[str, str], damage.DamagedRecord] = {}
 
     # --- opening -------------------------------------------------------------------------
 
@@ -199,7 +201,25 @@ class Store:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _load(self, cls: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
-        return [cls.from_row(row) for row in self._rows(sql, params)]
+        return self._records(cls, self._rows(sql, params))
+
+    def _records(self, cls: type[R], rows: Sequence[dict[str, Any]]) -> list[R]:
+        """Rows as records; a row that cannot be read is left out and kept in `damaged_records`."""
+        records = []
+        for row in rows:
+            try:
+                records.append(cls.from_row(row))
+            except damage.READ_ERRORS:
+                self.note_damage(damage.damaged(cls.table, row, cls.from_row))
+        return records
+
+    def note_damage(self, found: damage.DamagedRecord) -> None:
+        """Remember a record that could not be read (it is left out of what is shown)."""
+        self._damaged.setdefault((found.table, found.id), found)
+
+    def damaged_records(self) -> list[damage.DamagedRecord]:
+        """The records met so far whose stored values cannot be read (`damage.scan` reads them all)."""
+        return list(self._damaged.values())
 
     def get(self, cls: type[R], record_id: str, *, include_deleted: bool = False) -> R | None:
         """One record by id."""
@@ -292,8 +312,8 @@ class Store:
 
     def last_dose(self, medication_id: str, *, status: str | None = "taken") -> m.Dose | None:
         """The latest dose of a medicine (taken ones by default; `status` is a DoseStatus or None for any)."""
-        where = "medication_id = ? AND deleted_at IS NULL"
-        params: list[Any] = [medication_id]
+        where = "medication_id = ? AND deleted_at IS NULL AND at GLOB ?"
+        params: list[Any] = [medication_id, damage.TIME_SHAPE]
         if status is not None:
             where += " AND status = ?"
             params.append(str(status))
@@ -357,7 +377,7 @@ class Store:
             # The boxes before the first one in use are the used-up ones.
             first = rows[0]
             return (
-                [m.SupplyBox.from_row(r) for r in rows],
+                self._records(m.SupplyBox, rows),
                 int(first["position"]) - 1,
                 int(first["through"] - first["count"]),
             )
@@ -388,10 +408,17 @@ class Store:
         for table, kept in (("doses", "status = 'taken'"), ("syringe_checks", "outcome = 'discarded'")):
             where = f"FROM [{table}] WHERE medication_id = ? AND deleted_at IS NULL AND {kept}"
             sure = self._rows(f"SELECT count(*) AS n {where} AND at >= ?", [medication_id, high])[0]["n"]
-            edge = self._rows(f"SELECT at, tz {where} AND at >= ? AND at < ?", [medication_id, low, high])
-            near = sum(1 for row in edge if m.local_day(datetime.fromisoformat(row["at"]), row["tz"]) >= since)
+            edge = self._rows(f"SELECT id, at, tz {where} AND at >= ? AND at < ?", [medication_id, low, high])
+            near = sum(1 for row in edge if self._local_day(table, row) >= since)
             counts.append(int(sure) + near)
         return counts[0], counts[1]
+
+    def _local_day(self, table: str, row: dict[str, Any]) -> date:
+        try:
+            return m.local_day(datetime.fromisoformat(row["at"]), row["tz"])
+        except damage.READ_ERRORS:  # an unknown zone name is a KeyError
+            self.note_damage(damage.DamagedRecord(table, str(row.get("id", "?")), "at", str(row["at"])))
+            return date.min
 
     # --- side effects, appointments, questions -------------------------------------------
 
@@ -440,8 +467,8 @@ class Store:
             last = (
                 self._rows(
                     "SELECT at, tz, spot, region FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
-                    "AND status = 'taken' ORDER BY at DESC LIMIT 1",
-                    [med["id"]],
+                    "AND status = 'taken' AND at GLOB ? ORDER BY at DESC LIMIT 1",
+                    [med["id"], damage.TIME_SHAPE],
                 )
                 if med["tracked"]
                 else []
@@ -483,11 +510,11 @@ class Store:
             f"SELECT rowid AS seq, * FROM history WHERE {' AND '.join(clauses)} ORDER BY at DESC, rowid DESC LIMIT ?",
             [*params, limit],
         )
-        return history_entries(rows)
+        return history_entries(rows, damaged=self.note_damage)
 
     def last_change(self) -> datetime | None:
         """When anything in the journal last changed."""
-        rows = self._rows("SELECT max(at) AS at FROM history")
+        rows = self._rows("SELECT max(at) AS at FROM history WHERE at GLOB ?", [damage.TIME_SHAPE])
         value = rows[0]["at"]
         return datetime.fromisoformat(value) if value else None
 
@@ -502,17 +529,36 @@ class Store:
         return connection.backup(self.db, dest)
 
 
-def history_entries(rows: list[dict[str, Any]]) -> list[m.HistoryEntry]:
-    """History rows (`SELECT rowid AS seq, *` or `SELECT *`) as entries, with their snapshots decoded."""
+def history_entries(
+    rows: list[dict[str, Any]], *, damaged: Callable[[damage.DamagedRecord], None] | None = None
+) -> list[m.HistoryEntry]:
+    """History rows (`SELECT rowid AS seq, *` or `SELECT *`) as entries, with their snapshots decoded.
+
+    A row that cannot be read is left out and handed to `damaged`.
+    """
     import json
 
     entries = []
     for row in rows:
-        row["at"] = datetime.fromisoformat(row["at"])
-        for key in ("before", "after"):
-            row[key] = json.loads(row[key]) if row[key] else None
-        entries.append(m.HistoryEntry(**row))
+        try:
+            decoded = {**row, "at": datetime.fromisoformat(row["at"])}
+            for key in ("before", "after"):
+                decoded[key] = json.loads(row[key]) if row[key] else None
+            entries.append(m.HistoryEntry(**decoded))
+        except damage.READ_ERRORS:
+            if damaged is not None:
+                field = "at" if not _readable_time(row["at"]) else "before/after"
+                raw = row["at"] if field == "at" else f"{row.get('before')!s:.80} / {row.get('after')!s:.80}"
+                damaged(damage.DamagedRecord("history", str(row["id"]), field, str(raw)))
     return entries
+
+
+def _readable_time(value: Any) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except damage.READ_ERRORS:
+        return False
+    return True
 
 
 def describe_error(exc: Exception) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from journal import models as m
 from journal.plain import Frozen, plain_dataclass
 from journal.store.store import Store
+from journal.store.store import _iso as iso_z
 
 # Which column dates each kind of record on the timeline; kinds without a moment of
 # their own (a medicine, an allergy) sit at the moment they were recorded.
@@ -66,7 +67,7 @@ class TimelinePage(Frozen):
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(moment.astimezone(UTC))
 
 
 def _when(value: str) -> datetime:
