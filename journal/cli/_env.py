@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 import click
 
-from journal.export._escape import plain
 from journal.paths import resolve_db_path
 from journal.store import Store
+from journal.visible import visible
 from journal.when import local_zone_name, now_utc, parse_date, parse_when
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -112,10 +112,10 @@ pass_env = click.make_pass_decorator(Env)
 
 def say(text: str = "") -> None:
     """Print a line of output (user text is printed literally: no markup)."""
-    # Control characters removed: an escape sequence typed into a note must not drive the terminal.
-    click.echo(plain(text))
+    # Control characters shown escaped: an escape sequence typed into a note must not drive the terminal.
+    click.echo(visible(text))
 
 
 def warn(text: str) -> None:
     """Print a warning line to standard output, marked so it stands out in a terminal."""
-    click.echo(f"warning: {plain(text)}")
+    click.echo(f"warning: {visible(text)}")

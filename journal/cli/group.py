@@ -13,6 +13,7 @@ from journal import __version__
 from journal.cli._env import Env, db_option
 from journal.errors import JournalError
 from journal.startup import resume_gc
+from journal.visible import visible
 from journal.when import WhenError
 
 
@@ -79,7 +80,7 @@ def _register() -> None:
 
 def fail(message: str) -> int:
     """Print one `error:` line to stderr; the exit status to use."""
-    text = " ".join(str(message).split())
+    text = " ".join(visible(str(message)).split())
     click.echo(f"error: {text}", err=True)
     return 1
 

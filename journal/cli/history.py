@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from journal.cli._env import Env, db_option, pass_env, say
-from journal.export._escape import plain
 from journal.models import BY_TABLE
 from journal.when import format_local
 
@@ -28,7 +27,7 @@ def history(env: Env, limit: int) -> None:
         except ValueError:
             what = entry.row_id
         label = cls.kind_label if cls else entry.table_name
-        say(f"{format_local(entry.at, env.zone)}  {entry.action:<7} {label}: {plain(what)}")
+        say(f"{format_local(entry.at, env.zone)}  {entry.action:<7} {label}: {what}")
 
 
 COMMANDS = [history]

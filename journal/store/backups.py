@@ -164,6 +164,7 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
 def inspect(path: Path) -> Inspection:
     """Check a journal file without writing to it: header, integrity, foreign keys, schema steps."""
     found = Inspection(path)
+    connection.refuse_special(path)
     if not path.is_file():
         raise JournalError(f"There is no journal file at {path}.")
     try:

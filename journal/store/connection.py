@@ -7,6 +7,7 @@ import importlib.util
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from functools import cache, cached_property
 from pathlib import Path
@@ -101,6 +102,25 @@ def _check_header(path: Path) -> None:
         raise ReadOnlyJournalError(f"{path} cannot be read: permission denied.") from exc
     if header and header != SQLITE_HEADER:
         raise NotAJournalError(f"{path} is not a medjournal journal (it is not an SQLite file); it was left untouched.")
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def refuse_special(path: Path) -> None:
+    """Refuse a FIFO, socket or device at `path` at once: opening one to read would wait forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            raise NotAJournalError(f"{path} is {kind}, not a journal file; nothing was opened.")
 
 
 def make_private_dir(folder: Path) -> None:
@@ -320,6 +340,7 @@ def connect(
     else:
         if path.is_dir():
             raise JournalError(f"{path} is a folder, not a journal file.")
+        refuse_special(path)
         if not path.exists():
             if not create:
                 raise JournalError(

@@ -131,3 +131,92 @@ def _mode(path: Path) -> int:
 
 
 __all__ = ["Result"]
+
+
+# --- 4: an output path is never the journal ----------------------------------------------------
+
+
+def _journal_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("target", ["journal.db", "journal.db-wal", "journal.db-shm", "backup", "link", "dotted"])
+@pytest.mark.parametrize("command", [("export",), ("emergency",), ("emergency", "--format", "html")])
+def test_an_output_path_is_never_the_journal_or_its_files(
+    tmp_path: Path, target: str, command: tuple[str, ...]
+) -> None:
+    db = tmp_path / "journal.db"
+    _journal_with_a_dose(db)
+    assert run_cli(db, "backup").code == 0
+    backup = next((tmp_path / "journal.db.backups").glob("*.db"))
+    names = {
+        "backup": backup,
+        "link": tmp_path / "hard-link.md",
+        "dotted": tmp_path / "sub" / ".." / "journal.db",
+    }
+    (tmp_path / "sub").mkdir()
+    os.link(db, tmp_path / "hard-link.md")
+    output = names.get(target, tmp_path / target)
+    before = _journal_files(tmp_path)
+    run_cli(db, *command, "-o", str(output), "--force").assert_one_error("journal", "nothing was written")
+    assert _journal_files(tmp_path) == before
+
+
+# --- 8: control characters are shown, never obeyed ---------------------------------------------
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J"
+
+
+def test_error_and_output_lines_show_control_characters_escaped(tmp_path: Path) -> None:
+    db = tmp_path / "journal.db"
+    assert run_cli(db, "med", "add", "anakinra").code == 0
+    refused = run_cli(db, "dose", "--med", HOSTILE)
+    line = refused.assert_one_error()
+    assert "\x1b" not in refused.err and "\x07" not in refused.err
+    assert "\\x1b]0;pwned\\x07\\x1b[2J" in line
+
+    assert run_cli(db, "med", "add", f"vitamin{HOSTILE}", "--kind", "vitamin").code == 0
+    for args in (("med", "list"), ("history",), ("emergency",)):
+        shown = run_cli(db, *args)
+        assert shown.code == 0, shown.err
+        assert "\x1b" not in shown.out + shown.err and "\x07" not in shown.out + shown.err, args
+    assert "\\x1b]0;pwned" in run_cli(db, "med", "list").out
+
+
+def test_visible_keeps_lines_and_tabs_and_escapes_the_rest() -> None:
+    from journal.visible import visible
+
+    assert visible("a\tb\nc") == "a\tb\nc"
+    assert visible("x\x1b[2J\x9b\u202e") == "x\\x1b[2J\\x9b\\u202e"
+
+
+# --- 9: a FIFO, socket or device at the journal path --------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("emergency",), ("status",), ("check",), ("dose",), ("restore", "X", "--yes")])
+def test_a_fifo_at_the_journal_path_is_refused_at_once(tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = tmp_path / "journal.db"
+    os.mkfifo(db)
+    if "X" in args:
+        source = tmp_path / "good.db"
+        assert run_cli(source, "med", "add", "anakinra").code == 0
+        args = tuple(str(source) if a == "X" else a for a in args)
+    run_cli(db, *args).assert_one_error("fifo")
+    assert stat.S_ISFIFO(os.stat(db).st_mode)
+
+
+def test_a_fifo_given_to_restore_is_refused_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "journal.db"
+    assert run_cli(db, "med", "add", "anakinra").code == 0
+    os.mkfifo(tmp_path / "pipe.db")
+    run_cli(db, "restore", str(tmp_path / "pipe.db"), "--yes").assert_one_error("fifo")
+
+
+def test_the_tui_refuses_a_fifo_at_once(tmp_path: Path) -> None:
+    from journal.errors import NotAJournalError
+    from journal.store.opening import open_while_loading
+
+    db = tmp_path / "journal.db"
+    os.mkfifo(db)
+    with pytest.raises(NotAJournalError, match="FIFO"):
+        open_while_loading(db).result()

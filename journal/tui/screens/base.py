@@ -17,6 +17,7 @@ from textual.widgets import Static
 from journal.errors import JournalError, RecordError
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
+from journal.visible import visible
 from journal.when import WhenError
 
 if TYPE_CHECKING:
@@ -39,13 +40,13 @@ def error_field(exc: Exception) -> str | None:
 
 
 def describe(exc: Exception) -> str:
-    """One sentence for an error raised while saving."""
+    """One sentence for an error raised while saving (control characters in it shown escaped)."""
     if isinstance(exc, JournalError):
-        return exc.message
+        return visible(exc.message)
     if isinstance(exc, WhenError):
-        text = str(exc)
+        text = visible(str(exc))
         return text[:1].upper() + text[1:] + "."
-    return str(exc)
+    return visible(str(exc))
 
 
 SAVE_ERRORS = (JournalError, WhenError, ValueError)

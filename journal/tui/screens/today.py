@@ -126,7 +126,9 @@ class TodayScreen(JournalScreen):
             return build_today(journal.store, now=journal.now(), zone=journal.zone)
         except JournalError as exc:
             # A busy or damaged journal: say so and keep what the screen showed.
-            self.notify(exc.message, severity="error", markup=False, timeout=10)
+            from journal.visible import visible
+
+            self.notify(visible(exc.message), severity="error", markup=False, timeout=10)
             return None
 
     def refresh_data(self) -> None:
