@@ -32,7 +32,8 @@ def refuse_journal_path(output: Path, journal: Path | None) -> None:
                     break
     if hit:
         raise JournalError(
-            f"{output} is the journal, one of its files or one of its backups; choose another file: nothing was written."
+            f"{output} is the journal, one of its files or one of its backups; "
+            "choose another file: nothing was written."
         )
 
 
