@@ -37,20 +37,21 @@ class Env:
         """The open journal (opened, created and migrated on first use; the day's backup taken)."""
         if self._store is None:
             self._store = Store.open(self.db_path)
+            _tell_damage(self._store)
         return self._store
 
     @property
     def existing_store(self) -> Store:
         """The open journal for a command that only reads it: never created (no journal at PATH is an error)."""
         if self._store is None:
-            self._store = Store.open(self.db_path, create=False)
+            self._store = Store.open(self.db_path, create=False, writing=False)
         return self._store
 
     @property
     def reading_store(self) -> Store:
         """As `existing_store`, and the day's automatic backup is left to the next write."""
         if self._store is None:
-            self._store = Store.open(self.db_path, create=False, daily_backup=False)
+            self._store = Store.open(self.db_path, create=False, daily_backup=False, writing=False)
         return self._store
 
     def reading_store_during(self, work: Callable[[], T]) -> tuple[Store, T]:
@@ -59,7 +60,7 @@ class Env:
             return self._store, work()
         from journal.store.opening import open_while_loading
 
-        opening = open_while_loading(self.db_path, create=False)
+        opening = open_while_loading(self.db_path, create=False, writing=False)
         done = work()
         self._store = opening.result()
         return self._store, done
@@ -83,6 +84,15 @@ class Env:
     def today(self) -> date:
         """Today's date where the user is."""
         return self.now.astimezone(_zoneinfo(self.zone)).date()
+
+
+def _tell_damage(store: Store) -> None:
+    """Damage an earlier check noted, said on stderr at each command that writes, until `check` passes."""
+    from journal.store import damage
+
+    if store.path is not None:
+        for problem in damage.noted_problems(store.path):
+            click.echo(f"warning: {visible(problem)}; run `medjournal check`.", err=True)
 
 
 def _zoneinfo(zone: str) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env, say
+from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError
 from journal.store import Store, backups, damage
 from journal.when import format_local
@@ -95,6 +95,8 @@ def list_backups(env: Env) -> None:
     """List the journal's backups, newest first."""
     path = env.db_path
     found = backups.list_backups(path)
+    for problem in damage.noted_problems(path):
+        warn(f"{problem}; run `medjournal check`.")
     if not found:
         say(f"No backups yet in {path.name}.backups beside {path}.")
         return

@@ -139,9 +139,9 @@ def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None
         return None
     try:
         taken: Path | None = take(db, journal, DAILY, now=now)
-    except NotAJournalError as exc:
+    except connection.DamagedCopyError as exc:
         # Damage SQLite's quick_check at opening does not see (a broken index): told at every start.
-        damage.note_problem(journal, f"The daily backup found damage: {exc.message}", now=now)
+        damage.note_problem(journal, f"the daily backup found the journal damaged ({exc.result})", now=now)
         return None
     except (JournalError, OSError, sqlite3.Error):
         # The daily copy is a convenience: a full disk or a read-only backup folder must not
@@ -152,13 +152,8 @@ def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None
 
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
-    """A connection that only reads `path`: it never checkpoints a leftover WAL into it, and
-    leaves no -wal or -shm behind where there was none."""
-    if path.with_name(path.name + "-wal").exists():
-        # Read-only: closing it does not fold the WAL into the file, as a read-write one would.
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-    # No write-ahead log to replay: the file alone is the whole database.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    """A connection that only reads `path` (see connection.read_only_connection)."""
+    return connection.read_only_connection(path)
 
 
 def inspect(path: Path) -> Inspection:
@@ -248,7 +243,14 @@ def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path
         raise NotAJournalError(f"{source} is an empty database, not a medjournal journal; nothing was changed.")
     kept: Path | None = None
     _require_room(journal.parent, source.stat().st_size + (journal.stat().st_size if journal.exists() else 0))
-    if journal.exists() and journal.stat().st_size > 0 and not inspect(journal).ok:
+    if journal.exists() and journal.stat().st_size == 0:
+        # An empty file holds nothing to keep (and is never opened as a journal).
+        _copy_complete(source, part := journal.with_name(f".{journal.name}.restoring-{os.getpid()}"))
+        os.replace(part, journal)
+        connection.fsync_dir(journal.parent)
+        connection.connect(journal).conn.close()
+        return None
+    if journal.exists() and not inspect(journal).ok:
         # A damaged (or newer) journal cannot be opened to copy it: keep its bytes as they are,
         # once the new journal is complete beside it.
         kept = _replace_damaged(source, journal, now or datetime.now(UTC))

@@ -59,16 +59,24 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path | str | None, *, create: bool = True, daily_backup: bool = True, checked: bool = False
+        cls,
+        path: Path | str | None,
+        *,
+        create: bool = True,
+        daily_backup: bool = True,
+        checked: bool = False,
+        writing: bool = True,
     ) -> Store:
         """Open the journal file at `path` (None: a private in-memory journal).
 
         `daily_backup=False` for a quick look that writes nothing (the emergency list): the
         day's automatic backup is then left to the next open that may write. `checked`: its
-        integrity was checked just before (connection.check_file).
+        integrity was checked just before (connection.check_file). `writing=False`: only reading,
+        so a read-only journal is opened read-only instead of refused.
         """
         resolved = Path(path) if path is not None else None
-        return cls(connection.connect(resolved, create=create, daily_backup=daily_backup, checked=checked), resolved)
+        db = connection.connect(resolved, create=create, daily_backup=daily_backup, checked=checked, writing=writing)
+        return cls(db, resolved)
 
     def daily_backup(self, *, now: datetime | None = None) -> Path | None:
         """Take today's automatic backup if it is due; the file, or None.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,119 @@ def test_the_tui_refuses_a_fifo_at_once(tmp_path: Path) -> None:
     os.mkfifo(db)
     with pytest.raises(NotAJournalError, match="FIFO"):
         open_while_loading(db).result()
+
+
+# --- 7: a read-only journal can still be read ----------------------------------------------------
+
+
+@pytest.fixture
+def read_only_journal(tmp_path: Path) -> Iterator[Path]:
+    """A journal on read-only media: a tmpfs remounted read-only as root, else a 0400 file in a 0500 folder."""
+    import subprocess
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    mounted = os.geteuid() == 0 and (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True).returncode
+        == 0
+    )
+    if os.geteuid() == 0 and not mounted:
+        pytest.skip("as root a 0400 file is still writable, and no tmpfs can be mounted read-only here")
+    db = folder / "journal.db"
+    _journal_with_a_dose(db)
+    try:
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            db.chmod(0o400)
+            folder.chmod(0o500)
+        yield db
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+        else:
+            folder.chmod(0o700)
+
+
+def test_a_read_only_journal_can_be_read_and_nothing_is_left_beside_it(read_only_journal: Path) -> None:
+    db = read_only_journal
+    before = _journal_files(db.parent)
+    for args in (("emergency",), ("status",), ("history",), ("export",), ("med", "list"), ("supply",), ("check",)):
+        result = run_cli(db, *args)
+        assert result.code in (0, 3) and "Traceback" not in result.err, (args, result.err)
+        assert "anakinra" in result.out or args == ("check",), (args, result.out)
+    for args in (("dose", "--skip", "travel"), ("allergy", "add", "latex")):
+        run_cli(db, *args).assert_one_error("read-only")
+    assert _journal_files(db.parent) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["journal.db", "journal.db.backups"]
+
+
+# --- 12: smaller failure paths -------------------------------------------------------------------
+
+
+def test_a_zero_byte_file_is_not_made_a_journal(tmp_path: Path) -> None:
+    db = tmp_path / "journal.db"
+    db.touch()
+    for args in (("emergency",), ("dose",), ("allergy", "add", "latex")):
+        run_cli(db, *args).assert_one_error("empty file")
+    assert db.stat().st_size == 0 and sorted(os.listdir(tmp_path)) == ["journal.db"]
+    # A good backup can still be restored over it.
+    source = tmp_path / "source.db"
+    _journal_with_a_dose(source)
+    assert run_cli(db, "restore", str(source), "--yes").code == 0
+    assert "anakinra" in run_cli(db, "med", "list").out
+
+
+# --- 6: damage found by a check is told until `check` passes -------------------------------------
+
+
+def _break_an_index(db: Path) -> None:
+    """Make an index disagree with its table: SQLite's quick_check (run at every open) does not see it."""
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    try:
+        conn.execute("PRAGMA writable_schema=ON")
+        conn.execute(
+            """UPDATE sqlite_master SET sql = 'CREATE INDEX "idx_doses_at" ON "doses" ("tz")' """
+            "WHERE name = 'idx_doses_at'"
+        )
+        conn.execute("PRAGMA writable_schema=OFF")
+    finally:
+        conn.close()
+    conn = sqlite3.connect(str(db))
+    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    conn.close()
+
+
+def test_damage_found_by_the_daily_backup_is_told_until_check_passes(tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "journal.db"
+    _journal_with_a_dose(db)
+    shutil.rmtree(tmp_path / "journal.db.backups")  # today's backup is due again
+    _break_an_index(db)
+
+    wrote = run_cli(db, "allergy", "add", "latex")  # the daily backup runs, and finds the damage
+    assert wrote.code == 0
+    status = run_cli(db, "status")
+    assert status.code == 1 and "JOURNAL DAMAGED" in status.out
+    listed = run_cli(db, "backups")
+    assert "damaged" in listed.out and "idx_doses_at" in listed.out
+    assert "damaged" in run_cli(db, "allergy", "add", "pollen").err  # every write says so
+    run_cli(db, "check").assert_one_error("problem")
+    assert run_cli(db, "status").code == 1  # a failed check does not clear it
+
+    conn = sqlite3.connect(str(db), isolation_level=None)  # the repair: the index rebuilt
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute(
+        """UPDATE sqlite_master SET sql = 'CREATE INDEX "idx_doses_at" ON "doses" ("at")' """
+        "WHERE name = 'idx_doses_at'"
+    )
+    conn.execute("PRAGMA writable_schema=OFF")
+    conn.close()
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    conn.execute("REINDEX")
+    conn.close()
+    assert run_cli(db, "check").code == 0
+    after = run_cli(db, "status")
+    assert after.code in (0, 3) and "DAMAGED" not in after.out
