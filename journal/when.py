@@ -31,11 +31,15 @@ _ZONEINFO_MARKER = "zoneinfo/"
 
 
 def local_zone_name() -> str:
-    """The IANA name of this machine's time zone (TZ, then /etc/localtime), else UTC."""
+    """The IANA name of this machine's time zone (TZ, then /etc/localtime), else UTC.
+
+    A TZ that names no zone is a WhenError: read as UTC without a word, it would put every dose
+    at the wrong hour.
+    """
+    env = os.environ.get("TZ", "")
+    if env.strip():
+        return _tz_variable(env)
     candidates: list[str] = []
-    env = os.environ.get("TZ", "").lstrip(":")
-    if env:
-        candidates.append(env)
     try:
         target = str(Path("/etc/localtime").resolve())
         if _ZONEINFO_MARKER in target:
@@ -51,6 +55,23 @@ def local_zone_name() -> str:
             continue
         return name
     return "UTC"
+
+
+def _tz_variable(raw: str) -> str:
+    name = raw.strip().lstrip(":")
+    if name.startswith("/"):  # TZ=:/usr/share/zoneinfo/Europe/Paris, the POSIX form of a zone file
+        with contextlib.suppress(OSError):
+            target = str(Path(name).resolve())
+            if _ZONEINFO_MARKER in target:
+                name = target.split(_ZONEINFO_MARKER, 1)[1]
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WhenError(
+            f"TZ={raw!r} is not a time zone name such as Europe/Paris: set TZ to one, or unset it to use "
+            "the system's zone"
+        ) from None
+    return name
 
 
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ import click
 from journal.paths import resolve_db_path
 from journal.store import Store
 from journal.visible import visible
-from journal.when import local_zone_name, now_utc, parse_date, parse_when
+from journal.when import WhenError, local_zone_name, now_utc, parse_date, parse_when
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -24,8 +25,21 @@ class Env:
     def __init__(self) -> None:
         self.db_option: str | None = None
         self.now: datetime = now_utc()
-        self.zone: str = local_zone_name()
         self._store: Store | None = None
+
+    @cached_property
+    def zone(self) -> str:
+        """The user's time zone (a bad TZ is an error here, when a command first needs the zone)."""
+        return local_zone_name()
+
+    def zone_or_utc(self) -> str:
+        """The user's zone; UTC, said on stderr, when TZ names no zone (for the emergency list, which must print)."""
+        try:
+            return self.zone
+        except WhenError as exc:
+            click.echo(f"warning: {visible(str(exc))}; times below are in UTC.", err=True)
+            self.__dict__["zone"] = "UTC"
+            return "UTC"
 
     @property
     def db_path(self) -> Path:
@@ -88,8 +102,11 @@ class Env:
 
 def _tell_damage(store: Store) -> None:
     """Damage an earlier check noted, said on stderr at each command that writes, until `check` passes."""
-    from journal.store import damage
+    from journal.store import backups, damage
 
+    problem = backups.keep_problem()
+    if problem:
+        click.echo(f"warning: {visible(problem)}.", err=True)
     if store.path is not None:
         for problem in damage.noted_problems(store.path):
             click.echo(f"warning: {visible(problem)}; run `medjournal check`.", err=True)

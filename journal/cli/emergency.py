@@ -35,7 +35,7 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
         refuse_journal_path(output, env.db_path)
 
     # No daily backup first: on a ten-year journal it would delay the list by about 0.1 s.
-    data = build_emergency_list(env.reading_store, now=env.now, zone=env.zone)
+    data = build_emergency_list(env.reading_store, now=env.now, zone=env.zone_or_utc())
     content: str | bytes
     if fmt in ("text", "markdown", "json"):
         from journal.export import emergency as render

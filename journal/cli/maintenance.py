@@ -97,6 +97,8 @@ def list_backups(env: Env) -> None:
     found = backups.list_backups(path)
     for problem in damage.noted_problems(path):
         warn(f"{problem}; run `medjournal check`.")
+    if backups.keep_problem():
+        warn(f"{backups.keep_problem()}.")
     if not found:
         say(f"No backups yet in {path.name}.backups beside {path}.")
         return

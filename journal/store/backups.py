@@ -15,6 +15,7 @@ import re
 import sqlite3
 from dataclasses import field
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 
 from journal.errors import DiskFullError, JournalBusyError, JournalError, NewerJournalError, NotAJournalError
@@ -61,13 +62,24 @@ class Inspection(Plain):
 
 
 def keep_count() -> int:
-    """How many daily backups to keep (MEDJOURNAL_BACKUPS_KEEP, default 14; 0 turns them off)."""
+    """How many daily backups to keep (MEDJOURNAL_BACKUPS_KEEP, default 14; 0 turns them off).
+
+    A value that is not a whole number keeps the default (`keep_problem` says so): a typo in a
+    setting must not stop a person from recording a dose.
+    """
     raw = os.environ.get(ENV_KEEP, "").strip()
-    if not raw:
-        return DEFAULT_KEEP
-    if not raw.isdigit():
-        raise JournalError(f"{ENV_KEEP} must be a whole number of backups to keep (0 turns them off), not {raw!r}.")
-    return int(raw)
+    return int(raw) if raw.isdigit() else DEFAULT_KEEP
+
+
+def keep_problem() -> str | None:
+    """What is wrong with MEDJOURNAL_BACKUPS_KEEP, if anything, in one sentence."""
+    raw = os.environ.get(ENV_KEEP, "").strip()
+    if not raw or raw.isdigit():
+        return None
+    return (
+        f"{ENV_KEEP} must be a whole number of daily backups to keep (0 turns them off), not {raw!r}; "
+        f"the last {DEFAULT_KEEP} are kept"
+    )
 
 
 def _stamp(now: datetime) -> str:
@@ -107,14 +119,22 @@ def list_backups(journal: Path) -> list[BackupFile]:
     return found
 
 
-def rotate(journal: Path, keep: int, *, now: datetime | None = None) -> list[Path]:
-    """Delete daily backups beyond the newest `keep`, and copies left half-written by a crash; the paths removed."""
+def rotate(journal: Path, keep: int, *, now: datetime | None = None, fresh: Path | None = None) -> list[Path]:
+    """Delete daily backups beyond the newest `keep`, and copies left half-written by a crash; the paths removed.
+
+    `fresh`, the backup just taken, is always among those kept: with the clock set back, older
+    backups carry later dates than it, and would otherwise push it out at once.
+    """
     daily = [b for b in list_backups(journal) if b.kind == DAILY]
+    daily.sort(key=lambda b: b.path != fresh)  # stable: the fresh one first, the others newest first
     removed: list[Path] = []
-    # A `.part` file belongs to a backup in progress; one an hour old was abandoned by a crash.
+    # A `.part` file (and the -journal, -wal or -shm SQLite made beside it) belongs to a backup in
+    # progress; one an hour old was abandoned by a crash.
     cutoff = (now or datetime.now(UTC)).timestamp() - STALE_PART_SECONDS
     folder = connection.backup_dir(journal)
-    for part in folder.glob(".*.part") if folder.is_dir() else ():
+    leftovers = [*folder.glob(".*.part*")] if folder.is_dir() else []
+    leftovers += journal.parent.glob(f".{glob_escape(journal.name)}.restoring-*")  # a restore killed half-way
+    for part in leftovers:
         with contextlib.suppress(FileNotFoundError):
             if part.stat().st_mtime < cutoff:
                 part.unlink()
@@ -147,7 +167,7 @@ def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None
         # The daily copy is a convenience: a full disk or a read-only backup folder must not
         # stop a person from logging today's dose. The journal itself is untouched.
         return None
-    rotate(journal, keep, now=now)
+    rotate(journal, keep, now=now, fresh=taken)
     return taken
 
 

@@ -18,6 +18,7 @@ from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.screens import BY_NAME, available_screens
+from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True
@@ -74,6 +75,11 @@ class MedJournalApp(App[None]):
     def _daily_backup(self) -> None:
         # Copying a ten-year journal takes tens of milliseconds: not while Today is being drawn and
         # the first keys are read, but a moment later, while the person reads it.
+        from journal.store.backups import keep_problem
+
+        problem = keep_problem()
+        if problem:
+            self.notify(problem + ".", severity="warning", markup=False, timeout=10)
         self.journal.store.daily_backup()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -236,6 +242,11 @@ def run(db_path: Path, opening: Opening | None = None) -> None:
         make_error_app(exc.message, db_path).run()
         raise SystemExit(1) from None
     try:
-        make_app(store, backup_later=True).run()
+        try:
+            app = make_app(store, backup_later=True)
+        except WhenError as exc:  # a TZ that names no zone
+            make_error_app(str(exc) + ".", db_path).run()
+            raise SystemExit(1) from None
+        app.run()
     finally:
         store.close()

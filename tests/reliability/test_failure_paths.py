@@ -337,3 +337,85 @@ def test_damage_found_by_the_daily_backup_is_told_until_check_passes(tmp_path: P
     assert run_cli(db, "check").code == 0
     after = run_cli(db, "status")
     assert after.code in (0, 3) and "DAMAGED" not in after.out
+
+
+def test_rotation_keeps_the_fresh_backup_when_the_clock_is_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from journal import models as m
+    from journal.store import Store, backups
+
+    monkeypatch.setenv(backups.ENV_KEEP, "3")
+    db = tmp_path / "journal.db"
+    ahead = datetime(2027, 6, 1, 8, 0, tzinfo=UTC)
+    with Store.open(db, daily_backup=False) as store:
+        store.add(m.Allergy(substance="latex"))
+        for i in range(3):  # taken while the clock was months ahead
+            backups.take(store.db, db, backups.DAILY, now=ahead + timedelta(days=i))
+        fresh = backups.daily(store.db, db, now=datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    assert fresh is not None and fresh.exists()
+    daily = [b for b in backups.list_backups(db) if b.kind == backups.DAILY]
+    assert len(daily) == 3 and fresh in [b.path for b in daily]
+
+
+def test_rotation_removes_what_killed_backups_and_restores_left(tmp_path: Path) -> None:
+    import time
+
+    from journal.store import backups
+    from journal.store.connection import backup_dir
+
+    db = tmp_path / "journal.db"
+    _journal_with_a_dose(db)
+    folder = backup_dir(db)
+    left = [folder / f".journal-x.db.{n}.part{suffix}" for n, suffix in enumerate(("", "-wal", "-shm", "-journal"))]
+    left.append(tmp_path / ".journal.db.restoring-4242")
+    young = folder / ".journal-y.db.99.part-wal"
+    old = time.time() - 2 * backups.STALE_PART_SECONDS
+    for path in [*left, young]:
+        path.write_bytes(b"x")
+        if path != young:
+            os.utime(path, (old, old))
+    removed = backups.rotate(db, 14)
+    assert sorted(removed) == sorted(left)
+    assert young.exists() and db.exists()
+
+
+def test_check_leaves_a_leftover_wal_as_it_found_it(tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "journal.db"
+    _journal_with_a_dose(db)
+    # A WAL with a committed change not yet folded in, as a process killed while open leaves it.
+    holder = sqlite3.connect(str(db), isolation_level=None)
+    holder.execute("PRAGMA wal_autocheckpoint=0")
+    holder.execute("PRAGMA user_version = 7")
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    shutil.copy(f"{db}-wal", f"{copy}-wal")
+    holder.close()
+    before = (copy.read_bytes(), Path(f"{copy}-wal").read_bytes())
+    assert len(before[1]) > 0
+    assert run_cli(copy, "check").code == 0
+    assert (copy.read_bytes(), Path(f"{copy}-wal").read_bytes()) == before
+
+
+@pytest.mark.parametrize("tz", ["Mars/Base", "Europe/Pariss", "CET-1CEST,M3.5.0,M10.5.0/3"])
+def test_a_tz_that_names_no_zone_is_said_not_taken_for_utc(tmp_path: Path, tz: str) -> None:
+    db = tmp_path / "journal.db"
+    assert run_cli(db, "med", "add", "anakinra").code == 0
+    run_cli(db, "dose", "--at", "08:00", env={"TZ": tz}).assert_one_error("TZ=", "time zone")
+    run_cli(db, "status", env={"TZ": tz}).assert_one_error("TZ=")
+    listed = run_cli(db, "emergency", env={"TZ": tz})  # the list still prints, its times in UTC
+    assert listed.code == 0 and "anakinra" in listed.out and "TZ=" in listed.err
+
+
+@pytest.mark.parametrize("tz", [":Europe/Paris", ":/usr/share/zoneinfo/Europe/Paris", "Europe/Paris"])
+def test_the_posix_forms_of_a_real_zone_are_understood(tmp_path: Path, tz: str) -> None:
+    if not Path("/usr/share/zoneinfo/Europe/Paris").exists():
+        pytest.skip("no system zone files here")
+    db = tmp_path / "journal.db"
+    assert run_cli(db, "med", "add", "anakinra").code == 0
+    listed = run_cli(db, "emergency", env={"TZ": tz})
+    assert listed.code == 0 and listed.err == "" and ("CET" in listed.out or "CEST" in listed.out)
