@@ -257,6 +257,7 @@ def validate_source(path: Path) -> Inspection:
 def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path | None:
     """Replace the journal's contents with a checked copy of `source`; the backup of the old journal."""
     found = validate_source(source)
+    connection.refuse_special(journal)
     if journal.exists() and journal.resolve() == source.resolve():
         raise JournalError(f"{source} is the journal itself; nothing was restored.")
     if not found.steps:
