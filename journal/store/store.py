@@ -52,6 +52,7 @@ class Store:
         self.db = db
         self.path = path
         self._depth = 0
+        self._no_wait = False  # see without_waiting
         # Records read so far whose stored values cannot be read, by (table, id): see journal.store.damage.
         self._damaged: dict[tuple[str, str], damage.DamagedRecord] = {}
 
@@ -108,6 +109,21 @@ class Store:
     # --- the one write path ----------------------------------------------------------------
 
     @contextlib.contextmanager
+    def without_waiting(self) -> Iterator[Store]:
+        """Writes in this block fail at once with JournalBusyError when another program holds the journal.
+
+        For a screen that must not freeze: it then waits for the lock on another thread, saying so.
+        """
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        self._no_wait = True
+        try:
+            yield self
+        finally:
+            self._no_wait = False
+            conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """Group writes into one `BEGIN IMMEDIATE` transaction; nested calls join the outer one."""
         if self._depth:
@@ -126,7 +142,7 @@ class Store:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
                         raise
-                    if attempt == WRITE_ATTEMPTS - 1:
+                    if attempt == WRITE_ATTEMPTS - 1 or self._no_wait:
                         raise JournalBusyError(
                             f"{self.path or 'The journal'} is busy: another program kept it locked. "
                             "Nothing was saved; try again in a moment."
@@ -272,6 +288,11 @@ class Store:
     def count(self, cls: type[m.Record]) -> int:
         """How many live records of a kind there are."""
         return int(self._rows(f"SELECT count(*) AS n FROM [{cls.table}] WHERE deleted_at IS NULL")[0]["n"])
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another process) commits to the journal."""
+        with connection.translate_errors(self.path):
+            return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def is_empty(self) -> bool:
         """Whether the journal holds no records at all."""

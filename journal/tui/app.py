@@ -25,6 +25,10 @@ BLINK = True
 LIGHT_THEME = "textual-light"
 # Seconds after start before the day's automatic backup is taken (see `_daily_backup`).
 BACKUP_DELAY = 0.5
+# How often the app asks SQLite whether another process wrote to the journal (PRAGMA data_version:
+# one read of a counter in shared memory, no I/O), so that a dose logged from the command line
+# shows within two seconds.
+WATCH_SECONDS = 1.0
 DARK_THEME = "textual-dark"
 
 
@@ -47,6 +51,7 @@ class MedJournalApp(App[None]):
         self.blink = BLINK if blink is None else blink
         # The store was opened without its daily backup: take it once Today is drawn.
         self.backup_later = backup_later
+        self._seen_version: int | None = None  # the journal's data_version when last read
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
@@ -69,8 +74,26 @@ class MedJournalApp(App[None]):
             self.action_open("welcome")
         if self.backup_later:
             self.set_timer(BACKUP_DELAY, self._daily_backup)
+        self._seen_version = self._data_version()
+        self.set_interval(WATCH_SECONDS, self._watch_journal)
         if gc_paused():
             self.call_after_refresh(resume_gc)
+
+    def _data_version(self) -> int | None:
+        try:
+            return self.journal.store.data_version()
+        except JournalError:
+            return None
+
+    def _watch_journal(self) -> None:
+        """Redraw the screen when another process has written to the journal since the last look."""
+        version = self._data_version()
+        if version is None or version == self._seen_version:
+            return
+        self._seen_version = version
+        reload = getattr(self.screen, "refresh_data", None)
+        if callable(reload):
+            reload()
 
     def _daily_backup(self) -> None:
         # Copying a ten-year journal takes tens of milliseconds: not while Today is being drawn and
