@@ -426,6 +426,9 @@ def connect(
                 _refuse_foreign(db, path)
             _test_page_limit(conn)
             conn.execute("PRAGMA foreign_keys = ON")
+            # No memory-mapped reads of the journal, whatever this SQLite's build default: a mapped
+            # page the disk cannot back ends the process with SIGBUS, which no code can catch.
+            conn.execute("PRAGMA mmap_size = 0")
             if read_only:
                 if not current:
                     raise ReadOnlyJournalError(

@@ -40,6 +40,10 @@ R = TypeVar("R", bound="m.Record")
 # released just as the wait ends, and keeps a locked journal to about 10 s before the user hears.
 WRITE_ATTEMPTS = 2
 
+# Transactions committed by this process, all stores together: an error that comes after a commit
+# (the disk filling up while the confirmation is worked out) must not read as "nothing was saved".
+COMMITS = [0]
+
 
 def _iso(moment: datetime) -> str:
     return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%SZ")  # %Y does not pad years before 1000
@@ -152,6 +156,7 @@ class Store:
             try:
                 yield self
                 conn.execute("COMMIT")
+                COMMITS[0] += 1
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

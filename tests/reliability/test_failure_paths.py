@@ -419,3 +419,41 @@ def test_the_posix_forms_of_a_real_zone_are_understood(tmp_path: Path, tz: str) 
     assert run_cli(db, "med", "add", "anakinra").code == 0
     listed = run_cli(db, "emergency", env={"TZ": tz})
     assert listed.code == 0 and listed.err == "" and ("CET" in listed.out or "CEST" in listed.out)
+
+
+# --- 5: an error after the commit never reads as "nothing was saved" ---------------------------
+
+
+def test_an_error_after_the_commit_says_the_record_was_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from journal import models as m
+    from journal import overview
+    from journal.cli.group import run
+    from journal.errors import DiskFullError
+    from journal.store import Store
+
+    db = tmp_path / "journal.db"
+    assert run_cli(db, "med", "add", "anakinra").code == 0
+    real = overview.record_dose
+
+    def then_the_disk_fills(*args: object, **kwargs: object) -> object:
+        done = real(*args, **kwargs)  # type: ignore[arg-type]
+        raise DiskFullError("The disk holding the journal is full: nothing was saved. Free some space.")
+        return done  # pragma: no cover
+
+    monkeypatch.setattr(overview, "record_dose", then_the_disk_fills)
+    monkeypatch.setenv("TZ", "UTC")
+    assert run(["--db", str(db), "dose"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: the record WAS saved")
+    assert "nothing was saved" not in err[0]
+    with Store.open(db, daily_backup=False) as store:
+        assert len(store.all(m.Dose)) == 1
+
+
+def test_no_memory_mapped_reads_of_the_journal(tmp_path: Path) -> None:
+    from journal.store import Store
+
+    with Store.open(tmp_path / "journal.db") as store:
+        assert store.db.conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
