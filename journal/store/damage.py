@@ -64,10 +64,13 @@ def scan(store: Store) -> list[DamagedRecord]:
     """Read every stored record (deleted ones and history included); the ones that cannot be read."""
     from journal import models
 
+    present = set(connection.table_names(store.db.conn))  # an old journal may lack a newer table
     kinds: list[type[m.Record]] = list(dict.fromkeys(models.BY_TABLE.values()))
     for cls in kinds:
-        store.all(cls, include_deleted=True, order_by="rowid")
-    store.history(limit=-1)
+        if cls.table in present:
+            store.all(cls, include_deleted=True, order_by="rowid")
+    if "history" in present:
+        store.history(limit=-1)
     return store.damaged_records()
 
 
