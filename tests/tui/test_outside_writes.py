@@ -68,3 +68,20 @@ def test_while_another_program_holds_the_journal_the_dose_waits_visibly_then_sav
     taken = [d for d in store.all(m.Dose) if d.at == NOW]
     store.close()
     assert len(taken) == 1
+
+
+def test_a_users_control_characters_show_escaped_on_screen(store: Store) -> None:
+    from textual.widgets import DataTable
+
+    seed(store)
+    put(store, m.Medication, name="evil\x1b]0;pwned\x07\x1b[2J", kind=m.MedKind.SUPPLEMENT)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("m")
+        await pilot.pause()
+        table = app.screen.query(DataTable).first()
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "evil\\x1b]0;pwned\\x07\\x1b[2J" in names
+
+    drive(app, steps)

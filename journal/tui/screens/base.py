@@ -32,8 +32,8 @@ SCREENS_CSS = str(Path(__file__).parent.parent / "screens.tcss")
 
 
 def lit(text: object, style: str = "") -> Text:
-    """A user's text shown literally: never read as markup."""
-    return Text("" if text is None else str(text), style=style)
+    """A user's text shown literally: never read as markup, control characters shown escaped."""
+    return Text("" if text is None else visible(str(text)), style=style)
 
 
 def error_field(exc: Exception) -> str | None:
