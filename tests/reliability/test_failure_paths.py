@@ -114,6 +114,46 @@ def test_the_tui_starts_on_a_journal_with_a_damaged_time(tmp_path: Path) -> None
     assert "DAMAGED" in shown and OLD_BAD_TIME in shown
 
 
+def test_every_tui_screen_opens_on_a_journal_with_damaged_records(tmp_path: Path) -> None:
+    import asyncio
+
+    from journal.store import Store
+    from journal.tui.app import make_app
+    from journal.tui.screens import SCREENS
+
+    db = tmp_path / "journal.db"
+    _journal_with_a_dose(db)
+    assert run_cli(db, "effect", "headache").code == 0
+    assert run_cli(db, "appt", "add", "tomorrow 09:00", "doctor").code == 0
+    _write_damaged_dose(db)
+    conn = sqlite3.connect(str(db))  # a damaged time in every other kind of record too
+    with conn:
+        for table in ("side_effects", "appointments", "medications", "allergies"):
+            column = {"side_effects": "started_at", "appointments": "at"}.get(table, "created_at")
+            conn.execute(
+                f"UPDATE {table} SET {column} = ? WHERE rowid = (SELECT max(rowid) FROM {table})", [OLD_BAD_TIME]
+            )
+    conn.close()
+
+    async def run() -> list[str]:
+        seen = []
+        with Store.open(db, daily_backup=False) as store:
+            app = make_app(store, zone="UTC", blink=False)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                for entry in SCREENS:
+                    if entry.name == "welcome":
+                        continue
+                    await pilot.press(entry.key)
+                    await pilot.pause()
+                    seen.append(type(app.screen).__name__)
+                    await pilot.press("escape")
+                    await pilot.pause()
+        return seen
+
+    assert asyncio.run(run()) == [e.cls for e in SCREENS if e.name != "welcome"]
+
+
 # --- 10: reading never creates a journal ---------------------------------------------------------
 
 
