@@ -92,7 +92,7 @@ class MedJournalApp(App[None]):
             return
         self._seen_version = version
         reload = getattr(self.screen, "refresh_data", None)
-        if callable(reload):
+        if callable(reload) and getattr(self.screen, "FOLLOWS_OUTSIDE_WRITES", True):
             reload()
 
     def _daily_backup(self) -> None:

@@ -65,6 +65,8 @@ class JournalScreen(Screen[None]):
     CSS_PATH: ClassVar[str | None] = SCREENS_CSS
     TITLE_TEXT: ClassVar[str] = ""
     HELP_FILE: ClassVar[str] = ""
+    # Whether the app redraws this screen (refresh_data) when another process writes to the journal.
+    FOLLOWS_OUTSIDE_WRITES: ClassVar[bool] = True
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     @property
