@@ -9,6 +9,32 @@ from pathlib import Path
 from journal.errors import JournalError
 
 MODE = 0o600
+# The journal's own files: the database, SQLite's write-ahead log and index, its rollback journal.
+JOURNAL_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def refuse_journal_path(output: Path, journal: Path | None) -> None:
+    """Refuse an output path that is the journal, one of its SQLite files, or in its backup folder."""
+    if journal is None:
+        return
+    target = Path(os.path.realpath(output.expanduser()))
+    real = Path(os.path.realpath(journal))
+    backups = real.with_name(real.name + ".backups")
+    protected = [Path(f"{real}{suffix}") for suffix in JOURNAL_FILES]
+    hit = target in protected or target == backups or backups in target.parents
+    if not hit and target.exists():
+        # The same file under another name (a hard link, a path through another mount).
+        kept = backups.iterdir() if backups.is_dir() else iter(())
+        for other in (*protected, *kept):
+            with contextlib.suppress(OSError):
+                if os.path.samefile(target, other):
+                    hit = True
+                    break
+    if hit:
+        raise JournalError(
+            f"{output} is the journal, one of its files or one of its backups; "
+            "choose another file: nothing was written."
+        )
 
 
 def write_private(path: Path, content: bytes, *, force: bool = False) -> Path:

@@ -14,15 +14,32 @@ class WhenError(ValueError):
     """A time or date that could not be understood."""
 
 
+class WhenRangeError(WhenError):
+    """A date or time understood, but outside the years a journal entry can be about."""
+
+
+# The years a journal entry can be about: a mistyped year (0226, 20026) is refused at once.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _in_range(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise WhenRangeError(f"'{text}' is not between the years {MIN_YEAR} and {MAX_YEAR}")
+
+
 _ZONEINFO_MARKER = "zoneinfo/"
 
 
 def local_zone_name() -> str:
-    """The IANA name of this machine's time zone (TZ, then /etc/localtime), else UTC."""
+    """The IANA name of this machine's time zone (TZ, then /etc/localtime), else UTC.
+
+    A TZ that names no zone is a WhenError: read as UTC without a word, it would put every dose
+    at the wrong hour.
+    """
+    env = os.environ.get("TZ", "")
+    if env.strip():
+        return _tz_variable(env)
     candidates: list[str] = []
-    env = os.environ.get("TZ", "").lstrip(":")
-    if env:
-        candidates.append(env)
     try:
         target = str(Path("/etc/localtime").resolve())
         if _ZONEINFO_MARKER in target:
@@ -40,8 +57,25 @@ def local_zone_name() -> str:
     return "UTC"
 
 
+def _tz_variable(raw: str) -> str:
+    name = raw.strip().lstrip(":")
+    if name.startswith("/"):  # TZ=:/usr/share/zoneinfo/Europe/Paris, the POSIX form of a zone file
+        with contextlib.suppress(OSError):
+            target = str(Path(name).resolve())
+            if _ZONEINFO_MARKER in target:
+                name = target.split(_ZONEINFO_MARKER, 1)[1]
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WhenError(
+            f"TZ={raw!r} is not a time zone name such as Europe/Paris: set TZ to one, or unset it to use "
+            "the system's zone"
+        ) from None
+    return name
+
+
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
-_AGO = re.compile(r"^(\d+)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$")
+_AGO = re.compile(r"^(\d{1,12})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$")
 _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*(am|pm)?$")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -73,18 +107,30 @@ def parse_date(text: str, *, today: date) -> date:
         back = (today.weekday() - _WEEKDAYS.index(word)) % 7
         return today - timedelta(days=back)
     try:
-        return date.fromisoformat(word)
+        found = date.fromisoformat(word)
     except ValueError:
         raise WhenError(f"'{text}' is not a date such as 2026-11-20, today or yesterday") from None
+    _in_range(found.year, text)
+    return found
 
 
 def parse_when(text: str, *, now: datetime, zone: str, ahead: bool = False) -> datetime:
-    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`.
+    """An aware UTC datetime for what the user typed, read in `zone` relative to `now`; years 1900-2100.
 
     A bare time of day means the latest such moment up to now (at 00:07, `23:50` is last night),
     unless `ahead` (an appointment), when it means today's.
     """
     tz = ZoneInfo(zone)
+    try:
+        moment = _parse_when(text, now=now, tz=tz, ahead=ahead)
+        local_year = moment.astimezone(tz).year
+    except OverflowError:  # `1000000 days ago`, or a date at the very end of the calendar
+        raise WhenRangeError(f"'{text}' is not between the years {MIN_YEAR} and {MAX_YEAR}") from None
+    _in_range(local_year, text)
+    return moment
+
+
+def _parse_when(text: str, *, now: datetime, tz: ZoneInfo, ahead: bool) -> datetime:
     raw = text.strip()
     word = raw.lower()
     local_now = now.astimezone(tz)
@@ -108,6 +154,8 @@ def parse_when(text: str, *, now: datetime, zone: str, ahead: bool = False) -> d
     parts = word.split(None, 1)
     try:
         day = parse_date(parts[0], today=local_now.date())
+    except WhenRangeError:
+        raise
     except WhenError:
         day = None
     if day is not None:

@@ -132,6 +132,8 @@ class Today:
     medicines: list[MedicineToday]
     alerts: list[al.Alert]
     trend: list[WeekAverage]
+    # Damage in the journal: records that cannot be read, problems a check noted (until `check` passes).
+    damage: list[str] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
@@ -339,7 +341,7 @@ def build_today(
         key=_time_order,
     )
     since = now - timedelta(weeks=TREND_WEEKS)
-    return Today(
+    today = Today(
         generated_at=now,
         zone=zone,
         day=_local_day(now, zone),
@@ -347,6 +349,21 @@ def build_today(
         alerts=open_alerts(store, now=now, zone=zone, medicines=medicines, loader=loader),
         trend=weekly_trend(store.between(m.Checkin, "at", since)),
     )
+    today.damage = journal_damage(store)
+    return today
+
+
+def journal_damage(store: Store) -> list[str]:
+    """What is known to be wrong with the journal: unreadable records met so far, and noted check failures."""
+    from journal.store import damage
+
+    found = [item.describe() for item in store.damaged_records()]
+    if store.path is not None:
+        found.extend(damage.noted_problems(store.path))
+    return found
+
+
+DAMAGE_HINT = "run `medjournal check` (and see `medjournal backups`)"
 
 
 def status_json(today: Today) -> dict[str, object]:
@@ -830,7 +847,7 @@ def discard_box(
     status = supply_for(store, med, now=now, zone=zone, loader=loader)
     left = {b.box_id: b.remaining for b in status.boxes} if status else {}
     if len(kept) > 1:
-        # Boxes of one delivery share a lot: the one with syringes left is the one in the fridge.
+        # Boxes of one delivery share a lot: the one with syringes left is the one at hand.
         kept = [b for b in kept if left.get(b.id, 0)] or kept
     if len(kept) > 1:
         which = "; ".join(f"received {b.received}, {left.get(b.id, 0)} left" for b in kept)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from journal.export._escape import plain
 from journal.paths import resolve_db_path
 from journal.store import Store
-from journal.when import local_zone_name, now_utc, parse_date, parse_when
+from journal.visible import visible
+from journal.when import WhenError, local_zone_name, now_utc, parse_date, parse_when
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -24,8 +25,21 @@ class Env:
     def __init__(self) -> None:
         self.db_option: str | None = None
         self.now: datetime = now_utc()
-        self.zone: str = local_zone_name()
         self._store: Store | None = None
+
+    @cached_property
+    def zone(self) -> str:
+        """The user's time zone (a bad TZ is an error here, when a command first needs the zone)."""
+        return local_zone_name()
+
+    def zone_or_utc(self) -> str:
+        """The user's zone; UTC, said on stderr, when TZ names no zone (for the emergency list, which must print)."""
+        try:
+            return self.zone
+        except WhenError as exc:
+            click.echo(f"warning: {visible(str(exc))}; times below are in UTC.", err=True)
+            self.__dict__["zone"] = "UTC"
+            return "UTC"
 
     @property
     def db_path(self) -> Path:
@@ -37,13 +51,21 @@ class Env:
         """The open journal (opened, created and migrated on first use; the day's backup taken)."""
         if self._store is None:
             self._store = Store.open(self.db_path)
+            _tell_damage(self._store)
+        return self._store
+
+    @property
+    def existing_store(self) -> Store:
+        """The open journal for a command that only reads it: never created (no journal at PATH is an error)."""
+        if self._store is None:
+            self._store = Store.open(self.db_path, create=False, writing=False)
         return self._store
 
     @property
     def reading_store(self) -> Store:
-        """The open journal for a command that only reads: the day's automatic backup is left to the next write."""
+        """As `existing_store`, and the day's automatic backup is left to the next write."""
         if self._store is None:
-            self._store = Store.open(self.db_path, daily_backup=False)
+            self._store = Store.open(self.db_path, create=False, daily_backup=False, writing=False)
         return self._store
 
     def reading_store_during(self, work: Callable[[], T]) -> tuple[Store, T]:
@@ -52,7 +74,7 @@ class Env:
             return self._store, work()
         from journal.store.opening import open_while_loading
 
-        opening = open_while_loading(self.db_path)
+        opening = open_while_loading(self.db_path, create=False, writing=False)
         done = work()
         self._store = opening.result()
         return self._store, done
@@ -76,6 +98,18 @@ class Env:
     def today(self) -> date:
         """Today's date where the user is."""
         return self.now.astimezone(_zoneinfo(self.zone)).date()
+
+
+def _tell_damage(store: Store) -> None:
+    """Damage an earlier check noted, said on stderr at each command that writes, until `check` passes."""
+    from journal.store import backups, damage
+
+    problem = backups.keep_problem()
+    if problem:
+        click.echo(f"warning: {visible(problem)}.", err=True)
+    if store.path is not None:
+        for problem in damage.noted_problems(store.path):
+            click.echo(f"warning: {visible(problem)}; run `medjournal check`.", err=True)
 
 
 def _zoneinfo(zone: str) -> Any:
@@ -105,13 +139,13 @@ pass_env = click.make_pass_decorator(Env)
 
 def say(text: str = "") -> None:
     """Print a line of output (user text is printed literally: no markup)."""
-    # Control characters removed: an escape sequence typed into a note must not drive the terminal.
-    click.echo(plain(text))
+    # Control characters shown escaped: an escape sequence typed into a note must not drive the terminal.
+    click.echo(visible(text))
 
 
 def warn(text: str) -> None:
     """Print a warning line to standard output, marked so it stands out in a terminal."""
-    click.echo(f"warning: {plain(text)}")
+    click.echo(f"warning: {visible(text)}")
 
 
 def note_plain_export(env: Env, written: Path) -> None:
@@ -119,4 +153,5 @@ def note_plain_export(env: Env, written: Path) -> None:
     from journal.store import cipher
 
     if cipher.is_encrypted(env.db_path):
-        click.echo(f"note: {written} is not encrypted (exports are meant to be shared); keep it safe.", err=True)
+        note = f"note: {written} is not encrypted (exports are meant to be shared); keep it safe."
+        click.echo(visible(note), err=True)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # `status` exit code when something needs attention (0 otherwise), for cron or a systemd timer.
 NEEDS_ATTENTION = 3
+# ... and when the journal is damaged (a record cannot be read, or a check found damage), until `check` passes.
+DAMAGED = 1
 
 
 def _plural(count: int, unit: str) -> str:
@@ -146,6 +148,7 @@ def supply(ctx: click.Context, env: Env, med_name: str | None, lead_days: int | 
     if ctx.invoked_subcommand is not None:
         return
     # A script reading --json gets a list, empty when no medicine has a box yet.
+    env.existing_store  # noqa: B018 - reading supply never creates a journal
     found = _supplies(env, med_name, lead_days, fallback=not as_json)
     if as_json:
         import json
@@ -203,7 +206,7 @@ def supply_add(
 @supply.command("discard")
 @click.option("--lot", metavar="L", required=True, help="The lot number printed on the box thrown away.")
 @click.option("--med", "med_name", metavar="NAME", help="Which medicine (default: the one tracked daily).")
-@click.option("--reason", metavar="TEXT", help="Why it was thrown away (expired, left out of the fridge, ...).")
+@click.option("--reason", metavar="TEXT", help="Why it was thrown away (expired, dropped, ...).")
 @db_option
 @pass_env
 def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None) -> None:
@@ -234,14 +237,17 @@ def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
     from journal.application import usecases
 
-    today = usecases.build_today(env.store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    today = usecases.build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
     if as_json:
         import json
 
         # ensure_ascii: a control character typed into a name reaches the terminal only as a \u escape.
         say(json.dumps(usecases.status_json(today), ensure_ascii=True))
-    else:
-        say(usecases.status_line(today))
+        return DAMAGED if today.damage else (NEEDS_ATTENTION if today.needs_attention else 0)
+    if today.damage:
+        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {usecases.DAMAGE_HINT}) | {usecases.status_line(today)}")
+        return DAMAGED
+    say(usecases.status_line(today))
     return NEEDS_ATTENTION if today.needs_attention else 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli._env import Env, db_option, note_plain_export, pass_env
+from journal.visible import visible
 
 FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
 
@@ -27,10 +28,14 @@ FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
 @pass_env
 def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
     """Print every active medicine, allergies, conditions and the last dose time."""
+    from journal.files import refuse_journal_path
     from journal.summary.emergency import build_emergency_list
 
+    if output is not None:
+        refuse_journal_path(output, env.db_path)
+
     # No daily backup first: on a ten-year journal it would delay the list by about 0.1 s.
-    data = build_emergency_list(env.reading_store, now=env.now, zone=env.zone)
+    data = build_emergency_list(env.reading_store, now=env.now, zone=env.zone_or_utc())
     content: str | bytes
     if fmt in ("text", "markdown", "json"):
         from journal.export import emergency as render
@@ -51,17 +56,17 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
             else card.render_card_html(data, wallet_only=wallet_only)
         )
     if output is None:
-        click.echo(content if isinstance(content, str) else content.decode("utf-8"), nl=False)
+        click.echo(visible(content if isinstance(content, str) else content.decode("utf-8")), nl=False)
         return
     from journal.files import write_private
 
     written = write_private(output, content.encode("utf-8") if isinstance(content, str) else content, force=force)
-    click.echo(f"Wrote the emergency list ({fmt}) to {written}.")
+    click.echo(visible(f"Wrote the emergency list ({fmt}) to {written}."))
     if isinstance(content, bytes):
         from journal.export import missing_glyphs_warning
 
         if warning := missing_glyphs_warning(content):
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(visible(f"warning: {warning}"), err=True)
     note_plain_export(env, written)
 
 

@@ -8,6 +8,7 @@ import click
 
 from journal.cli._env import Env, db_option, note_plain_export, pass_env
 from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
+from journal.visible import visible
 
 
 @click.command("export")
@@ -27,10 +28,12 @@ from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
 @pass_env
 def export(env: Env, fmt: str, since: str | None, until: str | None, output: Path | None, force: bool) -> None:
     """Export the visit summary for a period (text formats go to standard output without -o)."""
-    from journal.files import write_private
+    from journal.files import refuse_journal_path, write_private
     from journal.summary.build import build_visit_summary, resolve_period
 
     chosen = SUMMARY_FORMATS[fmt]
+    if output is not None:
+        refuse_journal_path(output, env.db_path)
     if chosen.binary and output is None:
         raise click.ClickException(f"{chosen.label} is a binary format; write it to a file with -o FILE.")
     # It only reads: the day's automatic backup waits for a write. The journal is checked while
@@ -39,12 +42,12 @@ def export(env: Env, fmt: str, since: str | None, until: str | None, output: Pat
     period = resolve_period(store, now=env.now, zone=env.zone, since=env.day(since), until=env.day(until))
     content = chosen.encode(render(build_visit_summary(store, now=env.now, zone=env.zone, period=period)))
     if output is None:
-        click.echo(content.decode("utf-8"), nl=False)
+        click.echo(visible(content.decode("utf-8")), nl=False)
         return
     written = write_private(output, content, force=force)
-    click.echo(f"Wrote the visit summary ({chosen.label}) for {period.text} to {written}.")
+    click.echo(visible(f"Wrote the visit summary ({chosen.label}) for {period.text} to {written}."))
     if warning := missing_glyphs_warning(content):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(visible(f"warning: {warning}"), err=True)
     note_plain_export(env, written)
 
 

@@ -13,6 +13,7 @@ from journal import __version__
 from journal.cli._env import Env, db_option
 from journal.errors import JournalError
 from journal.startup import resume_gc
+from journal.visible import visible
 from journal.when import WhenError
 
 
@@ -92,13 +93,25 @@ def _register() -> None:
 
 def fail(message: str) -> int:
     """Print one `error:` line to stderr; the exit status to use."""
-    text = " ".join(str(message).split())
+    text = " ".join(visible(str(message)).split())
     click.echo(f"error: {text}", err=True)
     return 1
 
 
+def _after_commit(message: str, committed: bool) -> str:
+    # Said plainly, so that nobody records the same dose twice.
+    if not committed:
+        return message
+    return "the record WAS saved (do not record it again; `medjournal history` shows it), but then: " + message.replace(
+        "nothing was saved", "nothing more was saved"
+    )
+
+
 def run(args: Sequence[str]) -> int:
     """Run one command line (the arguments after `medjournal`); the exit status."""
+    from journal.store.store import COMMITS
+
+    commits = COMMITS[0]
     try:
         result = cli.main(args=list(args), prog_name="medjournal", standalone_mode=False)
     except click.ClickException as exc:
@@ -106,7 +119,7 @@ def run(args: Sequence[str]) -> int:
     except click.exceptions.Abort:
         result = fail("interrupted; nothing more was written.")
     except (JournalError, WhenError) as exc:
-        result = fail(str(exc))
+        result = fail(_after_commit(str(exc), COMMITS[0] > commits))
     except KeyboardInterrupt:
         result = fail("interrupted; nothing more was written.")
     return result if isinstance(result, int) else 0

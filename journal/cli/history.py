@@ -19,7 +19,7 @@ SHOWN_ID = 8
 @pass_env
 def history(env: Env, limit: int, as_json: bool) -> None:
     """Show the latest changes to the journal, each with its record's id."""
-    entries = env.reading_store.history(limit=limit)
+    entries = env.existing_store.history(limit=limit)
     if as_json:
         import json
 
@@ -31,7 +31,7 @@ def history(env: Env, limit: int, as_json: bool) -> None:
                 "id": entry.row_id,
                 "record": entry.after or entry.before,
             }
-            # ensure_ascii: a control character in a note reaches the terminal only as \\u escapes.
+            # ensure_ascii: a control character in a note reaches the terminal only as \u escapes.
             say(json.dumps(change, ensure_ascii=True))
         return
     if not entries:

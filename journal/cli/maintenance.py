@@ -8,16 +8,19 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env, say
+from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError
-from journal.store import Store, backups
+from journal.store import Store, backups, damage
 from journal.when import format_local
 
 
 def _when(env: Env, iso: str | None) -> str:
     if not iso:
         return "never"
-    return format_local(datetime.fromisoformat(iso), env.zone)
+    try:
+        return format_local(datetime.fromisoformat(iso), env.zone)
+    except ValueError:
+        return iso
 
 
 def _size(n: int) -> str:
@@ -30,6 +33,8 @@ def _size(n: int) -> str:
 def check(env: Env) -> None:
     """Check the journal file for damage (integrity, foreign keys) and records that break a rule; writes nothing."""
     path = env.db_path
+    if not path.exists():
+        raise JournalError(f"no journal at {path}.")
     found = backups.inspect(path)
     say(f"Journal: {path}")
     if found.unknown_steps:
@@ -45,6 +50,7 @@ def check(env: Env) -> None:
         )
     say("Integrity: ok.")
     say("Foreign keys: ok.")
+    _check_records(path)
     broken = backups.rule_violations(path) if found.steps else []
     for violation in broken:
         say(f"Rule broken: {violation.line()}")
@@ -54,7 +60,22 @@ def check(env: Env) -> None:
             "`medjournal edit ID FIELD=VALUE` or remove it with `medjournal delete ID`."
         )
     say("Rules: every record keeps them.")
+    # The one thing check writes: it forgets the damage earlier checks noted, now that it passed.
+    damage.clear_problems(path)
     say(f"Changes recorded: {found.records}, the last on {_when(env, found.last_change)}.")
+
+
+def _check_records(path: Path) -> None:
+    """Every record read back: those whose stored values cannot be read are named, and fail the check."""
+    damaged = damage.scan_file(path)
+    for item in damaged:
+        say(f"Damaged record: {item.describe()}")
+    if damaged:
+        raise JournalError(
+            f"{path} holds {len(damaged)} record(s) that cannot be read (left out of everything shown); "
+            "restore a backup from before they were written, or correct them with a database tool."
+        )
+    say("Records: all readable.")
 
 
 @click.command("backup")
@@ -83,6 +104,10 @@ def list_backups(env: Env) -> None:
     """List the journal's backups, newest first."""
     path = env.db_path
     found = backups.list_backups(path)
+    for problem in damage.noted_problems(path):
+        warn(f"{problem}; run `medjournal check`.")
+    if backups.keep_problem():
+        warn(f"{backups.keep_problem()}.")
     if not found:
         say(f"No backups yet in {path.name}.backups beside {path}.")
         return

@@ -114,8 +114,7 @@ def med_list(env: Env, show_all: bool) -> None:
     """List your medicines, each with its schedule in words."""
     from journal.application import usecases
 
-
-    meds = env.store.medications(include_stopped=show_all)
+    meds = env.existing_store.medications(include_stopped=show_all)
     if not meds:
         say("No medicines yet. Add one with: medjournal med add NAME")
         return
@@ -174,7 +173,7 @@ def allergy_add(env: Env, substance: str, reaction: str | None) -> None:
 @pass_env
 def allergy_list(env: Env) -> None:
     """List recorded allergies."""
-    records = env.store.all(m.Allergy)
+    records = env.existing_store.all(m.Allergy)
     for record in records:
         say(record.describe())
     if not records:
@@ -205,7 +204,7 @@ def condition_add(env: Env, name: str, since: str | None) -> None:
 @pass_env
 def condition_list(env: Env) -> None:
     """List recorded conditions."""
-    records = env.store.all(m.Condition)
+    records = env.existing_store.all(m.Condition)
     for record in records:
         say(record.describe())
     if not records:

@@ -216,7 +216,7 @@ def appt_add(env: Env, when: str, kind: str, with_whom: str | None, note: str | 
 @pass_env
 def appt_list(env: Env, show_all: bool) -> None:
     """List upcoming appointments."""
-    records = env.store.between(m.Appointment, "at", None if show_all else env.now)
+    records = env.existing_store.between(m.Appointment, "at", None if show_all else env.now)
     for record in records:
         extra = f" - {record.purpose}" if record.purpose else ""
         say(f"{format_local(record.at, record.tz)}  {record.describe()} [{record.status.value}]{extra}")

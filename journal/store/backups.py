@@ -9,15 +9,18 @@ MEDJOURNAL_BACKUPS_KEEP), one before every schema migration and one before every
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 
-from journal.errors import JournalError, NewerJournalError, NotAJournalError
-from journal.store import cipher, connection, rules
+from journal.errors import DiskFullError, JournalBusyError, JournalError, NewerJournalError, NotAJournalError
+from journal.store import cipher, connection, damage, rules
+from journal.store.damage import TIME_SHAPE
 from journal.store.rules import Violation
 
 ENV_KEEP = "MEDJOURNAL_BACKUPS_KEEP"
@@ -59,13 +62,24 @@ class Inspection:
 
 
 def keep_count() -> int:
-    """How many daily backups to keep (MEDJOURNAL_BACKUPS_KEEP, default 14; 0 turns them off)."""
+    """How many daily backups to keep (MEDJOURNAL_BACKUPS_KEEP, default 14; 0 turns them off).
+
+    A value that is not a whole number keeps the default (`keep_problem` says so): a typo in a
+    setting must not stop a person from recording a dose.
+    """
     raw = os.environ.get(ENV_KEEP, "").strip()
-    if not raw:
-        return DEFAULT_KEEP
-    if not raw.isdigit():
-        raise JournalError(f"{ENV_KEEP} must be a whole number of backups to keep (0 turns them off), not {raw!r}.")
-    return int(raw)
+    return int(raw) if raw.isdigit() else DEFAULT_KEEP
+
+
+def keep_problem() -> str | None:
+    """What is wrong with MEDJOURNAL_BACKUPS_KEEP, if anything, in one sentence."""
+    raw = os.environ.get(ENV_KEEP, "").strip()
+    if not raw or raw.isdigit():
+        return None
+    return (
+        f"{ENV_KEEP} must be a whole number of daily backups to keep (0 turns them off), not {raw!r}; "
+        f"the last {DEFAULT_KEEP} are kept"
+    )
 
 
 def _stamp(now: datetime) -> str:
@@ -105,14 +119,22 @@ def list_backups(journal: Path) -> list[BackupFile]:
     return found
 
 
-def rotate(journal: Path, keep: int, *, now: datetime | None = None) -> list[Path]:
-    """Delete daily backups beyond the newest `keep`, and copies left half-written by a crash; the paths removed."""
+def rotate(journal: Path, keep: int, *, now: datetime | None = None, fresh: Path | None = None) -> list[Path]:
+    """Delete daily backups beyond the newest `keep`, and copies left half-written by a crash; the paths removed.
+
+    `fresh`, the backup just taken, is always among those kept: with the clock set back, older
+    backups carry later dates than it, and would otherwise push it out at once.
+    """
     daily = [b for b in list_backups(journal) if b.kind == DAILY]
+    daily.sort(key=lambda b: b.path != fresh)  # stable: the fresh one first, the others newest first
     removed: list[Path] = []
-    # A `.part` file belongs to a backup in progress; one an hour old was abandoned by a crash.
+    # A `.part` file (and the -journal, -wal or -shm SQLite made beside it) belongs to a backup in
+    # progress; one an hour old was abandoned by a crash.
     cutoff = (now or datetime.now(UTC)).timestamp() - STALE_PART_SECONDS
     folder = connection.backup_dir(journal)
-    for part in folder.glob(".*.part") if folder.is_dir() else ():
+    leftovers = [*folder.glob(".*.part*")] if folder.is_dir() else []
+    leftovers += journal.parent.glob(f".{glob_escape(journal.name)}.restoring-*")  # a restore killed half-way
+    for part in leftovers:
         with contextlib.suppress(FileNotFoundError):
             if part.stat().st_mtime < cutoff:
                 part.unlink()
@@ -137,28 +159,29 @@ def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None
         return None
     try:
         taken: Path | None = take(db, journal, DAILY, now=now)
+    except connection.DamagedCopyError as exc:
+        # Damage SQLite's quick_check at opening does not see (a broken index): told at every start.
+        damage.note_problem(journal, f"the daily backup found the journal damaged ({exc.result})", now=now)
+        return None
     except (JournalError, OSError, sqlite3.Error):
         # The daily copy is a convenience: a full disk or a read-only backup folder must not
         # stop a person from logging today's dose. The journal itself is untouched.
         return None
-    rotate(journal, keep, now=now)
+    rotate(journal, keep, now=now, fresh=taken)
     return taken
 
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
-    """A connection that only reads `path`, leaving no -wal or -shm behind on read-only media."""
+    """A connection that only reads `path` (see connection.read_only_connection)."""
     if cipher.is_encrypted(path):  # an encrypted journal or backup: opened with its key
         return cipher.connect(path)  # type: ignore[no-any-return]
-    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
-    if writable or path.with_name(path.name + "-wal").exists():
-        return sqlite3.connect(str(path), isolation_level=None)
-    # Read-only and no write-ahead log to replay: the file alone is the whole database.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    return connection.read_only_connection(path)
 
 
 def inspect(path: Path) -> Inspection:
     """Check a journal file without writing to it: header, integrity, foreign keys, schema steps."""
     found = Inspection(path)
+    connection.refuse_special(path)
     if not path.is_file():
         raise JournalError(f"There is no journal file at {path}.")
     try:
@@ -175,7 +198,7 @@ def inspect(path: Path) -> Inspection:
         try:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)").fetchall()]
         except sqlite3.DatabaseError as exc:
-            found.problems.append(f"SQLite cannot read it ({exc})")
+            found.problems.append(_cannot_read(path, exc))
             return found
         if integrity != ["ok"]:
             found.problems.extend(f"integrity: {line}" for line in integrity)
@@ -189,10 +212,12 @@ def inspect(path: Path) -> Inspection:
         if not found.steps and tables - {"_sqlite_migrations"}:
             found.problems.append("it is an SQLite database of another program, not a medjournal journal")
         if "history" in tables:
-            row = conn.execute("SELECT count(*), max(at) FROM history").fetchone()
+            row = conn.execute(
+                "SELECT count(*), max(CASE WHEN at GLOB ? THEN at END) FROM history", [TIME_SHAPE]
+            ).fetchone()
             found.records, found.last_change = int(row[0]), row[1]
     except sqlite3.DatabaseError as exc:
-        found.problems.append(f"SQLite cannot read it ({exc})")
+        found.problems.append(_cannot_read(path, exc))
     finally:
         conn.close()
     return found
@@ -209,6 +234,24 @@ def rule_violations(path: Path, *, now: datetime | None = None) -> list[Violatio
             return rules.scan(Store(connection.JournalDatabase(conn), path), now=now or datetime.now(UTC))
     finally:
         conn.close()
+def _cannot_read(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """The problem to report for a file SQLite could not read; raises when the cause is not damage."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        raise JournalBusyError(
+            f"{path} is in use: another program holds it locked. Nothing was checked or changed; "
+            "try again once it is closed."
+        ) from exc
+    if "full" in text:
+        raise DiskFullError(f"The disk holding {path} is full: it could not be read; nothing was changed.") from exc
+    if "unable to open" in text:
+        with contextlib.suppress(OSError):
+            if os.statvfs(path.parent).f_favail == 0:
+                raise DiskFullError(
+                    f"The disk holding {path} can take no new file (no free inodes), so SQLite cannot open it; "
+                    "nothing was changed."
+                ) from exc
+    return f"SQLite cannot read it ({exc})"
 
 
 def validate_source(path: Path) -> Inspection:
@@ -235,16 +278,33 @@ def validate_source(path: Path) -> Inspection:
 def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path | None:
     """Replace the journal's contents with a checked copy of `source`; the backup of the old journal."""
     found = validate_source(source)
+    connection.refuse_special(journal)
     if journal.exists() and journal.resolve() == source.resolve():
         raise JournalError(f"{source} is the journal itself; nothing was restored.")
     if not found.steps:
         raise NotAJournalError(f"{source} is an empty database, not a medjournal journal; nothing was changed.")
     kept: Path | None = None
-    if journal.exists() and journal.stat().st_size > 0 and not inspect(journal).ok:
-        # A damaged (or newer) journal cannot be opened to copy it: keep its bytes as they are.
-        kept = _set_aside(journal, now or datetime.now(UTC))
+    _require_room(journal.parent, source.stat().st_size + (journal.stat().st_size if journal.exists() else 0))
     if cipher.is_encrypted(source) and not (journal.exists() and journal.stat().st_size > 0):
         cipher.copy_encrypted(source, journal)  # no journal to restore into: a new one takes the backup's key
+    elif journal.exists() and journal.stat().st_size == 0:
+        # An empty file holds nothing to keep (and is never opened as a journal).
+        _copy_complete(source, part := journal.with_name(f".{journal.name}.restoring-{os.getpid()}"))
+        os.replace(part, journal)
+        connection.fsync_dir(journal.parent)
+        connection.connect(journal).conn.close()
+        return None
+    if journal.exists() and not inspect(journal).ok:
+        if cipher.is_encrypted(source):
+            raise JournalError(
+                f"{journal} is damaged and {source} is encrypted: move the damaged journal out of the way "
+                "first, then restore into its place; nothing was changed."
+            )
+        # A damaged (or newer) journal cannot be opened to copy it: keep its bytes as they are,
+        # once the new journal is complete beside it.
+        kept = _replace_damaged(source, journal, now or datetime.now(UTC))
+        connection.connect(journal).conn.close()
+        return kept
     db = connection.connect(journal)
     try:
         if kept is None and db.conn.execute("SELECT 1 FROM history LIMIT 1").fetchone() is not None:
@@ -265,7 +325,86 @@ def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path
     return kept
 
 
-def _set_aside(journal: Path, now: datetime) -> Path:
+# Free inodes a restore needs: the new journal, its -wal and -shm, the copy of the old one.
+_INODES_NEEDED = 4
+
+
+def _require_room(folder: Path, need: int) -> None:
+    """Refuse before anything is touched when `folder`'s disk has no room for `need` bytes or new files."""
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return
+    if found.f_files and found.f_favail < _INODES_NEEDED:
+        raise DiskFullError(
+            f"The disk holding {folder} can take no new file (no free inodes): nothing was restored or changed. "
+            "Delete some files and try again."
+        )
+    free = found.f_bavail * found.f_frsize
+    if free < need:
+        raise DiskFullError(
+            f"The disk holding {folder} is too full to restore ({need // 1024 + 1} KB needed, {free // 1024} KB "
+            "free): nothing was restored or changed. Free some space and try again."
+        )
+
+
+def _copy_complete(source: Path, dest: Path) -> None:
+    """A checked, synced copy of `source` at the new path `dest` (removed again if anything fails)."""
+    try:
+        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise _disk_error(dest.parent, exc) from exc
+    try:
+        try:
+            src, target = open_for_reading(source), sqlite3.connect(str(dest), isolation_level=None)
+            try:
+                with connection.translate_errors(dest):
+                    src.backup(target)
+                    result = target.execute("PRAGMA integrity_check").fetchone()[0]
+                    if result != "ok":
+                        raise NotAJournalError(f"The copy of {source} failed its integrity check ({result}).")
+            finally:
+                src.close()
+                target.close()
+            with open(dest, "rb+") as handle:
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise _disk_error(dest.parent, exc) from exc
+    except BaseException:
+        for extra in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{dest}{extra}")
+        raise
+
+
+def _disk_error(folder: Path, exc: OSError) -> JournalError:
+    if exc.errno == errno.ENOSPC:
+        try:
+            no_inodes = os.statvfs(folder).f_favail == 0
+        except OSError:
+            no_inodes = False
+        what = "can take no new file (no free inodes)" if no_inodes else "is full"
+        return DiskFullError(f"The disk holding {folder} {what}: nothing was restored or changed.")
+    return JournalError(f"Cannot write in {folder}: {exc.strerror}; nothing was restored or changed.")
+
+
+def _replace_damaged(source: Path, journal: Path, now: datetime) -> Path:
+    """Put a checked copy of `source` in place of a journal that cannot be opened; where the old one was kept.
+
+    The new journal is written whole beside the old one first: until it is complete and checked,
+    the old file is not moved, renamed or truncated.
+    """
+    part = journal.with_name(f".{journal.name}.restoring-{os.getpid()}")
+    _copy_complete(source, part)
+    try:
+        return _set_aside(journal, now, replacement=part)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _set_aside(journal: Path, now: datetime, *, replacement: Path) -> Path:
+    """Keep the journal's file (and its -wal, -shm) in the backup folder, and put `replacement` in its place."""
     folder = connection.backup_dir(journal)
     connection.make_private_dir(folder)
     dest = folder / f"{journal.stem}-{_stamp(now)}-{BEFORE_RESTORE}.db"
@@ -273,10 +412,20 @@ def _set_aside(journal: Path, now: datetime) -> Path:
     while dest.exists():
         n += 1
         dest = folder / f"{journal.stem}-{_stamp(now)}-{n}-{BEFORE_RESTORE}.db"
-    os.replace(journal, dest)
+    try:
+        # A second name for the old file: the journal's own path is never empty or missing.
+        os.link(journal, dest)
+        linked = True
+    except OSError:
+        linked = False  # no hard links (FAT): moved just before the new one takes its place
+    # Its WAL belongs to the old file only: left beside the new one it would be replayed into it.
     for extra in ("-wal", "-shm"):
         sidecar = journal.with_name(journal.name + extra)
         if sidecar.exists():
             os.replace(sidecar, dest.with_name(dest.name + extra))
+    if not linked:
+        os.replace(journal, dest)
+    os.replace(replacement, journal)
     connection.fsync_dir(folder)
+    connection.fsync_dir(journal.parent)
     return dest

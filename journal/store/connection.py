@@ -7,6 +7,7 @@ import importlib.util
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from functools import cache, cached_property
 from pathlib import Path
@@ -104,6 +105,33 @@ def _check_header(path: Path) -> None:
         raise NotAJournalError(f"{path} is not a medjournal journal (it is not an SQLite file); it was left untouched.")
 
 
+class DamagedCopyError(NotAJournalError):
+    """A copy of the journal failed SQLite's integrity check: the journal itself is damaged."""
+
+    def __init__(self, message: str, *, result: str) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def refuse_special(path: Path) -> None:
+    """Refuse a FIFO, socket or device at `path` at once: opening one to read would wait forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            raise NotAJournalError(f"{path} is {kind}, not a journal file; nothing was opened.")
+
+
 def make_private_dir(folder: Path) -> None:
     """Create `folder` and any missing parents, each 0700 (existing ones are left as they are)."""
     missing: list[Path] = []
@@ -116,10 +144,37 @@ def make_private_dir(folder: Path) -> None:
         candidate.mkdir(mode=0o700, exist_ok=True)
 
 
+def writable(path: Path) -> bool:
+    """Whether the journal file and its folder can be written (SQLite makes its -wal and -shm there)."""
+    return os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that only reads `path`: it never checkpoints a leftover WAL into the file, and
+    leaves no -wal or -shm behind where there was none."""
+    uri = path.resolve().as_uri()
+    if path.with_name(path.name + "-wal").exists():
+        # Read-only: closing it does not fold the WAL into the file, as a read-write one would.
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    # No write-ahead log to replay: the file alone is the whole database.
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def _refuse_empty(path: Path) -> None:
+    # A 0-byte file is not a journal someone started: it may be a placeholder, a failed copy, or
+    # the wrong name; making it a journal would hide that.
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0:
+            raise NotAJournalError(
+                f"{path} is an empty file (0 bytes), not a journal; it was left untouched. "
+                "Delete it to start a new journal there."
+            )
+
+
 def _refuse_read_only(path: Path) -> None:
     # SQLite would open a read-only journal, fail at the first write and leave -wal/-shm
     # files behind; say so before touching anything instead.
-    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+    if not writable(path):
         raise ReadOnlyJournalError(
             f"{path} cannot be written (the file or its folder is read-only): nothing was opened or changed."
         )
@@ -211,7 +266,11 @@ def check_file(path: Path) -> list[str] | None:
     """
     read_ahead(path)
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = (
+            sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            if writable(path)
+            else read_only_connection(path)  # creates no -wal or -shm beside a read-only journal
+        )
     except (sqlite3.Error, OSError, ValueError):
         return None
     try:
@@ -308,25 +367,39 @@ def _is_current(conn: sqlite3.Connection) -> bool:
 
 
 def connect(
-    path: Path | None, *, create: bool = True, daily_backup: bool = True, checked: bool = False
+    path: Path | None,
+    *,
+    create: bool = True,
+    daily_backup: bool = True,
+    checked: bool = False,
+    writing: bool = True,
 ) -> JournalDatabase:
     """Open (creating if allowed) the journal at `path`, or an in-memory one; migrate it.
 
     `daily_backup`: take the day's automatic backup if it is not taken yet (False for a
     command that only reads, such as `emergency`, which must answer at once).
     `checked`: `check_file` has just found the file sound; its quick_check is not run again.
+    `writing=False`: the command only reads, so a read-only journal is opened read-only
+    (leaving no file beside it) instead of refused.
     """
+    read_only = False
     if path is None:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
         if path.is_dir():
             raise JournalError(f"{path} is a folder, not a journal file.")
+        refuse_special(path)
         if not path.exists():
             if not create:
-                raise JournalError(f"There is no journal at {path}.")
+                raise JournalError(
+                    f"no journal at {path}: check the name (a command that records something creates one)."
+                )
             _create_private(path)
         else:
-            _refuse_read_only(path)
+            _refuse_empty(path)
+            read_only = not writing and not writable(path)
+            if not read_only:
+                _refuse_read_only(path)
         encrypted = cipher.is_encrypted(path)  # SQLCipher's file: no SQLite header (see journal.store.cipher)
         # Reading the file outside SQLite, then closing it, would drop the POSIX locks of a
         # connection this process already has on it (see read_ahead); that connection was
@@ -338,6 +411,8 @@ def connect(
         if encrypted:
             with translate_errors(path):  # it reads the file to check the key
                 conn = cipher.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        elif read_only:
+            conn = read_only_connection(path)
         else:
             conn = sqlite3.connect(
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -355,6 +430,16 @@ def connect(
                 _refuse_foreign(db, path)
             _test_page_limit(conn)
             conn.execute("PRAGMA foreign_keys = ON")
+            # No memory-mapped reads of the journal, whatever this SQLite's build default: a mapped
+            # page the disk cannot back ends the process with SIGBUS, which no code can catch.
+            conn.execute("PRAGMA mmap_size = 0")
+            if read_only:
+                if not current:
+                    raise ReadOnlyJournalError(
+                        f"{path} is read-only and must first be updated by this version of medjournal: "
+                        "make it writable (chmod u+w) and try again."
+                    )
+                return db
             if path is not None and str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
                 conn.execute("PRAGMA journal_mode = wal")
             conn.execute("PRAGMA synchronous = FULL")
@@ -426,7 +511,11 @@ def backup(db: JournalDatabase, dest: Path) -> Path:
                 db.conn.backup(target)
                 result = target.execute("PRAGMA integrity_check").fetchone()[0]
                 if result != "ok":
-                    raise JournalError(f"The backup at {dest} failed its integrity check ({result}); it was not kept.")
+                    raise DamagedCopyError(
+                        f"The backup at {dest} failed its integrity check ({result}): the journal is damaged; "
+                        "the copy was not kept.",
+                        result=str(result),
+                    )
                 # A backup is one self-contained file: no -wal beside it.
                 target.execute("PRAGMA journal_mode = DELETE")
         finally:

@@ -17,8 +17,10 @@ from journal.store.store import Store
 class Opening:
     """A journal whose integrity check runs on a second thread; `result()` opens it once checked."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True, writing: bool = True) -> None:
         self.path = path
+        self.create = create
+        self.writing = writing
         self._problems: list[str] | None = None
         self._thread: threading.Thread | None = None
         if path.is_file():
@@ -38,11 +40,11 @@ class Opening:
         if self._thread is not None:
             self._thread.join()
         if self._problems is None:  # not checked here (a new file, or SQLite could not read it)
-            return Store.open(self.path, daily_backup=False)
+            return Store.open(self.path, create=self.create, daily_backup=False, writing=self.writing)
         refuse_damaged(self._problems, self.path)
-        return Store.open(self.path, daily_backup=False, checked=True)
+        return Store.open(self.path, create=self.create, daily_backup=False, checked=True, writing=self.writing)
 
 
-def open_while_loading(path: Path) -> Opening:
+def open_while_loading(path: Path, *, create: bool = True, writing: bool = True) -> Opening:
     """Start checking the journal at `path` now; `result()` opens it (without the day's backup)."""
-    return Opening(path)
+    return Opening(path, create=create, writing=writing)

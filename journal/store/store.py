@@ -11,13 +11,13 @@ import contextlib
 import sqlite3
 import time
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from journal.errors import JournalBusyError, JournalError, NotFoundError
-from journal.store import connection
+from journal.store import connection, damage
 from journal.when import iso_utc, now_utc
 
 if TYPE_CHECKING:
@@ -40,6 +40,10 @@ R = TypeVar("R", bound="m.Record")
 # Busy waits happen inside SQLite (busy_timeout, 5 s); one more try covers a lock that is
 # released just as the wait ends, and keeps a locked journal to about 10 s before the user hears.
 WRITE_ATTEMPTS = 2
+
+# Transactions committed by this process, all stores together: an error that comes after a commit
+# (the disk filling up while the confirmation is worked out) must not read as "nothing was saved".
+COMMITS = [0]
 
 
 def _enforce(record: m.Record, store: Store, *, now: datetime) -> None:
@@ -73,7 +77,11 @@ def _usable_window() -> tuple[str, str]:
 
 
 def _day(at: str, tz: str) -> date:
-    return m.local_day(datetime.fromisoformat(at), tz)
+    """The local day of a stored time; a damaged one (journal.store.damage names it) counts as no day at all."""
+    try:
+        return m.local_day(datetime.fromisoformat(at), tz)
+    except damage.READ_ERRORS:
+        return date.min
 
 
 class Store:
@@ -85,21 +93,32 @@ class Store:
         self._depth = 0
         # The id shared by every history row of the transaction under way (what `undo` takes back).
         self._batch: str | None = None
+        self._no_wait = False  # see without_waiting
+        # Records read so far whose stored values cannot be read, by (table, id): see journal.store.damage.
+        self._damaged: dict[tuple[str, str], damage.DamagedRecord] = {}
 
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, path: Path | str | None, *, create: bool = True, daily_backup: bool = True, checked: bool = False
+        cls,
+        path: Path | str | None,
+        *,
+        create: bool = True,
+        daily_backup: bool = True,
+        checked: bool = False,
+        writing: bool = True,
     ) -> Store:
         """Open the journal file at `path` (None: a private in-memory journal).
 
         `daily_backup=False` for a quick look that writes nothing (the emergency list): the
         day's automatic backup is then left to the next open that may write. `checked`: its
-        integrity was checked just before (connection.check_file).
+        integrity was checked just before (connection.check_file). `writing=False`: only reading,
+        so a read-only journal is opened read-only instead of refused.
         """
         resolved = Path(path) if path is not None else None
-        return cls(connection.connect(resolved, create=create, daily_backup=daily_backup, checked=checked), resolved)
+        db = connection.connect(resolved, create=create, daily_backup=daily_backup, checked=checked, writing=writing)
+        return cls(db, resolved)
 
     def daily_backup(self, *, now: datetime | None = None) -> Path | None:
         """Take today's automatic backup if it is due; the file, or None.
@@ -131,6 +150,21 @@ class Store:
     # --- the one write path ----------------------------------------------------------------
 
     @contextlib.contextmanager
+    def without_waiting(self) -> Iterator[Store]:
+        """Writes in this block fail at once with JournalBusyError when another program holds the journal.
+
+        For a screen that must not freeze: it then waits for the lock on another thread, saying so.
+        """
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        self._no_wait = True
+        try:
+            yield self
+        finally:
+            self._no_wait = False
+            conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """Group writes into one `BEGIN IMMEDIATE` transaction; nested calls join the outer one."""
         if self._depth:
@@ -149,7 +183,7 @@ class Store:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
                         raise
-                    if attempt == WRITE_ATTEMPTS - 1:
+                    if attempt == WRITE_ATTEMPTS - 1 or self._no_wait:
                         raise JournalBusyError(
                             f"{self.path or 'The journal'} is busy: another program kept it locked. "
                             "Nothing was saved; try again in a moment."
@@ -160,6 +194,7 @@ class Store:
             try:
                 yield self
                 conn.execute("COMMIT")
+                COMMITS[0] += 1
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -243,7 +278,25 @@ class Store:
             return self.db.conn.execute(sql, list(params)).fetchall()  # type: ignore[no-any-return]
 
     def _load(self, cls: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
-        return [cls.from_row(row) for row in self._rows(sql, params)]
+        return self._records(cls, self._rows(sql, params))
+
+    def _records(self, cls: type[R], rows: Sequence[dict[str, Any]]) -> list[R]:
+        """Rows as records; a row that cannot be read is left out and kept in `damaged_records`."""
+        records = []
+        for row in rows:
+            try:
+                records.append(cls.from_row(row))
+            except damage.READ_ERRORS:
+                self.note_damage(damage.damaged(cls.table, row, cls.from_row))
+        return records
+
+    def note_damage(self, found: damage.DamagedRecord) -> None:
+        """Remember a record that could not be read (it is left out of what is shown)."""
+        self._damaged.setdefault((found.table, found.id), found)
+
+    def damaged_records(self) -> list[damage.DamagedRecord]:
+        """The records met so far whose stored values cannot be read (`damage.scan` reads them all)."""
+        return list(self._damaged.values())
 
     def get(self, cls: type[R], record_id: str, *, include_deleted: bool = False) -> R | None:
         """One record by id."""
@@ -302,6 +355,11 @@ class Store:
     def count(self, cls: type[m.Record]) -> int:
         """How many live records of a kind there are."""
         return int(self._rows(f"SELECT count(*) AS n FROM [{cls.table}] WHERE deleted_at IS NULL")[0]["n"])
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another process) commits to the journal."""
+        with connection.translate_errors(self.path):
+            return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def is_empty(self) -> bool:
         """Whether the journal holds no records at all."""
@@ -372,8 +430,8 @@ class Store:
 
     def last_dose(self, medication_id: str, *, status: str | None = "taken") -> m.Dose | None:
         """The latest dose of a medicine (taken ones by default; `status` is a DoseStatus or None for any)."""
-        where = "medication_id = ? AND deleted_at IS NULL"
-        params: list[Any] = [medication_id]
+        where = "medication_id = ? AND deleted_at IS NULL AND at GLOB ?"
+        params: list[Any] = [medication_id, damage.TIME_SHAPE]
         if status is not None:
             where += " AND status = ?"
             params.append(str(status))
@@ -443,9 +501,11 @@ class Store:
         rows = self._rows(
             f"SELECT *, {low} AS low, {high} AS high {live} LIMIT -1 OFFSET ?", [medication_id, empty_boxes]
         )
-        boxes = [m.SupplyBox.from_row(row) for row in rows]
+        boxes = self._records(m.SupplyBox, rows)
+        by_id = {row["id"]: row for row in rows}
         reached = {}
-        for box, row in zip(boxes, rows, strict=True):
+        for box in boxes:
+            row = by_id[box.id]
             if row["low"] is None:
                 continue
             # Before `low` all count; from `low` to `high` (before any discard), those on or before the expiry day.
@@ -542,8 +602,8 @@ class Store:
             last = (
                 self._rows(
                     "SELECT at, tz, spot, region FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
-                    "AND status = 'taken' ORDER BY at DESC LIMIT 1",
-                    [med["id"]],
+                    "AND status = 'taken' AND at GLOB ? ORDER BY at DESC LIMIT 1",
+                    [med["id"], damage.TIME_SHAPE],
                 )
                 if med["tracked"]
                 else []
@@ -585,7 +645,7 @@ class Store:
             f"SELECT rowid AS seq, * FROM history WHERE {' AND '.join(clauses)} ORDER BY at DESC, rowid DESC LIMIT ?",
             [*params, limit],
         )
-        return history_entries(rows)
+        return history_entries(rows, damaged=self.note_damage)
 
     def last_batch(self) -> list[m.HistoryEntry]:
         """The history rows of the newest write (one transaction), oldest first."""
@@ -607,7 +667,7 @@ class Store:
 
     def last_change(self) -> datetime | None:
         """When anything in the journal last changed."""
-        rows = self._rows("SELECT max(at) AS at FROM history")
+        rows = self._rows("SELECT max(at) AS at FROM history WHERE at GLOB ?", [damage.TIME_SHAPE])
         value = rows[0]["at"]
         return datetime.fromisoformat(value) if value else None
 
@@ -622,17 +682,36 @@ class Store:
         return connection.backup(self.db, dest)
 
 
-def history_entries(rows: list[dict[str, Any]]) -> list[m.HistoryEntry]:
-    """History rows (`SELECT rowid AS seq, *` or `SELECT *`) as entries, with their snapshots decoded."""
+def history_entries(
+    rows: list[dict[str, Any]], *, damaged: Callable[[damage.DamagedRecord], None] | None = None
+) -> list[m.HistoryEntry]:
+    """History rows (`SELECT rowid AS seq, *` or `SELECT *`) as entries, with their snapshots decoded.
+
+    A row that cannot be read is left out and handed to `damaged`.
+    """
     import json
 
     entries = []
     for row in rows:
-        row["at"] = datetime.fromisoformat(row["at"])
-        for key in ("before", "after"):
-            row[key] = json.loads(row[key]) if row[key] else None
-        entries.append(m.HistoryEntry(**row))
+        try:
+            decoded = {**row, "at": datetime.fromisoformat(row["at"])}
+            for key in ("before", "after"):
+                decoded[key] = json.loads(row[key]) if row[key] else None
+            entries.append(m.HistoryEntry(**decoded))
+        except damage.READ_ERRORS:
+            if damaged is not None:
+                field = "at" if not _readable_time(row["at"]) else "before/after"
+                raw = row["at"] if field == "at" else f"{row.get('before')!s:.80} / {row.get('after')!s:.80}"
+                damaged(damage.DamagedRecord("history", str(row["id"]), field, str(raw)))
     return entries
+
+
+def _readable_time(value: Any) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except damage.READ_ERRORS:
+        return False
+    return True
 
 
 def describe_error(exc: Exception) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from journal import models as m
+from journal.store.damage import TIME_SHAPE
 from journal.store.store import Store, history_entries
 from journal.when import iso_utc
 
 
 def first_activity(store: Store) -> datetime | None:
     """When anything was first written to the journal (the start of an 'all time' period)."""
-    rows = store._rows("SELECT min(at) AS at FROM history")
+    rows = store._rows("SELECT min(at) AS at FROM history WHERE at GLOB ?", [TIME_SHAPE])
     value = rows[0]["at"]
     return datetime.fromisoformat(value) if value else None
 
@@ -22,7 +23,7 @@ def changes_between(store: Store, table: str, since: datetime, until: datetime) 
         "SELECT * FROM history WHERE table_name = ? AND at >= ? AND at < ? ORDER BY at, rowid",
         [table, iso_utc(since), iso_utc(until)],
     )
-    return history_entries(rows)
+    return history_entries(rows, damaged=store.note_damage)
 
 
 def side_effects_overlapping(store: Store, since: datetime, until: datetime) -> list[m.SideEffect]:

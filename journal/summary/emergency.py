@@ -123,6 +123,17 @@ def _moment(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _last_dose_times(last: dict[str, Any] | None) -> tuple[datetime | None, str | None]:
+    # The list must print whatever a stored row holds: a value that cannot be read is shown as it is.
+    if not last:
+        return None, None
+    try:
+        moment = _moment(last["at"])
+        return moment, format_local(moment, last["tz"], with_zone=True) if moment else None
+    except (ValueError, KeyError, OverflowError, TypeError):
+        return None, f"{last['at']} (a stored value medjournal cannot read)"
+
+
 def build_emergency_list(store: Store, *, now: datetime, zone: str) -> EmergencyList:
     """Gather the emergency list from the journal as of `now`."""
     rows = store.emergency_rows()
@@ -133,7 +144,7 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
     for med in rows["medications"]:
         pack = _pack_medication(med["pack"], packs) if med["pack"] else {}
         last = med["last_dose"]
-        last_at = _moment(last["at"]) if last else None
+        last_at, last_local = _last_dose_times(last)
         medicines.append(
             EmergencyMedicine(
                 name=med["name"],
@@ -146,7 +157,7 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
                 route=med["route"] or _text(pack.get("route")),
                 tracked=med["tracked"],
                 last_dose_at=last_at,
-                last_dose_local=format_local(last_at, last["tz"], with_zone=True) if last and last_at else None,
+                last_dose_local=last_local,
                 last_dose_site=(last["spot"] or last["region"]) if last else None,
             )
         )

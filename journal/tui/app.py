@@ -18,12 +18,17 @@ from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.screens import BY_NAME, available_screens
+from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True
 LIGHT_THEME = "textual-light"
 # Seconds after start before the day's automatic backup is taken (see `_daily_backup`).
 BACKUP_DELAY = 0.5
+# How often the app asks SQLite whether another process wrote to the journal (PRAGMA data_version:
+# one read of a counter in shared memory, no I/O), so that a dose logged from the command line
+# shows within two seconds.
+WATCH_SECONDS = 1.0
 DARK_THEME = "textual-dark"
 
 
@@ -46,6 +51,7 @@ class MedJournalApp(App[None]):
         self.blink = BLINK if blink is None else blink
         # The store was opened without its daily backup: take it once Today is drawn.
         self.backup_later = backup_later
+        self._seen_version: int | None = None  # the journal's data_version when last read
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
@@ -68,12 +74,35 @@ class MedJournalApp(App[None]):
             self.action_open("welcome")
         if self.backup_later:
             self.set_timer(BACKUP_DELAY, self._daily_backup)
+        self._seen_version = self._data_version()
+        self.set_interval(WATCH_SECONDS, self._watch_journal)
         if gc_paused():
             self.call_after_refresh(resume_gc)
+
+    def _data_version(self) -> int | None:
+        try:
+            return self.journal.store.data_version()
+        except JournalError:
+            return None
+
+    def _watch_journal(self) -> None:
+        """Redraw the screen when another process has written to the journal since the last look."""
+        version = self._data_version()
+        if version is None or version == self._seen_version:
+            return
+        self._seen_version = version
+        reload = getattr(self.screen, "refresh_data", None)
+        if callable(reload) and getattr(self.screen, "FOLLOWS_OUTSIDE_WRITES", True):
+            reload()
 
     def _daily_backup(self) -> None:
         # Copying a ten-year journal takes tens of milliseconds: not while Today is being drawn and
         # the first keys are read, but a moment later, while the person reads it.
+        from journal.store.backups import keep_problem
+
+        problem = keep_problem()
+        if problem:
+            self.notify(problem + ".", severity="warning", markup=False, timeout=10)
         self.journal.store.daily_backup()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -236,7 +265,12 @@ def run(db_path: Path, opening: Opening | None = None) -> None:
         make_error_app(exc.message, db_path).run()
         raise SystemExit(1) from None
     try:
-        make_app(store, backup_later=True).run()
+        try:
+            app = make_app(store, backup_later=True)
+        except WhenError as exc:  # a TZ that names no zone
+            make_error_app(str(exc) + ".", db_path).run()
+            raise SystemExit(1) from None
+        app.run()
     finally:
         store.close()
 

@@ -271,6 +271,7 @@ def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjou
 
 
 def test_status_with_nothing_tracked_is_quiet(medjournal: Medjournal) -> None:
+    assert medjournal("allergy", "add", "latex").code == 0  # a journal, with no medicine tracked
     run = medjournal("status")
     assert run.code == 0 and run.out.strip() == "medjournal: nothing tracked yet"
 

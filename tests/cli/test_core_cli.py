@@ -14,6 +14,8 @@ Medjournal = Callable[..., Run]
 
 def _history_count(medjournal: Medjournal) -> int:
     result = medjournal("history", "--limit", "10000")
+    if result.code == 1 and "no journal at" in result.err:  # nothing was ever written: no journal made
+        return 0
     assert result.code == 0, result.err
     return 0 if "The journal is empty" in result.out else len(result.out.splitlines())
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from journal.cli import tui_db_option
+from journal.store import Store
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,7 @@ def test_a_command_runs_its_work_with_the_collector_running(tmp_path: Path) -> N
         "from journal.cli import main\n"
         "main(sys.argv[1:])\n"
     )
+    Store.open(tmp_path / "j.db").close()  # emergency reads a journal; it never creates one
     done = _run(code, "--db", str(tmp_path / "j.db"), "emergency")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "collector running"

@@ -13,12 +13,14 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from journal.export import SUMMARY_FORMATS
+from journal.store import Store
 from journal.summary.model import VisitSummary
 
 HEAVY = ("pydyf", "segno", "fhir", "icalendar", "pypdf")
 
 
 def test_text_emergency_list_loads_no_heavy_library(tmp_path: Path) -> None:
+    Store.open(tmp_path / "j.db").close()  # emergency reads a journal; it never creates one
     code = (
         "import sys\n"
         "from journal.cli import cli\n"
@@ -32,6 +34,7 @@ def test_text_emergency_list_loads_no_heavy_library(tmp_path: Path) -> None:
 def test_pdf_exports_load_the_pdf_writer_and_no_image_or_font_library(tmp_path: Path) -> None:
     # Pillow and fontTools (what the former PDF library imported) take 0.2-0.5 s: a 90-day export's whole budget.
     db = tmp_path / "j.db"
+    Store.open(db).close()  # the commands read a journal; they never create one
     pdfs = {"s.pdf": ["export", "--format", "pdf"], "e.pdf": ["emergency", "--format", "pdf"]}
     runs = [[*args, "-o", str(tmp_path / name)] for name, args in pdfs.items()]
     code = (

@@ -120,13 +120,18 @@ def test_daily_backups_rotate_and_keep_the_others(tmp_path: Path, monkeypatch: p
     assert [b.kind for b in found].count("manual") == 1
 
 
-def test_keep_zero_turns_daily_backups_off_and_bad_values_are_one_error(tmp_path: Path) -> None:
+def test_keep_zero_turns_daily_backups_off_and_bad_values_are_told_but_block_nothing(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     assert run_cli(path, "allergy", "add", "latex").code == 0
     assert run_cli(path, "allergy", "add", "pollen", env={backups.ENV_KEEP: "0"}).code == 0
     assert backups.list_backups(path) == []
-    run_cli(path, "allergy", "add", "nickel", env={backups.ENV_KEEP: "lots"}).assert_one_error(backups.ENV_KEEP)
-    assert query(path, "SELECT count(*) FROM allergies") == [(2,)]
+    # A typo in the setting never stops a record: it is named, and the default kept.
+    typo = run_cli(path, "allergy", "add", "nickel", env={backups.ENV_KEEP: "lots"})
+    assert typo.code == 0 and backups.ENV_KEEP in typo.err and "'lots'" in typo.err
+    assert query(path, "SELECT count(*) FROM allergies") == [(3,)]
+    assert [b.kind for b in backups.list_backups(path)] == ["daily"]
+    listed = run_cli(path, "backups", env={backups.ENV_KEEP: "lots"})
+    assert backups.ENV_KEEP in listed.out
 
 
 # --- restore ---------------------------------------------------------------------------------------

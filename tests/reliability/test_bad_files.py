@@ -114,8 +114,12 @@ def _as_ordinary_user() -> dict[str, Any]:
     return {"preexec_fn": _drop_file_override}
 
 
+WRITING = (("allergy", "add", "penicillin"), ("dose", "--site", "thigh-left"))
+READING = (("emergency",), ("history",), ("status",), ("export",), ("med", "list"))
+
+
 @pytest.mark.parametrize("what", ["file", "folder"])
-def test_read_only_journal_is_refused_untouched(what: str, tmp_path: Path, good_journal: bytes) -> None:
+def test_read_only_journal_is_read_but_never_written(what: str, tmp_path: Path, good_journal: bytes) -> None:
     folder = tmp_path / "j"
     folder.mkdir()
     path = folder / "journal.db"
@@ -137,9 +141,12 @@ def test_read_only_journal_is_refused_untouched(what: str, tmp_path: Path, good_
             **kwargs,
         )
         assert probe.returncode != 0, "the file modes are not enforced on the command"
-        for args in COMMANDS:
+        for args in WRITING:
             run_cli(path, *args, **kwargs).assert_one_error("read-only", "nothing")
-        checked = run_cli(path, "check", **kwargs)  # reading a read-only journal is allowed
+        for args in READING:  # reading a read-only journal is allowed, and leaves no file beside it
+            read = run_cli(path, *args, **kwargs)
+            assert read.code in (0, 3) and read.err == "", (args, read.err)
+        checked = run_cli(path, "check", **kwargs)
         assert checked.code == 0 and "Integrity: ok." in checked.out, checked.err
     finally:
         target.chmod(mode)

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from journal import models as m
-from journal.errors import JournalError, NewerJournalError
+from journal.errors import JournalError, NewerJournalError, NotAJournalError
 from journal.store import Store, backups, connection
 
 REAL = [step.name for step in connection.migrations()._migrations]
@@ -66,8 +66,12 @@ def test_a_new_journal_gets_every_step_and_no_backup(journal_path: Path) -> None
     assert not connection.backup_dir(journal_path).exists()
 
 
-def test_an_empty_file_becomes_a_journal(journal_path: Path) -> None:
+def test_an_empty_file_is_refused_and_a_missing_one_becomes_a_journal(journal_path: Path) -> None:
     journal_path.touch(mode=0o600)
+    with pytest.raises(NotAJournalError, match="empty file"):
+        Store.open(journal_path)
+    assert journal_path.stat().st_size == 0
+    journal_path.unlink()
     with Store.open(journal_path) as store:
         assert store.schema_steps() == REAL
         store.add(m.Allergy(substance="latex"))

@@ -143,12 +143,22 @@ class AppointmentsScreen(JournalScreen):
                     "purpose": values["appt-purpose"],
                 }
             )
-            journal.store.add(record)
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt")
             return
+        self.save_to_journal(
+            lambda store: store.add(record),
+            lambda saved: self._appointment_added(saved, values),
+            lambda exc: self.show_save_error(
+                exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt"
+            ),
+        )
+
+    def _appointment_added(self, record: m.Appointment, values: dict[str, str]) -> None:
         from journal.application.usecases import advice_for_new, warnings_for_new
 
+        journal = self.journal
+        at = record.at
         warnings = warnings_for_new(journal.store, record, now=journal.now())
         for key in values:
             self.query_one(f"#{key}", Input).value = ""
@@ -170,13 +180,20 @@ class AppointmentsScreen(JournalScreen):
         ]
         try:
             record = m.Question.validate({"text": text, "appointment_id": upcoming[0].id if upcoming else None})
-            journal.store.add(record)
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"text": "question-text"}, form="question")
             return
-        self.query_one("#question-text", Input).value = ""
-        self.refresh_data()
-        self.app.notify("Question saved for your next visit.")
+
+        def saved(_record: m.Question) -> None:
+            self.query_one("#question-text", Input).value = ""
+            self.refresh_data()
+            self.app.notify("Question saved for your next visit.")
+
+        self.save_to_journal(
+            lambda store: store.add(record),
+            saved,
+            lambda exc: self.show_save_error(exc, aliases={"text": "question-text"}, form="question"),
+        )
 
     # --- the row under the cursor ------------------------------------------------------
 
@@ -189,11 +206,14 @@ class AppointmentsScreen(JournalScreen):
         return self.journal.store.get(cls, key)
 
     def _update(self, record: m.Record, **changes: object) -> None:
-        try:
-            self.journal.store.update(record, now=self.journal.now(), **changes)
-        except SAVE_ERRORS as exc:
+        def failed(exc: Exception) -> None:
             self.notify(describe(exc), severity="error", markup=False)
-        self.refresh_data()
+            self.refresh_data()
+
+        now = self.journal.now()
+        self.save_to_journal(
+            lambda store: store.update(record, now=now, **changes), lambda _done: self.refresh_data(), failed
+        )
 
     def action_edit_row(self) -> None:
         """Edit (or answer) the row under the cursor."""

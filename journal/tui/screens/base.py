@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -14,12 +15,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from journal.errors import JournalError, RecordError
+from journal.errors import JournalBusyError, JournalError, RecordError
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
+from journal.visible import visible
 from journal.when import WhenError
 
 if TYPE_CHECKING:
+    from journal.store import Store
     from journal.tui.app import MedJournalApp
     from journal.tui.context import Journal
 
@@ -29,8 +32,8 @@ SCREENS_CSS = str(Path(__file__).parent.parent / "screens.tcss")
 
 
 def lit(text: object, style: str = "") -> Text:
-    """A user's text shown literally: never read as markup."""
-    return Text("" if text is None else str(text), style=style)
+    """A user's text shown literally: never read as markup, control characters shown escaped."""
+    return Text("" if text is None else visible(str(text)), style=style)
 
 
 def error_field(exc: Exception) -> str | None:
@@ -39,16 +42,20 @@ def error_field(exc: Exception) -> str | None:
 
 
 def describe(exc: Exception) -> str:
-    """One sentence for an error raised while saving."""
+    """One sentence for an error raised while saving (control characters in it shown escaped)."""
     if isinstance(exc, JournalError):
-        return exc.message
+        return visible(exc.message)
     if isinstance(exc, WhenError):
-        text = str(exc)
+        text = visible(str(exc))
         return text[:1].upper() + text[1:] + "."
-    return str(exc)
+    return visible(str(exc))
 
 
 SAVE_ERRORS = (JournalError, WhenError, ValueError)
+T = TypeVar("T")
+WAITING = (
+    "Waiting for the journal: another program is writing to it. Your entry is kept and saved as soon as it is free."
+)
 
 
 class JournalScreen(Screen[None]):
@@ -58,6 +65,8 @@ class JournalScreen(Screen[None]):
     CSS_PATH: ClassVar[str | None] = SCREENS_CSS
     TITLE_TEXT: ClassVar[str] = ""
     HELP_FILE: ClassVar[str] = ""
+    # Whether the app redraws this screen (refresh_data) when another process writes to the journal.
+    FOLLOWS_OUTSIDE_WRITES: ClassVar[bool] = True
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     @property
@@ -116,6 +125,63 @@ class JournalScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         """Read the journal again; screens that show records override this."""
+
+    # --- writing without freezing --------------------------------------------------------
+
+    def save_to_journal(
+        self, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
+    ) -> None:
+        """Run `task` (a write through the store it is given), then `done` with its result or `failed`.
+
+        When another program holds the journal, the wait for it runs on a second thread with its
+        own connection: the screen stays live and says it is waiting, instead of freezing.
+        """
+        if getattr(self, "_writing", False):
+            return
+        store = self.journal.store
+        try:
+            with store.without_waiting():
+                result = task(store)
+        except JournalBusyError as exc:
+            if store.path is None:
+                failed(exc)
+                return
+            self._writing = True
+            self.add_class("-waiting")
+            self.notify(WAITING, title="Waiting for the journal", timeout=12, markup=False)
+            self._write_when_free(store.path, task, done, failed)
+            return
+        except SAVE_ERRORS as exc:
+            failed(exc)
+            return
+        done(result)
+
+    @work(thread=True, exclusive=True, group="journal-write")
+    def _write_when_free(
+        self, path: Path, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
+    ) -> None:
+        import sqlite3
+
+        from journal.store import Store
+
+        outcome: tuple[bool, Any]
+        try:
+            with Store.open(path, create=False, daily_backup=False, checked=True) as other:
+                outcome = (True, task(other))
+        except (*SAVE_ERRORS, sqlite3.Error) as exc:
+            outcome = (False, exc)
+        self.app.call_from_thread(self._written, outcome, done, failed)
+
+    def _written(
+        self, outcome: tuple[bool, Any], done: Callable[[Any], None], failed: Callable[[Exception], None]
+    ) -> None:
+        self._writing = False
+        self.remove_class("-waiting")
+        ok, value = outcome
+        if ok:
+            done(value)
+        else:
+            failed(value)
 
     def action_back(self) -> None:
         """Back to the screen below (Today)."""

@@ -99,13 +99,19 @@ class CheckinScreen(JournalScreen):
                 },
                 now=journal.now(),
             )
-            journal.store.add(record)
         except SAVE_ERRORS as exc:
-            self.show_save_error(
-                exc,
-                aliases={"stiffness_minutes": "stiffness", "note": "checkin-note", "at": "checkin-time"},
-                form="checkin",
-            )
+            self._failed(exc)
             return
-        self.app.notify(f"Recorded check-in: {record.describe()}.", markup=False)
-        self.dismiss()
+
+        def saved(_record: m.Checkin) -> None:
+            self.app.notify(f"Recorded check-in: {record.describe()}.", markup=False)
+            self.dismiss()
+
+        self.save_to_journal(lambda store: store.add(record), saved, self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.show_save_error(
+            exc,
+            aliases={"stiffness_minutes": "stiffness", "note": "checkin-note", "at": "checkin-time"},
+            form="checkin",
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -23,6 +23,10 @@ from journal.content import Pack, Verdict
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
+
+if TYPE_CHECKING:
+    from journal.application.usecases import DoseResult
+    from journal.store import Store
 
 STEPS = ("step-check", "step-site", "step-confirm")
 
@@ -400,31 +404,40 @@ class DoseScreen(JournalScreen):
         if self._ask_if_extra(at, then=self._save):
             return
         injected = self.med.injected
-        try:
-            result = record_dose(
-                journal.store,
-                self.med,
+        given_by = m.GivenBy.OTHER if self.query_one("#given-by-other", Checkbox).value else m.GivenBy.SELF
+        leftover = self.query_one("#leftover", Checkbox).value and injected
+        med = self.med
+
+        def record(store: Store) -> DoseResult:
+            return record_dose(
+                store,
+                med,
                 at=at,
                 zone=journal.zone,
                 now=journal.now(),
                 appearance=self.appearance if injected else None,
                 waited_minutes=self.waited,
                 site=self.site if injected else None,
-                given_by=m.GivenBy.OTHER if self.query_one("#given-by-other", Checkbox).value else m.GivenBy.SELF,
-                leftover=self.query_one("#leftover", Checkbox).value and injected,
+                given_by=given_by,
+                leftover=leftover,
                 note=values["note"] or None,
                 extra=self.extra,
             )
-        except SAVE_ERRORS as exc:
+
+        def failed(exc: Exception) -> None:
             self.show_save_error(exc, aliases={"at": "time"}, form="confirm")
-            return
+
+        self.save_to_journal(record, lambda result: self._saved(result, at), failed)
+
+    def _saved(self, result: DoseResult, at: datetime) -> None:
+        assert self.med is not None
         if result.dose is None:
             self._advice("#confirm-error", "The syringe was discarded; no dose was recorded.", "danger")
             return
         where = f", {result.site_label}" if result.site_label else ""
         extra = [*result.warnings, *([result.leftover_advice] if result.leftover_advice else [])]
         extra += [result.disposal] if result.disposal else []
-        message = f"Recorded {self.med.name} at {journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
+        message = f"Recorded {self.med.name} at {self.journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)
         self.dismiss()
 
@@ -468,12 +481,20 @@ class DoseScreen(JournalScreen):
                 },
                 now=journal.now(),
             )
-            journal.store.add(dose)
         except SAVE_ERRORS as exc:
             self.show_save_error(exc, aliases={"at": "skip-time"}, form="skip")
             return
-        self.app.notify(f"Recorded a skipped {self.med.name} dose.", markup=False)
-        self.dismiss()
+        name = self.med.name
+
+        def skipped(_dose: m.Dose) -> None:
+            self.app.notify(f"Recorded a skipped {name} dose.", markup=False)
+            self.dismiss()
+
+        self.save_to_journal(
+            lambda store: store.add(dose),
+            skipped,
+            lambda exc: self.show_save_error(exc, aliases={"at": "skip-time"}, form="skip"),
+        )
 
     # --- everywhere in the flow --------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -17,6 +17,10 @@ from journal import models as m
 from journal.content import Symptom, normalize
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
+
+if TYPE_CHECKING:
+    from journal.application.usecases import EffectResult
+    from journal.store import Store
 
 TYPED = "__typed__"
 SEVERITIES: list[tuple[str, str]] = [("Severity: not given", ""), *[(s.value, s.value) for s in m.Severity]]
@@ -166,9 +170,10 @@ class EffectsScreen(JournalScreen):
             self.query_one("#field-started", Field).show_error(describe(exc))
             return
         severity = self.query_one("#severity", Select).value
-        try:
-            result = record_side_effect(
-                journal.store,
+
+        def record(store: Store) -> EffectResult:
+            return record_side_effect(
+                store,
                 text,
                 at=at,
                 zone=journal.zone,
@@ -176,11 +181,15 @@ class EffectsScreen(JournalScreen):
                 severity=str(severity) if severity else None,
                 note=values["effect-note"] or None,
             )
-        except SAVE_ERRORS as exc:
+
+        def failed(exc: Exception) -> None:
             self.show_save_error(
                 exc, aliases={"symptom": "symptom", "started_at": "started", "note": "effect-note"}, form="effect"
             )
-            return
+
+        self.save_to_journal(record, self._recorded, failed)
+
+    def _recorded(self, result: EffectResult) -> None:
         triage = result.triage
         self.query_one("#symptom", Input).value = ""
         self.query_one("#field-effect-note", Field).entry.value = ""
@@ -188,7 +197,7 @@ class EffectsScreen(JournalScreen):
         if triage.action.value in ("emergency", "call-now"):
             from journal.tui.screens.dialogs import CallDoctorDialog
 
-            profile = journal.store.profile()
+            profile = self.journal.store.profile()
             title = "GET EMERGENCY HELP NOW" if triage.action.value == "emergency" else "CALL YOUR DOCTOR NOW"
             self.app.push_screen(
                 CallDoctorDialog(result.effect.symptom, triage.advice, profile.doctor if profile else None, title=title)

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from journal.errors import JournalError
 from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
+from journal.files import refuse_journal_path
 from journal.store import Store
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
@@ -170,6 +171,11 @@ class ExportScreen(Screen[Path | None]):
         if not path.is_absolute():
             path = self.home / path
         force = self.query_one("#export-force", Checkbox).value
+        try:
+            refuse_journal_path(path, self.store.path)
+        except JournalError as exc:
+            error.update(Text(exc.message))
+            return
         if path.exists() and not force:
             error.update(Text(f"{path} already exists: tick 'Replace the file if it exists' or choose another name."))
             return

@@ -61,6 +61,8 @@ class HistoryScreen(JournalScreen):
 
     TITLE_TEXT = "History"
     HELP_FILE = "history.md"
+    # Reading again starts from the newest entry: not while the person pages back (F5 does it).
+    FOLLOWS_OUTSIDE_WRITES = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "more", "More"),

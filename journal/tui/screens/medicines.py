@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 
 from journal import models as m
 from journal.care.regimen import ScheduleError
+from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, error_field, lit
 from journal.tui.widgets.inputs import Field
 
@@ -191,7 +192,7 @@ class MedicinesScreen(JournalScreen):
             saver()
 
     def _save_medicine(self) -> None:
-        from journal.application.usecases import DuplicateMedicineError, add_medication
+        from journal.application.usecases import add_medication
 
         journal = self.journal
         values = self.form_values("med-name", "med-strength", "med-directions", "med-reason", "med-schedule")
@@ -199,9 +200,10 @@ class MedicinesScreen(JournalScreen):
         if re.fullmatch(r"\d{1,2}:\d{2}", spec):
             spec = f"daily at {spec}"  # a time alone: every day at that time
         form = self.query_one("#med-dose-form", Select).value
-        try:
-            record = add_medication(
-                journal.store,
+
+        def add(store: Store) -> m.Medication:
+            return add_medication(
+                store,
                 {
                     "name": values["med-name"],
                     "kind": self.query_one("#med-kind", Select).value,
@@ -214,22 +216,27 @@ class MedicinesScreen(JournalScreen):
                 today=journal.today(),
                 spec=spec or None,
             )
-        except DuplicateMedicineError as exc:
+
+        self.save_to_journal(add, lambda saved: self._added("#med-error", saved, values), self._med_failed)
+
+    def _med_failed(self, exc: Exception) -> None:
+        from journal.application.usecases import DuplicateMedicineError
+
+        if isinstance(exc, DuplicateMedicineError):
             self.query_one("#field-med-name", Field).show_error(exc.message)
-            return
-        except ScheduleError as exc:
+        elif isinstance(exc, ScheduleError):
             self.query_one("#field-med-schedule", Field).show_error(exc.message)
-            return
-        except SAVE_ERRORS as exc:
+        else:
             self.show_save_error(
                 exc, aliases={k: f"med-{k}" for k in ("name", "strength", "directions", "reason")}, form="med"
             )
-            return
+
+    def _added(self, where: str, record: m.Record, values: dict[str, str]) -> None:
         warnings = self._warnings_for(record)
         for key in values:
             self.query_one(f"#{key}", Input).value = ""
         self.refresh_data()
-        self._show_new_warnings("#med-error", record, warnings)
+        self._show_new_warnings(where, record, warnings)
 
     def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
         from journal.application.usecases import advice_for_new
@@ -250,30 +257,36 @@ class MedicinesScreen(JournalScreen):
             record = m.Allergy.validate(
                 {"substance": values["allergy-substance"], "reaction": values["allergy-reaction"]}
             )
-            self.journal.store.add(record)
         except SAVE_ERRORS as exc:
-            self.show_save_error(
-                exc, aliases={"substance": "allergy-substance", "reaction": "allergy-reaction"}, form="allergy"
-            )
+            self._allergy_failed(exc)
             return
-        for key in values:
-            self.query_one(f"#{key}", Input).value = ""
-        self.refresh_data()
-        self._show_new_warnings("#allergy-warnings", record, self._warnings_for(record))
+        self.save_to_journal(
+            lambda store: store.add(record),
+            lambda saved: self._added("#allergy-warnings", saved, values),
+            self._allergy_failed,
+        )
+
+    def _allergy_failed(self, exc: Exception) -> None:
+        self.show_save_error(
+            exc, aliases={"substance": "allergy-substance", "reaction": "allergy-reaction"}, form="allergy"
+        )
 
     def _save_condition(self) -> None:
         values = self.form_values("condition-name", "condition-since")
         try:
             since = self.journal.day(values["condition-since"])
             record = m.Condition.validate({"name": values["condition-name"], "since": since}, now=self.journal.now())
-            self.journal.store.add(record)
         except SAVE_ERRORS as exc:
-            self.show_save_error(exc, aliases={"name": "condition-name", "since": "condition-since"}, form="condition")
+            self._condition_failed(exc)
             return
-        for key in values:
-            self.query_one(f"#{key}", Input).value = ""
-        self.refresh_data()
-        self._show_new_warnings("#condition-warnings", record, self._warnings_for(record))
+        self.save_to_journal(
+            lambda store: store.add(record),
+            lambda saved: self._added("#condition-warnings", saved, values),
+            self._condition_failed,
+        )
+
+    def _condition_failed(self, exc: Exception) -> None:
+        self.show_save_error(exc, aliases={"name": "condition-name", "since": "condition-since"}, form="condition")
 
     def _save_profile(self) -> None:
         keys = ("name", "born", "emergency_contact", "doctor", "pharmacy", "notes")
@@ -285,13 +298,17 @@ class MedicinesScreen(JournalScreen):
             return
         changes: dict[str, Any] = {k: values[f"profile-{k}"] for k in keys if k != "born"}
         changes["born"] = born
-        try:
-            self.journal.store.save_profile(self.journal.now(), **changes)
-        except SAVE_ERRORS as exc:
-            self.show_save_error(exc, aliases={k: f"profile-{k}" for k in keys}, form="profile")
-            return
-        self.query_one("#profile-error", Static).update(Text("Profile saved."))
-        self.app.notify("Profile saved.")
+        now = self.journal.now()
+
+        def saved(_profile: m.Profile) -> None:
+            self.query_one("#profile-error", Static).update(Text("Profile saved."))
+            self.app.notify("Profile saved.")
+
+        self.save_to_journal(
+            lambda store: store.save_profile(now, **changes),
+            saved,
+            lambda exc: self.show_save_error(exc, aliases={k: f"profile-{k}" for k in keys}, form="profile"),
+        )
 
     # --- the row under the cursor ------------------------------------------------------
 

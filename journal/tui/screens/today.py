@@ -96,7 +96,7 @@ class TodayScreen(JournalScreen):
         self._fresh = today is not None
         yield Static(self.screen_title(), classes="screen-title", id="today-title")
         banner = Static(self._banner(today), id="danger-banner")
-        banner.set_class(today is not None and bool(self._urgent(today)), "-shown")
+        banner.set_class(today is not None and self._banner_shown(today), "-shown")
         yield banner
         yield from self._cards(today)
         yield Static(self._sections(today), id="today-sections", classes="hint")
@@ -126,7 +126,9 @@ class TodayScreen(JournalScreen):
             return build_today(journal.store, now=journal.now(), zone=journal.zone)
         except JournalError as exc:
             # A busy or damaged journal: say so and keep what the screen showed.
-            self.notify(exc.message, severity="error", markup=False, timeout=10)
+            from journal.visible import visible
+
+            self.notify(visible(exc.message), severity="error", markup=False, timeout=10)
             return None
 
     def refresh_data(self) -> None:
@@ -137,7 +139,7 @@ class TodayScreen(JournalScreen):
         self.query_one("#today-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
         banner = self.query_one("#danger-banner", Static)
         banner.update(self._banner(today))
-        banner.set_class(bool(self._urgent(today)), "-shown")
+        banner.set_class(self._banner_shown(today), "-shown")
         sections = self.query_one("#today-sections", Static)
         self.query(".today-card").remove()
         self.mount_all(self._cards(today), before=sections)
@@ -174,12 +176,24 @@ class TodayScreen(JournalScreen):
 
         return [a for a in today.alerts if a.level is AlertLevel.URGENT]
 
+    def _banner_shown(self, today: Today) -> bool:
+        return bool(self._urgent(today) or today.damage)
+
     def _banner(self, today: Today | None) -> Text:
-        """The serious side effects no one can miss (the banner is hidden when there are none)."""
+        """The serious side effects and journal damage no one can miss (hidden when there are none)."""
         urgent = self._urgent(today) if today is not None else []
-        if not urgent:
-            return Text()
         text = Text()
+        if today is not None and today.damage:
+            from journal.application.usecases import DAMAGE_HINT
+
+            text.append(f"⚠ THE JOURNAL IS DAMAGED: {DAMAGE_HINT}.\n")
+            for line in today.damage[:3]:
+                text.append(f"  {line}\n")
+            if len(today.damage) > 3:
+                text.append(f"  and {len(today.damage) - 3} more\n")
+        if not urgent:
+            text.rstrip()
+            return text
         for alert in urgent:
             text.append("⚠ " + alert.title.upper() + "\n")
         text.append("Press s to mark it resolved or the doctor contacted.")

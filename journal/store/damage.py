@@ -1,0 +1,127 @@
+"""Records whose stored values cannot be read back (a time written as `226-11-20T08:00:00Z` by an
+old version, a value edited by hand): they are left out of what the journal shows, and named.
+
+A damaged record never stops the rest of the journal from working: the store skips it, keeps
+it here, and `check`, `status` and Today say which record it is and what it holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.store import connection
+
+if TYPE_CHECKING:
+    from journal import models as m
+    from journal.store.store import Store
+
+# What reading a stored value raises when it is not what was written: fromisoformat, an Enum,
+# json.loads (a ValueError), a wrong type (TypeError), a year past the calendar (OverflowError).
+READ_ERRORS = (ValueError, TypeError, OverflowError, KeyError)
+
+# Times the store writes: `2026-11-20T08:00:00Z`. One that does not look like this sorts wrongly
+# as text (`226-...` after `2026-...`), so queries that take the latest row pass it by.
+TIME_SHAPE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*"
+
+
+@dataclass(frozen=True)
+class DamagedRecord:
+    """One stored record that cannot be read: where it is and the raw value at fault."""
+
+    table: str
+    id: str
+    field: str
+    raw: str
+
+    def describe(self) -> str:
+        """One line naming the record and the value that cannot be read."""
+        return f"{self.table} record {self.id}: its {self.field} holds {self.raw!r}, which cannot be read"
+
+
+def find_bad_field(read: Any, row: Mapping[str, Any]) -> tuple[str, Any]:
+    """The first column of `row` that `read` (a from_row) fails on, and its value."""
+    for name, value in row.items():
+        try:
+            read({name: value})
+        except READ_ERRORS:
+            return name, value
+    return "?", None
+
+
+def damaged(table: str, row: Mapping[str, Any], read: Any) -> DamagedRecord:
+    """The DamagedRecord for a row that `read` could not build."""
+    name, value = find_bad_field(read, row)
+    return DamagedRecord(table, str(row.get("id", row.get("seq", "?"))), name, str(value))
+
+
+def scan(store: Store) -> list[DamagedRecord]:
+    """Read every stored record (deleted ones and history included); the ones that cannot be read."""
+    from journal import models
+
+    present = set(connection.table_names(store.db.conn))  # an old journal may lack a newer table
+    kinds: list[type[m.Record]] = list(dict.fromkeys(models.BY_TABLE.values()))
+    for cls in kinds:
+        if cls.table in present:
+            store.all(cls, include_deleted=True, order_by="rowid")
+    if "history" in present:
+        store.history(limit=-1)
+    return store.damaged_records()
+
+
+def scan_file(path: Path) -> list[DamagedRecord]:
+    """The damaged records of the journal file at `path`, read without writing to it."""
+    from journal.store import backups
+    from journal.store.store import Store
+
+    store = Store(connection.JournalDatabase(backups.open_for_reading(path)), path)
+    try:
+        return scan(store)
+    finally:
+        store.close()
+
+
+# --- damage found by a check, told at every start until `check` passes ---------------------
+
+PROBLEMS_FILE = "problems-found.txt"
+
+
+def problems_file(journal: Path) -> Path:
+    """Where the problems found by the last checks of a journal are noted (in its backup folder)."""
+    return connection.backup_dir(journal) / PROBLEMS_FILE
+
+
+def note_problem(journal: Path, text: str, *, now: datetime | None = None) -> None:
+    """Note damage a check found, to be told at each start until `medjournal check` passes (best effort)."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    said = " ".join(text.split())
+    if any(line.endswith(f": {said}") for line in noted_problems(journal)):
+        return
+    line = f"{stamp}: {said}\n"
+    with contextlib.suppress(OSError):
+        connection.make_private_dir(problems_file(journal).parent)
+        fd = os.open(problems_file(journal), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+
+
+def noted_problems(journal: Path) -> list[str]:
+    """The problems noted since `check` last passed, oldest first (none when it cannot be read)."""
+    try:
+        text = problems_file(journal).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def clear_problems(journal: Path) -> None:
+    """Forget the noted problems: `check` found the journal sound."""
+    with contextlib.suppress(OSError):
+        problems_file(journal).unlink(missing_ok=True)
