@@ -13,6 +13,18 @@ MODE = 0o600
 JOURNAL_FILES = ("", "-wal", "-shm", "-journal")
 
 
+def make_private_dir(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700 (existing ones are left as they are)."""
+    missing: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        # exist_ok: a second process may create the same folder at the same moment.
+        candidate.mkdir(mode=0o700, exist_ok=True)
+
+
 def refuse_journal_path(output: Path, journal: Path | None) -> None:
     """Refuse an output path that is the journal, one of its SQLite files, or in its backup folder."""
     if journal is None:

@@ -93,8 +93,7 @@ def _load_sent(journal: Path) -> dict[str, datetime]:
 
 
 def _save_sent(journal: Path, sent: dict[str, datetime]) -> None:
-    from journal.files import write_private
-    from journal.store.connection import make_private_dir
+    from journal.files import make_private_dir, write_private
 
     path = _state_file()
     try:

@@ -24,7 +24,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from journal import __version__
 from journal.content.schema import Pack
-from journal.files import write_private
+from journal.files import make_private_dir, write_private
 
 ENV_CACHE_DIR = "MEDJOURNAL_CACHE_DIR"
 # Bump when the pack classes change shape, so an old file is not read into new code.
@@ -80,7 +80,7 @@ def write(folder: Path, key: str, pack: Pack) -> None:
     """Store `pack` under fingerprint `key`, atomically, 0600 in a 0700 folder; ignore any failure."""
     try:
         path = cache_file(folder)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(path.parent)  # its missing parents too, whatever the umask
         if stat.S_IMODE(path.parent.stat().st_mode) != 0o700:
             os.chmod(path.parent, 0o700)
         text = json.dumps({"fingerprint": key, "pack": dataclasses.asdict(pack)}, ensure_ascii=False)

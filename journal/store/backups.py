@@ -19,6 +19,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 
 from journal.errors import DiskFullError, JournalBusyError, JournalError, NewerJournalError, NotAJournalError
+from journal.files import make_private_dir
 from journal.store import cipher, connection, damage, rules
 from journal.store.damage import TIME_SHAPE
 from journal.store.rules import Violation
@@ -406,7 +407,7 @@ def _replace_damaged(source: Path, journal: Path, now: datetime) -> Path:
 def _set_aside(journal: Path, now: datetime, *, replacement: Path) -> Path:
     """Keep the journal's file (and its -wal, -shm) in the backup folder, and put `replacement` in its place."""
     folder = connection.backup_dir(journal)
-    connection.make_private_dir(folder)
+    make_private_dir(folder)
     dest = folder / f"{journal.stem}-{_stamp(now)}-{BEFORE_RESTORE}.db"
     n = 1
     while dest.exists():

@@ -355,8 +355,7 @@ def is_remembered(salt: bytes) -> bool:
 def _mark_remembered(salt: bytes, remembered: bool) -> None:
     # Only salts (public: every file starts with its own): the keyring is asked only for a journal
     # whose key was put there, so a locked keyring never prompts for one that was not.
-    from journal.files import write_private
-    from journal.store.connection import make_private_dir
+    from journal.files import make_private_dir, write_private
 
     path = _remembered_file()
     try:
@@ -551,7 +550,7 @@ def refuse_mixed(source: object, journal: object, source_path: Path, journal_pat
 
 def copy_encrypted(source: Path, target: Path) -> None:
     """Copy the encrypted file `source` to a new private file `target`, under the same key."""
-    from journal.store.connection import make_private_dir
+    from journal.files import make_private_dir
 
     src = connect(source)
     try:

@@ -26,6 +26,7 @@ from journal.errors import (
     NotAJournalError,
     ReadOnlyJournalError,
 )
+from journal.files import make_private_dir
 from journal.resources import migrations_root
 from journal.store import cipher
 
@@ -130,18 +131,6 @@ def refuse_special(path: Path) -> None:
     for test, kind in _SPECIAL_KINDS:
         if test(mode):
             raise NotAJournalError(f"{path} is {kind}, not a journal file; nothing was opened.")
-
-
-def make_private_dir(folder: Path) -> None:
-    """Create `folder` and any missing parents, each 0700 (existing ones are left as they are)."""
-    missing: list[Path] = []
-    for candidate in (folder, *folder.parents):
-        if candidate.exists():
-            break
-        missing.append(candidate)
-    for candidate in reversed(missing):
-        # exist_ok: a second process may create the same folder at the same moment.
-        candidate.mkdir(mode=0o700, exist_ok=True)
 
 
 def writable(path: Path) -> bool:

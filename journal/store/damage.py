@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal.files import make_private_dir
 from journal.store import connection
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def note_problem(journal: Path, text: str, *, now: datetime | None = None) -> No
         return
     line = f"{stamp}: {said}\n"
     with contextlib.suppress(OSError):
-        connection.make_private_dir(problems_file(journal).parent)
+        make_private_dir(problems_file(journal).parent)
         fd = os.open(problems_file(journal), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))

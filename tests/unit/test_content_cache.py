@@ -178,3 +178,16 @@ def test_a_pack_read_from_the_cache_equals_the_validated_one(cache_dir: Path, pa
     assert cached.sites.regions[0].spots(cached.sites.spacing_cm) == validated.sites.regions[0].spots(
         validated.sites.spacing_cm
     )
+
+
+def test_cache_folders_made_under_umask_000_are_private(cache_dir: Path, pack_dir: Path) -> None:
+    previous = os.umask(0)
+    try:
+        written = new_process_load(pack_dir)
+    finally:
+        os.umask(previous)
+    assert written.exists()
+    for folder in (written.parent, *written.parent.parents):
+        if folder == cache_dir.parent.parent:
+            break
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
