@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -180,7 +180,7 @@ def supply_for(
     recent = store.doses(med.id, since=now - timedelta(days=2))
     taken_today = any(d.status is m.DoseStatus.TAKEN for d in schedule.doses_on(recent, today))
     per_day = pack.medication.schedule.doses_per_day if pack else 1
-    return sup.supply_status(
+    status = sup.supply_status(
         boxes,
         used=used,
         discarded=discarded,
@@ -190,6 +190,27 @@ def supply_for(
         per_day=per_day,
         used_up=sup.UsedUp(boxes=empty_boxes, syringes=empty_syringes),
         reached=reached,
+    )
+    rows = store.schedules(med.id)
+    if not rows:
+        return status
+    # On a schedule, the supply lasts until the first scheduled dose it cannot cover (a weekly
+    # tablet's box lasts weeks), counted from the dose still open now.
+    steps = regimen.steps_for(med, rows, [])
+    state = regimen.state_now(steps, regimen.dosings(store.recent_doses(med.id, RECENT_DOSES)), now=now, zone=zone)
+    open_now = state.state in (regimen.State.DUE, regimen.State.OVERDUE) and state.due_at is not None
+    since = state.due_at if open_now and state.due_at is not None else now + timedelta(seconds=1)
+    covered = regimen.coverage(steps, status.usable, since=since, zone=zone)
+    if covered is None:
+        return status
+    first, runs_out = covered
+    reorder_by = runs_out - timedelta(days=lead)
+    return replace(
+        status,
+        days_left=(runs_out - first).days,
+        runs_out_on=runs_out,
+        reorder_by=reorder_by,
+        reorder_due=today >= reorder_by,
     )
 
 

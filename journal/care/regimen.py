@@ -331,6 +331,22 @@ def dosings(doses: Sequence[m.Dose]) -> list[Dosing]:
     return [Dosing(d.at, taken=d.status is m.DoseStatus.TAKEN, extra=d.extra) for d in doses if d.deleted_at is None]
 
 
+def coverage(steps: list[Step], doses: int, *, since: datetime, zone: str) -> tuple[date, date] | None:
+    """(the local day of the first scheduled dose from `since` on, the day of the first one `doses` cannot cover).
+
+    None for a medicine taken as needed, or a schedule that ends before the doses run out.
+    """
+    tz = ZoneInfo(zone)
+    step = step_on(steps, since.astimezone(tz).date())
+    if step is not None and step.regimen.as_needed:
+        return None
+    ahead = usual_gap(steps) * (doses + 1) * 2 + timedelta(days=31)
+    scheduled = occurrences(steps, zone=zone, since=since, until=since + ahead)
+    if len(scheduled) <= doses:
+        return None
+    return scheduled[0].astimezone(tz).date(), scheduled[doses].astimezone(tz).date()
+
+
 # --- extra doses ------------------------------------------------------------------------
 
 

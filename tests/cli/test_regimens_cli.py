@@ -113,3 +113,12 @@ def test_a_schedule_changes_from_a_date(medjournal: Medjournal) -> None:
     assert "every 2 days at 08:00, 5 mg" in changed.out
     assert "every 2 days at 08:00, 5 mg" in _ok(medjournal("med", "list")).out
     _one_error(medjournal("med", "schedule", "prednisone", "sometimes", "--from", "today"), "not a schedule")
+
+
+def test_a_box_of_weekly_tablets_lasts_weeks_not_days(medjournal: Medjournal) -> None:
+    later_day = (datetime.now(UTC) + timedelta(days=3)).strftime("%a").lower()
+    _ok(medjournal("med", "add", "methotrexate", "--form", "tablet", "--schedule", f"weekly on {later_day} at 09:00"))
+    _ok(medjournal("supply", "add", "--count", "4", "--med", "methotrexate"))
+    (supply,) = json.loads(_ok(medjournal("supply", "--json")).out)
+    # Four weekly doses from three days ahead: the fifth, 3 + 28 days ahead, is the first without.
+    assert supply["usable"] == 4 and supply["days_left"] == 28

@@ -178,3 +178,15 @@ def test_as_needed_doses_are_counted_per_week_and_never_missed() -> None:
     assert (found.expected, found.missed, found.as_needed_doses) == (0, 0, 3)
     assert found.as_needed_per_week == pytest.approx(1.5)
     assert parse_regimen("as needed").pattern is Pattern.AS_NEEDED
+
+
+def test_a_supply_lasts_until_the_first_scheduled_dose_it_cannot_cover() -> None:
+    from journal.care.regimen import coverage
+
+    tuesday = local(date(2026, 12, 1), "17:00")
+    weekly = steps("weekly on fri at 09:00", date(2026, 11, 1))
+    # Twelve tablets for Fridays from 4 December: the thirteenth Friday, 26 February, has none.
+    assert coverage(weekly, 12, since=tuesday, zone="UTC") == (date(2026, 12, 4), date(2027, 2, 26))
+    daily = steps("daily at 08:00", date(2026, 11, 1))
+    assert coverage(daily, 7, since=tuesday, zone="UTC") == (date(2026, 12, 2), date(2026, 12, 9))
+    assert coverage(steps("as needed"), 7, since=tuesday, zone="UTC") is None
