@@ -90,16 +90,17 @@ def medicine_notes(med: MedicineEntry) -> str:
 
 
 def adherence_rows(entries: list[AdherenceEntry]) -> Table:
-    """One row per tracked medicine: expected, taken, skipped, missed, share, timing."""
+    """One row per medicine on a schedule: its schedule, scheduled doses taken, skipped, missed, extra, timing."""
     return Table(
         [
             "Medicine",
-            "Days expected",
+            "Schedule",
+            "Doses expected",
             "Taken",
             "Skipped",
             "Missed",
+            "Extra",
             "Taken share",
-            "Usual time",
             "Median drift",
             "Largest drift",
             "Last dose",
@@ -107,12 +108,13 @@ def adherence_rows(entries: list[AdherenceEntry]) -> Table:
         [
             [
                 a.medicine,
+                (a.schedule or a.usual_time) + (f" ({a.usual_time_note})" if a.usual_time_note else ""),
                 str(a.days_expected),
                 str(a.taken),
                 str(a.skipped),
                 str(a.missed),
+                str(a.extra),
                 number(a.percent, "%"),
-                a.usual_time + (f" ({a.usual_time_note})" if a.usual_time_note else ""),
                 drift_text(a.drift_median_minutes),
                 drift_text(a.drift_largest_minutes),
                 a.last_dose_local or "none recorded",
@@ -267,15 +269,18 @@ def layout(data: VisitSummary) -> Document:
         )
     )
 
-    adherence = Section("Daily doses")
+    adherence = Section("Scheduled doses")
     if data.adherence:
         adherence.blocks.append(adherence_rows(data.adherence))
         for a in data.adherence:
+            if a.as_needed_per_week is not None:
+                adherence.blocks.append(f"{a.medicine}: taken as needed, about {number(a.as_needed_per_week)} a week.")
             missed = day_ranges(a.missed_dates)
             gap = f"; longest time between two doses {number(a.longest_gap_hours)} hours" if a.longest_gap_hours else ""
-            adherence.blocks.append(f"{a.medicine}: missed days {missed}{gap}.")
+            extra = f"; {a.extra} extra dose(s) beyond the schedule" if a.extra else ""
+            adherence.blocks.append(f"{a.medicine}: missed days {missed}{gap}{extra}.")
     else:
-        adherence.blocks.append("No medicine is logged daily.")
+        adherence.blocks.append("No medicine is on a schedule.")
     sections.append(adherence)
 
     discarded = Section("Discarded syringes")

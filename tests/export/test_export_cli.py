@@ -34,7 +34,7 @@ def test_markdown_goes_to_stdout_for_the_dates_asked(medjournal: Medjournal, dem
     assert done.code == 0, done.err
     assert done.out.startswith("# Visit summary")
     assert "2026-11-01 to 2026-11-10 (chosen dates)" in done.out
-    assert "| anakinra | 10 | 9 | 1 | 0 |" in done.out
+    assert "| anakinra | daily at 08:00 | 10 | 9 | 1 | 0 | 0 |" in done.out
 
 
 def test_export_file_is_private_and_not_overwritten_without_force(

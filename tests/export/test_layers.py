@@ -53,13 +53,13 @@ def test_pdf_exports_load_the_pdf_writer_and_no_image_or_font_library(tmp_path: 
 def test_every_format_shows_the_same_adherence_figures(demo_summary: VisitSummary) -> None:
     a = demo_summary.adherence[0]
     assert (a.days_expected, a.taken, a.skipped, a.missed) == (29, 27, 1, 1)
-    row = "| anakinra | 29 | 27 | 1 | 1 | 93.1% |"
+    row = "| anakinra | daily at 08:00 | 29 | 27 | 1 | 1 | 0 | 93.1% |"
     assert row in SUMMARY_FORMATS["markdown"].render(demo_summary).decode()
     page = SUMMARY_FORMATS["html"].render(demo_summary).decode()
-    assert "<td>anakinra</td><td>29</td><td>27</td><td>1</td><td>1</td><td>93.1%</td>" in page
+    assert "<td>anakinra</td><td>daily at 08:00</td><td>29</td><td>27</td><td>1</td><td>1</td><td>0</td><td>93.1%</td>" in page
     pdf = SUMMARY_FORMATS["pdf"].render(demo_summary)
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
-    assert "anakinra 29 27 1 1 93.1%" in text
+    assert "anakinra daily at 08:00 29 27 1 1 0 93.1%" in text
     bundle = json.loads(SUMMARY_FORMATS["fhir"].render(demo_summary))
     narratives = " ".join(s["text"]["div"] for s in bundle["entry"][0]["resource"]["section"])
     assert "anakinra: 27 of 29 expected days taken, 1 skipped, 1 missed" in narratives
