@@ -56,7 +56,10 @@ def test_every_format_shows_the_same_adherence_figures(demo_summary: VisitSummar
     row = "| anakinra | daily at 08:00 | 29 | 27 | 1 | 1 | 0 | 93.1% |"
     assert row in SUMMARY_FORMATS["markdown"].render(demo_summary).decode()
     page = SUMMARY_FORMATS["html"].render(demo_summary).decode()
-    assert "<td>anakinra</td><td>daily at 08:00</td><td>29</td><td>27</td><td>1</td><td>1</td><td>0</td><td>93.1%</td>" in page
+    assert (
+        "<td>anakinra</td><td>daily at 08:00</td><td>29</td><td>27</td><td>1</td><td>1</td><td>0</td><td>93.1%</td>"
+        in page
+    )
     pdf = SUMMARY_FORMATS["pdf"].render(demo_summary)
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "anakinra daily at 08:00 29 27 1 1 0 93.1%" in text

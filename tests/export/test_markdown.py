@@ -44,6 +44,8 @@ def test_user_text_cannot_inject_markdown(demo_summary: VisitSummary) -> None:
     assert "<script>" not in text
 
 
-@pytest.mark.parametrize("needle", ["| anakinra | daily at 08:00 | 29 | 27 | 1 | 1 | 0 | 93.1% |", "2026-11-12", "thigh-left:A1"])
+@pytest.mark.parametrize(
+    "needle", ["| anakinra | daily at 08:00 | 29 | 27 | 1 | 1 | 0 | 93.1% |", "2026-11-12", "thigh-left:A1"]
+)
 def test_summary_markdown_shows_the_period_figures(demo_summary: VisitSummary, needle: str) -> None:
     assert needle in render_markdown(demo_summary)

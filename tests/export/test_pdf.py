@@ -56,7 +56,9 @@ def test_every_summary_page_carries_the_period_generation_time_and_page_number(s
 def test_summary_pdf_shows_the_same_adherence_figures(summary_pages: list[str], demo_summary: VisitSummary) -> None:
     text = _flat(" ".join(summary_pages))
     adherence = demo_summary.adherence[0]
-    figures = f"{adherence.days_expected} {adherence.taken} {adherence.skipped} {adherence.missed} {adherence.extra} 93.1%"
+    figures = (
+        f"{adherence.days_expected} {adherence.taken} {adherence.skipped} {adherence.missed} {adherence.extra} 93.1%"
+    )
     assert f"anakinra {adherence.schedule} {figures}" in text
 
 
