@@ -47,9 +47,10 @@ class DamagedRecord:
 
 def find_bad_field(read: Any, row: Mapping[str, Any]) -> tuple[str, Any]:
     """The first column of `row` that `read` (a from_row) fails on, and its value."""
+    blank = dict.fromkeys(row)  # every other column empty, so only this one is read
     for name, value in row.items():
         try:
-            read({name: value})
+            read({**blank, name: value})
         except READ_ERRORS:
             return name, value
     return "?", None

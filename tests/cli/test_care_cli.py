@@ -255,6 +255,7 @@ def test_supply_json_lists_every_medicine_with_a_box(kineret: Medjournal) -> Non
 
 
 def test_supply_json_is_an_empty_list_before_any_box(medjournal: Medjournal) -> None:
+    assert medjournal("med", "add", "vitamin D").code == 0  # reading commands never create a journal
     run = medjournal("supply", "--json")
     assert (run.code, json.loads(run.out), run.err) == (0, [], "")
 

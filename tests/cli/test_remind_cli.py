@@ -56,11 +56,13 @@ def test_once_notifies_a_due_dose_privately_then_exits_3_and_0_when_nothing_is_n
 def test_details_and_a_reorder_date_reached(
     medjournal: Medjournal, journal_path: Path, shown: list[tuple[str, str]]
 ) -> None:
-    _journal(medjournal, boxes=1)  # seven syringes: the reorder date is reached
+    assert medjournal("med", "add", "anakinra", "--time", "00:00").code == 0
+    # Six syringes for the daily doses from the next one on: they run out within the 7 days' lead.
+    assert medjournal("supply", "add", "--count", "6").code == 0
     assert group.run(["--db", str(journal_path), "remind", "--once", "--details"]) == remind.NOTIFIED
     bodies = [body for _, body in shown]
     assert any("overdue" in body or "due at 00:00" in body for body in bodies)
-    assert any(body.startswith("Reorder anakinra by ") and "7 left" in body for body in bodies)
+    assert any(body.startswith("Reorder anakinra by ") and "6 left" in body for body in bodies)
 
 
 def test_a_serious_side_effect_is_notified_without_naming_it(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from journal import models as m
 from journal.store import Store, damage
 
@@ -44,9 +46,12 @@ def test_a_scan_reads_every_record_and_history_row() -> None:
         assert found == {("doses", "bad", "at"), ("history", "h", "before/after")}
 
 
-def test_stored_times_have_four_digit_years() -> None:
+def test_a_year_outside_1900_2100_is_never_stored_and_times_are_written_with_four_digits() -> None:
+    from journal.store.rules import RuleError
+    from journal.when import iso_utc
+
     with Store.memory() as store:
-        record = store.add(m.Allergy(substance="latex", created_at=datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)))
-        (stored,) = store.db.conn.execute("SELECT created_at FROM allergies WHERE id = ?", [record.id]).fetchone()
-    assert stored == "0999-01-02T03:04:05Z"
-    assert datetime.fromisoformat(stored) == datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)
+        with pytest.raises(RuleError, match="1900-2100"):
+            store.add(m.Allergy(substance="latex", created_at=datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)))
+        assert store.all(m.Allergy) == []
+    assert iso_utc(datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)) == "0999-01-02T03:04:05Z"
