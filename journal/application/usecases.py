@@ -120,6 +120,8 @@ class MedicineToday:
     next_local: str | None = None
     missed_local: str | None = None
     injected: bool = True
+    # As needed: when its limits next allow a dose ('14:30'), or None when one is allowed now.
+    allowed_from_local: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -261,6 +263,9 @@ def medicine_today(
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
         injected=med.injected,
     )
+    if found.state is regimen.State.AS_NEEDED:
+        allowed = regimen.as_needed_allowed_from(step.regimen, regimen.dosings(recent), now=now)
+        view.allowed_from_local = format_near(allowed, zone, now=now) if allowed else None
     if found.state is regimen.State.TAKEN and view.taken_local:
         view.taken_local = view.taken_local.removeprefix("today ")
     if pack is not None and med.injected:
@@ -416,6 +421,7 @@ def status_line(today: Today) -> str:
     for med in today.medicines:
         if med.state == regimen.State.AS_NEEDED:
             dose = f"{med.name} as needed" + (f", last {med.taken_local}" if med.taken_local else "")
+            dose += f", next from {med.allowed_from_local}" if med.allowed_from_local else ""
         elif med.taken_at is not None:
             dose = f"{med.name} taken {med.taken_local}"
         elif med.state == regimen.State.NOT_DUE and not med.starts_on:

@@ -386,6 +386,20 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
     return None
 
 
+def as_needed_allowed_from(regimen: Regimen, doses: list[Dosing], *, now: datetime) -> datetime | None:
+    """When the next as-needed dose is within its limits (hours apart, count per 24 hours); None if now."""
+    taken = sorted(d.at for d in doses if d.taken and d.at <= now)
+    earliest = now
+    if regimen.min_hours_apart is not None and taken:
+        earliest = max(earliest, taken[-1] + timedelta(hours=regimen.min_hours_apart))
+    if regimen.max_per_24h is not None:
+        window = [t for t in taken if now - timedelta(hours=24) < t]
+        if len(window) >= regimen.max_per_24h:
+            # The oldest of the last N must have left the 24 hours.
+            earliest = max(earliest, window[len(window) - regimen.max_per_24h] + timedelta(hours=24))
+    return earliest if earliest > now else None
+
+
 # --- adherence --------------------------------------------------------------------------
 
 

@@ -121,3 +121,17 @@ def test_an_extra_dose_said_yes_to_is_recorded_as_extra(store: Store) -> None:
     drive(app, steps)
     newest = max(store.all(m.Dose), key=lambda d: (d.at, d.created_at))
     assert newest.at == NOW and newest.extra
+
+
+def test_today_says_when_an_as_needed_medicine_may_be_taken_again(store: Store) -> None:
+    med = put(store, m.Medication, name="paracetamol", form=m.MedForm.TABLET, tracked=True)
+    put(store, m.Schedule, medication_id=med.id, spec="as needed at least 4 hours apart", starts=date(2026, 10, 1))
+    put(store, m.Dose, at(0, 8, 0), medication_id=med.id, at=at(0, 8, 0), tz=ZONE)  # NOW is 10:00
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "last taken today 08:00" in text and "allow the next from today 12:00" in text
+
+    drive(app, steps, size=(120, 40))

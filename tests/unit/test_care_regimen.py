@@ -190,3 +190,16 @@ def test_a_supply_lasts_until_the_first_scheduled_dose_it_cannot_cover() -> None
     daily = steps("daily at 08:00", date(2026, 11, 1))
     assert coverage(daily, 7, since=tuesday, zone="UTC") == (date(2026, 12, 2), date(2026, 12, 9))
     assert coverage(steps("as needed"), 7, since=tuesday, zone="UTC") is None
+
+
+def test_an_as_needed_medicine_says_when_its_limits_allow_the_next_dose() -> None:
+    from journal.care.regimen import as_needed_allowed_from
+
+    day = date(2026, 11, 20)
+    limits = parse_regimen("as needed max 2 per 24h at least 4 hours apart")
+    one = [Dosing(local(day, "08:00"), taken=True)]
+    assert as_needed_allowed_from(limits, one, now=local(day, "10:00")) == local(day, "12:00")
+    assert as_needed_allowed_from(limits, one, now=local(day, "13:00")) is None
+    two = [*one, Dosing(local(day, "13:00"), taken=True)]
+    # Two in the last 24 hours: the next when the 08:00 one is 24 hours old.
+    assert as_needed_allowed_from(limits, two, now=local(day, "18:00")) == local(day + timedelta(days=1), "08:00")

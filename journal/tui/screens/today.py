@@ -283,7 +283,12 @@ class TodayScreen(JournalScreen):
         lines: list[Text] = []
         if med.state == "as_needed":
             last = f"last taken {med.taken_local}" if med.taken_local else "none taken yet"
-            lines.append(Text(f"{med.schedule_text[:1].upper()}{med.schedule_text[1:]}: {last}. Press d to log one."))
+            allows = (
+                f"its limits allow the next from {med.allowed_from_local}"
+                if med.allowed_from_local
+                else "one now is within its limits; press d to log it"
+            )
+            lines.append(Text(f"{med.schedule_text[:1].upper()}{med.schedule_text[1:]}: {last}; {allows}."))
         elif med.taken_at is not None:
             status = Text.assemble(("✓ Taken at " + (med.taken_local or ""), "bold"), f" (due {med.due_local})")
             lines.append(status)
