@@ -28,6 +28,9 @@ from journal.when import format_local, format_near, iso_utc
 PackLoader = Callable[[str], Pack]
 # How many recent doses feed the site rotation and the usual time (covers every spot of a pack).
 RECENT_DOSES = 120
+# For a medicine that is not injected: enough for its state now (a few days of four daily doses, or
+# weeks of a weekly one) and an as-needed limit (at most 48 in 24 hours).
+RECENT_TABLETS = 50
 TREND_WEEKS = 12
 
 
@@ -165,8 +168,9 @@ def supply_for(
     zone: str,
     reorder_lead_days: int | None = None,
     loader: PackLoader = load_pack,
+    recent: Sequence[m.Dose] | None = None,
 ) -> sup.SupplyStatus | None:
-    """The supply of a medicine as of `now`, or None when no box was ever recorded."""
+    """The supply of a medicine as of `now`, or None when no box was ever recorded (`recent`: its latest doses)."""
     first = store.first_box(med.id)
     if first is None:
         return None
@@ -199,7 +203,8 @@ def supply_for(
     # On a schedule, the supply lasts until the first scheduled dose it cannot cover (a weekly
     # tablet's box lasts weeks), counted from the dose still open now.
     steps = regimen.steps_for(med, rows, [])
-    state = regimen.state_now(steps, regimen.dosings(store.recent_doses(med.id, RECENT_DOSES)), now=now, zone=zone)
+    latest = recent if recent is not None else store.recent_doses(med.id, RECENT_DOSES)
+    state = regimen.state_now(steps, regimen.dosings(latest), now=now, zone=zone)
     open_now = state.state in (regimen.State.DUE, regimen.State.OVERDUE) and state.due_at is not None
     since = state.due_at if open_now and state.due_at is not None else now + timedelta(seconds=1)
     covered = regimen.coverage(steps, status.usable, since=since, zone=zone)
@@ -227,7 +232,8 @@ def medicine_today(
 ) -> MedicineToday:
     """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
     pack = pack_of(med, loader)
-    recent = store.recent_doses(med.id, RECENT_DOSES)
+    # An injection's site rotation reads its last RECENT_DOSES; any other medicine's state needs fewer.
+    recent = store.recent_doses(med.id, RECENT_DOSES if med.injected else RECENT_TABLETS)
     today = _local_day(now, zone)
     rows = store.schedules(med.id)
     steps = regimen.steps_for(med, rows, recent)
@@ -279,7 +285,9 @@ def medicine_today(
             view.suggested_label = sites.spot_label(pack, suggestion.id)
         else:
             view.suggestion_note = "No spot you can inject yourself is free (open site reactions); ask your doctor."
-    status = supply_for(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
+    status = supply_for(
+        store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader, recent=recent
+    )
     if status is not None:
         view.supply = status
         view.syringes_left = status.usable

@@ -112,8 +112,10 @@ _AS_NEEDED = re.compile(r"^as needed(?: max (\d+) per 24 ?h)?(?: at least (\d+(?
 
 
 def _clock(text: str, spec: str) -> time:
+    # Read by hand, not with strptime: importing _strptime and compiling its patterns costs start-up.
+    hours, _, minutes = text.strip().partition(":")
     try:
-        return datetime.strptime(text.strip(), "%H:%M").time()
+        return time(int(hours), int(minutes))
     except ValueError:
         raise ScheduleError(spec, f"{text.strip()!r} is not a time of day such as 08:30") from None
 
