@@ -70,6 +70,64 @@ def test_while_another_program_holds_the_journal_the_dose_waits_visibly_then_sav
     assert len(taken) == 1
 
 
+def test_while_another_program_holds_the_journal_an_edit_and_a_delete_wait_visibly_then_save(tmp_path: Path) -> None:
+    from textual.widgets import DataTable, Input
+
+    db = tmp_path / "journal.db"
+    with Store.open(db, daily_backup=False) as first:
+        seed(first)
+    store = Store.open(db, daily_backup=False)
+    app = build(store)
+    holder = sqlite3.connect(str(db), isolation_level=None)
+
+    async def until(screen: str) -> None:
+        for _ in range(40):
+            await pilot_ref[0].pause(0.25)
+            if type(app.screen).__name__ == screen:
+                return
+        raise AssertionError(f"still on {type(app.screen).__name__}")
+
+    pilot_ref: list[Pilot[None]] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        pilot_ref.append(pilot)
+        await pilot.press("h")
+        table = app.screen.query_one("#timeline", DataTable)
+        row = next(r for r in range(table.row_count) if str(table.get_cell_at((r, 1))) == "check-in")
+        table.move_cursor(row=row)
+        await pilot.press("e")
+        note = app.screen.query_one("#edit-note", Input)
+        note.value = "written while locked"
+        holder.execute("BEGIN IMMEDIATE")  # another program is writing
+        note.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "EditRecordDialog" and app.screen.has_class("-waiting")
+        holder.execute("COMMIT")
+        await until("HistoryScreen")
+        holder.execute("BEGIN IMMEDIATE")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")  # the confirmation's "Delete"
+        await pilot.pause(0.3)
+        assert app.screen.has_class("-waiting")
+        holder.execute("COMMIT")
+        for _ in range(40):
+            await pilot.pause(0.25)
+            if not app.screen.has_class("-waiting"):
+                break
+        assert not app.screen.has_class("-waiting")
+
+    try:
+        drive(app, steps)
+    finally:
+        holder.close()
+    checkins = store.all(m.Checkin, include_deleted=True)
+    store.close()
+    assert any(c.note == "written while locked" for c in checkins)
+    assert any(c.deleted_at is not None for c in checkins)
+
+
 def test_a_users_control_characters_show_escaped_on_screen(store: Store) -> None:
     from textual.widgets import DataTable
 

@@ -260,10 +260,10 @@ class AppointmentsScreen(JournalScreen):
 
         def delete(yes: bool | None) -> None:
             if yes:
-                try:
-                    journal.store.delete(record, now=journal.now())
-                except SAVE_ERRORS as exc:
-                    self.notify(describe(exc), severity="error", markup=False)
-                self.refresh_data()
+                self.save_to_journal(
+                    lambda store: store.delete(record, now=journal.now()),
+                    lambda _deleted: self.refresh_data(),
+                    lambda exc: self.notify(describe(exc), severity="error", markup=False),
+                )
 
         self.app.push_screen(ConfirmDialog("Delete this question?", yes="Delete"), delete)

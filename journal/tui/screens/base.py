@@ -58,7 +58,82 @@ WAITING = (
 )
 
 
-class JournalScreen(Screen[None]):
+if TYPE_CHECKING:
+    _ScreenBase = Screen[Any]
+else:
+    _ScreenBase = object  # a mixin: the screens it goes on bring Screen itself, each in its own place in the MRO
+
+
+class WritesToJournal(_ScreenBase):
+    """For screens and dialogs: writes that never freeze the screen while another program holds the journal."""
+
+    _writing = False
+
+    @property
+    def journal(self) -> Journal:
+        """The open journal."""
+        from journal.tui.app import MedJournalApp
+
+        assert isinstance(self.app, MedJournalApp)
+        return self.app.journal
+
+    def save_to_journal(
+        self, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
+    ) -> None:
+        """Run `task` (a write through the store it is given), then `done` with its result or `failed`.
+
+        When another program holds the journal, the wait for it runs on a second thread with its
+        own connection: the screen stays live and says it is waiting, instead of freezing.
+        """
+        if getattr(self, "_writing", False):
+            return
+        store = self.journal.store
+        try:
+            with store.without_waiting():
+                result = task(store)
+        except JournalBusyError as exc:
+            if store.path is None:
+                failed(exc)
+                return
+            self._writing = True
+            self.add_class("-waiting")
+            self.notify(WAITING, title="Waiting for the journal", timeout=12, markup=False)
+            self._write_when_free(store.path, task, done, failed)
+            return
+        except SAVE_ERRORS as exc:
+            failed(exc)
+            return
+        done(result)
+
+    @work(thread=True, exclusive=True, group="journal-write")
+    def _write_when_free(
+        self, path: Path, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
+    ) -> None:
+        import sqlite3
+
+        from journal.store import Store
+
+        outcome: tuple[bool, Any]
+        try:
+            with Store.open(path, create=False, daily_backup=False, checked=True) as other:
+                outcome = (True, task(other))
+        except (*SAVE_ERRORS, sqlite3.Error) as exc:
+            outcome = (False, exc)
+        self.app.call_from_thread(self._written, outcome, done, failed)
+
+    def _written(
+        self, outcome: tuple[bool, Any], done: Callable[[Any], None], failed: Callable[[Exception], None]
+    ) -> None:
+        self._writing = False
+        self.remove_class("-waiting")
+        ok, value = outcome
+        if ok:
+            done(value)
+        else:
+            failed(value)
+
+
+class JournalScreen(WritesToJournal, Screen[None]):
     """A main screen: a title, the body, the reference panel (hidden) and the footer."""
 
     # Read when the first screen using it opens; Today, the first screen, needs only app.tcss.
@@ -126,63 +201,6 @@ class JournalScreen(Screen[None]):
     def refresh_data(self) -> None:
         """Read the journal again; screens that show records override this."""
 
-    # --- writing without freezing --------------------------------------------------------
-
-    def save_to_journal(
-        self, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
-    ) -> None:
-        """Run `task` (a write through the store it is given), then `done` with its result or `failed`.
-
-        When another program holds the journal, the wait for it runs on a second thread with its
-        own connection: the screen stays live and says it is waiting, instead of freezing.
-        """
-        if getattr(self, "_writing", False):
-            return
-        store = self.journal.store
-        try:
-            with store.without_waiting():
-                result = task(store)
-        except JournalBusyError as exc:
-            if store.path is None:
-                failed(exc)
-                return
-            self._writing = True
-            self.add_class("-waiting")
-            self.notify(WAITING, title="Waiting for the journal", timeout=12, markup=False)
-            self._write_when_free(store.path, task, done, failed)
-            return
-        except SAVE_ERRORS as exc:
-            failed(exc)
-            return
-        done(result)
-
-    @work(thread=True, exclusive=True, group="journal-write")
-    def _write_when_free(
-        self, path: Path, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
-    ) -> None:
-        import sqlite3
-
-        from journal.store import Store
-
-        outcome: tuple[bool, Any]
-        try:
-            with Store.open(path, create=False, daily_backup=False, checked=True) as other:
-                outcome = (True, task(other))
-        except (*SAVE_ERRORS, sqlite3.Error) as exc:
-            outcome = (False, exc)
-        self.app.call_from_thread(self._written, outcome, done, failed)
-
-    def _written(
-        self, outcome: tuple[bool, Any], done: Callable[[Any], None], failed: Callable[[Exception], None]
-    ) -> None:
-        self._writing = False
-        self.remove_class("-waiting")
-        ok, value = outcome
-        if ok:
-            done(value)
-        else:
-            failed(value)
-
     def action_back(self) -> None:
         """Back to the screen below (Today)."""
         if self.close_reference():
@@ -240,19 +258,11 @@ class JournalScreen(Screen[None]):
             self.notify(message, severity="error")
 
 
-class JournalModal(ModalScreen[Any]):
+class JournalModal(WritesToJournal, ModalScreen[Any]):
     """A dialog over a screen; Escape closes it."""
 
     CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
-
-    @property
-    def journal(self) -> Journal:
-        """The open journal."""
-        from journal.tui.app import MedJournalApp
-
-        assert isinstance(self.app, MedJournalApp)
-        return self.app.journal
 
     def action_close(self) -> None:
         """Close the dialog."""

@@ -291,22 +291,22 @@ class DoseScreen(JournalScreen):
         from journal.application.usecases import record_dose
 
         assert self.med is not None
-        journal = self.journal
-        try:
-            result = record_dose(
-                journal.store,
-                self.med,
-                at=journal.now(),
-                zone=journal.zone,
-                now=journal.now(),
-                appearance=look,
-                waited_minutes=None,
-            )
-        except SAVE_ERRORS as exc:
+        journal, med = self.journal, self.med
+
+        def refused(exc: Exception) -> None:
             from journal.tui.screens.base import describe
 
             self._advice("#check-advice", f"Not recorded: {describe(exc)}", "danger")
-            return
+
+        self.save_to_journal(
+            lambda store: record_dose(
+                store, med, at=journal.now(), zone=journal.zone, now=journal.now(), appearance=look, waited_minutes=None
+            ),
+            self._discarded,
+            refused,
+        )
+
+    def _discarded(self, result: DoseResult) -> None:
         advice = result.inspection.advice if result.inspection else "Do not use it."
         disposal = f" {result.disposal}" if result.disposal else ""
         self._advice(

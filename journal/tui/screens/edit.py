@@ -150,15 +150,25 @@ class EditRecordDialog(JournalModal):
         for name in self.fields():
             self._show_error(name, None)
         self._show_error(None, None)
-        journal = self.journal
+        journal, record = self.journal, self.record
         try:
-            saved = corrections.edit(journal.store, self.record, self.typed(), now=journal.now(), zone=journal.zone)
+            typed = self.typed()
         except SAVE_ERRORS as exc:
-            bad = error_field(exc)
-            shown_at = bad if bad in self.fields() else ("spot" if bad == "region" and self.pack else None)
-            self._show_error(shown_at, describe(exc))
+            self._refused(exc)
             return
-        self.dismiss(saved)
+        self.save_to_journal(
+            lambda store: corrections.edit(store, record, typed, now=journal.now(), zone=journal.zone),
+            self._saved,
+            self._refused,
+        )
+
+    def _saved(self, record: m.Record) -> None:
+        self.dismiss(record)
+
+    def _refused(self, exc: Exception) -> None:
+        bad = error_field(exc)
+        shown_at = bad if bad in self.fields() else ("spot" if bad == "region" and self.pack else None)
+        self._show_error(shown_at, describe(exc))
 
     @on(Button.Pressed, "#edit-cancel")
     def _cancel(self) -> None:

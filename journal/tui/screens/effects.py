@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -238,26 +238,27 @@ class EffectsScreen(JournalScreen):
         effect = self._current()
         if effect is None:
             return
-        try:
-            self.journal.store.update(effect, now=self.journal.now(), resolved_at=self.journal.now())
-        except SAVE_ERRORS as exc:
-            self.notify(describe(exc), severity="error", markup=False)
-            return
-        self.notify(f"{effect.symptom}: marked resolved.", markup=False)
-        self.refresh_data()
+        now = self.journal.now()
+        self._close_effect(
+            lambda store: store.update(effect, now=now, resolved_at=now), f"{effect.symptom}: marked resolved."
+        )
 
     def action_contacted(self) -> None:
         """Record that the doctor was contacted about the side effect under the cursor (closes its alert)."""
         effect = self._current()
         if effect is None:
             return
-        try:
-            self.journal.store.update(effect, now=self.journal.now(), doctor_contacted_at=self.journal.now())
-        except SAVE_ERRORS as exc:
-            self.notify(describe(exc), severity="error", markup=False)
-            return
-        self.notify(f"{effect.symptom}: doctor contacted.", markup=False)
-        self.refresh_data()
+        now = self.journal.now()
+        self._close_effect(
+            lambda store: store.update(effect, now=now, doctor_contacted_at=now), f"{effect.symptom}: doctor contacted."
+        )
+
+    def _close_effect(self, write: Callable[[Store], object], said: str) -> None:
+        def done(_saved: object) -> None:
+            self.notify(said, markup=False)
+            self.refresh_data()
+
+        self.save_to_journal(write, done, lambda exc: self.notify(describe(exc), severity="error", markup=False))
 
     def action_edit(self) -> None:
         """Edit the side effect under the cursor."""

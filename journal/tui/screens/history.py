@@ -210,16 +210,17 @@ class HistoryScreen(JournalScreen):
         journal = self.journal
         key = f"{entry.kind}:{entry.record.id}"
 
-        def delete(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                journal.store.delete(entry.record, now=journal.now())
-            except SAVE_ERRORS as exc:
-                self.notify(describe(exc), severity="error", markup=False)
-                return
+        def deleted(_record: object) -> None:
             self._redraw(key)
             self.notify(f"Deleted {entry.record.describe()}.", markup=False)
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                self.save_to_journal(
+                    lambda store: store.delete(entry.record, now=journal.now()),
+                    deleted,
+                    lambda exc: self.notify(describe(exc), severity="error", markup=False),
+                )
 
         question = f"Delete this {kind_label(entry.kind)} ({entry.record.describe()})? It can be seen in its history."
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), delete)

@@ -101,23 +101,28 @@ class LabsScreen(JournalScreen):
                 },
                 now=journal.now(),
             )
-            journal.store.add(record)
         except SAVE_ERRORS as exc:
-            self.show_save_error(
-                exc,
-                aliases={
-                    "test": "lab-test",
-                    "value": "lab-value",
-                    "unit": "lab-unit",
-                    "range": "lab-range",
-                    "range_low": "lab-range",
-                    "range_high": "lab-range",
-                    "at": "lab-time",
-                    "note": "lab-note",
-                },
-                form="lab",
-            )
+            self._refused(exc)
             return
+        self.save_to_journal(lambda store: store.add(record), self._recorded, self._refused)
+
+    def _refused(self, exc: Exception) -> None:
+        self.show_save_error(
+            exc,
+            aliases={
+                "test": "lab-test",
+                "value": "lab-value",
+                "unit": "lab-unit",
+                "range": "lab-range",
+                "range_low": "lab-range",
+                "range_high": "lab-range",
+                "at": "lab-time",
+                "note": "lab-note",
+            },
+            form="lab",
+        )
+
+    def _recorded(self, record: m.LabResult) -> None:
         self.app.notify(f"Recorded lab result: {record.describe()}.", markup=False)
         for key in ("lab-value", "lab-range", "lab-note"):
             self.query_one(f"#{key}", Input).value = ""

@@ -366,22 +366,22 @@ class MedicinesScreen(JournalScreen):
 
             def stop(yes: bool | None) -> None:
                 if yes:
-                    try:
-                        journal.store.update(record, now=journal.now(), stopped=journal.today())
-                    except SAVE_ERRORS as exc:
-                        self.notify(describe(exc), severity="error", markup=False)
-                    self.refresh_data()
+                    self.save_to_journal(
+                        lambda store: store.update(record, now=journal.now(), stopped=journal.today()),
+                        lambda _stopped: self.refresh_data(),
+                        lambda exc: self.notify(describe(exc), severity="error", markup=False),
+                    )
 
             self.app.push_screen(ConfirmDialog(question, yes="Stop it"), stop)
             return
 
         def delete(yes: bool | None) -> None:
             if yes:
-                try:
-                    journal.store.delete(record, now=journal.now())
-                except SAVE_ERRORS as exc:
-                    self.notify(describe(exc), severity="error", markup=False)
-                self.refresh_data()
+                self.save_to_journal(
+                    lambda store: store.delete(record, now=journal.now()),
+                    lambda _deleted: self.refresh_data(),
+                    lambda exc: self.notify(describe(exc), severity="error", markup=False),
+                )
 
         self.app.push_screen(ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete"), delete)
 
@@ -433,21 +433,22 @@ class BoxDialog(JournalModal):
         except SAVE_ERRORS as exc:
             fields["box-expires"].show_error(describe(exc))
             return
-        try:
-            box = add_box(
-                journal.store,
-                self.medication,
-                received=journal.today(),
-                now=journal.now(),
-                count=count,
-                lot=fields["box-lot"].value or None,
-                expires=expires,
-            )
-        except SAVE_ERRORS as exc:
+        medication, lot = self.medication, fields["box-lot"].value or None
+
+        def refused(exc: Exception) -> None:
             name = {"count": "box-count", "lot": "box-lot", "expires": "box-expires"}.get(error_field(exc) or "")
             if name:
                 fields[name].show_error(describe(exc))
             else:
                 self.query_one("#box-error", Static).update(lit(describe(exc)))
-            return
-        self.dismiss(box)
+
+        def added(box: m.SupplyBox) -> None:
+            self.dismiss(box)
+
+        self.save_to_journal(
+            lambda store: add_box(
+                store, medication, received=journal.today(), now=journal.now(), count=count, lot=lot, expires=expires
+            ),
+            added,
+            refused,
+        )

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from journal import models as m
+from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe
 from journal.tui.widgets.inputs import Field
 
@@ -125,15 +126,17 @@ class WelcomeScreen(JournalScreen):
         profile["born"] = born
         key = str(self.query_one("#welcome-pack", Select).value)
         pack = journal.pack(key) if key != NO_PACK else None
-        try:
-            with journal.store.transaction():
+        with_box = self.query_one("#welcome-box", Checkbox).value
+
+        def setup(store: Store) -> None:
+            with store.transaction():
                 if any(v for v in profile.values()):
-                    journal.store.save_profile(journal.now(), **profile)
+                    store.save_profile(journal.now(), **profile)
                 med = None
                 if pack is not None:
-                    med = journal.store.find_medication(pack.medication.generic)
+                    med = store.find_medication(pack.medication.generic)
                     if med is None:
-                        med = journal.store.add(
+                        med = store.add(
                             m.Medication.validate(
                                 {
                                     "name": pack.medication.generic,
@@ -149,22 +152,24 @@ class WelcomeScreen(JournalScreen):
                             )
                         )
                     else:
-                        med = journal.store.update(
-                            med, now=journal.now(), tracked=True, usual_time=values["welcome-time"]
-                        )
-                if med is not None and self.query_one("#welcome-box", Checkbox).value:
+                        med = store.update(med, now=journal.now(), tracked=True, usual_time=values["welcome-time"])
+                if med is not None and with_box:
                     add_box(
-                        journal.store,
+                        store,
                         med,
                         received=journal.today(),
                         now=journal.now(),
                         lot=values["welcome-lot"] or None,
                         expires=expires,
                     )
-        except SAVE_ERRORS as exc:
+
+        def refused(exc: Exception) -> None:
             aliases = {k: f"welcome-{k}" for k in (*PROFILE_KEYS, "born", "lot", "expires")}
             aliases["usual_time"] = "welcome-time"
             self.show_save_error(exc, aliases=aliases, form="welcome")
-            return
+
+        self.save_to_journal(setup, self._set_up, refused)
+
+    def _set_up(self, _done: None) -> None:
         self.app.notify("Your journal is set up. Press d to log today's dose.")
         self.dismiss()
