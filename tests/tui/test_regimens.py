@@ -66,18 +66,15 @@ def test_a_tablet_is_logged_without_a_syringe_check_or_a_site(store: Store) -> N
     assert store.all(m.SyringeCheck) == []
 
 
-def test_a_second_dose_for_the_same_time_is_asked_about_before_anything_is_written(store: Store) -> None:
+def _taken_this_morning(store: Store) -> None:
+    """The seeded journal with today's 08:00 anakinra dose already taken at 08:05."""
     med = seed(store)
-    put(
-        store,
-        m.Dose,
-        at(0, 8, 5),
-        medication_id=med.id,
-        at=at(0, 8, 5),
-        tz=ZONE,
-        region="thigh-left",
-        spot="thigh-left:B1",
-    )
+    when = at(0, 8, 5)
+    put(store, m.Dose, when, medication_id=med.id, at=when, tz=ZONE, region="thigh-left", spot="thigh-left:B1")
+
+
+def test_a_second_dose_for_the_same_time_is_asked_about_before_anything_is_written(store: Store) -> None:
+    _taken_this_morning(store)
     before = len(store.all(m.Dose))
     app = build(store)
 
@@ -95,17 +92,7 @@ def test_a_second_dose_for_the_same_time_is_asked_about_before_anything_is_writt
 
 
 def test_an_extra_dose_said_yes_to_is_recorded_as_extra(store: Store) -> None:
-    med = seed(store)
-    put(
-        store,
-        m.Dose,
-        at(0, 8, 5),
-        medication_id=med.id,
-        at=at(0, 8, 5),
-        tz=ZONE,
-        region="thigh-left",
-        spot="thigh-left:B1",
-    )
+    _taken_this_morning(store)
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
