@@ -738,6 +738,12 @@ def _base_type(hint: Any) -> Any:
     return hint
 
 
+def field_type(cls: type[Record], name: str) -> tuple[Any, bool]:
+    """The type a record's field holds (`date` for `date | None`, an Enum class), and whether it may be None."""
+    hint = get_type_hints(cls)[name]  # the types only, the Annotated limits left out
+    return _base_type(hint), get_origin(hint) in (Union, UnionType) and NoneType in get_args(hint)
+
+
 _Reader = tuple[str, Callable[[Any], Any], Callable[[], Any] | None]
 
 

@@ -7,12 +7,10 @@ goes through the store, so each one meets the same rules as a new entry (journal
 from __future__ import annotations
 
 import re
-import typing
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from types import NoneType, UnionType
-from typing import Annotated, Any
+from typing import Any
 
 from journal import models as m
 from journal.errors import JournalError, NotFoundError, RecordError
@@ -53,28 +51,14 @@ def field_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _unwrapped(cls: type[m.Record], name: str) -> tuple[Any, bool]:
-    hint, optional = typing.get_type_hints(cls)[name], False
-    while True:
-        origin = typing.get_origin(hint)
-        if origin is Annotated:
-            hint = typing.get_args(hint)[0]
-        elif origin in (typing.Union, UnionType):
-            args = typing.get_args(hint)
-            optional = optional or NoneType in args
-            hint = next(arg for arg in args if arg is not NoneType)
-        else:
-            return hint, optional
-
-
 def value_type(cls: type[m.Record], name: str) -> Any:
     """The type under a field's annotation: `date` for `Annotated[date | None, ...]`, an Enum class, `str`..."""
-    return _unwrapped(cls, name)[0]
+    return m.field_type(cls, name)[0]
 
 
 def may_be_empty(cls: type[m.Record], name: str) -> bool:
     """Whether a field may be left empty (its annotation admits None)."""
-    return _unwrapped(cls, name)[1]
+    return m.field_type(cls, name)[1]
 
 
 def choices(record: m.Record, name: str) -> list[str] | None:

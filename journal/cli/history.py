@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import click
 
+from journal.application.corrections import MIN_PREFIX as SHOWN_ID  # as many as `edit` and `delete` need
 from journal.cli._env import Env, db_option, pass_env, say
 from journal.models import BY_TABLE
 from journal.when import format_local
-
-# As many characters of an id as `edit` and `delete` need (journal.application.corrections.MIN_PREFIX).
-SHOWN_ID = 8
 
 
 @click.command("history")
