@@ -10,13 +10,14 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from journal import models as m
 from journal.care.regimen import Regimen, parse_regimen
+from journal.dataclass import dataclass
 from journal.errors import JournalError
 from journal.store import Store
 

@@ -7,7 +7,7 @@ IANA zone they were recorded in, so a dose logged while travelling stays on its 
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from dataclasses import MISSING, Field, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum, StrEnum
 from types import NoneType, UnionType
@@ -26,6 +26,7 @@ from typing import (
 )
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from journal.dataclass import dataclass
 from journal.errors import RecordError
 from journal.validation import After, Before, Limits
 from journal.when import iso_utc, now_utc
@@ -206,8 +207,8 @@ R = TypeVar("R", bound="Record")
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(field,))
 def record(cls: type[R]) -> type[R]:
-    """Make `cls` a record: a stdlib dataclass whose constructor validates its values with pydantic."""
-    made = dataclass(kw_only=True, init=False)(cls)
+    """Make `cls` a record: a dataclass (journal.dataclass) whose constructor validates its values with pydantic."""
+    made = dataclass(kw_only=True)(cls)
     made.__init__ = _validating_init  # type: ignore[method-assign]
     return made
 

@@ -9,11 +9,11 @@ only the medicine and a time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from journal.application.usecases import Today
 from journal.care import alerts as al
+from journal.dataclass import dataclass
 
 DEFAULT_EVERY_MINUTES = 15
 APP_TITLE = "medjournal"

@@ -7,12 +7,12 @@ goes through the store, so each one meets the same rules as a new entry (journal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from journal import models as m
+from journal.dataclass import dataclass
 from journal.errors import JournalError, NotFoundError, RecordError
 from journal.store import Store
 from journal.when import WhenError, format_local, parse_date, parse_when

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from journal.care import triage as tri
 from journal.care.benefit import WeekAverage, weekly_trend
 from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
 from journal.content import Pack, PackError, available_packs, load_pack, normalize
+from journal.dataclass import dataclass
 from journal.errors import JournalError, NotFoundError
 from journal.store import Store
 from journal.when import format_local, format_near, iso_utc

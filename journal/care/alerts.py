@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -23,6 +22,7 @@ from journal.care.triage import (
 )
 from journal.care.warnings import CareWarning
 from journal.content import Pack
+from journal.dataclass import dataclass
 
 STAYS_OPEN = "The alert stays until it is marked resolved or the doctor contacted."
 

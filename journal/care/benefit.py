@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from journal import models as m
+from journal.dataclass import dataclass
 
 
 @dataclass(kw_only=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from journal import models as m
 from journal.content import Pack, Verdict
+from journal.dataclass import dataclass
 from journal.errors import JournalError
 
 # Used when a pack does not list an appearance: a syringe nobody vouched for is not injected.

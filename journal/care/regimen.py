@@ -15,13 +15,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from journal import models as m
 from journal.care import schedule
+from journal.dataclass import dataclass
 from journal.errors import JournalError
 
 FORMS = (

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from journal import models as m
+from journal.dataclass import dataclass
 
 DEFAULT_TIME = time(8, 0)
 # How many recent doses the median usual time is taken over.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from journal import models as m
 from journal.content import Pack, Region, Spot, spot_distance_cm
+from journal.dataclass import dataclass
 from journal.errors import JournalError
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack, Symptom
+from journal.dataclass import dataclass
 
 EMERGENCY = "get emergency help now"
 CALL_NOW = "call your doctor now"

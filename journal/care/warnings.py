@@ -7,12 +7,12 @@ the list, adding Enbrel says nothing; adding anakinra later warns about the Enbr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from journal import models as m
 from journal.content import Pack, Precaution
+from journal.dataclass import dataclass
 
 
 class WarningKind(StrEnum):

@@ -1,6 +1,6 @@
 """The classes of a content pack (pack.toml) and the look-ups the care rules use.
 
-They are frozen stdlib dataclasses whose limits are declared on the field types, inside Annotated
+They are frozen dataclasses (journal.dataclass) whose limits are declared on the field types, inside Annotated
 (journal.validation's markers); the loader validates pack.toml into them with a pydantic
 TypeAdapter, strictly: a string is never taken for a number.
 """
@@ -8,12 +8,13 @@ TypeAdapter, strictly: a string is never taken for a number.
 import dataclasses
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, NamedTuple
 
 from journal.content.errors import PackError, display_path
+from journal.dataclass import dataclass
 from journal.validation import After, Before, Limits
 
 # --- text helpers -------------------------------------------------------------------

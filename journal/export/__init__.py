@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
+
+from journal.dataclass import dataclass
 
 if TYPE_CHECKING:
     # Only for the type: every command imports journal.export._escape.

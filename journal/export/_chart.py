@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from journal.dataclass import dataclass
 from journal.summary.model import WeekTrend
 
 SCORE_MAX = 10.0

@@ -6,10 +6,11 @@ figures. Every string here is plain, unescaped text: each renderer escapes it fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from journal.care.labs import range_text
+from journal.dataclass import dataclass
 from journal.models import format_number
 from journal.summary.model import (
     AdherenceEntry,

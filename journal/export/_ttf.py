@@ -11,10 +11,12 @@ kilobytes per face.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from itertools import accumulate, pairwise
 from pathlib import Path
+
+from journal.dataclass import dataclass
 
 FONT_DIR = Path(__file__).parent / "fonts"
 # Style ("", "B", "I", "BI") -> file stem.

@@ -8,10 +8,10 @@ text `medjournal emergency` must stay fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from journal.dataclass import dataclass
 from journal.export.emergency import NO_ALLERGIES, NO_CONDITIONS, NO_MEDICINES, TITLE, footer_lines, render_text
 from journal.export.html import BASE_CSS, esc, page
 from journal.summary.emergency import EmergencyList, EmergencyMedicine

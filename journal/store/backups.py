@@ -13,11 +13,12 @@ import errno
 import os
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from glob import escape as glob_escape
 from pathlib import Path
 
+from journal.dataclass import dataclass
 from journal.errors import DiskFullError, JournalBusyError, JournalError, NewerJournalError, NotAJournalError
 from journal.files import make_private_dir
 from journal.store import cipher, connection, damage, rules

@@ -9,12 +9,12 @@ outside its region, or a date no calendar of ours can show.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from journal import models as m
 from journal.content import Pack, PackError, Verdict, load_pack
+from journal.dataclass import dataclass
 from journal.errors import RecordError
 
 if TYPE_CHECKING:

@@ -8,11 +8,11 @@ index, so the first page of a ten-year journal costs the same as that of a new o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from journal import models as m
+from journal.dataclass import dataclass
 from journal.store.store import Store
 from journal.when import iso_utc
 

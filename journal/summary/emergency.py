@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from journal.dataclass import dataclass
 from journal.when import format_local, iso_utc
 
 if TYPE_CHECKING:

@@ -6,11 +6,12 @@ CSV and iCalendar files all give the same figures. Renderers never query the jou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from enum import StrEnum
 
 from journal import models as m
+from journal.dataclass import dataclass
 
 MONTHLY_AFTER_DAYS = 90  # a longer period lists its check-ins by month
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 
 from journal import models as m
 from journal.content import Pack, PackError, available_packs, load_pack
+from journal.dataclass import dataclass
 from journal.store import Store
 from journal.when import format_local, now_utc, parse_date, parse_when
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+
+from journal.dataclass import dataclass
 
 if TYPE_CHECKING:
     from textual.screen import Screen

@@ -10,13 +10,14 @@ command palette key sits on the right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
+
+from journal.dataclass import dataclass
 
 if TYPE_CHECKING:
     from textual.screen import Screen
