@@ -236,10 +236,6 @@ class Record:
     updated_at: UtcDateTime = field(default_factory=utcnow)
     deleted_at: UtcDateTime | None = None
 
-    def __post_init__(self) -> None:
-        # Called by pydantic once the fields are valid: the rules across fields.
-        self.check()
-
     @classmethod
     def validate(cls, data: Mapping[str, Any], *, now: datetime | None = None) -> Self:
         """A record from typed-in values (unknown keys ignored), validated as of `now` (default: the clock)."""
@@ -277,9 +273,6 @@ class Record:
     def row(self) -> dict[str, Any]:
         """The record as a row of plain values for SQLite (times as UTC ISO-8601 with Z)."""
         return {name: _plain(self.__dict__[name]) for name in field_names(type(self))}
-
-    def check(self) -> None:
-        """Rules across fields; raise ValueError with the problem."""
 
     def describe(self) -> str:
         """A short human description, used in history and listings."""
@@ -330,10 +323,6 @@ class Medication(Record):
     # What it is taken as; only an injection has syringe checks, injection sites and boxes of syringes.
     form: MedForm | None = None
 
-    def check(self) -> None:
-        if self.started and self.stopped and self.stopped < self.started:
-            raise ValueError(f"the stop date {self.stopped} is before the start date {self.started}")
-
     @property
     def injected(self) -> bool:
         """Whether doses are injections (syringe check, site): the form says so, or a linked pack does."""
@@ -371,10 +360,6 @@ class Schedule(Record):
     dose: OptionalName = None
     note: OptionalText = None
 
-    def check(self) -> None:
-        if self.ends and self.ends < self.starts:
-            raise ValueError(f"the schedule cannot end ({self.ends}) before it starts ({self.starts})")
-
     def describe(self) -> str:
         from journal.care.regimen import parse_regimen
 
@@ -399,13 +384,6 @@ class SupplyBox(Record):
     # When the box was thrown away with what was left in it (`supply discard`), and why.
     discarded_at: PastUtcDateTime | None = None
     discard_reason: OptionalText = None
-
-    def check(self) -> None:
-        if self.discard_reason and self.discarded_at is None:
-            raise ValueError("a reason for throwing the box away is given, but not when it was thrown away")
-        # A day's slack: `received` is a local day, `discarded_at` a UTC moment.
-        if self.discarded_at and self.discarded_at.date() < self.received - timedelta(days=1):
-            raise ValueError(f"the box is thrown away before it was received ({self.received})")
 
     def describe(self) -> str:
         lot = f" lot {self.lot}" if self.lot else ""
@@ -454,10 +432,6 @@ class Dose(Record):
     # Taken on purpose beyond the schedule (`dose --extra`): counted and shown to the doctor.
     extra: bool = False
 
-    def check(self) -> None:
-        if self.status is not DoseStatus.TAKEN and (self.region or self.spot):
-            raise ValueError(f"a {self.status.value} dose has no injection site")
-
     def describe(self) -> str:
         where = f" at {self.spot or self.region}" if (self.spot or self.region) else ""
         return f"dose {self.status.value}{where}"
@@ -480,10 +454,6 @@ class SideEffect(Record):
     doctor_contacted_at: UtcDateTime | None = None
     region: OptionalName = None
     note: OptionalText = None
-
-    def check(self) -> None:
-        if self.resolved_at and self.resolved_at < self.started_at:
-            raise ValueError("it cannot be resolved before it started")
 
     @property
     def open(self) -> bool:
@@ -559,10 +529,6 @@ class Checkin(Record):
     stiffness_minutes: Annotated[int, Limits(ge=0, le=1440)] | None = None
     note: OptionalText = None
 
-    def check(self) -> None:
-        if self.pain is None and self.swelling is None and self.stiffness_minutes is None and not self.note:
-            raise ValueError("a check-in needs a pain, swelling or stiffness score, or a note")
-
     def describe(self) -> str:
         parts = []
         if self.pain is not None:
@@ -593,10 +559,6 @@ class LabResult(Record):
     at: PastUtcDateTime
     tz: Zone
     note: OptionalText = None
-
-    def check(self) -> None:
-        if self.range_low is not None and self.range_high is not None and self.range_low > self.range_high:
-            raise ValueError("the range's low end is above its high end")
 
     @property
     def out_of_range(self) -> str | None:

@@ -3,14 +3,16 @@
 Every write (add, edit, delete, undo, restore of a deleted record) runs `enforce` inside its
 transaction, and `scan` runs the same rules over a whole journal (`check`, and a backup before
 `restore` takes it), so no path can store a syringe that looked wrong as injected, a spot
-outside its region, or a date no calendar of ours can show.
+outside its region, a date no calendar of ours can show, or a record whose fields contradict
+each other (a stop before the start). The rules live here only; a record checks its values'
+types and limits when it is made, and nothing across its fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from journal import models as m
 from journal.content import Pack, PackError, Verdict, load_pack
@@ -58,6 +60,7 @@ def violations(record: m.Record, store: Store, *, now: datetime) -> list[Violati
     """Every rule broken by `record` as it would be stored, and by the live records that link to it."""
     found = list(_dates(record))
     if record.deleted_at is None:
+        found.extend(_own_fields(record))
         if isinstance(record, m.SyringeCheck):
             found.extend(_syringe(record, _pack(store, record.medication_id)))
             found.extend(_box_of(record, store))
@@ -106,6 +109,89 @@ def _dates(record: m.Record) -> Iterator[Violation]:
         if isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             shown = value.date() if isinstance(value, datetime) else value
             yield _broken(record, "dates 1900-2100", f"the {name.replace('_', ' ')} {shown} is outside 1900-2100", name)
+
+
+@dataclass(frozen=True)
+class _FieldRule:
+    """A rule across one record's own fields: its name, the field it is shown beside, the test and the words."""
+
+    rule: str
+    field: str
+    broken: Callable[[Any], bool]
+    message: Callable[[Any], str]
+
+
+_FIELD_RULES: dict[type[m.Record], tuple[_FieldRule, ...]] = {
+    m.Medication: (
+        _FieldRule(
+            "stop after start",
+            "stopped",
+            lambda r: bool(r.started and r.stopped and r.stopped < r.started),
+            lambda r: f"the stop date {r.stopped} is before the start date {r.started}",
+        ),
+    ),
+    m.Schedule: (
+        _FieldRule(
+            "end after start",
+            "ends",
+            lambda r: bool(r.ends and r.ends < r.starts),
+            lambda r: f"the schedule cannot end ({r.ends}) before it starts ({r.starts})",
+        ),
+    ),
+    m.SupplyBox: (
+        _FieldRule(
+            "thrown away when",
+            "discarded_at",
+            lambda r: bool(r.discard_reason and r.discarded_at is None),
+            lambda r: "a reason for throwing the box away is given, but not when it was thrown away",
+        ),
+        # A day's slack: `received` is a local day, `discarded_at` a UTC moment.
+        _FieldRule(
+            "thrown away after received",
+            "discarded_at",
+            lambda r: bool(r.discarded_at and r.discarded_at.date() < r.received - timedelta(days=1)),
+            lambda r: f"the box is thrown away before it was received ({r.received})",
+        ),
+    ),
+    m.Dose: (
+        _FieldRule(
+            "site only when taken",
+            "spot",
+            lambda r: r.status is not m.DoseStatus.TAKEN and bool(r.region or r.spot),
+            lambda r: f"a {r.status.value} dose has no injection site",
+        ),
+    ),
+    m.SideEffect: (
+        _FieldRule(
+            "resolved after started",
+            "resolved_at",
+            lambda r: bool(r.resolved_at and r.resolved_at < r.started_at),
+            lambda r: "it cannot be resolved before it started",
+        ),
+    ),
+    m.Checkin: (
+        _FieldRule(
+            "something to record",
+            "pain",
+            lambda r: r.pain is None and r.swelling is None and r.stiffness_minutes is None and not r.note,
+            lambda r: "a check-in needs a pain, swelling or stiffness score, or a note",
+        ),
+    ),
+    m.LabResult: (
+        _FieldRule(
+            "range low to high",
+            "range_low",
+            lambda r: r.range_low is not None and r.range_high is not None and r.range_low > r.range_high,
+            lambda r: "the range's low end is above its high end",
+        ),
+    ),
+}
+
+
+def _own_fields(record: m.Record) -> Iterator[Violation]:
+    for each in _FIELD_RULES.get(type(record), ()):
+        if each.broken(record):
+            yield _broken(record, each.rule, each.message(record), each.field)
 
 
 def _pack(store: Store, medication_id: str) -> Pack | None:

@@ -67,9 +67,10 @@ def test_decimal_commas_and_signs_are_numbers() -> None:
     assert range_text(3.5, 5.0) == "3.5-5" and range_text(None, 5.0) == "< 5" and range_text(None, None) == ""
 
 
-def test_the_record_refuses_a_backwards_range_and_a_non_finite_value() -> None:
-    with pytest.raises(RecordError, match="low end is above"):
-        _lab("ALT", 30, 1, range_low=50, range_high=10)
+def test_the_journal_refuses_a_backwards_range_and_the_record_a_non_finite_value(store: Store) -> None:
+    with pytest.raises(RecordError, match="low end is above") as refused:
+        store.add(_lab("ALT", 30, 1, range_low=50, range_high=10), now=NOW)
+    assert refused.value.field == "range_low" and store.all(m.LabResult) == []
     with pytest.raises(RecordError, match="finite"):
         _lab("ALT", float("nan"), 1)
     assert _lab("Neutrophils", 1.8, 1, range_low=2.0, range_high=7.5).out_of_range == "low"

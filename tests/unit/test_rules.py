@@ -136,6 +136,69 @@ def test_a_skipped_dose_has_no_syringe_and_one_syringe_makes_one_dose(store: Sto
         store.add(second, now=NOW)
 
 
+def _field_rule_cases(med_id: str) -> list[tuple[m.Record, dict[str, object], str, str]]:
+    """(a valid record, the change that breaks a rule across its fields, the words, the field named)."""
+    day, at = date(2026, 11, 1), NOW - timedelta(days=1)
+    return [
+        (
+            m.Medication(name="Folic acid", started=day),
+            {"stopped": day - timedelta(days=1)},
+            "before the start",
+            "stopped",
+        ),
+        (
+            m.Schedule(medication_id=med_id, spec="daily at 08:00", starts=day),
+            {"ends": date(2026, 10, 1)},
+            "cannot end",
+            "ends",
+        ),
+        (
+            m.SupplyBox(medication_id=med_id, count=7, received=day),
+            {"discard_reason": "dropped"},
+            "not when",
+            "discarded_at",
+        ),
+        (
+            m.SupplyBox(medication_id=med_id, count=7, received=day),
+            {"discarded_at": datetime(2026, 9, 1, tzinfo=UTC)},
+            "before it was received",
+            "discarded_at",
+        ),
+        (
+            m.Dose(medication_id=med_id, at=at, tz="UTC", status=m.DoseStatus.SKIPPED),
+            {"region": "thigh-left"},
+            "no injection site",
+            "spot",
+        ),
+        (
+            m.SideEffect(symptom="rash", started_at=at, tz="UTC"),
+            {"resolved_at": at - timedelta(hours=1)},
+            "resolved before it started",
+            "resolved_at",
+        ),
+        (m.Checkin(at=at, tz="UTC", pain=3), {"pain": None}, "needs a pain", "pain"),
+        (
+            m.LabResult(test="ALT", value=30, at=at, tz="UTC", range_low=5),
+            {"range_high": 1},
+            "low end is above",
+            "range_low",
+        ),
+    ]
+
+
+def test_rules_across_a_records_own_fields_hold_on_add_and_edit_and_write_nothing(store: Store) -> None:
+    med = store.add(m.Medication(name="Methotrexate"), now=NOW)
+    for good, change, words, field in _field_rule_cases(med.id):
+        bad = good.changed(**change)  # a record whose fields contradict each other can be made...
+        with pytest.raises(RuleError, match=words) as refused:
+            store.add(bad, now=NOW)  # ...but never stored
+        assert refused.value.field == field and store.get(type(bad), bad.id) is None
+        kept = store.add(good, now=NOW)
+        with pytest.raises(RuleError, match=words):
+            store.update(kept, now=NOW, **change)
+        assert store.get(type(kept), kept.id) == kept
+
+
 def test_dates_outside_1900_2100_are_refused(store: Store) -> None:
     with pytest.raises(RuleError, match="1900-2100"):
         store.add(m.Checkin(at=datetime(226, 11, 20, 8, tzinfo=UTC), tz="UTC", pain=3), now=NOW)
