@@ -76,7 +76,11 @@ def violations(record: m.Record, store: Store, *, now: datetime) -> list[Violati
 
 
 def scan(store: Store, *, now: datetime) -> list[Violation]:
-    """Every rule broken by any live record of the journal, values and links alike."""
+    """Every rule broken by any live record of the journal, values and links alike.
+
+    A row whose stored values cannot be read is left out by the store, which names it
+    (journal.store.damage); it is listed here as breaking "readable values".
+    """
     from journal.store.connection import table_names
 
     found: list[Violation] = []
@@ -84,24 +88,16 @@ def scan(store: Store, *, now: datetime) -> list[Violation]:
     for cls in m.RECORD_TYPES:
         if cls.table not in present:
             continue
-        for record in _readable(store, cls, found):
+        for record in store.all(cls):
             try:
                 type(record).validate(record.values(), now=now)
             except RecordError as exc:
                 found.append(Violation(cls.table, record.id, "valid values", exc.message, exc.field))
                 continue
             found.extend(v for v in violations(record, store, now=now) if v.record_id == record.id)
+    for damaged in store.damaged_records():
+        found.append(Violation(damaged.table, damaged.id, "readable values", damaged.describe(), damaged.field))
     return found
-
-
-def _readable(store: Store, cls: type[m.Record], found: list[Violation]) -> Iterator[m.Record]:
-    for row in store.raw_rows(cls):
-        try:
-            yield cls.from_row(row)
-        except (ValueError, TypeError) as exc:
-            found.append(
-                Violation(cls.table, str(row.get("id")), "readable values", f"a stored value is damaged ({exc})")
-            )
 
 
 def _dates(record: m.Record) -> Iterator[Violation]:

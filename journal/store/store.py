@@ -338,10 +338,6 @@ class Store:
             params,
         )
 
-    def raw_rows(self, cls: type[m.Record]) -> list[dict[str, Any]]:
-        """Every live row of a record kind as stored, for checks that must see values they cannot read."""
-        return self._rows(f"SELECT * FROM [{cls.table}] WHERE deleted_at IS NULL ORDER BY created_at, rowid")
-
     def doses_linked_to(self, check_id: str) -> list[m.Dose]:
         """The live doses that name a syringe check."""
         return self._load(m.Dose, "SELECT * FROM doses WHERE check_id = ? AND deleted_at IS NULL", [check_id])

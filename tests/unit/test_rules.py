@@ -237,6 +237,15 @@ def test_scan_names_a_crafted_violation_written_around_the_store(store: Store) -
     assert ("doses", given.id, "spot in its region") in found
 
 
+def test_scan_names_a_row_it_cannot_read_by_its_field_and_reads_the_rest(store: Store) -> None:
+    med = _kineret(store)
+    _, given = _taken(store, med)
+    store.db.conn.execute("UPDATE doses SET at = '226-11-20T08:00:00Z' WHERE id = ?", [given.id])
+    found = scan(Store(store.db, store.path), now=NOW)  # a fresh store, as `check` and `restore` open
+    assert [(v.table, v.record_id, v.rule, v.field) for v in found] == [("doses", given.id, "readable values", "at")]
+    assert "'226-11-20T08:00:00Z'" in found[0].message
+
+
 def test_no_syringe_comes_from_a_box_thrown_away_or_expired_before_it(store: Store) -> None:
     med = _kineret(store)
     box = store.add(m.SupplyBox(medication_id=med.id, received=date(2026, 11, 1), count=7, expires=date(2027, 1, 1)))
