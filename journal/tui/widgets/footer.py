@@ -5,17 +5,21 @@ one) that recomposes on every bindings signal. On Today that was a sixth of the 
 app spends after its imports before the first paint. This footer is one line of text,
 rebuilt only when the keys shown change; it looks and works the same: the key under the
 mouse is highlighted with its tooltip, a click presses it, disabled keys are dim, and the
-command palette key sits on the right.
+command palette key sits on the right. Beside it, always, the help key (F1): when the screen's
+keys do not fit (80 columns), the last ones are left out and the help key says how many; the
+help screen lists them all.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -33,6 +37,9 @@ class Key:
     tooltip: str
 
 
+# The help key: always shown, beside the palette key, saying how many keys did not fit.
+HELP_KEY = "f1"
+FUNCTION_KEY = re.compile(r"f\d{1,2}")
 # The palette key's left edge, as Textual's Footer draws it (a `vkey` border).
 PALETTE_EDGE = "▏"
 
@@ -81,7 +88,10 @@ class JournalFooter(Widget):
         self.keys: list[Key] = []
         self.palette: Key | None = None
         self._shown: Any = None
+        self.help_key: Key | None = None
+        self.hidden = 0  # how many keys did not fit, in the last drawing
         self._spans: list[tuple[int, int]] = []
+        self._span_keys: list[Key] = []
         self._hover: int | None = None
 
     # --- which keys ----------------------------------------------------------------------
@@ -107,63 +117,117 @@ class JournalFooter(Widget):
         keys: list[Key] = []
         actions: set[str] = set()
         palette: Key | None = None
+        help_key: Key | None = None
         for key, (_, binding, enabled, tooltip) in active.items():
             if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
-                tip = binding.tooltip or binding.description
-                palette = Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tip)
+                palette = self._key(binding, enabled, binding.tooltip or binding.description)
+            elif key == HELP_KEY and binding.description:
+                help_key = self._key(binding, enabled, tooltip)
             elif binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                keys.append(
-                    Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tooltip)
-                )
-        shown = (tuple(keys), palette)
+                keys.append(self._key(binding, enabled, tooltip))
+        if palette is None and self.app.ENABLE_COMMAND_PALETTE:
+            # A dialog hides the app's keys from its bindings, but the palette key is a priority
+            # binding of the app: it works on every screen, so it is shown on every screen.
+            palette = self._app_key(palette_key)
+        if help_key is None:
+            help_key = self._app_key(HELP_KEY)
+        shown = (tuple(keys), palette, help_key)
         if shown == self._shown:
             return False
         self._shown = shown
-        self.keys, self.palette = keys, palette
+        self.keys, self.palette, self.help_key = keys, palette, help_key
         self._hover = None
         return True
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str) -> Key:
+        display = self.app.get_key_display(binding)
+        if FUNCTION_KEY.fullmatch(display):
+            display = display.upper()  # F1, as keyboards print it
+        return Key(binding.key, display, binding.description, not enabled, tooltip)
+
+    def _app_key(self, key: str) -> Key | None:
+        """The app's own binding of `key` (shown on dialogs, which hide the app's bindings)."""
+        for binding in Binding.make_bindings(self.app.BINDINGS):
+            if binding.key == key and binding.description:
+                return self._key(binding, True, binding.tooltip or binding.description)
+        if key == self.app.COMMAND_PALETTE_BINDING:
+            return Key(key, self.app.COMMAND_PALETTE_DISPLAY or "^p", "palette", False, "Open the command palette")
+        return None
 
     # --- drawing ---------------------------------------------------------------------------
 
     def render(self) -> Text:
-        """The keys side by side (key, then description), and the palette key at the right edge."""
+        """The keys side by side (key, then description), then help and the palette key at the right edge.
+
+        Keys that do not fit are left out from the end, and the help key says how many: the help
+        screen (F1) lists every key of the screen.
+        """
         key_style = self.get_component_rich_style("footer-key--key")
         description_style = self.get_component_rich_style("footer-key--description")
         key_padding = self.get_component_styles("footer-key--key").padding
         description_padding = self.get_component_styles("footer-key--description").padding
         base = self.rich_style
-        text = Text(no_wrap=True, end="")
-        spans: list[tuple[int, int]] = []
-        for index, key in enumerate(self.keys):
-            start = len(text)
+
+        def piece(key: Key, description: str) -> Text:
+            text = Text(no_wrap=True, end="")
             text.append(" " * key_padding.left + key.display + " " * key_padding.right, key_style)
-            if key.description:
+            if description:
                 text.append(
-                    " " * description_padding.left + key.description + " " * description_padding.right,
+                    " " * description_padding.left + description + " " * description_padding.right,
                     description_style,
                 )
-            spans.append((start, len(text)))
-            self._shade(text, index, key, start, len(text), base)
+            return text
+
+        palette: Text | None = None
         if self.palette is not None:
             # Compact, as Textual draws it: no padding around the key, one space before the description.
             palette = Text(no_wrap=True, end="")
             palette.append(self.palette.display, key_style)
             palette.append(" " + self.palette.description, description_style)
             palette.append(" ")
-            # Before the first layout the width is not known yet: then nothing is cut.
-            room = (self.size.width or len(text) + len(palette) + 1) - len(palette) - 1
-            text.truncate(room, pad=True)
-            spans = [(start, min(end, room)) for start, end in spans if start < room]
-            # The edge colour is translucent ($foreground 20%): blended over the footer, as a border is.
-            background = self.styles.background
-            edge = background + self.get_component_styles("footer-keys--edge").color
-            text.append(PALETTE_EDGE, base + Style(color=edge.rich_color))
+        help_key = self.help_key
+
+        def help_piece(hidden: int) -> Text | None:
+            if help_key is None:
+                return None
+            return piece(help_key, f"{help_key.description} +{hidden} keys" if hidden else help_key.description)
+
+        def right_width(hidden: int) -> int:
+            helper = help_piece(hidden)
+            return (len(helper) if helper else 0) + (1 + len(palette) if palette else 0)
+
+        pieces = [piece(key, key.description) for key in self.keys]
+        # Before the first layout the width is not known yet: then nothing is left out.
+        width = self.size.width or sum(map(len, pieces)) + right_width(0)
+        shown = len(pieces)
+        while shown and sum(map(len, pieces[:shown])) > width - right_width(len(pieces) - shown):
+            shown -= 1
+        text = Text(no_wrap=True, end="")
+        spans: list[tuple[int, int]] = []
+        span_keys: list[Key] = []
+
+        def add(key: Key, part: Text) -> None:
             start = len(text)
-            text.append_text(palette)
+            text.append_text(part)
             spans.append((start, len(text)))
-            self._shade(text, len(spans) - 1, self.palette, start, len(text), base)
-        self._spans = spans
+            span_keys.append(key)
+            self._shade(text, len(spans) - 1, key, start, len(text), base)
+
+        for key, part in zip(self.keys[:shown], pieces[:shown], strict=True):
+            add(key, part)
+        hidden = len(pieces) - shown
+        text.pad_right(max(0, width - right_width(hidden) - len(text)))
+        helper = help_piece(hidden)
+        if help_key is not None and helper is not None:
+            add(help_key, helper)
+        if self.palette is not None and palette is not None:
+            # The edge colour is translucent ($foreground 20%): blended over the footer, as a border is.
+            edge = self.styles.background + self.get_component_styles("footer-keys--edge").color
+            text.append(PALETTE_EDGE, base + Style(color=edge.rich_color))
+            add(self.palette, palette)
+        self._spans, self._span_keys = spans, span_keys
+        self.hidden = hidden
         return text
 
     def _shade(self, text: Text, index: int, key: Key, start: int, end: int, base: Style) -> None:
@@ -173,9 +237,6 @@ class JournalFooter(Widget):
             text.stylize(Style(dim=True), start, end)
 
     # --- the mouse -------------------------------------------------------------------------
-
-    def _all_keys(self) -> list[Key]:
-        return [*self.keys[: len(self._spans) - (1 if self.palette else 0)], *([self.palette] if self.palette else [])]
 
     def _index_at(self, x: int) -> int | None:
         for index, (start, end) in enumerate(self._spans):
@@ -188,7 +249,7 @@ class JournalFooter(Widget):
         index = self._index_at(event.x)
         if index != self._hover:
             self._hover = index
-            self.tooltip = (self._all_keys()[index].tooltip or None) if index is not None else None
+            self.tooltip = (self._span_keys[index].tooltip or None) if index is not None else None
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
@@ -202,7 +263,7 @@ class JournalFooter(Widget):
         index = self._index_at(event.x)
         if index is None:
             return
-        key = self._all_keys()[index]
+        key = self._span_keys[index]
         if key.disabled:
             self.app.bell()
         else:
