@@ -146,7 +146,7 @@ class HistoryScreen(JournalScreen):
     def _cells(self, entry: TimelineEntry) -> tuple[Text, Text, Text]:
         record = entry.record
         zone = getattr(record, "tz", None) or self.journal.zone
-        what = self.names.what(record)
+        what = self.names.what(record, when=False)  # the When column says when
         note = getattr(record, "note", None) or getattr(record, "reason", None)
         if note:
             what += f" - {note}"
@@ -297,12 +297,14 @@ class Names:
             self._linked[key] = self.what(found) if found is not None else gone
         return self._linked[key]
 
-    def what(self, record: m.Record) -> str:
-        """'Anakinra: dose taken at thigh-left:A1', 'doctor appointment with Dr Lee: review, 2026-11-30 09:30'."""
+    def what(self, record: m.Record, *, when: bool = True) -> str:
+        """'Anakinra: dose taken at thigh-left:A1', 'doctor appointment with Dr Lee: review, 2026-11-30 09:30'.
+
+        `when`: an appointment's time too (not in the list, whose first column gives it)."""
         text = record.describe()
         if isinstance(record, m.Appointment):
-            purpose = f": {record.purpose}" if record.purpose else ""
-            text = f"{text}{purpose}, {self.journal.local(record.at, record.tz)}"
+            text += f": {record.purpose}" if record.purpose else ""
+            text += f", {self.journal.local(record.at, record.tz)}" if when else ""
         medication_id = getattr(record, "medication_id", None)
         if isinstance(medication_id, str):
             text = f"{self.linked(m.Medication, medication_id)}: {text}"

@@ -123,8 +123,9 @@ class JournalFooter(Widget):
                 palette = self._key(binding, enabled, binding.tooltip or binding.description)
             elif key == HELP_KEY and binding.description:
                 help_key = self._key(binding, enabled, tooltip)
-            elif binding.show and binding.action not in actions:
-                actions.add(binding.action)
+            elif binding.show and not {binding.action, binding.description} & actions:
+                # One key per action, and per description: Today's `e` and the app's F9 both say Emergency.
+                actions.update((binding.action, binding.description))
                 keys.append(self._key(binding, enabled, tooltip))
         if palette is None and self.app.ENABLE_COMMAND_PALETTE:
             # A dialog hides the app's keys from its bindings, but the palette key is a priority
