@@ -152,6 +152,7 @@ def test_a_long_medicine_name_ends_with_an_ellipsis_and_is_shown_whole_below(sto
 
 def test_every_column_of_the_medicines_table_is_on_screen_and_the_status_whole(store: Store) -> None:
     seed(store)
+    put(store, m.Medication, name="folic acid", kind=m.MedKind.VITAMIN, directions=DIRECTIONS)
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
@@ -168,6 +169,7 @@ def test_every_column_of_the_medicines_table_is_on_screen_and_the_status_whole(s
     drive(app, steps, size=SMALL)
 
 
+DIRECTIONS = "As prescribed by Dr Lee: one tablet each morning except on methotrexate days"
 LONG_NOTE = "felt dizzy for an hour after it, then fine; mention it to Dr Lee at the review"
 
 
@@ -342,3 +344,13 @@ def test_what_a_screen_is_for_is_on_screen(store: Store, keys: list[str], essent
             assert text in shown
 
     drive(app, steps, size=SMALL)
+
+
+def test_columns_are_cut_only_as_much_as_the_width_needs_free_text_first() -> None:
+    from journal.tui.widgets.table import fit_widths
+
+    assert fit_widths([16, 12, 40], 80, {2}) == [16, 12, 40]  # it fits: nothing cut
+    assert fit_widths([16, 12, 40], 50, {2}) == [16, 12, 22]  # the free text gives way alone
+    # Too narrow even for that: the free text keeps a few characters, the widest other column gives way.
+    assert fit_widths([16, 30, 40], 40, {2}) == [16, 18, 6]
+    assert sum(fit_widths([30, 30, 30], 45, set())) <= 45

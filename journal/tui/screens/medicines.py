@@ -33,7 +33,7 @@ class RecordTable(FitTable):
     """A list of records; Enter or e edits the row under the cursor, x stops or deletes it."""
 
     # Directions and reactions are long free text: cut them before the status or the name.
-    SHRINK_FIRST = ("How", "Reaction", "Strength")
+    SHRINK_FIRST = ("How", "Reaction")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "screen.edit_row", "Edit"),

@@ -18,8 +18,8 @@ from textual.coordinate import Coordinate
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-# The narrowest a column is cut to before every column shares the cut.
-MIN_WIDTH = 10
+# The narrowest a shrink-first column is cut to ("As p…") before the other columns are cut too.
+MIN_WIDTH = 6
 SEPARATOR = "  ·  "
 
 
