@@ -170,6 +170,12 @@ class JournalFooter(Widget):
         description_padding = self.get_component_styles("footer-key--description").padding
         base = self.rich_style
 
+        key_pad = key_padding.left + key_padding.right
+        description_pad = description_padding.left + description_padding.right
+
+        def width_of(key: Key, description: str) -> int:
+            return key_pad + len(key.display) + (description_pad + len(description) if description else 0)
+
         def piece(key: Key, description: str) -> Text:
             text = Text(no_wrap=True, end="")
             text.append(" " * key_padding.left + key.display + " " * key_padding.right, key_style)
@@ -180,29 +186,23 @@ class JournalFooter(Widget):
                 )
             return text
 
-        palette: Text | None = None
-        if self.palette is not None:
-            # Compact, as Textual draws it: no padding around the key, one space before the description.
-            palette = Text(no_wrap=True, end="")
-            palette.append(self.palette.display, key_style)
-            palette.append(" " + self.palette.description, description_style)
-            palette.append(" ")
         help_key = self.help_key
 
-        def help_piece(hidden: int) -> Text | None:
-            if help_key is None:
-                return None
-            return piece(help_key, f"{help_key.description} +{hidden} keys" if hidden else help_key.description)
+        def help_text(hidden: int) -> str:
+            assert help_key is not None
+            return f"{help_key.description} +{hidden} keys" if hidden else help_key.description
+
+        # The palette key is compact, as Textual draws it: the key, a space, the description, a space.
+        palette_width = 1 + len(self.palette.display) + 1 + len(self.palette.description) + 1 if self.palette else 0
 
         def right_width(hidden: int) -> int:
-            helper = help_piece(hidden)
-            return (len(helper) if helper else 0) + (1 + len(palette) if palette else 0)
+            return (width_of(help_key, help_text(hidden)) if help_key else 0) + palette_width
 
-        pieces = [piece(key, key.description) for key in self.keys]
+        widths = [width_of(key, key.description) for key in self.keys]
         # Before the first layout the width is not known yet: then nothing is left out.
-        width = self.size.width or sum(map(len, pieces)) + right_width(0)
-        shown = len(pieces)
-        while shown and sum(map(len, pieces[:shown])) > width - right_width(len(pieces) - shown):
+        width = self.size.width or sum(widths) + right_width(0)
+        shown = len(widths)
+        while shown and sum(widths[:shown]) > width - right_width(len(widths) - shown):
             shown -= 1
         text = Text(no_wrap=True, end="")
         spans: list[tuple[int, int]] = []
@@ -215,17 +215,20 @@ class JournalFooter(Widget):
             span_keys.append(key)
             self._shade(text, len(spans) - 1, key, start, len(text), base)
 
-        for key, part in zip(self.keys[:shown], pieces[:shown], strict=True):
-            add(key, part)
-        hidden = len(pieces) - shown
+        for key in self.keys[:shown]:
+            add(key, piece(key, key.description))
+        hidden = len(widths) - shown
         text.pad_right(max(0, width - right_width(hidden) - len(text)))
-        helper = help_piece(hidden)
-        if help_key is not None and helper is not None:
-            add(help_key, helper)
-        if self.palette is not None and palette is not None:
+        if help_key is not None:
+            add(help_key, piece(help_key, help_text(hidden)))
+        if self.palette is not None:
             # The edge colour is translucent ($foreground 20%): blended over the footer, as a border is.
             edge = self.styles.background + self.get_component_styles("footer-keys--edge").color
             text.append(PALETTE_EDGE, base + Style(color=edge.rich_color))
+            palette = Text(no_wrap=True, end="")
+            palette.append(self.palette.display, key_style)
+            palette.append(" " + self.palette.description, description_style)
+            palette.append(" ")
             add(self.palette, palette)
         self._spans, self._span_keys = spans, span_keys
         self.hidden = hidden
