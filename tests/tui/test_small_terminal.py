@@ -328,9 +328,29 @@ def test_a_toast_covers_neither_the_table_nor_the_footer(store: Store) -> None:
         (["l"], ["Test", "Save result"]),
         (["f9"], ["EMERGENCY MEDICATION LIST", "penicillin (hives)"]),
         (["d"], ["Check the syringe", "Clear", "Something floating in it"]),
-        (["d", "enter", "enter"], ["3 of 3"]),
+        (["d", "enter", "enter"], ["3 of 3", "Save dose"]),
+        (["m"], ["Name", "Status", "anakinra", "Add a medicine"]),
+        (["h"], ["When", "Kind", "What", "shown, newest first"]),
+        (["h", "e"], ["Edit appointment", "Save", "Cancel"]),
+        (["x"], ["Export the visit summary", "Period", "Format"]),
+        (["f1"], ["Help: Today", "Keys on this screen"]),
+        (["f2"], ["Reference: anakinra", "search the guide"]),
     ],
-    ids=["side-effects", "appointments", "check-in", "labs", "emergency", "dose-check", "dose-confirm"],
+    ids=[
+        "side-effects",
+        "appointments",
+        "check-in",
+        "labs",
+        "emergency",
+        "dose-check",
+        "dose-confirm",
+        "medicines",
+        "history",
+        "edit",
+        "export",
+        "help",
+        "reference-panel",
+    ],
 )
 def test_what_a_screen_is_for_is_on_screen(store: Store, keys: list[str], essential: list[str]) -> None:
     seed(store)
@@ -354,3 +374,35 @@ def test_columns_are_cut_only_as_much_as_the_width_needs_free_text_first() -> No
     # Too narrow even for that: the free text keeps a few characters, the widest other column gives way.
     assert fit_widths([16, 30, 40], 40, {2}) == [16, 18, 6]
     assert sum(fit_widths([30, 30, 30], 45, set())) <= 45
+
+
+def test_the_welcome_shows_its_fields_at_80x24(store: Store) -> None:
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        for text in ("Welcome to medjournal", "Name", "Emergency contact", "The medicine you inject every day"):
+            assert text in shown
+
+    drive(app, steps, size=SMALL)
+
+
+def test_the_passphrase_screen_shows_its_field_and_the_way_out_at_80x24() -> None:
+    from pathlib import Path
+
+    from textual.widgets import Input
+
+    from journal.tui.screens.passphrase import PassphraseApp
+
+    app = PassphraseApp(Path("/home/ann/journal.db"))
+
+    async def go() -> None:
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            field = app.screen.query_one("#passphrase", Input)
+            assert field.region.right <= SMALL[0] and field.has_focus
+            lines = [strip.text for strip in app.screen._compositor.render_strips()]
+            assert "esc Quit" in lines[-1] and "/home/ann/journal.db" in "\n".join(lines)
+
+    asyncio.run(go())
