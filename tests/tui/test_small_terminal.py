@@ -406,3 +406,16 @@ def test_the_passphrase_screen_shows_its_field_and_the_way_out_at_80x24() -> Non
             assert "esc Quit" in lines[-1] and "/home/ann/journal.db" in "\n".join(lines)
 
     asyncio.run(go())
+
+
+def test_clicking_f1_in_the_footer_opens_help(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        line = footer_line(app)
+        await pilot.click(JournalFooter, offset=(line.index("F1") + 1, 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+
+    drive(app, steps, size=SMALL)

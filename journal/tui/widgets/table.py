@@ -81,6 +81,7 @@ class FitTable(DataTable[Text]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.detail = TableDetail("", classes="table-detail")
+        self.detail.display = False
         self._detail_shown = Text()
 
     def on_mount(self) -> None:
@@ -188,3 +189,4 @@ class FitTable(DataTable[Text]):
         if text != self._detail_shown:
             self._detail_shown = text
             self.detail.update(text)
+            self.detail.display = bool(text)  # an empty table takes no line for it
