@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -23,6 +23,9 @@ from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, d
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
+
+if TYPE_CHECKING:
+    from journal.tui.context import Journal
 
 ALL = "all"
 # Load the next page when the cursor comes this close to the last row shown.
@@ -77,7 +80,7 @@ class HistoryScreen(JournalScreen):
         self.entries: dict[str, TimelineEntry] = {}
         self.cursor: Cursor | None = None
         self.at_end = False
-        self.names = Names(self)
+        self.names: Names | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         """Filters, the table and a status line."""
@@ -122,6 +125,7 @@ class HistoryScreen(JournalScreen):
             self.query_one("#history-error", Static).update(lit(describe(exc)))
             return
         self.query_one("#timeline", DataTable).clear()
+        self.names = Names(self.journal)  # read again: a medicine may have been renamed meanwhile
         self.entries.clear()
         self.cursor = None
         self.at_end = False
@@ -146,11 +150,16 @@ class HistoryScreen(JournalScreen):
     def _cells(self, entry: TimelineEntry) -> tuple[Text, Text, Text]:
         record = entry.record
         zone = getattr(record, "tz", None) or self.journal.zone
-        what = self.names.what(record, when=False)  # the When column says when
+        what = self._names().what(record, when=False)  # the When column says when
         note = getattr(record, "note", None) or getattr(record, "reason", None)
         if note:
             what += f" - {note}"
         return lit(self.journal.local(entry.at, zone)), lit(kind_label(entry.kind)), lit(what)
+
+    def _names(self) -> Names:
+        if self.names is None:
+            self.names = Names(self.journal)
+        return self.names
 
     def _show_count(self) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -220,7 +229,7 @@ class HistoryScreen(JournalScreen):
         journal = self.journal
         key = f"{entry.kind}:{entry.record.id}"
 
-        what = self.names.what(entry.record)
+        what = self._names().what(entry.record)
 
         def deleted(_record: object) -> None:
             self._redraw(key)
@@ -254,7 +263,7 @@ class ChangesDialog(JournalModal):
     def compose(self) -> ComposeResult:
         """Each change with the fields it touched."""
         entries = self.journal.store.history(table=self.record.table, row_id=self.record.id, limit=200)
-        names = Names(self)
+        names = Names(self.journal)
         with Vertical(classes="dialog", id="changes-dialog"):
             yield Static(lit(f"Changes to {self.record.kind_label}: {names.what(self.record)}"), classes="panel-title")
             with VerticalScroll():
@@ -284,8 +293,8 @@ SKIP = frozenset({"updated_at", "created_at", "id"})
 class Names:
     """Records as a person reads them: by what they are, never by their internal ids."""
 
-    def __init__(self, screen: JournalScreen | JournalModal) -> None:
-        self.journal = screen.journal
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
         self._linked: dict[tuple[str, str], str] = {}
 
     def linked(self, cls: type[m.Record], record_id: str) -> str:
