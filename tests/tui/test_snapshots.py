@@ -31,6 +31,9 @@ SCREENS: dict[str, tuple[bool, list[str], bool]] = {
     "reference-panel": (True, ["f2"], False),
     "emergency-list": (True, ["f9"], False),
     "help": (True, ["f1"], False),
+    "labs": (True, ["l"], False),
+    "export": (True, ["x"], False),
+    "edit": (True, ["h", "e"], False),
 }
 # The steps inside a flow, at the smallest size the app supports.
 STEPS: dict[str, list[str]] = {
@@ -62,6 +65,20 @@ def test_screen(snap_compare: SnapCompare, name: str, size: str) -> None:
 @pytest.mark.parametrize("name", list(STEPS), ids=list(STEPS))
 def test_flow_step(snap_compare: SnapCompare, name: str) -> None:
     assert snap_compare(_app(True), press=STEPS[name], terminal_size=SIZES["80x24"])
+
+
+@pytest.mark.parametrize("name", list(STEPS), ids=list(STEPS))
+def test_flow_step_at_120x40(snap_compare: SnapCompare, name: str) -> None:
+    assert snap_compare(_app(True), press=STEPS[name], terminal_size=SIZES["120x40"])
+
+
+@pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
+def test_passphrase(snap_compare: SnapCompare, size: str) -> None:
+    from pathlib import Path
+
+    from journal.tui.screens.passphrase import PassphraseApp
+
+    assert snap_compare(PassphraseApp(Path("/home/ann/journal.db")), terminal_size=SIZES[size])
 
 
 @pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))

@@ -15,12 +15,15 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.table import FitTable
 
 KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.ApptKind]
 
 
-class AppointmentTable(DataTable[Text]):
+class AppointmentTable(FitTable):
     """Appointments; keys act on the row under the cursor."""
+
+    SHRINK_FIRST = ("What for", "With")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "screen.edit_row", "Edit"),
@@ -29,8 +32,10 @@ class AppointmentTable(DataTable[Text]):
     ]
 
 
-class QuestionTable(DataTable[Text]):
+class QuestionTable(FitTable):
     """Questions for the doctor; keys act on the row under the cursor."""
+
+    SHRINK_FIRST = ("Question", "Answer")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "screen.edit_row", "Edit/answer"),

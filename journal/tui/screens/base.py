@@ -262,7 +262,8 @@ class JournalModal(WritesToJournal, ModalScreen[Any]):
     """A dialog over a screen; Escape closes it."""
 
     CSS_PATH = SCREENS_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    # A dialog hides the app's keys: F1 is bound again, so help is one key away everywhere.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close"), Binding("f1", "app.help", "Help")]
 
     def action_close(self) -> None:
         """Close the dialog."""

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from journal import models as m
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.table import FitTable
 
 RECENT = 10
 NUMBER_FIELDS = {"pain": "Pain", "swelling": "Swelling", "stiffness": "Morning stiffness"}
@@ -42,7 +43,7 @@ class CheckinScreen(JournalScreen):
                 yield Button("Save check-in", id="checkin-save", variant="primary", compact=True)
                 yield Static(Text("Tab moves to the next box; Enter saves."), classes="hint")
         yield Static(Text("Recent check-ins", style="bold"), classes="section-title")
-        yield DataTable(id="recent-checkins", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="recent-checkins", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         """Focus pain and list the recent check-ins."""

@@ -17,6 +17,7 @@ from journal import models as m
 from journal.content import Symptom, normalize
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.table import FitTable
 
 if TYPE_CHECKING:
     from journal.application.usecases import EffectResult
@@ -40,7 +41,7 @@ def symptom_matches(symptoms: Iterable[Symptom], text: str) -> list[tuple[Sympto
     return found
 
 
-class EffectsTable(DataTable[Text]):
+class EffectsTable(FitTable):
     """The open side effects; its keys act on the row under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -17,10 +17,15 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, Static
 
 from journal import models as m
+from journal.application import corrections
 from journal.store.timeline import KINDS, PAGE_SIZE, Cursor, TimelineEntry, timeline_page
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, lit
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.table import FitTable
+
+if TYPE_CHECKING:
+    from journal.tui.context import Journal
 
 ALL = "all"
 # Load the next page when the cursor comes this close to the last row shown.
@@ -36,8 +41,10 @@ def kind_label(kind: str) -> str:
 KIND_OPTIONS: list[tuple[str, str]] = [("Every kind", ALL), *[(kind_label(k), k) for k in KINDS]]
 
 
-class TimelineTable(DataTable[Text]):
+class TimelineTable(FitTable):
     """The timeline; keys act on the entry under the cursor; scrolling near the end asks for more."""
+
+    SHRINK_FIRST = ("What",)
 
     class NearEnd(Message):
         """The last rows shown are in view: time to load the next page."""
@@ -73,6 +80,7 @@ class HistoryScreen(JournalScreen):
         self.entries: dict[str, TimelineEntry] = {}
         self.cursor: Cursor | None = None
         self.at_end = False
+        self.names: Names | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         """Filters, the table and a status line."""
@@ -117,6 +125,7 @@ class HistoryScreen(JournalScreen):
             self.query_one("#history-error", Static).update(lit(describe(exc)))
             return
         self.query_one("#timeline", DataTable).clear()
+        self.names = Names(self.journal)  # read again: a medicine may have been renamed meanwhile
         self.entries.clear()
         self.cursor = None
         self.at_end = False
@@ -136,17 +145,26 @@ class HistoryScreen(JournalScreen):
             table.add_row(*self._cells(entry), key=key)
         self.cursor = page.next
         self.at_end = page.next is None
-        more = "" if self.at_end else "; scroll down for more"
-        self.query_one("#history-status", Static).update(Text(f"{table.row_count} shown, newest first{more}."))
+        self._show_count()
 
     def _cells(self, entry: TimelineEntry) -> tuple[Text, Text, Text]:
         record = entry.record
         zone = getattr(record, "tz", None) or self.journal.zone
-        what = record.describe()
+        what = self._names().what(record, when=False)  # the When column says when
         note = getattr(record, "note", None) or getattr(record, "reason", None)
         if note:
             what += f" - {note}"
         return lit(self.journal.local(entry.at, zone)), lit(kind_label(entry.kind)), lit(what)
+
+    def _names(self) -> Names:
+        if self.names is None:
+            self.names = Names(self.journal)
+        return self.names
+
+    def _show_count(self) -> None:
+        table = self.query_one("#timeline", DataTable)
+        more = "" if self.at_end else "; scroll down for more"
+        self.query_one("#history-status", Static).update(Text(f"{table.row_count} shown, newest first{more}."))
 
     def action_more(self) -> None:
         """Load the next page."""
@@ -184,6 +202,7 @@ class HistoryScreen(JournalScreen):
         if fresh is None:
             table.remove_row(key)
             del self.entries[key]
+            self._show_count()
             return
         updated = TimelineEntry(entry.kind, entry.at, fresh)
         self.entries[key] = updated
@@ -210,9 +229,11 @@ class HistoryScreen(JournalScreen):
         journal = self.journal
         key = f"{entry.kind}:{entry.record.id}"
 
+        what = self._names().what(entry.record)
+
         def deleted(_record: object) -> None:
             self._redraw(key)
-            self.notify(f"Deleted {entry.record.describe()}.", markup=False)
+            self.notify(f"Deleted {what}.", markup=False)
 
         def delete(yes: bool | None) -> None:
             if yes:
@@ -222,7 +243,7 @@ class HistoryScreen(JournalScreen):
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )
 
-        question = f"Delete this {kind_label(entry.kind)} ({entry.record.describe()})? It can be seen in its history."
+        question = f"Delete this {kind_label(entry.kind)} ({what})? It can be seen in its history."
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), delete)
 
     def action_changes(self) -> None:
@@ -242,32 +263,89 @@ class ChangesDialog(JournalModal):
     def compose(self) -> ComposeResult:
         """Each change with the fields it touched."""
         entries = self.journal.store.history(table=self.record.table, row_id=self.record.id, limit=200)
+        names = Names(self.journal)
         with Vertical(classes="dialog", id="changes-dialog"):
-            yield Static(lit(f"Changes to {self.record.kind_label}: {self.record.describe()}"), classes="panel-title")
+            yield Static(lit(f"Changes to {self.record.kind_label}: {names.what(self.record)}"), classes="panel-title")
             with VerticalScroll():
                 for change in entries:
                     yield Static(
                         Text.assemble((f"{self.journal.local(change.at)}  {change.action}", "bold")),
                         classes="change-head",
                     )
-                    for line in _diff(change.before, change.after):
+                    for line in names.diff(type(self.record), change.before, change.after):
                         yield Static(lit(line), classes="change-line")
                 if not entries:
                     yield Static(Text("No changes recorded."), classes="hint")
         yield JournalFooter()
 
 
-def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    """'field: old -> new' for each field that changed (bookkeeping fields left out)."""
-    skip = {"updated_at", "created_at", "id"}
-    old, new = before or {}, after or {}
-    lines = []
-    for name in dict.fromkeys([*old, *new]):
-        if name in skip or old.get(name) == new.get(name):
-            continue
-        if before is None:
-            if new.get(name) not in (None, "", False):
-                lines.append(f"  {name}: {new.get(name)}")
-            continue
-        lines.append(f"  {name}: {old.get(name)!s} -> {new.get(name)!s}")
-    return lines
+# A field holding another record's id, and the kind of record it names.
+LINKS: dict[str, type[m.Record]] = {
+    "medication_id": m.Medication,
+    "check_id": m.SyringeCheck,
+    "box_id": m.SupplyBox,
+    "appointment_id": m.Appointment,
+}
+# Bookkeeping fields, left out of a change.
+SKIP = frozenset({"updated_at", "created_at", "id"})
+
+
+class Names:
+    """Records as a person reads them: by what they are, never by their internal ids."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self._linked: dict[tuple[str, str], str] = {}
+
+    def linked(self, cls: type[m.Record], record_id: str) -> str:
+        """The description of the record an id names (one deleted since still has its name)."""
+        key = (cls.table, record_id)
+        if key not in self._linked:
+            found = self.journal.store.get(cls, record_id, include_deleted=True)
+            gone = f"a {cls.kind_label} no longer in the journal"
+            self._linked[key] = self.what(found) if found is not None else gone
+        return self._linked[key]
+
+    def what(self, record: m.Record, *, when: bool = True) -> str:
+        """'Anakinra: dose taken at thigh-left:A1', 'doctor appointment with Dr Lee: review, 2026-11-30 09:30'.
+
+        `when`: an appointment's time too (not in the list, whose first column gives it)."""
+        text = record.describe()
+        if isinstance(record, m.Appointment):
+            text += f": {record.purpose}" if record.purpose else ""
+            text += f", {self.journal.local(record.at, record.tz)}" if when else ""
+        medication_id = getattr(record, "medication_id", None)
+        if isinstance(medication_id, str):
+            text = f"{self.linked(m.Medication, medication_id)}: {text}"
+        return text
+
+    def value(self, cls: type[m.Record], name: str, snapshot: dict[str, Any]) -> str:
+        """One field of a stored version as it is typed in: a linked record by its description."""
+        raw = snapshot.get(name)
+        if raw is None or raw == "":
+            return "(empty)"
+        link = LINKS.get(name)
+        if link is not None:
+            return self.linked(link, str(raw))
+        if name.endswith("_id"):
+            return "another record"
+        try:
+            record = cls.from_row(snapshot)
+        except ValueError:
+            return str(raw)
+        return corrections.shown_value(record, name, self.journal.zone) or "(empty)"
+
+    def diff(self, cls: type[m.Record], before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+        """'Field: old -> new' for each field that changed (bookkeeping fields left out)."""
+        old, new = before or {}, after or {}
+        lines = []
+        for name in dict.fromkeys([*old, *new]):
+            if name in SKIP or old.get(name) == new.get(name):
+                continue
+            label = corrections.field_label(name.removesuffix("_id"))
+            if before is None:
+                if new.get(name) not in (None, "", False):
+                    lines.append(f"  {label}: {self.value(cls, name, new)}")
+                continue
+            lines.append(f"  {label}: {self.value(cls, name, old)} -> {self.value(cls, name, new)}")
+        return lines

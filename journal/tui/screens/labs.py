@@ -16,6 +16,7 @@ from journal import models as m
 from journal.care import labs
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.table import FitTable
 
 SHOWN = 50
 
@@ -43,7 +44,7 @@ class LabsScreen(JournalScreen):
                 yield Button("Save result", id="lab-save", variant="primary", compact=True)
                 yield Static(Text("Tab moves to the next box; Enter saves."), classes="hint")
         yield Static(Text("Results, newest first (trend: against the test's result before)", style="bold"))
-        yield DataTable(id="lab-results", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="lab-results", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         """Focus the test's name and list the results."""

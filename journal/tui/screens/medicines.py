@@ -23,13 +23,17 @@ from journal.care.regimen import ScheduleError
 from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, error_field, lit
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.table import FitTable
 
 KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.MedKind]
 FORMS: list[tuple[str, str]] = [("form: as its guide says", ""), *((f.value, f.value) for f in m.MedForm)]
 
 
-class RecordTable(DataTable[Text]):
+class RecordTable(FitTable):
     """A list of records; Enter or e edits the row under the cursor, x stops or deletes it."""
+
+    # Directions and reactions are long free text: cut them before the status or the name.
+    SHRINK_FIRST = ("How", "Reaction")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "screen.edit_row", "Edit"),

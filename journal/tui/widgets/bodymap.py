@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,10 +20,20 @@ from journal.content import Pack, Region, parse_spot_id, spot_id
 CELL = 3  # characters per spot
 ROW_LABEL = 2  # "A " before each row
 COLUMNS = 4  # regions per row of the map
+BORDER_TITLE_SPARE = 2  # a box's content is this much wider than the title its top border can show
+
+
+def region_title(region: Region, blocked: frozenset[str]) -> str:
+    """A region's label, saying so when a reaction there keeps it from being used."""
+    return region.label + (" (reaction)" if region.key in blocked else "")
 
 
 class RegionBox(Widget):
-    """One region: its label in the border and a grid of spots (click one to choose it)."""
+    """One region: its label and a grid of spots (click one to choose it).
+
+    The label is in the top border when it fits there; in a narrow box (four side by side at 80
+    columns) it would be cut ("Left outer t…"), so it is written, whole, above the grid instead.
+    """
 
     DEFAULT_CSS = """
     RegionBox { height: auto; width: 1fr; border: round $panel-lighten-2; padding: 0 1; }
@@ -34,18 +45,31 @@ class RegionBox(Widget):
         super().__init__(id=f"region-{region.key}")
         self.body_map = body_map
         self.area = region
-        title = region.label + (" (reaction)" if region.key in body_map.blocked else "")
-        self.border_title = Text(title)
+        self.title = region_title(region, body_map.blocked)
+        self.border_title = Text(self.title)
         self.set_class(region.key in body_map.blocked, "-blocked")
 
+    def title_lines(self, width: int) -> list[str]:
+        """The label's lines above the grid, for a content `width`: none when it fits in the border."""
+        # The border shows a title in the box's width less its corners, padding and a space each side.
+        # Every box does as the longest label needs, so that the labels line up.
+        if not width or self.body_map.longest_title <= width - BORDER_TITLE_SPARE:
+            return []
+        return textwrap.wrap(self.title, width) or [self.title]
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The label goes in the border or above the grid, whichever shows it whole."""
+        inside = bool(self.title_lines(self.content_size.width))
+        self.border_title = None if inside else Text(self.title)
+
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        """One line per row of spots."""
-        return self.area.rows
+        """The label's lines (if it is not in the border), then one line per row of spots."""
+        return len(self.title_lines(width)) + self.area.rows
 
     def render(self) -> Text:
         """The grid: the chosen spot in brackets, the suggested one a star, the last one a cross."""
         chosen = self.body_map.selected
-        lines = []
+        lines = [Text(line, style="bold") for line in self.title_lines(self.content_size.width)]
         for r in range(self.area.rows):
             line = Text(chr(ord("A") + r) + " ", style="dim")
             for c in range(self.area.cols):
@@ -63,7 +87,7 @@ class RegionBox(Widget):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        row, col = offset.y, (offset.x - ROW_LABEL) // CELL
+        row, col = offset.y - len(self.title_lines(self.content_size.width)), (offset.x - ROW_LABEL) // CELL
         if 0 <= row < self.area.rows and 0 <= col < self.area.cols and offset.x >= ROW_LABEL:
             clicked = spot_id(self.area.key, row, col)
             if self.body_map.selected == clicked:
@@ -116,6 +140,7 @@ class BodyMap(Widget, can_focus=True):
         self.suggested = suggested
         self.last = last
         self.blocked = blocked
+        self.longest_title = max((len(region_title(r, blocked)) for r in pack.sites.regions), default=0)
         self.set_reactive(BodyMap.selected, selected or suggested)
 
     @property

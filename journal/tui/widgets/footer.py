@@ -5,16 +5,20 @@ one) that recomposes on every bindings signal. On Today that was a sixth of the 
 app spends after its imports before the first paint. This footer is one line of text,
 rebuilt only when the keys shown change; it looks and works the same: the key under the
 mouse is highlighted with its tooltip, a click presses it, disabled keys are dim, and the
-command palette key sits on the right.
+command palette key sits on the right. Beside it, always, the help key (F1): when the screen's
+keys do not fit (80 columns), the last ones are left out and the help key says how many; the
+help screen lists them all.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 from journal.dataclass import dataclass
@@ -34,6 +38,9 @@ class Key:
     tooltip: str
 
 
+# The help key: always shown, beside the palette key, saying how many keys did not fit.
+HELP_KEY = "f1"
+FUNCTION_KEY = re.compile(r"f\d{1,2}")
 # The palette key's left edge, as Textual's Footer draws it (a `vkey` border).
 PALETTE_EDGE = "▏"
 
@@ -82,7 +89,10 @@ class JournalFooter(Widget):
         self.keys: list[Key] = []
         self.palette: Key | None = None
         self._shown: Any = None
+        self.help_key: Key | None = None
+        self.hidden = 0  # how many keys did not fit, in the last drawing
         self._spans: list[tuple[int, int]] = []
+        self._span_keys: list[Key] = []
         self._hover: int | None = None
 
     # --- which keys ----------------------------------------------------------------------
@@ -108,63 +118,121 @@ class JournalFooter(Widget):
         keys: list[Key] = []
         actions: set[str] = set()
         palette: Key | None = None
+        help_key: Key | None = None
         for key, (_, binding, enabled, tooltip) in active.items():
             if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
-                tip = binding.tooltip or binding.description
-                palette = Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tip)
-            elif binding.show and binding.action not in actions:
-                actions.add(binding.action)
-                keys.append(
-                    Key(binding.key, self.app.get_key_display(binding), binding.description, not enabled, tooltip)
-                )
-        shown = (tuple(keys), palette)
+                palette = self._key(binding, enabled, binding.tooltip or binding.description)
+            elif key == HELP_KEY and binding.description:
+                help_key = self._key(binding, enabled, tooltip)
+            elif binding.show and not {binding.action, binding.description} & actions:
+                # One key per action, and per description: Today's `e` and the app's F9 both say Emergency.
+                actions.update((binding.action, binding.description))
+                keys.append(self._key(binding, enabled, tooltip))
+        if palette is None and self.app.ENABLE_COMMAND_PALETTE:
+            # A dialog hides the app's keys from its bindings, but the palette key is a priority
+            # binding of the app: it works on every screen, so it is shown on every screen.
+            palette = self._app_key(palette_key)
+        if help_key is None:
+            help_key = self._app_key(HELP_KEY)
+        shown = (tuple(keys), palette, help_key)
         if shown == self._shown:
             return False
         self._shown = shown
-        self.keys, self.palette = keys, palette
+        self.keys, self.palette, self.help_key = keys, palette, help_key
         self._hover = None
         return True
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str) -> Key:
+        display = self.app.get_key_display(binding)
+        if FUNCTION_KEY.fullmatch(display):
+            display = display.upper()  # F1, as keyboards print it
+        return Key(binding.key, display, binding.description, not enabled, tooltip)
+
+    def _app_key(self, key: str) -> Key | None:
+        """The app's own binding of `key` (shown on dialogs, which hide the app's bindings)."""
+        for binding in Binding.make_bindings(self.app.BINDINGS):
+            if binding.key == key and binding.description:
+                return self._key(binding, True, binding.tooltip or binding.description)
+        if key == self.app.COMMAND_PALETTE_BINDING:
+            return Key(key, self.app.COMMAND_PALETTE_DISPLAY or "^p", "palette", False, "Open the command palette")
+        return None
 
     # --- drawing ---------------------------------------------------------------------------
 
     def render(self) -> Text:
-        """The keys side by side (key, then description), and the palette key at the right edge."""
+        """The keys side by side (key, then description), then help and the palette key at the right edge.
+
+        Keys that do not fit are left out from the end, and the help key says how many: the help
+        screen (F1) lists every key of the screen.
+        """
         key_style = self.get_component_rich_style("footer-key--key")
         description_style = self.get_component_rich_style("footer-key--description")
         key_padding = self.get_component_styles("footer-key--key").padding
         description_padding = self.get_component_styles("footer-key--description").padding
         base = self.rich_style
-        text = Text(no_wrap=True, end="")
-        spans: list[tuple[int, int]] = []
-        for index, key in enumerate(self.keys):
-            start = len(text)
+
+        key_pad = key_padding.left + key_padding.right
+        description_pad = description_padding.left + description_padding.right
+
+        def width_of(key: Key, description: str) -> int:
+            return key_pad + len(key.display) + (description_pad + len(description) if description else 0)
+
+        def piece(key: Key, description: str) -> Text:
+            text = Text(no_wrap=True, end="")
             text.append(" " * key_padding.left + key.display + " " * key_padding.right, key_style)
-            if key.description:
+            if description:
                 text.append(
-                    " " * description_padding.left + key.description + " " * description_padding.right,
+                    " " * description_padding.left + description + " " * description_padding.right,
                     description_style,
                 )
+            return text
+
+        help_key = self.help_key
+
+        def help_text(hidden: int) -> str:
+            assert help_key is not None
+            return f"{help_key.description} +{hidden} keys" if hidden else help_key.description
+
+        # The palette key is compact, as Textual draws it: the key, a space, the description, a space.
+        palette_width = 1 + len(self.palette.display) + 1 + len(self.palette.description) + 1 if self.palette else 0
+
+        def right_width(hidden: int) -> int:
+            return (width_of(help_key, help_text(hidden)) if help_key else 0) + palette_width
+
+        widths = [width_of(key, key.description) for key in self.keys]
+        # Before the first layout the width is not known yet: then nothing is left out.
+        width = self.size.width or sum(widths) + right_width(0)
+        shown = len(widths)
+        while shown and sum(widths[:shown]) > width - right_width(len(widths) - shown):
+            shown -= 1
+        text = Text(no_wrap=True, end="")
+        spans: list[tuple[int, int]] = []
+        span_keys: list[Key] = []
+
+        def add(key: Key, part: Text) -> None:
+            start = len(text)
+            text.append_text(part)
             spans.append((start, len(text)))
-            self._shade(text, index, key, start, len(text), base)
+            span_keys.append(key)
+            self._shade(text, len(spans) - 1, key, start, len(text), base)
+
+        for key in self.keys[:shown]:
+            add(key, piece(key, key.description))
+        hidden = len(widths) - shown
+        text.pad_right(max(0, width - right_width(hidden) - len(text)))
+        if help_key is not None:
+            add(help_key, piece(help_key, help_text(hidden)))
         if self.palette is not None:
-            # Compact, as Textual draws it: no padding around the key, one space before the description.
+            # The edge colour is translucent ($foreground 20%): blended over the footer, as a border is.
+            edge = self.styles.background + self.get_component_styles("footer-keys--edge").color
+            text.append(PALETTE_EDGE, base + Style(color=edge.rich_color))
             palette = Text(no_wrap=True, end="")
             palette.append(self.palette.display, key_style)
             palette.append(" " + self.palette.description, description_style)
             palette.append(" ")
-            # Before the first layout the width is not known yet: then nothing is cut.
-            room = (self.size.width or len(text) + len(palette) + 1) - len(palette) - 1
-            text.truncate(room, pad=True)
-            spans = [(start, min(end, room)) for start, end in spans if start < room]
-            # The edge colour is translucent ($foreground 20%): blended over the footer, as a border is.
-            background = self.styles.background
-            edge = background + self.get_component_styles("footer-keys--edge").color
-            text.append(PALETTE_EDGE, base + Style(color=edge.rich_color))
-            start = len(text)
-            text.append_text(palette)
-            spans.append((start, len(text)))
-            self._shade(text, len(spans) - 1, self.palette, start, len(text), base)
-        self._spans = spans
+            add(self.palette, palette)
+        self._spans, self._span_keys = spans, span_keys
+        self.hidden = hidden
         return text
 
     def _shade(self, text: Text, index: int, key: Key, start: int, end: int, base: Style) -> None:
@@ -174,9 +242,6 @@ class JournalFooter(Widget):
             text.stylize(Style(dim=True), start, end)
 
     # --- the mouse -------------------------------------------------------------------------
-
-    def _all_keys(self) -> list[Key]:
-        return [*self.keys[: len(self._spans) - (1 if self.palette else 0)], *([self.palette] if self.palette else [])]
 
     def _index_at(self, x: int) -> int | None:
         for index, (start, end) in enumerate(self._spans):
@@ -189,7 +254,7 @@ class JournalFooter(Widget):
         index = self._index_at(event.x)
         if index != self._hover:
             self._hover = index
-            self.tooltip = (self._all_keys()[index].tooltip or None) if index is not None else None
+            self.tooltip = (self._span_keys[index].tooltip or None) if index is not None else None
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
@@ -203,7 +268,7 @@ class JournalFooter(Widget):
         index = self._index_at(event.x)
         if index is None:
             return
-        key = self._all_keys()[index]
+        key = self._span_keys[index]
         if key.disabled:
             self.app.bell()
         else:
