@@ -349,22 +349,46 @@ class Prefetch:
             _keys[self.salt] = key
             return ["ok"]
         self._read_ahead(self.path)
-        try:
-            conn = _opens(self.path, key, self.salt, timeout=self._timeout)
-        except sqlite3.Error:
-            return None  # opened again on the main thread, which says what is wrong
-        if conn is None:
-            return None
-        try:
-            problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
-        _keys[self.salt] = key
-        if problems == ["ok"]:
-            _note_passed(key, state, self.path)
+        # None: opened again on the main thread, which says what is wrong.
+        problems = _quick_check(self.path, key, self.salt, state, timeout=self._timeout)
+        if problems is not None:
+            _keys[self.salt] = key
         return problems
+
+
+def _quick_check(path: Path, key: bytes, salt: bytes, state: str | None, **kwargs: Any) -> list[str] | None:
+    """SQLite's quick_check of the encrypted file, noted when it passes; None when it cannot run (key, busy)."""
+    try:
+        conn = _opens(path, key, salt, **kwargs)
+    except sqlite3.Error:
+        return None
+    if conn is None:
+        return None
+    try:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if problems == ["ok"]:
+        _note_passed(key, state, path)
+    return problems
+
+
+def check_after_use(path: Path) -> None:
+    """Check an encrypted journal this process changed and closed, so that the next opening need not.
+
+    For the TUI as it closes: the next `emergency`, often soon after a dose was logged, then
+    finds the file as a check left it. Nothing for a plain journal, one already noted as it is,
+    or one another program has open with changes in its log.
+    """
+    salt = salt_of(path)
+    key = _keys.get(salt) if salt is not None else None
+    if salt is None or key is None:
+        return
+    state = _file_state(path)
+    if state is not None and not _passed_check(key, state):
+        _quick_check(path, key, salt, state)
 
 
 def prefetch(path: Path) -> Prefetch | None:

@@ -292,6 +292,25 @@ def test_an_unchanged_encrypted_journal_is_not_checked_again_a_changed_one_is(
     assert len(checks) == 1
 
 
+def test_the_app_closing_a_journal_it_changed_checks_it_so_the_next_opening_need_not(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.store import connection
+
+    _encrypted_and_checked_once(journal_path, monkeypatch)
+    with Store.open(journal_path) as store:
+        store.add(m.Medication.validate({"name": "folic acid", "kind": "vitamin"}))
+    checks = _count_calls(monkeypatch, connection, "_quick_check")
+    cipher.check_after_use(journal_path)  # as `medjournal` does once the TUI has closed
+    Store.open(journal_path, daily_backup=False, writing=False).close()  # the `emergency` after it
+    assert checks == []
+    cipher.forget_in_process()
+    cipher.check_after_use(journal_path)  # without the key (never found here): nothing, and no error
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        assert len(store.all(m.Medication)) == 2
+
+
 def test_an_encrypted_journal_damaged_after_a_passed_check_is_refused_whatever_its_times_say(
     journal_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
