@@ -247,20 +247,23 @@ def _file_state(path: Path) -> str | None:
     """What changes whenever the file's bytes do, or None when that cannot be told from outside SQLite.
 
     Any write to the file moves its change time, which no program can set back (touch sets the
-    modification time only); a copy over it is a new inode. A write-ahead log holding changes
-    means the file alone is not the journal (a writer is at work, or one was killed): None.
-    SQLite's file change counter is no help here: the page it sits on is encrypted, and a WAL
-    journal does not move it at each transaction.
+    modification time only); a copy over it is a new inode. A write-ahead log holding changes, or
+    a rollback journal, means the file alone is not the journal (a writer is at work, or one was
+    killed): None. SQLite's file change counter is no help here: the page it sits on is
+    encrypted, and a WAL journal does not move it at each transaction.
     """
     try:
         st = os.stat(path)
-        wal = os.stat(path.with_name(path.name + "-wal")).st_size
-    except FileNotFoundError:
-        wal = 0
     except OSError:
         return None
-    if wal:
-        return None
+    for side in ("-wal", "-journal"):
+        try:
+            if os.stat(path.with_name(path.name + side)).st_size:
+                return None
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
     return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
 
