@@ -246,8 +246,8 @@ _CHECKS_KEPT = 32  # seals kept, newest last: a few journals, each in a few stat
 def _file_state(path: Path) -> str | None:
     """What changes whenever the file's bytes do, or None when that cannot be told from outside SQLite.
 
-    Any write to the file moves its change time, which no program can set back (touch sets the
-    modification time only); a copy over it is a new inode. A write-ahead log holding changes, or
+    Any write to the file moves its change time, which no program can set back short of the system
+    clock (touch sets the modification time only); a copy over it is a new inode. A write-ahead log holding changes, or
     a rollback journal, means the file alone is not the journal (a writer is at work, or one was
     killed): None. SQLite's file change counter is no help here: the page it sits on is
     encrypted, and a WAL journal does not move it at each transaction.
