@@ -8,6 +8,11 @@ The key is the raw 32-byte key SQLCipher derives from the passphrase (PBKDF2-HMA
 rounds, the file's salt): derived here once, it opens the file and every backup of it (they keep
 its salt) without paying the derivation again. It comes from, in order: this process's memory,
 MEDJOURNAL_PASSPHRASE, the system keyring (when the user chose to remember it), the terminal.
+
+Decrypting every page for SQLite's quick_check costs some 50 ms on a ten-year journal (14 ms
+plain): once a check has passed, the file's state (device, inode, size, modification and change
+times, no write-ahead log holding changes) is noted, sealed with the key, and the next opening of
+the same unchanged file skips the check (see `_file_state`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -23,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalBusyError, JournalError, NotAJournalError
+from journal.files import make_private_dir, write_private
 
 ENV_PASSPHRASE = "MEDJOURNAL_PASSPHRASE"
 KEYRING_SERVICE = "medjournal"
@@ -31,6 +38,7 @@ KDF_ROUNDS = 256_000  # SQLCipher 4's default, so that the passphrase alone open
 KEY_BYTES = 32
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _SMALLEST_PAGE = 512
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")  # a backend's module.Class
 
 LOST_PASSPHRASE = (
     "If the passphrase is lost, the journal and its backups cannot be read by anyone, you included: "
@@ -143,6 +151,8 @@ def _connection_class() -> type[Any]:
     namespace["cursor"] = _wrapped(make_cursor, error)
     namespace["raw_key"] = None
     namespace["salt"] = None
+    namespace["state"] = None  # the file's state before it was opened (see _file_state)
+    namespace["unchanged"] = False  # that state passed a check before: no need to check again
     return type("CipherConnection", (sqlcipher3.Connection,), namespace)
 
 
@@ -174,16 +184,29 @@ def _opens(path: Path, key: bytes, salt: bytes, **kwargs: Any) -> Any | None:
     return conn
 
 
-def connect(path: Path, **kwargs: Any) -> Any:
-    """Open the encrypted journal at `path` with its key from the first source that has one that opens it."""
+def connect(path: Path, *, checking: bool = False, **kwargs: Any) -> Any:
+    """Open the encrypted journal at `path` with its key from the first source that has one that opens it.
+
+    `checking`: the caller runs SQLite's quick_check next unless `unchanged_since_check` says the
+    file passed one as it is; the file is then read ahead first (see connection.read_ahead).
+    """
+    from journal.store.connection import read_ahead
+
     salt = salt_of(path)
     if salt is None:
         raise NotAJournalError(f"{path} is not an encrypted medjournal journal; it was left untouched.")
+    read = not checking
     for key, source in _candidate_keys(path, salt):
+        state = _file_state(path)
+        unchanged = checking and _passed_check(key, state)
+        if not unchanged and not read:
+            read_ahead(path)
+            read = True
         conn = _opens(path, key, salt, **kwargs)
         if conn is not None:
             _keys[salt] = key
             _opened.add(os.path.realpath(path))
+            conn.state, conn.unchanged = state, unchanged
             return conn
         if source == ENV_PASSPHRASE:
             raise PassphraseError(
@@ -215,80 +238,160 @@ def _candidate_keys(path: Path, salt: bytes) -> Iterator[tuple[bytes, str]]:
         yield derive(typed, salt), "terminal"
 
 
-# The remembered key, looked up in a child process: importing `keyring` costs about 0.1 s of
-# CPU, which a second core pays while this process imports Textual.
-_LOOKUP = (
-    "import sys\n"
-    "try:\n"
-    "    import keyring\n"
-    "    sys.stdout.write(keyring.get_password(sys.argv[1], sys.argv[2]) or '')\n"
-    "except Exception:\n"
-    "    pass\n"
-)
+# --- the integrity check, not repeated on an unchanged file ---------------------------------
+
+_CHECKS_KEPT = 32  # seals kept, newest last: a few journals, each in a few states
+
+
+def _file_state(path: Path) -> str | None:
+    """What changes whenever the file's bytes do, or None when that cannot be told from outside SQLite.
+
+    Any write to the file moves its change time, which no program can set back short of the system
+    clock (touch sets the modification time only); a copy over it is a new inode. A write-ahead log holding changes, or
+    a rollback journal, means the file alone is not the journal (a writer is at work, or one was
+    killed): None. SQLite's file change counter is no help here: the page it sits on is
+    encrypted, and a WAL journal does not move it at each transaction.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    for side in ("-wal", "-journal"):
+        try:
+            if os.stat(path.with_name(path.name + side)).st_size:
+                return None
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+    return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+
+
+def _seal(key: bytes, state: str) -> str:
+    # Keyed with the journal's key: the note says nothing of the file or its key, and only someone
+    # holding the key can make one that counts.
+    return hashlib.blake2b(state.encode("ascii"), key=key, digest_size=32, person=b"medjournal-check").hexdigest()
+
+
+def _seals() -> list[str]:
+    try:
+        return _state_file("checked-journals").read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        return []
+
+
+def _passed_check(key: bytes, state: str | None) -> bool:
+    return state is not None and _seal(key, state) in _seals()
+
+
+def _note_passed(key: bytes, state: str | None, path: Path) -> None:
+    # Only while the file is still as it was when the check began.
+    if state is None or _file_state(path) != state:
+        return
+    seal = _seal(key, state)
+    older = [one for one in _seals() if one != seal]
+    kept = [*older[-(_CHECKS_KEPT - 1) :], seal]
+    target = _state_file("checked-journals")
+    with contextlib.suppress(OSError, JournalError):  # a note not kept costs one check next time, nothing else
+        make_private_dir(target.parent)
+        write_private(target, "".join(f"{one}\n" for one in kept).encode("ascii"), force=True)
+
+
+def unchanged_since_check(conn: object) -> bool:
+    """Whether `conn`'s encrypted file passed SQLite's quick_check before and is unchanged since."""
+    return bool(getattr(conn, "unchanged", False))
+
+
+def note_check_passed(conn: object, path: Path) -> None:
+    """Note that the encrypted file `conn` opened passed SQLite's quick_check (nothing for a plain one)."""
+    key = getattr(conn, "raw_key", None)
+    if key is not None:
+        _note_passed(key, getattr(conn, "state", None), path)
 
 
 class Prefetch:
     """An encrypted journal's key found and its integrity checked on a second thread while the app loads.
 
-    Made on the main thread (which imports sqlcipher3 and starts the keyring lookup); `check` runs
-    on the second thread and imports nothing. Only a key from memory, MEDJOURNAL_PASSPHRASE or
-    the keyring is tried: asking the user waits for the app.
+    Made on the main thread, which imports sqlcipher3 and reads a remembered key from the keyring
+    here: measured against a child process doing it on the second core (until December 2026), this
+    was as fast or faster on the shared 2-core machine, and the keyring's share of the CPU fell from
+    0.37e9 instructions to 0.09e9, since Textual imports much of what keyring does. `check` runs on
+    the second thread and imports nothing. Only a key from memory, MEDJOURNAL_PASSPHRASE or the
+    keyring is tried: asking the user waits for the app.
     """
 
     def __init__(self, path: Path, salt: bytes) -> None:
-        import subprocess
-
         from journal.store.connection import BUSY_TIMEOUT_MS, read_ahead
 
         _connection_class()  # imports sqlcipher3 here, not on the second thread
+        _state_dir()  # and platformdirs (where the seals of passed checks are kept)
         self.path, self.salt = path, salt
         self._read_ahead, self._timeout = read_ahead, BUSY_TIMEOUT_MS / 1000
         self._key = _keys.get(salt)
         self._passphrase = os.environ.get(ENV_PASSPHRASE) if self._key is None else None
-        self._child: subprocess.Popen[bytes] | None = None
-        if self._key is None and not self._passphrase and is_remembered(salt):
-            self._child = subprocess.Popen(
-                [sys.executable, "-c", _LOOKUP, KEYRING_SERVICE, _keyring_name(salt)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
+        if self._key is None and not self._passphrase:
+            self._key = keyring_key(salt)
 
     def _found_key(self) -> bytes | None:
         if self._key is not None:
             return self._key
         if self._passphrase:
             return derive(self._passphrase, self.salt)  # hashlib lets the other thread run meanwhile
-        if self._child is None or self._child.stdout is None:
-            return None
-        with self._child.stdout:
-            text = self._child.stdout.read().decode("ascii", "replace").strip()
-        self._child.wait()
-        try:
-            return bytes.fromhex(text) if text else None
-        except ValueError:
-            return None
+        return None
 
     def check(self) -> list[str] | None:
-        """SQLite's quick_check of the journal with the key found (kept for this process); None without one."""
+        """SQLite's quick_check of the journal with the key found (kept for this process); None without one.
+
+        ["ok"] at once, without reading the file, when it passed a check before and is unchanged since.
+        """
         key = self._found_key()
         if key is None:
             return None
+        state = _file_state(self.path)
+        if _passed_check(key, state):  # the seal matches: the key is this file's too
+            _keys[self.salt] = key
+            return ["ok"]
         self._read_ahead(self.path)
-        try:
-            conn = _opens(self.path, key, self.salt, timeout=self._timeout)
-        except sqlite3.Error:
-            return None  # opened again on the main thread, which says what is wrong
-        if conn is None:
-            return None
-        try:
-            problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
-        _keys[self.salt] = key
+        # None: opened again on the main thread, which says what is wrong.
+        problems = _quick_check(self.path, key, self.salt, state, timeout=self._timeout)
+        if problems is not None:
+            _keys[self.salt] = key
         return problems
+
+
+def _quick_check(path: Path, key: bytes, salt: bytes, state: str | None, **kwargs: Any) -> list[str] | None:
+    """SQLite's quick_check of the encrypted file, noted when it passes; None when it cannot run (key, busy)."""
+    try:
+        conn = _opens(path, key, salt, **kwargs)
+    except sqlite3.Error:
+        return None
+    if conn is None:
+        return None
+    try:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if problems == ["ok"]:
+        _note_passed(key, state, path)
+    return problems
+
+
+def check_after_use(path: Path) -> None:
+    """Check an encrypted journal this process changed and closed, so that the next opening need not.
+
+    For the TUI as it closes: the next `emergency`, often soon after a dose was logged, then
+    finds the file as a check left it. Nothing for a plain journal, one already noted as it is,
+    or one another program has open with changes in its log.
+    """
+    salt = salt_of(path)
+    key = _keys.get(salt) if salt is not None else None
+    if salt is None or key is None:
+        return
+    state = _file_state(path)
+    if state is not None and not _passed_check(key, state):
+        _quick_check(path, key, salt, state)
 
 
 def prefetch(path: Path) -> Prefetch | None:
@@ -333,47 +436,93 @@ def _keyring() -> Any | None:
     return keyring
 
 
+def _backend_of(ring: Any, service: str, username: str) -> str:
+    """The dotted class name of the backend in `ring` that holds this password ('' when none says so)."""
+    from keyring.backends.chainer import ChainerBackend
+
+    for holder in list(ring.backends) if isinstance(ring, ChainerBackend) else [ring]:
+        try:
+            found = holder.get_password(service, username)
+        except Exception:  # a backend of the chain that cannot be read now
+            continue
+        if found is not None:
+            return f"{type(holder).__module__}.{type(holder).__qualname__}"
+    return ""
+
+
+def _keyring_for(backend: str) -> Any | None:
+    """The keyring backend to read a remembered key from: `backend` (a dotted class name) if it loads.
+
+    Importing `keyring` costs some 0.1 s of CPU; letting it find its backend (neither
+    PYTHON_KEYRING_BACKEND nor a keyringrc.cfg naming one) costs about as much again: it scans
+    the installed packages' entry points and asks every backend whether it can run here (D-Bus,
+    KWallet, libsecret, ...). The backend that took the key was noted when it was put there.
+    """
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    # Already chosen in this process (set_keyring, or an earlier lookup), or by the user for every
+    # program (the environment): that one, as keyring itself would.
+    chosen = getattr(keyring.core, "_keyring_backend", None) is not None or os.environ.get("PYTHON_KEYRING_BACKEND")
+    if backend and not chosen and _DOTTED.match(backend):
+        with contextlib.suppress(Exception):  # uninstalled, or not usable here any more: keyring's own choice
+            keyring.set_keyring(keyring.core.load_keyring(backend))
+    return keyring.get_keyring()
+
+
 def _keyring_name(salt: bytes) -> str:
     # By salt, not by path: the journal can be moved, and its backups (same salt) open with the same key.
     return f"journal key {salt.hex()}"
 
 
-def _remembered_file() -> Path:
+@cache
+def _state_dir() -> Path:
     from platformdirs import user_state_dir
 
-    return Path(user_state_dir("medjournal", appauthor=False)) / "remembered-keys"
+    return Path(user_state_dir("medjournal", appauthor=False))
+
+
+def _state_file(name: str) -> Path:
+    return _state_dir() / name
+
+
+def _remembered() -> dict[str, str]:
+    """The salts of the journals whose key the user chose to remember here, with the keyring backend holding each."""
+    try:
+        lines = _state_file("remembered-keys").read_text(encoding="ascii").splitlines()
+    except (OSError, ValueError):
+        return {}
+    # "SALT BACKEND"; a line of a salt alone (written before the backend was noted): keyring's own choice.
+    return {words[0]: words[1] if len(words) > 1 else "" for words in (line.split() for line in lines) if words}
 
 
 def is_remembered(salt: bytes) -> bool:
     """Whether the user chose to keep this journal's key in the keyring (on this machine)."""
-    try:
-        return salt.hex() in _remembered_file().read_text(encoding="ascii").split()
-    except (OSError, ValueError):
-        return False
+    return salt.hex() in _remembered()
 
 
-def _mark_remembered(salt: bytes, remembered: bool) -> None:
-    # Only salts (public: every file starts with its own): the keyring is asked only for a journal
-    # whose key was put there, so a locked keyring never prompts for one that was not.
-    from journal.files import make_private_dir, write_private
-
-    path = _remembered_file()
-    try:
-        salts = set(path.read_text(encoding="ascii").split())
-    except (OSError, ValueError):
-        salts = set()
-    salts = salts | {salt.hex()} if remembered else salts - {salt.hex()}
+def _mark_remembered(salt: bytes, backend: str | None) -> None:
+    # Only salts (public: every file starts with its own) and the backends' class names: the
+    # keyring is asked only for a journal whose key was put there, so a locked keyring never
+    # prompts for one that was not. None: no longer remembered.
+    marks = _remembered()
+    marks.pop(salt.hex(), None)
+    if backend is not None:
+        marks[salt.hex()] = backend
+    path = _state_file("remembered-keys")
     make_private_dir(path.parent)
-    write_private(path, "".join(f"{one}\n" for one in sorted(salts)).encode("ascii"), force=True)
+    lines = (f"{one} {marks[one]}".rstrip() + "\n" for one in sorted(marks))
+    write_private(path, "".join(lines).encode("ascii"), force=True)
 
 
 def keyring_key(salt: bytes) -> bytes | None:
     """The raw key remembered in the system keyring for files with this salt, if any."""
-    keyring = _keyring() if is_remembered(salt) else None
-    if keyring is None:
+    backend = _remembered().get(salt.hex())
+    ring = _keyring_for(backend) if backend is not None else None
+    if ring is None:
         return None
     try:
-        value = keyring.get_password(KEYRING_SERVICE, _keyring_name(salt))
+        value = ring.get_password(KEYRING_SERVICE, _keyring_name(salt))
     except Exception:  # no keyring service (a server, a container): as if nothing were remembered
         return None
     try:
@@ -393,7 +542,8 @@ def remember(salt: bytes, key: bytes) -> None:
         raise JournalError(
             f"The system keyring could not keep the key ({exc}); set {ENV_PASSPHRASE} or type the passphrase instead."
         ) from exc
-    _mark_remembered(salt, True)
+    # Which backend took it, so that reading it back loads that one alone (see _keyring_for).
+    _mark_remembered(salt, _backend_of(keyring.get_keyring(), KEYRING_SERVICE, _keyring_name(salt)))
 
 
 def forget(salt: bytes) -> bool:
@@ -401,7 +551,7 @@ def forget(salt: bytes) -> bool:
     keyring = _keyring()
     if keyring is None or keyring_key(salt) is None:
         return False
-    _mark_remembered(salt, False)
+    _mark_remembered(salt, None)
     with contextlib.suppress(Exception):
         keyring.delete_password(KEYRING_SERVICE, _keyring_name(salt))
         return True

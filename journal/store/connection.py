@@ -395,11 +395,12 @@ def connect(
         # opened through here, header checked.
         if not encrypted and held_open(path) is not True:
             _check_header(path)
-        if not checked:
+        if not checked and not encrypted:
             read_ahead(path)  # for the quick_check below; before the connection is open
         if encrypted:
-            with translate_errors(path):  # it reads the file to check the key
-                conn = cipher.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+            with translate_errors(path):  # it reads the file to check the key (and reads it ahead)
+                conn = cipher.connect(path, checking=not checked, timeout=BUSY_TIMEOUT_MS / 1000)
+            checked = checked or cipher.unchanged_since_check(conn)  # it passed one, and is as it was
         elif read_only:
             conn = read_only_connection(path)
         else:
@@ -416,6 +417,7 @@ def connect(
             if path is not None:
                 if not checked:
                     refuse_damaged(_quick_check(conn), path)
+                    cipher.note_check_passed(conn, path)
                 _refuse_foreign(db, path)
             _test_page_limit(conn)
             conn.execute("PRAGMA foreign_keys = ON")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -137,7 +138,7 @@ def test_the_keyring_is_asked_only_for_a_key_the_user_chose_to_remember(
     assert not cipher.is_remembered(salt) and cipher.keyring_key(salt) is None
     cipher.remember(salt, key)
     assert cipher.is_remembered(salt) and cipher.keyring_key(salt) == key
-    marks = cipher._remembered_file().read_text()
+    marks = cipher._state_file("remembered-keys").read_text()
     assert salt.hex() in marks and key.hex() not in marks
 
 
@@ -227,27 +228,187 @@ def test_a_file_of_random_bytes_is_still_not_a_journal(tmp_path: Path) -> None:
 
 
 def test_the_app_finds_a_remembered_key_and_checks_the_journal_while_it_loads(
+    journal_path: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.store import connection
+    from journal.store.opening import Opening
+
+    _journal_with_a_medicine(journal_path)
+    key, salt = _encrypt(journal_path)
+    cipher.remember(salt, key)
+    Store.open(journal_path).close()  # its first opening turns it to WAL mode: a change
+    reads = _count_calls(monkeypatch, connection, "read_ahead")
+
+    for checked_now in (True, False):  # the second time the file is as the first check found it
+        cipher.forget_in_process()
+        opening = Opening(journal_path)
+        store = opening.result()
+        try:
+            assert opening._problems == ["ok"]  # on the second thread, with the key found
+            assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
+        finally:
+            store.close()
+        assert (len(reads) > 0) is checked_now
+        reads.clear()
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    """Record each call of module.name (still calling it): the list of the first arguments."""
+    calls: list[object] = []
+    original = getattr(module, name)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0] if args else None)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+def _encrypted_and_checked_once(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes]:
+    _journal_with_a_medicine(path)
+    key, salt = _encrypt(path)
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    Store.open(path).close()  # the first opening turns the file to WAL mode: a change
+    Store.open(path).close()  # the second checks it, and notes that it passed
+    return key, salt
+
+
+def test_an_unchanged_encrypted_journal_is_not_checked_again_a_changed_one_is(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.store import connection
+
+    _encrypted_and_checked_once(journal_path, monkeypatch)
+    checks = _count_calls(monkeypatch, connection, "_quick_check")
+    Store.open(journal_path, daily_backup=False, writing=False).close()  # as `emergency` opens it
+    assert checks == []
+    with Store.open(journal_path) as store:  # still unchanged: not checked; then a record is written
+        store.add(m.Medication.validate({"name": "folic acid", "kind": "vitamin"}))
+    assert checks == []
+    Store.open(journal_path).close()
+    assert len(checks) == 1  # the file changed since its last check
+    Store.open(journal_path).close()
+    assert len(checks) == 1
+
+
+def test_the_app_closing_a_journal_it_changed_checks_it_so_the_next_opening_need_not(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.store import connection
+
+    _encrypted_and_checked_once(journal_path, monkeypatch)
+    with Store.open(journal_path) as store:
+        store.add(m.Medication.validate({"name": "folic acid", "kind": "vitamin"}))
+    checks = _count_calls(monkeypatch, connection, "_quick_check")
+    cipher.check_after_use(journal_path)  # as `medjournal` does once the TUI has closed
+    Store.open(journal_path, daily_backup=False, writing=False).close()  # the `emergency` after it
+    assert checks == []
+    cipher.forget_in_process()
+    cipher.check_after_use(journal_path)  # without the key (never found here): nothing, and no error
+    monkeypatch.setenv(cipher.ENV_PASSPHRASE, PASSPHRASE)
+    with Store.open(journal_path) as store:
+        assert len(store.all(m.Medication)) == 2
+
+
+def test_an_encrypted_journal_damaged_after_a_passed_check_is_refused_whatever_its_times_say(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.errors import NotAJournalError
+    from journal.store.opening import Opening
+
+    _encrypted_and_checked_once(journal_path, monkeypatch)
+    before = journal_path.stat()
+    data = bytearray(journal_path.read_bytes())
+    page = 4096
+    assert len(data) >= 4 * page
+    data[2 * page : 3 * page] = bytes((i * 151 + 7) % 256 for i in range(page))
+    journal_path.write_bytes(bytes(data))
+    # The same size and modification time as when it passed: only its change time moved.
+    os.utime(journal_path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    damaged = journal_path.read_bytes()
+    for opening in (lambda: Store.open(journal_path), lambda: Opening(journal_path).result()):
+        cipher.forget_in_process()
+        with pytest.raises(NotAJournalError, match="damaged"):
+            opening()
+        assert journal_path.read_bytes() == damaged
+
+
+def test_a_write_ahead_log_holding_changes_means_the_journal_is_checked_again(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.store import connection
+
+    key, salt = _encrypted_and_checked_once(journal_path, monkeypatch)
+    # Another program (as a TUI left open, or one killed while writing) with changes in the log.
+    other = cipher.open_file(journal_path, key, salt)
+    other.execute("PRAGMA wal_autocheckpoint = 0")
+    other.execute("CREATE TABLE scratch (x)")
+    other.execute("DROP TABLE scratch")
+    try:
+        assert journal_path.with_name(journal_path.name + "-wal").stat().st_size > 0
+        checks = _count_calls(monkeypatch, connection, "_quick_check")
+        Store.open(journal_path).close()
+        assert len(checks) == 1
+    finally:
+        other.close()
+
+
+def test_the_note_of_a_passed_check_says_nothing_of_the_journal_or_its_key(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, salt = _encrypted_and_checked_once(journal_path, monkeypatch)
+    notes = cipher._state_file("checked-journals")
+    assert notes.stat().st_mode & 0o777 == 0o600
+    text = notes.read_text()
+    assert text and all(len(line) == 64 and int(line, 16) >= 0 for line in text.split())
+    st = journal_path.stat()
+    for secret in (key.hex(), salt.hex(), str(journal_path), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns)):
+        assert secret not in text
+
+
+def test_the_keyring_backend_that_took_the_key_is_the_one_loaded_to_read_it(
     journal_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from journal.store.opening import Opening
+    import keyring.backend
+    import keyring.core
+
     from tests.keyrings import ENV_FILE, FILE_BACKEND, FileKeyring
 
     _journal_with_a_medicine(journal_path)
     key, salt = _encrypt(journal_path)
-    # The lookup runs in a child process: it finds the file keyring through the environment.
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FILE_BACKEND)
-    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
     monkeypatch.setenv(ENV_FILE, str(tmp_path / "ring.json"))
-    FileKeyring().set_password(cipher.KEYRING_SERVICE, cipher._keyring_name(salt), key.hex())
-    cipher._mark_remembered(salt, True)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", FileKeyring())
+    cipher.remember(salt, key)
+    assert cipher._remembered()[salt.hex()] == FILE_BACKEND
 
-    opening = Opening(journal_path)
-    store = opening.result()
-    try:
-        assert opening._problems == ["ok"]  # checked on the second thread, with the key found
-        assert [med.name for med in store.all(m.Medication)] == ["vitamin D"]
-    finally:
-        store.close()
+    # A new process, no backend named anywhere: the noted one is loaded, without keyring's search.
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+
+    def search() -> list[object]:
+        raise AssertionError("keyring searched for a backend")
+
+    monkeypatch.setattr(keyring.backend, "get_all_keyring", search)
+    with Store.open(journal_path) as store:
+        assert len(store.all(m.Medication)) == 1
+    assert type(keyring.core._keyring_backend) is FileKeyring
+
+
+def test_in_a_chain_of_backends_the_one_holding_the_key_is_noted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from keyring.backends.chainer import ChainerBackend
+
+    empty, holder = MemoryKeyring(), MemoryKeyring()
+    holder.set_password("medjournal", "journal key x", "00")
+
+    class Holder(MemoryKeyring):
+        pass
+
+    holding = Holder()
+    holding.items = holder.items
+    monkeypatch.setattr(ChainerBackend, "backends", [empty, holding])
+    noted = cipher._backend_of(ChainerBackend(), "medjournal", "journal key x")
+    assert noted == f"{__name__}.{Holder.__qualname__}"
 
 
 def test_the_app_without_a_key_opens_nothing_until_asked(journal_path: Path) -> None:
