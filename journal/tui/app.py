@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.reactive import Reactive
 from textual.screen import Screen
 
 from journal.errors import JournalError
@@ -18,18 +19,17 @@ from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.screens import BY_NAME, ScreenEntry
+from journal.tui.themes import ANSI_DARK, ANSI_LIGHT, DARK_THEME, LIGHT_THEME, THEMES
 from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True
-LIGHT_THEME = "textual-light"
 # Seconds after start before the day's automatic backup is taken (see `_daily_backup`).
 BACKUP_DELAY = 0.5
 # How often the app asks SQLite whether another process wrote to the journal (PRAGMA data_version:
 # one read of a counter in shared memory, no I/O), so that a dose logged from the command line
 # shows within two seconds.
 WATCH_SECONDS = 1.0
-DARK_THEME = "textual-dark"
 
 
 def _journal_commands() -> type[Provider]:
@@ -57,8 +57,15 @@ class MedJournalApp(App[None]):
         _journal_commands,
     }
 
+    # Rich's named colours (`red`, `yellow`) drawn with a palette whose contrast is checked.
+    ansi_theme_dark = Reactive(ANSI_DARK, init=False)
+    ansi_theme_light = Reactive(ANSI_LIGHT, init=False)
+
     def __init__(self, journal: Journal, *, blink: bool | None = None, backup_later: bool = False) -> None:
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DARK_THEME
         self.journal = journal
         self.blink = BLINK if blink is None else blink
         # The store was opened without its daily backup: take it once Today is drawn.

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from journal import models as m
 from journal.errors import JournalBusyError
 from journal.store import Store
-from journal.tui.app import MedJournalApp
+from journal.tui.app import DARK_THEME, MedJournalApp
 from journal.tui.widgets.bodymap import BodyMap
 from tests.tui.conftest import NOW, build, put, seed
 
@@ -867,7 +867,7 @@ def test_light_and_dark_themes(store: Store) -> None:
         await pilot.press("f3")
         assert app.theme != dark and "light" in app.theme
         await pilot.press("f3")
-        assert app.theme == "textual-dark"
+        assert app.theme == DARK_THEME
 
     drive(app, steps)
 

@@ -36,7 +36,7 @@ NOW_STYLE = "$text-error bold"
 SOON_STYLE = "$text-warning"
 DONE_STYLE = "$text-success"
 NOTICE_STYLE = ""
-_SPARK_STYLE = "$primary"
+_SPARK_STYLE = "$text-primary"
 _MARK = {NOW_STYLE: "⚠ ", SOON_STYLE: "! ", NOTICE_STYLE: "· "}
 # A standing warning once seen: its first words, cut here so that it stays on one line at 80 columns.
 COLLAPSED_WIDTH = 72
