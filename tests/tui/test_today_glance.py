@@ -159,3 +159,23 @@ def test_at_80x24_every_medicine_shows_its_state_above_the_folded_warnings(store
         assert any(row.rstrip().endswith("…") and "Methotrexate" in row for row in warnings)
 
     drive(app, steps, size=(80, 24))
+
+
+def test_after_a_dose_the_card_turns_from_act_now_to_done(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        card = app.screen.query_one(".medicine-card", Static)
+        assert card.has_class("-now") and "OVERDUE" in str(card.render())
+        await pilot.press("d", "enter", "enter", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+        card = app.screen.query_one(".medicine-card", Static)
+        assert "✓ Taken at 10:00" in str(card.render()) and "OVERDUE" not in str(card.render())
+        # The supply is still low: the card stays red for the reorder, its status line is green.
+        assert colour_of(app, "Taken at") == theme_colour(app, "text-success")
+        assert card.has_class("-now") and not card.has_class("-soon")
+
+    drive(app, steps)

@@ -38,6 +38,8 @@ DONE_STYLE = "$text-success"
 NOTICE_STYLE = ""
 _SPARK_STYLE = "$text-primary"
 _MARK = {NOW_STYLE: "⚠ ", SOON_STYLE: "! ", NOTICE_STYLE: "· "}
+# A medicine card's class for what to do: its left bar takes the colour (app.tcss).
+_TONES = ("-now", "-soon", "-done")
 # A standing warning once seen: its first words, cut here so that it stays on one line at 80 columns.
 COLLAPSED_WIDTH = 72
 # Eight heights of bar for pain 0 to 10; each week is a few columns wide so that it reads as a bar.
@@ -161,8 +163,19 @@ class TodayScreen(JournalScreen):
         banner.update(self._banner(today))
         banner.set_class(self._banner_shown(today), "-shown")
         sections = self.query_one("#today-sections", Static)
-        self.query(".today-card").remove()
-        self.mount_all(self._cards(today), before=sections)
+        cards = list(self.query(".medicine-card").results(Static))
+        names = [med.name for med in today.medicines]
+        if names and [card.name for card in cards] == names and len(self.query(".today-card")) == len(names):
+            # The same medicines in the same order (the usual case, after a dose): the cards are redrawn
+            # in place, which costs less than removing them and mounting new ones.
+            for card, med in zip(cards, today.medicines, strict=True):
+                content, tone = self._card_content(med)
+                card.update(content)
+                for name in _TONES:
+                    card.set_class(name == tone, name)
+        else:
+            self.query(".today-card").remove()
+            self.mount_all(self._cards(today), before=sections)
         sections.update(self._sections(today))
 
     def _sections(self, today: Today | None) -> Content:
@@ -318,10 +331,12 @@ class TodayScreen(JournalScreen):
         # Content parts are literal text: an appointment's purpose is never read as markup.
         return Content.assemble(("Coming up", _TITLE_STYLE), "\n", "\n".join(lines))
 
-    def _card(self, med: object) -> Widget:
-        from journal.application.usecases import MedicineToday
+    def _card(self, med: MedicineToday) -> Widget:
+        content, tone = self._card_content(med)
+        return Static(content, classes=f"medicine-card today-card {tone}".rstrip(), name=med.name)
 
-        assert isinstance(med, MedicineToday)
+    def _card_content(self, med: MedicineToday) -> tuple[Content, str]:
+        """A medicine's card: its name and state, the last and next site, the supply; and its tone (a class)."""
         status, style, tone = self._status(med)
         lines: list[Content] = [Content.assemble((med.name, "bold"), "  ", (status, style))]
         if med.injected:
@@ -341,8 +356,7 @@ class TodayScreen(JournalScreen):
                 lines.append(Content(supply))
         elif med.injected:
             lines.append(Content("No box recorded yet: in Medicines (m), choose the medicine and press b."))
-        card = Static(Content("\n").join(lines), classes=f"medicine-card today-card {tone}", name=med.name)
-        return card
+        return Content("\n").join(lines), tone
 
     @staticmethod
     def _status(med: MedicineToday) -> tuple[str, str, str]:
