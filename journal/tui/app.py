@@ -57,6 +57,9 @@ class MedJournalApp(App[None]):
         _journal_commands,
     }
 
+    # The app's own themes (registered in __init__, before the default is first read): the default
+    # is given here, as setting it in __init__ would apply the stylesheet's variables a second time.
+    theme: Reactive[str] = Reactive(DARK_THEME)
     # Rich's named colours (`red`, `yellow`) drawn with a palette whose contrast is checked.
     ansi_theme_dark = Reactive(ANSI_DARK, init=False)
     ansi_theme_light = Reactive(ANSI_LIGHT, init=False)
@@ -65,7 +68,6 @@ class MedJournalApp(App[None]):
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = DARK_THEME
         self.journal = journal
         self.blink = BLINK if blink is None else blink
         # The store was opened without its daily backup: take it once Today is drawn.
