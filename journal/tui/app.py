@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.theme import Theme
 
 from journal.errors import JournalError
 from journal.startup import gc_paused, pause_gc, resume_gc
@@ -57,8 +58,8 @@ class MedJournalApp(App[None]):
         _journal_commands,
     }
 
-    # The app's own themes (registered in __init__, before the default is first read): the default
-    # is given here, as setting it in __init__ would apply the stylesheet's variables a second time.
+    # The app's own themes are known from the start (available_themes) and the default is given
+    # here: setting it in __init__ would apply the stylesheet's variables a second time.
     theme: Reactive[str] = Reactive(DARK_THEME)
     # Rich's named colours (`red`, `yellow`) drawn with a palette whose contrast is checked.
     ansi_theme_dark = Reactive(ANSI_DARK, init=False)
@@ -66,13 +67,16 @@ class MedJournalApp(App[None]):
 
     def __init__(self, journal: Journal, *, blink: bool | None = None, backup_later: bool = False) -> None:
         super().__init__()
-        for theme in THEMES:
-            self.register_theme(theme)
         self.journal = journal
         self.blink = BLINK if blink is None else blink
         # The store was opened without its daily backup: take it once Today is drawn.
         self.backup_later = backup_later
         self._seen_version: int | None = None  # the journal's data_version when last read
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """Textual's themes and the app's two, which the stylesheet made in App.__init__ already reads."""
+        return {**super().available_themes, **{theme.name: theme for theme in THEMES}}
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
