@@ -436,6 +436,14 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
     with Store.open(db, daily_backup=False) as source:
         source.backup_to(copy)
     times: dict[str, list[float]] = {"d": [], "enter": [], "f2": [], "palette": []}
+    # The process's CPU time for the same keys: it moves less than wall time when the machine is busy.
+    cpu: dict[str, list[float]] = {key: [] for key in times}
+
+    async def timed(key: str, start: float, ready: Callable[[], bool], what: str, app: Any, pilot: Any) -> None:
+        cpu_start = time.process_time()
+        times[key].append(await _until_drawn(app, pilot, start, ready, what))
+        cpu[key].append(time.process_time() - cpu_start)
+
     since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
     async def drive() -> None:
@@ -456,7 +464,7 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
                     app.screen.refresh_data()
                     await pilot.pause()
                     start = _send_key(app, "d")
-                    times["d"].append(await _until_drawn(app, pilot, start, on("DoseScreen"), "d's dose form"))
+                    await timed("d", start, on("DoseScreen"), "d's dose form", app, pilot)
                     await pilot.pause()
                     steps = app.screen.query_one("#dose-steps")
                     for _step in range(5):
@@ -465,7 +473,7 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
                         await pilot.press("enter")
                         await pilot.pause()
                     start = _send_key(app, "enter")
-                    times["enter"].append(await _until_drawn(app, pilot, start, on("TodayScreen"), "the dose's save"))
+                    await timed("enter", start, on("TodayScreen"), "the dose's save", app, pilot)
                     await pilot.pause()
 
                 def panel_shown() -> bool:
@@ -473,7 +481,7 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
 
                 for _ in range(max(runs, 10)):
                     start = _send_key(app, "f2")
-                    times["f2"].append(await _until_drawn(app, pilot, start, panel_shown, "F2's reference panel"))
+                    await timed("f2", start, panel_shown, "F2's reference panel", app, pilot)
                     await pilot.pause()
                     await pilot.press("f2")
                     await pilot.pause()
@@ -486,7 +494,7 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
                             screen.query(CommandList) and screen.query_one(CommandList).option_count
                         )
 
-                    times["palette"].append(await _until_drawn(app, pilot, start, listed, "the palette"))
+                    await timed("palette", start, listed, "the palette", app, pilot)
                     await pilot.press("escape")
                     await pilot.pause()
 
@@ -503,7 +511,8 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
     rows = []
     for key, label in labels.items():
         took = _median(times[key])
-        rows.append(Row(f"{label} (ten-year demo, 120x40)", _ms(took), "< 50 ms", took < 0.05))
+        note = f"CPU {_ms(_median(cpu[key]))}"
+        rows.append(Row(f"{label} (ten-year demo, 120x40)", _ms(took), "< 50 ms", took < 0.05, note))
     return rows
 
 
