@@ -10,9 +10,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
-from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.theme import Theme
 
 from journal.errors import JournalError
 from journal.startup import gc_paused, pause_gc, resume_gc
@@ -20,7 +18,7 @@ from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.screens import BY_NAME, ScreenEntry
-from journal.tui.themes import ANSI_DARK, ANSI_LIGHT, DARK_THEME, LIGHT_THEME, THEMES
+from journal.tui.themes import DARK_THEME, LIGHT_THEME, ThemedApp
 from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
@@ -39,7 +37,7 @@ def _journal_commands() -> type[Provider]:
     return JournalCommands
 
 
-class MedJournalApp(App[None]):
+class MedJournalApp(ThemedApp[None]):
     """Daily journaling: Today, the dose flow, side effects, medicines, appointments, history."""
 
     CSS_PATH = "app.tcss"
@@ -58,13 +56,6 @@ class MedJournalApp(App[None]):
         _journal_commands,
     }
 
-    # The app's own themes are known from the start (available_themes) and the default is given
-    # here: setting it in __init__ would apply the stylesheet's variables a second time.
-    theme: Reactive[str] = Reactive(DARK_THEME)
-    # Rich's named colours (`red`, `yellow`) drawn with a palette whose contrast is checked.
-    ansi_theme_dark = Reactive(ANSI_DARK, init=False)
-    ansi_theme_light = Reactive(ANSI_LIGHT, init=False)
-
     def __init__(self, journal: Journal, *, blink: bool | None = None, backup_later: bool = False) -> None:
         super().__init__()
         self.journal = journal
@@ -72,11 +63,6 @@ class MedJournalApp(App[None]):
         # The store was opened without its daily backup: take it once Today is drawn.
         self.backup_later = backup_later
         self._seen_version: int | None = None  # the journal's data_version when last read
-
-    @property
-    def available_themes(self) -> dict[str, Theme]:
-        """Textual's themes and the app's two, which the stylesheet made in App.__init__ already reads."""
-        return {**super().available_themes, **{theme.name: theme for theme in THEMES}}
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
@@ -237,7 +223,7 @@ def make_app(
     return MedJournalApp(Journal(store, zone or local_zone_name(), now), blink=blink, backup_later=backup_later)
 
 
-class OpenErrorApp(App[None]):
+class OpenErrorApp(ThemedApp[None]):
     """Shown instead of a traceback when the journal cannot be opened."""
 
     CSS_PATH = "app.tcss"

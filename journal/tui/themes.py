@@ -18,8 +18,12 @@ tests/unit/test_contrast.py computes every ratio from these colours. The changes
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.terminal_theme import TerminalTheme
 from textual._ansi_theme import ALABASTER, MONOKAI
+from textual.app import App
+from textual.reactive import Reactive
 from textual.theme import BUILTIN_THEMES, Theme
 
 DARK_THEME = "medjournal-dark"
@@ -85,3 +89,22 @@ ANSI_DARK = _palette(MONOKAI, {1: (0xFF, 0x5C, 0x8E), 9: (0xFF, 0x5C, 0x8E)})
 ANSI_LIGHT = _palette(
     ALABASTER, {1: (0x9E, 0x2B, 0x28), 3: (0x78, 0x4A, 0x00), 9: (0x9E, 0x2B, 0x28), 11: (0x78, 0x4A, 0x00)}
 )
+
+
+ReturnType = TypeVar("ReturnType")
+
+
+class ThemedApp(App[ReturnType]):
+    """An app drawn with these themes and palettes (the journal, its error screen, the passphrase prompt)."""
+
+    # Known from the start (available_themes) and the default given here, not set in __init__: the
+    # stylesheet App.__init__ makes reads them at once, rather than applying its variables twice.
+    theme: Reactive[str] = Reactive(DARK_THEME)
+    # Rich's named colours (`red`, `yellow`) drawn with a palette whose contrast is checked.
+    ansi_theme_dark = Reactive(ANSI_DARK, init=False)
+    ansi_theme_light = Reactive(ANSI_LIGHT, init=False)
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """Textual's themes and these two."""
+        return {**super().available_themes, **{theme.name: theme for theme in THEMES}}
