@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.screen import Screen
 
 from journal.errors import JournalError
@@ -17,22 +17,27 @@ from journal.startup import gc_paused, pause_gc, resume_gc
 from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
-from journal.tui.screens import BY_NAME, available_screens
+from journal.tui.screens import BY_NAME, ScreenEntry
+from journal.tui.themes import DARK_THEME, LIGHT_THEME, ThemedApp
 from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True
-LIGHT_THEME = "textual-light"
 # Seconds after start before the day's automatic backup is taken (see `_daily_backup`).
 BACKUP_DELAY = 0.5
 # How often the app asks SQLite whether another process wrote to the journal (PRAGMA data_version:
 # one read of a counter in shared memory, no I/O), so that a dose logged from the command line
 # shows within two seconds.
 WATCH_SECONDS = 1.0
-DARK_THEME = "textual-dark"
 
 
-class MedJournalApp(App[None]):
+def _journal_commands() -> type[Provider]:
+    from journal.tui.commands import JournalCommands
+
+    return JournalCommands
+
+
+class MedJournalApp(ThemedApp[None]):
     """Daily journaling: Today, the dose flow, side effects, medicines, appointments, history."""
 
     CSS_PATH = "app.tcss"
@@ -43,7 +48,13 @@ class MedJournalApp(App[None]):
         Binding("f2", "toggle_reference", "Reference"),
         Binding("f5", "refresh_data", "Refresh"),
         Binding("f3", "toggle_dark", "Light/dark", show=False),
+        Binding("ctrl+b", "backup", "Back up now", show=False),
     ]
+    # The journal's actions by name (journal/tui/commands.py, imported when the palette opens).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS,
+        _journal_commands,
+    }
 
     def __init__(self, journal: Journal, *, blink: bool | None = None, backup_later: bool = False) -> None:
         super().__init__()
@@ -163,37 +174,35 @@ class MedJournalApp(App[None]):
         """Switch between the light and the dark theme."""
         self.theme = DARK_THEME if self.theme == LIGHT_THEME else LIGHT_THEME
 
+    def action_backup(self) -> None:
+        """Take a checked copy of the journal into its backup folder now."""
+        from journal.store import backups
+
+        store = self.journal.store
+        if store.path is None:
+            self.notify("This journal is kept in memory only: there is no file to back up.", severity="warning")
+            return
+        try:
+            written = backups.take(store.db, store.path, backups.MANUAL)
+        except JournalError as exc:
+            from journal.visible import visible
+
+            self.notify(visible(exc.message), severity="error", markup=False, timeout=10)
+            return
+        self.notify(f"Backed up to {written} (integrity checked).", markup=False, timeout=8)
+
     # --- the command palette -------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every action as a command: the screens, the app-wide keys and the current screen's keys."""
-        yield from super().get_system_commands(screen)
-        for entry in available_screens():
-            if entry.name != "welcome" or not self.journal.store.tracked_medications():
-                yield SystemCommand(
-                    entry.title, f"{entry.help} (key {entry.key} on Today)", partial(self.action_open, entry.name)
-                )
-        yield SystemCommand("Emergency list", "Medicines, allergies and contacts (F9)", self.action_emergency)
-        yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
-        yield SystemCommand(
-            "Reference panel", "The medicine's leaflet facts beside the screen (F2)", self.action_toggle_reference
-        )
-        yield SystemCommand("Refresh", "Read the journal again (F5)", self.action_refresh_data)
-        yield SystemCommand("Light or dark theme", "Switch the colours (F3)", self.action_toggle_dark)
-        seen = {"help", "emergency", "toggle_reference", "refresh_data", "toggle_dark", "command_palette", "quit"}
-        for key, active in screen.active_bindings.items():
-            action = active.binding.action
-            if action in seen or action.startswith("app.open") or not active.binding.description:
-                continue
-            seen.add(action)
-            yield SystemCommand(
-                active.binding.description,
-                f"key {active.binding.key_display or key}",
-                partial(self._run_binding, active.node, action),
-            )
+    def screen_for(self, entry: ScreenEntry) -> Screen[Any]:
+        """A registry entry's screen, made with what its constructor asks for."""
+        return self._instantiate(entry.load())
 
-    def _run_binding(self, node: Any, action: str) -> None:
-        self.call_later(self.run_action, action, node)
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands but its theme chooser: the journal's actions come from journal.tui.commands,
+        and only the light and dark themes, whose contrast is checked, are offered (F3)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
 
 
 def make_app(
@@ -214,7 +223,7 @@ def make_app(
     return MedJournalApp(Journal(store, zone or local_zone_name(), now), blink=blink, backup_later=backup_later)
 
 
-class OpenErrorApp(App[None]):
+class OpenErrorApp(ThemedApp[None]):
     """Shown instead of a traceback when the journal cannot be opened."""
 
     CSS_PATH = "app.tcss"

@@ -350,14 +350,38 @@ def bench_history(db: Path, runs: int) -> list[Row]:
     return rows
 
 
-def bench_history_screen(db: Path, runs: int) -> list[Row]:
-    """The TUI's History screen: from the key for more to the next page laid out and drawn.
+def _send_key(app: Any, key: str) -> float:
+    """Send `key` to the app as Pilot sends it (through the driver), without Pilot's sleeps; the time sent."""
+    from textual import events
 
-    Pilot.press/pause sleep at least 20 ms each while they wait for idle, which would swamp
-    the figure; this sends the key the same way, yields until the rows arrive, lets the
-    screen process what is queued, then runs the layout and render that Textual's refresh
-    timer would run.
+    start = time.perf_counter()
+    event = events.Key(key, None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+    return start
+
+
+async def _until_drawn(app: Any, pilot: Any, start: float, ready: Callable[[], bool], what: str) -> float:
+    """Seconds from `start` until `ready()` holds and the screen has processed its messages and been drawn.
+
+    Pilot.press/pause sleep at least 20 ms each while they wait for idle, which would swamp the
+    figure: this yields until `ready`, lets the screen process what is queued, then runs the layout
+    and render that Textual's refresh timer would run.
     """
+    import asyncio
+
+    deadline = start + 5
+    while not ready():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{what} did not happen within 5 s")
+        await asyncio.sleep(0)
+    await pilot._wait_for_screen()
+    app.screen._on_timer_update()
+    return time.perf_counter() - start
+
+
+def bench_history_screen(db: Path, runs: int) -> list[Row]:
+    """The TUI's History screen: from the key for more to the next page laid out and drawn."""
     if not tui_available():
         return [Row("History screen: next page", "not measured", "< 50 ms", None, "no TUI yet")]
     import asyncio
@@ -369,7 +393,6 @@ def bench_history_screen(db: Path, runs: int) -> list[Row]:
     shown: list[int] = []
 
     async def drive() -> None:
-        from textual import events
         from textual.widgets import DataTable
 
         with Store.open(db) as store:
@@ -381,18 +404,12 @@ def bench_history_screen(db: Path, runs: int) -> list[Row]:
                 table = app.screen.query_one("#timeline", DataTable)
                 for _ in range(max(runs, 10)):
                     before = table.row_count
-                    start = time.perf_counter()
-                    key = events.Key("ctrl+n", None)
-                    key.set_sender(app)
-                    app._driver.send_message(key)  # type: ignore[union-attr]
-                    deadline = start + 5
-                    while table.row_count <= before:
-                        if time.perf_counter() > deadline:
-                            raise RuntimeError("ctrl+n did not add a page to the History screen")
-                        await asyncio.sleep(0)
-                    await pilot._wait_for_screen()
-                    app.screen._on_timer_update()
-                    times.append(time.perf_counter() - start)
+                    start = _send_key(app, "ctrl+n")
+                    times.append(
+                        await _until_drawn(
+                            app, pilot, start, lambda before=before: table.row_count > before, "ctrl+n's next page"
+                        )
+                    )
                     await pilot.pause()
                 shown.append(table.row_count)
 
@@ -406,6 +423,113 @@ def bench_history_screen(db: Path, runs: int) -> list[Row]:
             took < 0.05,
         )
     ]
+
+
+def _forget_doses_since(store: Any, since: datetime) -> None:
+    """Soft-delete the doses (and their syringe checks) taken since `since`, so that one is due again."""
+    from journal import models as mm
+
+    for cls in (mm.Dose, mm.SyringeCheck):
+        for record in store.between(cls, "at", since):
+            store.delete(record)
+
+
+def bench_keys(db: Path, runs: int) -> list[Row]:
+    """Keypress to drawn on the ten-year demo, as a person feels it: `d` to the dose form, the last Enter
+    of a dose to Today redrawn, F2 to the reference panel, the command palette opening.
+
+    On a copy of the journal, whose doses of today are set aside (soft-deleted) before each dose so
+    that a dose is due and `d` opens the form, not the question about a second dose.
+    """
+    if not tui_available():
+        return [Row("Keypress to drawn", "not measured", "< 50 ms", None, "no TUI yet")]
+    import asyncio
+
+    from journal.store import Store
+    from journal.tui.app import make_app
+
+    copy = db.with_name("keys-copy.db")
+    with Store.open(db, daily_backup=False) as source:
+        source.backup_to(copy)
+    times: dict[str, list[float]] = {"d": [], "enter": [], "f2": [], "palette": []}
+    # The process's CPU time for the same keys: it moves less than wall time when the machine is busy.
+    cpu: dict[str, list[float]] = {key: [] for key in times}
+
+    async def timed(key: str, start: float, ready: Callable[[], bool], what: str, app: Any, pilot: Any) -> None:
+        cpu_start = time.process_time()
+        times[key].append(await _until_drawn(app, pilot, start, ready, what))
+        cpu[key].append(time.process_time() - cpu_start)
+
+    since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    async def drive() -> None:
+        from textual.command import CommandList, CommandPalette
+
+        from journal.tui.widgets.reference import ReferencePanel
+
+        with Store.open(copy, daily_backup=False) as store:
+            app = make_app(store, blink=False)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+
+                def on(name: str) -> Callable[[], bool]:
+                    return lambda: type(app.screen).__name__ == name
+
+                for _ in range(max(runs, 10)):
+                    _forget_doses_since(store, since)
+                    app.screen.refresh_data()
+                    await pilot.pause()
+                    start = _send_key(app, "d")
+                    await timed("d", start, on("DoseScreen"), "d's dose form", app, pilot)
+                    await pilot.pause()
+                    steps = app.screen.query_one("#dose-steps")
+                    for _step in range(5):
+                        if steps.current == "step-confirm":
+                            break
+                        await pilot.press("enter")
+                        await pilot.pause()
+                    start = _send_key(app, "enter")
+                    await timed("enter", start, on("TodayScreen"), "the dose's save", app, pilot)
+                    await pilot.pause()
+
+                def panel_shown() -> bool:
+                    return any(panel.shown for panel in app.screen.query(ReferencePanel))
+
+                for _ in range(max(runs, 10)):
+                    start = _send_key(app, "f2")
+                    await timed("f2", start, panel_shown, "F2's reference panel", app, pilot)
+                    await pilot.pause()
+                    await pilot.press("f2")
+                    await pilot.pause()
+                for _ in range(max(runs, 10)):
+                    start = _send_key(app, "ctrl+p")
+
+                    def listed() -> bool:
+                        screen = app.screen
+                        return isinstance(screen, CommandPalette) and bool(
+                            screen.query(CommandList) and screen.query_one(CommandList).option_count
+                        )
+
+                    await timed("palette", start, listed, "the palette", app, pilot)
+                    await pilot.press("escape")
+                    await pilot.pause()
+
+    try:
+        asyncio.run(drive())
+    finally:
+        copy.unlink(missing_ok=True)
+    labels = {
+        "d": "`d` on Today to the dose form drawn",
+        "enter": "The last Enter of a dose to Today redrawn",
+        "f2": "F2 to the reference panel drawn",
+        "palette": "ctrl+p to the command palette drawn with its actions",
+    }
+    rows = []
+    for key, label in labels.items():
+        took = _median(times[key])
+        note = f"CPU {_ms(_median(cpu[key]))}"
+        rows.append(Row(f"{label} (ten-year demo, 120x40)", _ms(took), "< 50 ms", took < 0.05, note))
+    return rows
 
 
 def bench_dose(db: Path, runs: int) -> list[Row]:
@@ -507,10 +631,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement; the median is reported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the Markdown table to this file")
-    parser.add_argument("--only", help="comma-separated: emergency,tui,history,dose,export,encrypted")
+    parser.add_argument("--only", help="comma-separated: emergency,tui,history,keys,dose,export,encrypted")
     parser.add_argument("--keep", type=Path, help="also copy the demo journal here, to profile against it")
     args = parser.parse_args(argv)
-    only = set(args.only.split(",")) if args.only else {"emergency", "tui", "history", "dose", "export", "encrypted"}
+    only = (
+        set(args.only.split(","))
+        if args.only
+        else {"emergency", "tui", "history", "keys", "dose", "export", "encrypted"}
+    )
 
     work = Path(tempfile.mkdtemp(prefix="medjournal-bench-"))
     try:
@@ -533,6 +661,7 @@ def main(argv: list[str] | None = None) -> int:
             ("tui", lambda: bench_today(db, args.runs)),
             ("history", lambda: bench_history(db, args.runs)),
             ("history", lambda: bench_history_screen(db, args.runs)),
+            ("keys", lambda: bench_keys(db, args.runs)),
             ("dose", lambda: bench_dose(db, args.runs)),
             ("export", lambda: bench_exports(db, args.runs, work)),
             ("encrypted", lambda: bench_encrypted(db, args.runs, work)),

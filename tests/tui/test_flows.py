@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from journal import models as m
 from journal.errors import JournalBusyError
 from journal.store import Store
-from journal.tui.app import MedJournalApp
+from journal.tui.app import DARK_THEME, MedJournalApp
 from journal.tui.widgets.bodymap import BodyMap
 from tests.tui.conftest import NOW, build, put, seed
 
@@ -824,18 +824,21 @@ def test_help_lists_the_screen_keys_and_the_app_keys(store: Store) -> None:
 
 
 def test_every_screen_is_a_command_in_the_palette(store: Store) -> None:
+    from journal.tui.commands import binding_actions, journal_actions
+
     seed(store)
     app = build(store)
 
+    def titles() -> set[str]:
+        return {a.title for a in [*journal_actions(app), *binding_actions(app, app.screen)]}
+
     async def steps(pilot: Pilot[None]) -> None:
-        titles = {c.title for c in app.get_system_commands(app.screen)}
         for expected in ("Log a dose", "Side effects", "Medicines", "History", "Emergency list", "Help", "Refresh"):
-            assert expected in titles
+            assert expected in titles()
         await pilot.press("d")
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Injection steps", "Skip dose", "Someone else injects"} <= titles
-        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Skip dose")
-        command.callback()
+        assert {"Injection steps", "Skip dose", "Someone else injects"} <= titles()
+        command = next(a for a in binding_actions(app, app.screen) if a.title == "Skip dose")
+        command.run(app)
         await pilot.pause()
         assert app.screen.query_one("#dose-steps").current == "step-skip"  # type: ignore[attr-defined]
 
@@ -864,7 +867,7 @@ def test_light_and_dark_themes(store: Store) -> None:
         await pilot.press("f3")
         assert app.theme != dark and "light" in app.theme
         await pilot.press("f3")
-        assert app.theme == "textual-dark"
+        assert app.theme == DARK_THEME
 
     drive(app, steps)
 

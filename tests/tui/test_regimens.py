@@ -28,7 +28,7 @@ def test_today_shows_a_weekly_medicine_as_not_due_with_its_next_time(store: Stor
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.pause()
-        cards = [str(card.border_title) for card in app.screen.query(".today-card")]
+        cards = [str(card.name) for card in app.screen.query(".today-card")]
         # What to do now first, in time order: overdue 08:00, overdue 09:00, then 09:30 (overdue too), then Monday's.
         assert cards == ["anakinra", "methotrexate", "folic acid", "vitamin B12"]
         assert "next: Monday 07:00" in screen_text(app)

@@ -50,7 +50,7 @@ class ExportScreen(Screen[Path | None]):
     ExportScreen .export-title { text-style: bold; margin-bottom: 1; }
     ExportScreen .export-label { margin-top: 1; text-style: bold; }
     ExportScreen RadioSet { width: 100%; height: auto; }
-    ExportScreen #export-path-error { color: $error; height: auto; }
+    ExportScreen #export-path-error { color: $text-error; height: auto; }
     ExportScreen #export-buttons { height: auto; margin-top: 1; }
     ExportScreen #export-progress { margin-top: 1; }
     ExportScreen #export-result { margin-top: 1; height: auto; }

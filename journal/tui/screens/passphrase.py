@@ -7,13 +7,13 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from journal.store import cipher
+from journal.tui.themes import ThemedApp
 
 
 class PassphraseScreen(Screen[bool]):
@@ -67,7 +67,7 @@ class PassphraseScreen(Screen[bool]):
         self.dismiss(False)
 
 
-class PassphraseApp(App[bool]):
+class PassphraseApp(ThemedApp[bool]):
     """The passphrase screen alone, run before the journal's app when the key is not at hand."""
 
     CSS_PATH = "../app.tcss"

@@ -15,7 +15,7 @@ from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
 if TYPE_CHECKING:
-    from journal.application.usecases import Today
+    from journal.application.usecases import MedicineToday, Today
     from journal.care.alerts import Alert
 
 _SCREEN_KEYS: list[BindingType] = [
@@ -27,11 +27,21 @@ _SCREEN_KEYS: list[BindingType] = [
 
 COMING_UP_DAYS = 30
 TREND_TITLE = "How you feel (weekly average pain, 12 weeks)"
-# A section's widget is muted (.hint); its title and the alerts that matter take theme colours,
-# resolved when drawn (so the light theme gets its own). Notices stay muted.
+# A section's widget is muted (.hint); its title and what matters take theme colours, resolved
+# when drawn (so the light theme gets its own). The colours mean the same everywhere on Today,
+# and the words and marks beside them say it too, for people who do not see colour:
+# act now (red, ⚠, OVERDUE, REORDER NOW), soon (amber, !), done (green, ✓); notices stay muted.
 _TITLE_STYLE = "bold $foreground"
-_LEVEL_STYLE = {"urgent": "$text-error bold", "attention": "$text-warning", "notice": ""}
-_SPARK_STYLE = "$primary"
+NOW_STYLE = "$text-error bold"
+SOON_STYLE = "$text-warning"
+DONE_STYLE = "$text-success"
+NOTICE_STYLE = ""
+_SPARK_STYLE = "$text-primary"
+_MARK = {NOW_STYLE: "⚠ ", SOON_STYLE: "! ", NOTICE_STYLE: "· "}
+# A medicine card's class for what to do: its left bar takes the colour (app.tcss).
+_TONES = ("-now", "-soon", "-done")
+# A standing warning once seen: its first words, cut here so that it stays on one line at 80 columns.
+COLLAPSED_WIDTH = 72
 # Eight heights of bar for pain 0 to 10; each week is a few columns wide so that it reads as a bar.
 _BARS = "▁▂▃▄▅▆▇█"
 _WEEK_WIDTH = 3
@@ -71,6 +81,7 @@ class TodayScreen(JournalScreen):
         *_SCREEN_KEYS,
         # F5 and F1 are in the footer already; these letters are shortcuts on Today.
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("i", "toggle_warnings", "Warnings in full", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
         Binding("w", "app.open('welcome')", "Set up", show=False),
         Binding("q", "app.quit", "Quit", show=False),
@@ -81,6 +92,11 @@ class TodayScreen(JournalScreen):
         super().__init__()
         # Set when compose has just read the journal: the first resume then need not read it again.
         self._fresh = False
+        self._today: Today | None = None
+        # Standing warnings shown in full once this session: one line each after that, unless `i`
+        # expands them (the journal has no place to remember this across restarts).
+        self._seen: set[str] = set()
+        self._expanded = False
 
     def screen_title(self) -> Text:
         """`Today, Friday 20 November 2026`."""
@@ -92,7 +108,7 @@ class TodayScreen(JournalScreen):
         Few widgets and no container: the screen scrolls by itself, and every widget costs styling,
         layout and drawing before the first paint. The data is read here, so the first frame shows it.
         """
-        today = self._read()
+        today = self._today = self._read()
         self._fresh = today is not None
         yield Static(self.screen_title(), classes="screen-title", id="today-title")
         banner = Static(self._banner(today), id="danger-banner")
@@ -116,6 +132,11 @@ class TodayScreen(JournalScreen):
         """Escape on Today only closes the reference panel."""
         self.close_reference()
 
+    def action_toggle_warnings(self) -> None:
+        """Show the standing warnings in full, or one line each again."""
+        self._expanded = not self._expanded
+        self.query_one("#today-sections", Static).update(self._sections(self._today))
+
     def _read(self) -> Today | None:
         """Today from journal.application.usecases, or None (said in a notification) when the journal cannot be read."""
         from journal.application.usecases import build_today
@@ -136,17 +157,29 @@ class TodayScreen(JournalScreen):
         today = self._read()
         if today is None:
             return
+        self._today = today
         self.query_one("#today-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
         banner = self.query_one("#danger-banner", Static)
         banner.update(self._banner(today))
         banner.set_class(self._banner_shown(today), "-shown")
         sections = self.query_one("#today-sections", Static)
-        self.query(".today-card").remove()
-        self.mount_all(self._cards(today), before=sections)
+        cards = list(self.query(".medicine-card").results(Static))
+        names = [med.name for med in today.medicines]
+        if names and [card.name for card in cards] == names and len(self.query(".today-card")) == len(names):
+            # The same medicines in the same order (the usual case, after a dose): the cards are redrawn
+            # in place, which costs less than removing them and mounting new ones.
+            for card, med in zip(cards, today.medicines, strict=True):
+                content, tone = self._card_content(med)
+                card.update(content)
+                for name in _TONES:
+                    card.set_class(name == tone, name)
+        else:
+            self.query(".today-card").remove()
+            self.mount_all(self._cards(today), before=sections)
         sections.update(self._sections(today))
 
     def _sections(self, today: Today | None) -> Content:
-        """The alerts, what is coming up and the check-in trend, in one widget."""
+        """What needs attention, what is coming up, the standing warnings and the check-in trend, in one widget."""
         if today is None:
             return Content("")
         pains, trend = self._trend(today)
@@ -154,6 +187,7 @@ class TodayScreen(JournalScreen):
             self._alerts(today),
             "\n\n",
             self._coming_up(),
+            self._warnings(today),
             "\n\n",
             (TREND_TITLE, _TITLE_STYLE),
             "\n",
@@ -163,6 +197,24 @@ class TodayScreen(JournalScreen):
             "\n\n",
             self._help_line(),
         )
+
+    def _warnings(self, today: Today) -> Content:
+        """The standing warnings (interactions, allergies, conditions): in full the first time this session,
+        then one line each until `i` shows them in full again."""
+        from journal.care.alerts import AlertKind
+
+        standing = [a for a in today.alerts if a.kind is AlertKind.WARNING]
+        if not standing:
+            return Content("")
+        folded = [a for a in standing if a.text in self._seen and not self._expanded]
+        how = "i: one line each" if self._expanded else ("i: in full" if folded else "")
+        title = f"Standing warnings ({len(standing)})" + (f" - {how}" if how else "")
+        parts: list[str | tuple[str, str]] = ["\n\n", (title, _TITLE_STYLE)]
+        for alert in standing:
+            # Content parts are literal text: a medicine's name such as `[b]x[/]` stays as typed.
+            parts += ["\n", "· " + (folded_line(alert.text) if alert in folded else alert.text)]
+            self._seen.add(alert.text)
+        return Content.assemble(*parts)
 
     def _help_line(self) -> str:
         """What the journal is (and is not), where its facts come from, and where the help is."""
@@ -213,18 +265,21 @@ class TodayScreen(JournalScreen):
 
     @staticmethod
     def _alerts(today: Today | None) -> Content:
-        """The title and one line per open alert, coloured by level, in one widget."""
-        from journal.care.alerts import AlertKind, AlertLevel
+        """The title and one line per open alert, the most urgent first, coloured and marked by what to do.
+
+        Doses are on the medicines' cards and the standing warnings in their own section below.
+        """
+        from journal.care.alerts import AlertKind
 
         alerts = today.alerts if today is not None else []
-        shown = [a for a in alerts if a.kind is not AlertKind.DOSE or a.level is not AlertLevel.NOTICE]
-        parts: list[str | tuple[str, str]] = [(f"Alerts ({len(shown)})", _TITLE_STYLE)]
+        shown = [a for a in alerts if a.kind not in (AlertKind.DOSE, AlertKind.WARNING)]
+        parts: list[str | tuple[str, str]] = [(f"Needs attention ({len(shown)})", _TITLE_STYLE)]
         if not shown:
-            parts += ["\n", ("Nothing needs attention.", _LEVEL_STYLE["notice"])]
+            parts += ["\n", ("✓ Nothing needs attention.", DONE_STYLE)]
         for alert in shown:
-            mark = {"urgent": "⚠ ", "attention": "! ", "notice": "· "}[alert.level.value]
+            style = alert_style(alert)
             # Content parts are literal text: a note such as `[bold]hi[/]` stays as typed.
-            parts += ["\n", (mark + _alert_text(alert.text), _LEVEL_STYLE[alert.level.value])]
+            parts += ["\n", (_MARK[style] + _alert_text(alert.text), style)]
         return Content.assemble(*parts)
 
     @staticmethod
@@ -276,40 +331,17 @@ class TodayScreen(JournalScreen):
         # Content parts are literal text: an appointment's purpose is never read as markup.
         return Content.assemble(("Coming up", _TITLE_STYLE), "\n", "\n".join(lines))
 
-    def _card(self, med: object) -> Widget:
-        from journal.application.usecases import MedicineToday
+    def _card(self, med: MedicineToday) -> Widget:
+        content, tone = self._card_content(med)
+        return Static(content, classes=f"medicine-card today-card {tone}".rstrip(), name=med.name)
 
-        assert isinstance(med, MedicineToday)
-        lines: list[Text] = []
-        if med.state == "as_needed":
-            last = f"last taken {med.taken_local}" if med.taken_local else "none taken yet"
-            allows = (
-                f"its limits allow the next from {med.allowed_from_local}"
-                if med.allowed_from_local
-                else "one now is within its limits; press d to log it"
-            )
-            lines.append(Text(f"{med.schedule_text[:1].upper()}{med.schedule_text[1:]}: {last}; {allows}."))
-        elif med.taken_at is not None:
-            status = Text.assemble(("✓ Taken at " + (med.taken_local or ""), "bold"), f" (due {med.due_local})")
-            lines.append(status)
-        elif med.state == "not_due" and not med.starts_on:
-            missed = f" Missed: {med.missed_local}." if med.missed_local else ""
-            lines.append(Text(f"Not due now; next: {med.next_local or 'not scheduled'} ({med.schedule_text}).{missed}"))
-        elif med.skipped:
-            lines.append(Text(f"Skipped today (due {med.due_local})"))
-        elif med.overdue_by_minutes is not None:
-            lines.append(
-                Text(f"OVERDUE by {_duration(med.overdue_by_minutes)}: due at {med.due_local}. Press d to log it.")
-            )
-        else:
-            lines.append(Text(f"Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}). Press d to log it."))
+    def _card_content(self, med: MedicineToday) -> tuple[Content, str]:
+        """A medicine's card: its name and state, the last and next site, the supply; and its tone (a class)."""
+        status, style, tone = self._status(med)
+        lines: list[Content] = [Content.assemble((med.name, "bold"), "  ", (status, style))]
         if med.injected:
-            site = Text()
-            site.append("Last site: ")
-            site.append(med.last_site_label or "none yet")
-            site.append("   Next: ")
-            site.append(med.suggested_label or med.suggestion_note or "any site")
-            lines.append(site)
+            site = med.suggested_label or med.suggestion_note or "any site"
+            lines.append(Content.assemble("Last site: ", med.last_site_label or "none yet", "   Next: ", site))
         if med.syringes_left is not None:
             unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"
             supply = f"{med.syringes_left} {unit} left"
@@ -318,14 +350,52 @@ class TodayScreen(JournalScreen):
             if med.reorder_by is not None:
                 supply += f", reorder by {med.reorder_by.isoformat()}"
             if med.reorder_due:
-                supply += "  REORDER NOW"
-            lines.append(Text(supply))
+                tone = "-now"
+                lines.append(Content.assemble(supply, "  ", ("⚠ REORDER NOW", NOW_STYLE)))
+            else:
+                lines.append(Content(supply))
         elif med.injected:
-            lines.append(Text("No box recorded yet: in Medicines (m), choose the medicine and press b."))
-        card = Static(Text("\n").join(lines), classes="medicine-card today-card")
-        card.border_title = Text(med.name)
-        if med.overdue_by_minutes is not None and med.taken_at is None:
-            card.add_class("status-overdue")
-        elif med.taken_at is not None:
-            card.add_class("status-taken")
-        return card
+            lines.append(Content("No box recorded yet: in Medicines (m), choose the medicine and press b."))
+        return Content("\n").join(lines), tone
+
+    @staticmethod
+    def _status(med: MedicineToday) -> tuple[str, str, str]:
+        """The medicine's state today in words, its style, and the card's class (-now, -soon, -done or none)."""
+        if med.state == "as_needed":
+            last = f"last taken {med.taken_local}" if med.taken_local else "none taken yet"
+            allows = (
+                f"its limits allow the next from {med.allowed_from_local}"
+                if med.allowed_from_local
+                else "one now is within its limits; press d to log it"
+            )
+            return f"{med.schedule_text[:1].upper()}{med.schedule_text[1:]}: {last}; {allows}.", NOTICE_STYLE, ""
+        if med.taken_at is not None:
+            return f"✓ Taken at {med.taken_local or ''} (due {med.due_local})", DONE_STYLE, "-done"
+        if med.state == "not_due" and not med.starts_on:
+            missed = f" Missed: {med.missed_local}." if med.missed_local else ""
+            text = f"Not due now; next: {med.next_local or 'not scheduled'} ({med.schedule_text}).{missed}"
+            return text, NOTICE_STYLE, ""
+        if med.skipped:
+            return f"Skipped today (due {med.due_local})", NOTICE_STYLE, ""
+        if med.overdue_by_minutes is not None:
+            text = f"⚠ OVERDUE by {_duration(med.overdue_by_minutes)}: due at {med.due_local}. Press d to log it."
+            return text, NOW_STYLE, "-now"
+        text = f"! Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}). Press d to log it."
+        return text, SOON_STYLE, "-soon"
+
+
+def alert_style(alert: Alert) -> str:
+    """What an alert asks: act now (serious side effects, the reorder date reached, an expired box), soon, or notice."""
+    from journal.care.alerts import AlertKind, AlertLevel
+
+    if alert.level is AlertLevel.URGENT:
+        return NOW_STYLE
+    if alert.level is AlertLevel.ATTENTION:
+        return NOW_STYLE if alert.kind in (AlertKind.SUPPLY, AlertKind.EXPIRY) else SOON_STYLE
+    return NOTICE_STYLE
+
+
+def folded_line(text: str) -> str:
+    """A standing warning on one line: what it is about (the words before its advice), cut with an ellipsis."""
+    head = text.split(": ", 1)[0]
+    return head if len(head) <= COLLAPSED_WIDTH else head[: COLLAPSED_WIDTH - 1].rstrip() + "…"

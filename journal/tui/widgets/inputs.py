@@ -25,7 +25,7 @@ class Field(Vertical):
     DEFAULT_CSS = """
     Field { height: auto; margin: 0 0 0 0; }
     Field > Label { color: $text-muted; padding: 0 0; }
-    Field > .field-error { color: $error; padding: 0 0; height: auto; display: none; }
+    Field > .field-error { color: $text-error; padding: 0 0; height: auto; display: none; }
     Field.-invalid > .field-error { display: block; }
     Field > Entry { width: 1fr; }
     """
