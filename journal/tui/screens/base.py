@@ -201,6 +201,24 @@ class JournalScreen(WritesToJournal, Screen[None]):
     def refresh_data(self) -> None:
         """Read the journal again; screens that show records override this."""
 
+    def on_screen_resume(self) -> None:
+        """Coming back from a dialog: once Textual has restored the focus, make sure it is on something shown."""
+        self.call_after_refresh(self.focus_on_show)
+
+    def focus_on_show(self) -> None:
+        """Move the focus off a hidden widget (a closed panel, a step not on show) to the first one shown.
+
+        Textual's auto-focus, after a dialog closes, takes the first focusable widget even inside a
+        hidden container; letters typed then go where no one can see them, and the screen's keys stop.
+        """
+        from journal.tui.widgets.focus import on_show
+
+        focused = self.focused
+        if focused is None or on_show(focused):
+            return
+        chain = [w for w in self.focus_chain if on_show(w)]
+        self.set_focus(chain[0] if chain else None)
+
     def action_back(self) -> None:
         """Back to the screen below (Today)."""
         if self.close_reference():

@@ -95,8 +95,9 @@ class WelcomeScreen(JournalScreen):
         self.query_one("#welcome-name", Input).focus()
 
     def action_skip(self) -> None:
-        """Close the welcome without saving."""
-        self.dismiss()
+        """Close the reference panel if it is open, else the welcome, without saving."""
+        if not self.close_reference():
+            self.dismiss()
 
     @on(Button.Pressed, "#welcome-skip")
     def _skip(self) -> None:
