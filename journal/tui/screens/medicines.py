@@ -350,7 +350,7 @@ class MedicinesScreen(JournalScreen):
         self.app.push_screen(BoxDialog(record), saved)
 
     def action_stop_row(self) -> None:
-        """Stop the medicine under the cursor (it stays in the journal), or delete an allergy or condition."""
+        """Stop the medicine under the cursor (kept in the journal), or delete an allergy or condition; asks first."""
         from journal.tui.screens.dialogs import ConfirmDialog
 
         found = self._row()
@@ -362,17 +362,27 @@ class MedicinesScreen(JournalScreen):
             if record.stopped:
                 self.notify(f"{record.name} is already stopped.", markup=False)
                 return
+            from journal.tui.screens.dialogs import ConfirmWithReason
+
             question = f"Stop {record.describe()} as of today? It stays in the journal's history."
 
-            def stop(yes: bool | None) -> None:
-                if yes:
-                    self.save_to_journal(
-                        lambda store: store.update(record, now=journal.now(), stopped=journal.today()),
-                        lambda _stopped: self.refresh_data(),
-                        lambda exc: self.notify(describe(exc), severity="error", markup=False),
-                    )
+            def stop(reason: str | None) -> None:
+                if reason is None:
+                    return
+                today = journal.today()
 
-            self.app.push_screen(ConfirmDialog(question, yes="Stop it"), stop)
+                def stopped(_stopped: object) -> None:
+                    self.notify(f"Stopped {record.name} as of {today.isoformat()}.", markup=False)
+                    self.refresh_data()
+
+                self.save_to_journal(
+                    lambda store: store.update(record, now=journal.now(), stopped=today, stop_reason=reason or None),
+                    stopped,
+                    lambda exc: self.notify(describe(exc), severity="error", markup=False),
+                )
+
+            dialog = ConfirmWithReason(question, label="Why it was stopped (optional)", yes="Stop it", no="Keep it")
+            self.app.push_screen(dialog, stop)
             return
 
         def delete(yes: bool | None) -> None:
@@ -383,7 +393,9 @@ class MedicinesScreen(JournalScreen):
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )
 
-        self.app.push_screen(ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete"), delete)
+        self.app.push_screen(
+            ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete", no="Keep it"), delete
+        )
 
 
 class BoxDialog(JournalModal):
