@@ -44,6 +44,7 @@ class AppointmentsScreen(JournalScreen):
 
     TITLE_TEXT = "Appointments, lab tests and questions"
     HELP_FILE = "appointments.md"
+    HAS_TABS = True
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     def compose_body(self) -> Iterable[Widget]:

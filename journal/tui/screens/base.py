@@ -18,6 +18,7 @@ from textual.widgets import Static
 from journal.errors import JournalBusyError, JournalError, RecordError
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
+from journal.tui.words import for_tui
 from journal.visible import visible
 from journal.when import WhenError
 
@@ -42,13 +43,16 @@ def error_field(exc: Exception) -> str | None:
 
 
 def describe(exc: Exception) -> str:
-    """One sentence for an error raised while saving (control characters in it shown escaped)."""
+    """One sentence for an error raised while saving (control characters in it shown escaped).
+
+    Said in the TUI's words: a message naming a command-line flag names the field or key instead.
+    """
     if isinstance(exc, JournalError):
-        return visible(exc.message)
+        return for_tui(visible(exc.message))
     if isinstance(exc, WhenError):
         text = visible(str(exc))
         return text[:1].upper() + text[1:] + "."
-    return visible(str(exc))
+    return for_tui(visible(str(exc)))
 
 
 SAVE_ERRORS = (JournalError, WhenError, ValueError)
@@ -142,7 +146,13 @@ class JournalScreen(WritesToJournal, Screen[None]):
     HELP_FILE: ClassVar[str] = ""
     # Whether the app redraws this screen (refresh_data) when another process writes to the journal.
     FOLLOWS_OUTSIDE_WRITES: ClassVar[bool] = True
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    # Screens in tabs (a TabbedContent) get F6 and Shift+F6 to switch them, from any box.
+    HAS_TABS: ClassVar[bool] = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("f6", "switch_tab(1)", "Next tab"),
+        Binding("shift+f6", "switch_tab(-1)", "Previous tab", show=False),
+    ]
 
     @property
     def journal(self) -> Journal:
@@ -218,6 +228,40 @@ class JournalScreen(WritesToJournal, Screen[None]):
             return
         chain = [w for w in self.focus_chain if on_show(w)]
         self.set_focus(chain[0] if chain else None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The tab keys only on screens with tabs."""
+        if action == "switch_tab":
+            return self.HAS_TABS
+        return True
+
+    def action_switch_tab(self, step: int) -> None:
+        """Show the next (1) or previous (-1) tab, and put the focus in it."""
+        from textual.widgets import TabbedContent, Tabs
+
+        found = self.query(TabbedContent)
+        if not found:
+            return
+        tabs = found.first().query_one(Tabs)
+        if step > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
+        self.call_after_refresh(self._focus_in_tab)
+
+    def _focus_in_tab(self) -> None:
+        from textual.widgets import TabbedContent
+
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is None:
+            return
+        chain = [w for w in self.focus_chain if pane in w.ancestors]
+        if chain:
+            # A list comes first in most tabs: start at the form's first box when there is one.
+            from textual.widgets import Input
+
+            boxes = [w for w in chain if isinstance(w, Input)]
+            (boxes or chain)[0].focus()
 
     def action_back(self) -> None:
         """Back to the screen below (Today)."""

@@ -94,7 +94,7 @@ class ConfirmWithReason(ConfirmDialog):
         """The reason, optional."""
         from journal.tui.widgets.inputs import Field
 
-        yield Field(self.label, "confirm-reason")
+        yield Field(self.label, "confirm-reason", placeholder="Tab to reach this box; it may stay empty")
 
     def keys_hint(self) -> str:
         """The keys that answer, and how to reach the reason."""

@@ -470,7 +470,9 @@ class DoseScreen(JournalScreen):
             self._advice("#confirm-error", "The syringe was discarded; no dose was recorded.", "danger")
             return
         where = f", {result.site_label}" if result.site_label else ""
-        extra = [*result.warnings, *([result.leftover_advice] if result.leftover_advice else [])]
+        from journal.tui.words import for_tui
+
+        extra = [*map(for_tui, result.warnings), *([result.leftover_advice] if result.leftover_advice else [])]
         extra += [result.disposal] if result.disposal else []
         message = f"Recorded {self.med.name} at {self.journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)

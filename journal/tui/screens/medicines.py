@@ -43,6 +43,7 @@ class MedicinesScreen(JournalScreen):
 
     TITLE_TEXT = "Medicines, allergies, conditions, profile"
     HELP_FILE = "medicines.md"
+    HAS_TABS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save_tab", "Save"),
@@ -223,9 +224,9 @@ class MedicinesScreen(JournalScreen):
         from journal.application.usecases import DuplicateMedicineError
 
         if isinstance(exc, DuplicateMedicineError):
-            self.query_one("#field-med-name", Field).show_error(exc.message)
+            self.query_one("#field-med-name", Field).show_error(describe(exc))
         elif isinstance(exc, ScheduleError):
-            self.query_one("#field-med-schedule", Field).show_error(exc.message)
+            self.query_one("#field-med-schedule", Field).show_error(describe(exc))
         else:
             self.show_save_error(
                 exc, aliases={k: f"med-{k}" for k in ("name", "strength", "directions", "reason")}, form="med"
@@ -237,6 +238,8 @@ class MedicinesScreen(JournalScreen):
             self.query_one(f"#{key}", Input).value = ""
         self.refresh_data()
         self._show_new_warnings(where, record, warnings)
+        # Ready for the next one: back to the form's first box (its name), not the box Enter was pressed in.
+        self.query_one(f"#{next(iter(values))}", Input).focus()
 
     def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
         from journal.application.usecases import advice_for_new
