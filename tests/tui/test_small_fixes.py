@@ -74,7 +74,7 @@ def test_set_up_run_again_says_what_exists_and_adds_no_box(store: Store) -> None
         await pilot.press("w")
         assert _name(app) == "WelcomeScreen"
         said = shown(app, "#welcome-existing")
-        assert "Already in your journal" in said and "anakinra is tracked at 07:30" in said
+        assert "Already in your journal" in said and "anakinra is set up, usually at 07:30" in said
         assert f"{boxes} boxes recorded" in said
         assert app.screen.query_one("#welcome-time", Input).value == "07:30"
         await pilot.press("enter")

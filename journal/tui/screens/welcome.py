@@ -50,6 +50,10 @@ class WelcomeScreen(JournalScreen):
                 ),
                 classes="hint",
             )
+            # Set-up run again (w): first, what it already recorded.
+            existing = self._existing()
+            if existing:
+                yield Static(lit(existing), classes="advice -warning", id="welcome-existing")
             first = packs[0][0] if packs else None
             if first is not None:
                 yield Static(Text(first.source.notice), classes="hint", id="welcome-source")
@@ -75,11 +79,7 @@ class WelcomeScreen(JournalScreen):
                 usual = next((med.usual_time for med in tracked if med.usual_time), None)
                 yield Field("Usual time", "welcome-time", value=usual or "08:00")
             yield Static(self._first_use(options[0][1]), classes="advice", id="welcome-first-use")
-            existing = self._existing()
-            title = "A new box" if existing else "Your first box"
-            yield Static(Text(title, style="bold"), classes="section-title")
-            if existing:
-                yield Static(lit(existing), classes="hint", id="welcome-existing")
+            yield Static(Text("A new box" if existing else "Your first box", style="bold"), classes="section-title")
             with Horizontal(classes="form-row"):
                 # Never ticked by itself: saving again must not add a box no one received.
                 yield Checkbox("Record a box now", value=False, id="welcome-box", compact=True)
@@ -91,18 +91,20 @@ class WelcomeScreen(JournalScreen):
                 yield Button("Skip for now", id="welcome-skip", compact=True)
 
     def _existing(self) -> str:
-        """What set-up already recorded (the tracked medicine, its boxes), said when it runs again."""
+        """What set-up already recorded (the medicine it sets up, its boxes), said when it runs again."""
         store = self.journal.store
         parts: list[str] = []
         for med in store.tracked_medications():
+            if med.pack is None:
+                continue  # set-up is about the medicine with a guide; the others are on Medicines (m)
             boxes = [b for b in store.boxes(med.id) if b.discarded_at is None]
-            time = f" at {med.usual_time}" if med.usual_time else ""
+            time = f", usually at {med.usual_time}" if med.usual_time else ""
             if boxes:
                 latest = max(boxes, key=lambda b: b.received)
                 count = f"{len(boxes)} box{'es' if len(boxes) != 1 else ''}"
-                said = f"{med.name} is tracked{time}, with {count} recorded (the latest received {latest.received})."
+                said = f"{med.name} is set up{time}; {count} recorded, the latest received {latest.received}."
             else:
-                said = f"{med.name} is tracked{time}; no box is recorded yet."
+                said = f"{med.name} is set up{time}; no box is recorded yet."
             parts.append(said)
         if not parts:
             return ""
