@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
-from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
+from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 
 KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.ApptKind]
@@ -44,8 +44,7 @@ class AppointmentsScreen(JournalScreen):
 
     TITLE_TEXT = "Appointments, lab tests and questions"
     HELP_FILE = "appointments.md"
-    HAS_TABS = True
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back"), *TAB_KEYS]
 
     def compose_body(self) -> Iterable[Widget]:
         """The tabs."""

@@ -18,7 +18,6 @@ from textual.widgets import Static
 from journal.errors import JournalBusyError, JournalError, RecordError
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
-from journal.tui.words import for_tui
 from journal.visible import visible
 from journal.when import WhenError
 
@@ -47,6 +46,8 @@ def describe(exc: Exception) -> str:
 
     Said in the TUI's words: a message naming a command-line flag names the field or key instead.
     """
+    from journal.tui.words import for_tui
+
     if isinstance(exc, JournalError):
         return for_tui(visible(exc.message))
     if isinstance(exc, WhenError):
@@ -137,6 +138,13 @@ class WritesToJournal(_ScreenBase):
             failed(value)
 
 
+# For screens in tabs (a TabbedContent): F6 and Shift+F6 switch them, from any box.
+TAB_KEYS: list[BindingType] = [
+    Binding("f6", "switch_tab(1)", "Next tab"),
+    Binding("shift+f6", "switch_tab(-1)", "Previous tab", show=False),
+]
+
+
 class JournalScreen(WritesToJournal, Screen[None]):
     """A main screen: a title, the body, the reference panel (hidden) and the footer."""
 
@@ -146,13 +154,7 @@ class JournalScreen(WritesToJournal, Screen[None]):
     HELP_FILE: ClassVar[str] = ""
     # Whether the app redraws this screen (refresh_data) when another process writes to the journal.
     FOLLOWS_OUTSIDE_WRITES: ClassVar[bool] = True
-    # Screens in tabs (a TabbedContent) get F6 and Shift+F6 to switch them, from any box.
-    HAS_TABS: ClassVar[bool] = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("f6", "switch_tab(1)", "Next tab"),
-        Binding("shift+f6", "switch_tab(-1)", "Previous tab", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     @property
     def journal(self) -> Journal:
@@ -229,14 +231,8 @@ class JournalScreen(WritesToJournal, Screen[None]):
         chain = [w for w in self.focus_chain if on_show(w)]
         self.set_focus(chain[0] if chain else None)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The tab keys only on screens with tabs."""
-        if action == "switch_tab":
-            return self.HAS_TABS
-        return True
-
     def action_switch_tab(self, step: int) -> None:
-        """Show the next (1) or previous (-1) tab, and put the focus in it."""
+        """Show the next (1) or previous (-1) tab, and put the focus in it (screens in tabs bind TAB_KEYS to it)."""
         from textual.widgets import TabbedContent, Tabs
 
         found = self.query(TabbedContent)

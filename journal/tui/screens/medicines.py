@@ -21,7 +21,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.care.regimen import ScheduleError
 from journal.store import Store
-from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, error_field, lit
+from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalModal, JournalScreen, describe, error_field, lit
 from journal.tui.widgets.inputs import Field
 
 KINDS: list[tuple[str, str]] = [(k.value, k.value) for k in m.MedKind]
@@ -43,9 +43,9 @@ class MedicinesScreen(JournalScreen):
 
     TITLE_TEXT = "Medicines, allergies, conditions, profile"
     HELP_FILE = "medicines.md"
-    HAS_TABS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        *TAB_KEYS,
         Binding("ctrl+s", "save_tab", "Save"),
     ]
 

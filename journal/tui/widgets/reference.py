@@ -10,7 +10,6 @@ from textual.containers import Vertical
 from textual.widget import Widget
 
 from journal.content import Pack, PackError
-from journal.tui.widgets.focus import on_show
 
 if TYPE_CHECKING:
     from textual.widgets import Input, OptionList
@@ -68,6 +67,8 @@ class ReferencePanel(Vertical):
         Disabled while hidden, so that nothing in it can be focused again by Textual's auto-focus
         (after a dialog closes) or by Tab; the focus goes back where it was, or to the screen.
         """
+        from journal.tui.widgets.focus import on_show
+
         self.remove_class("-shown")
         self.disabled = True
         back, self._return_to = self._return_to, None
