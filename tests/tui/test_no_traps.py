@@ -17,13 +17,14 @@ from journal.tui.widgets.footer import JournalFooter
 from tests.tui.conftest import build, seed
 from tests.tui.test_flows import drive
 
-# Each one ends with the panel open, closed, or closed behind a dialog that was opened and closed;
+# Each one ends with the panel open, closed, or closed behind a dialog (F9, F1, the palette) opened and closed;
 # the Tabs move the focus further into the panel (its topic list) before it closes.
 SEQUENCES: tuple[tuple[str, ...], ...] = (
     ("f2",),
     ("f2", "f2", "f9", "escape"),
     ("f2", "tab", "f2", "f1", "escape"),
     ("f2", "tab", "tab", "f9", "escape"),
+    ("f2", "f2", "ctrl+p", "escape"),
 )
 # Today itself, then every screen Today opens with one key.
 KEYS = ["", *(entry.key for entry in SCREENS)]
