@@ -232,10 +232,9 @@ class AppointmentsScreen(JournalScreen):
             self._update(record, status=m.ApptStatus.DONE)
             return
         when = self.journal.local(record.at, record.tz)
-        question = (
-            f"The {record.describe()} is on {when}, still to come. Mark it done now? "
-            "The visit summary counts from the last visit marked done."
-        )
+        question = f"The {record.describe()} is on {when}, still to come. Mark it done now?"
+        if record.kind is m.ApptKind.DOCTOR:
+            question += " The visit summary for your doctor starts from the last doctor's visit marked done."
         self._ask(question, "Mark it done", "Not yet", record, status=m.ApptStatus.DONE)
 
     def action_cancel_row(self) -> None:
