@@ -176,7 +176,7 @@ def test_a_discarded_syringe_says_how_to_dispose_of_it(store: Store) -> None:
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.press("d", "down", "down", "enter")
+        await pilot.press("d", "down", "down", "enter", "y")
         await pilot.pause()
         assert "puncture-resistant container" in shown(app, "#check-advice")
 

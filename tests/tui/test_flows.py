@@ -74,7 +74,7 @@ def test_first_run_welcome_sets_up_the_journal_then_four_keys_log_a_dose(store: 
     assert profile is not None and profile.name == "Ann"
     (med,) = store.tracked_medications()
     assert med.pack == "anakinra" and med.usual_time == "08:00"
-    assert [b.count for b in store.boxes(med.id)] == [7]
+    assert store.boxes(med.id) == []  # "Record a box now" is not ticked unless asked
     (dose,) = store.all(m.Dose)
     assert dose.status is m.DoseStatus.TAKEN and dose.spot and dose.at == NOW
     (check,) = store.all(m.SyringeCheck)
@@ -137,7 +137,7 @@ def test_a_spoiled_syringe_is_discarded_and_never_becomes_a_dose(store: Store, d
     doses_before = len(store.all(m.Dose))
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.press("d", *["down"] * downs, "enter")
+        await pilot.press("d", *["down"] * downs, "enter", "y")
         await pilot.pause()
         assert "DO NOT USE THIS SYRINGE" in shown(app, "#check-advice")
         assert "start again with a new syringe".lower() in shown(app, "#check-advice").lower()
@@ -157,8 +157,8 @@ def test_after_a_discard_a_new_clear_syringe_logs_the_dose(store: Store) -> None
     before = len(store.all(m.Dose))
 
     async def steps(pilot: Pilot[None]) -> None:
-        # After a discard, Clear is highlighted again: three more Enters log the new syringe.
-        await pilot.press("d", "down", "down", "enter", "enter", "enter", "enter")
+        # After a discard (confirmed with y), Clear is highlighted again: three more Enters log the new syringe.
+        await pilot.press("d", "down", "down", "enter", "y", "enter", "enter", "enter")
 
     drive(app, steps)
     assert len(store.all(m.Dose)) == before + 1
@@ -400,7 +400,7 @@ def test_stopping_a_medicine_asks_first_and_keeps_it(store: Store) -> None:
         table = app.screen.query_one("#med-table", DataTable)
         table.focus()
         await pilot.press("down", "x")
-        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert type(app.screen).__name__ == "ConfirmWithReason"
         await pilot.press("y")
 
     drive(app, steps)

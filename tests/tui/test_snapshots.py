@@ -40,7 +40,7 @@ STEPS: dict[str, list[str]] = {
     "dose-body-map": ["d", "enter"],
     "dose-body-map-someone-else": ["d", "enter", "o"],
     "dose-confirm": ["d", "enter", "enter"],
-    "dose-discarded": ["d", "down", "down", "enter"],
+    "dose-discarded": ["d", "down", "down", "enter", "y"],
     "dose-skip": ["d", "k"],
     "dose-injection-steps": ["d", "i"],
     "call-your-doctor-now": ["s", "r", "a", "s", "h", "enter"],

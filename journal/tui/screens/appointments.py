@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
-from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
+from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
 
@@ -49,7 +49,7 @@ class AppointmentsScreen(JournalScreen):
 
     TITLE_TEXT = "Appointments, lab tests and questions"
     HELP_FILE = "appointments.md"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back"), *TAB_KEYS]
 
     def compose_body(self) -> Iterable[Widget]:
         """The tabs."""
@@ -229,16 +229,36 @@ class AppointmentsScreen(JournalScreen):
             self.app.push_screen(EditRecordDialog(record), lambda _saved: self.refresh_data())
 
     def action_mark_done(self) -> None:
-        """Mark the appointment under the cursor as done."""
+        """Mark the appointment under the cursor as done; one still to come asks first."""
         record = self._row()
-        if isinstance(record, m.Appointment):
+        if not isinstance(record, m.Appointment):
+            return
+        if record.at <= self.journal.now():
             self._update(record, status=m.ApptStatus.DONE)
+            return
+        when = self.journal.local(record.at, record.tz)
+        question = f"The {record.describe()} is on {when}, still to come. Mark it done now?"
+        if record.kind is m.ApptKind.DOCTOR:
+            question += " The visit summary for your doctor starts from the last doctor's visit marked done."
+        self._ask(question, "Mark it done", "Not yet", record, status=m.ApptStatus.DONE)
 
     def action_cancel_row(self) -> None:
-        """Mark the appointment under the cursor as cancelled."""
+        """Mark the appointment under the cursor as cancelled, after asking."""
         record = self._row()
         if isinstance(record, m.Appointment):
-            self._update(record, status=m.ApptStatus.CANCELLED)
+            when = self.journal.local(record.at, record.tz)
+            question = f"Cancel the {record.describe()} on {when}? It stays in the list as cancelled."
+            self._ask(question, "Cancel it", "Keep it", record, status=m.ApptStatus.CANCELLED)
+
+    def _ask(self, question: str, yes: str, no: str, record: m.Record, **changes: object) -> None:
+        """Make the changes only once the person says yes (the focused answer is no)."""
+        from journal.tui.screens.dialogs import ConfirmDialog
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self._update(record, **changes)
+
+        self.app.push_screen(ConfirmDialog(question, yes=yes, no=no), answered)
 
     def action_carry(self) -> None:
         """Carry the question under the cursor to the next planned visit."""
@@ -271,4 +291,4 @@ class AppointmentsScreen(JournalScreen):
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )
 
-        self.app.push_screen(ConfirmDialog("Delete this question?", yes="Delete"), delete)
+        self.app.push_screen(ConfirmDialog(f'Delete the question "{record.text}"?', yes="Delete", no="Keep it"), delete)

@@ -42,13 +42,18 @@ def error_field(exc: Exception) -> str | None:
 
 
 def describe(exc: Exception) -> str:
-    """One sentence for an error raised while saving (control characters in it shown escaped)."""
+    """One sentence for an error raised while saving (control characters in it shown escaped).
+
+    Said in the TUI's words: a message naming a command-line flag names the field or key instead.
+    """
+    from journal.tui.words import for_tui
+
     if isinstance(exc, JournalError):
-        return visible(exc.message)
+        return for_tui(visible(exc.message))
     if isinstance(exc, WhenError):
         text = visible(str(exc))
         return text[:1].upper() + text[1:] + "."
-    return visible(str(exc))
+    return for_tui(visible(str(exc)))
 
 
 SAVE_ERRORS = (JournalError, WhenError, ValueError)
@@ -133,6 +138,13 @@ class WritesToJournal(_ScreenBase):
             failed(value)
 
 
+# For screens in tabs (a TabbedContent): F6 and Shift+F6 switch them, from any box.
+TAB_KEYS: list[BindingType] = [
+    Binding("f6", "switch_tab(1)", "Next tab"),
+    Binding("shift+f6", "switch_tab(-1)", "Previous tab", show=False),
+]
+
+
 class JournalScreen(WritesToJournal, Screen[None]):
     """A main screen: a title, the body, the reference panel (hidden) and the footer."""
 
@@ -200,6 +212,52 @@ class JournalScreen(WritesToJournal, Screen[None]):
 
     def refresh_data(self) -> None:
         """Read the journal again; screens that show records override this."""
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a dialog: once Textual has restored the focus, make sure it is on something shown."""
+        self.call_after_refresh(self.focus_on_show)
+
+    def focus_on_show(self) -> None:
+        """Move the focus off a hidden widget (a closed panel, a step not on show) to the first one shown.
+
+        Textual's auto-focus, after a dialog closes, takes the first focusable widget even inside a
+        hidden container; letters typed then go where no one can see them, and the screen's keys stop.
+        """
+        from journal.tui.widgets.focus import on_show
+
+        focused = self.focused
+        if focused is None or on_show(focused):
+            return
+        chain = [w for w in self.focus_chain if on_show(w)]
+        self.set_focus(chain[0] if chain else None)
+
+    def action_switch_tab(self, step: int) -> None:
+        """Show the next (1) or previous (-1) tab, and put the focus in it (screens in tabs bind TAB_KEYS to it)."""
+        from textual.widgets import TabbedContent, Tabs
+
+        found = self.query(TabbedContent)
+        if not found:
+            return
+        tabs = found.first().query_one(Tabs)
+        if step > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
+        self.call_after_refresh(self._focus_in_tab)
+
+    def _focus_in_tab(self) -> None:
+        from textual.widgets import TabbedContent
+
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is None:
+            return
+        chain = [w for w in self.focus_chain if pane in w.ancestors]
+        if chain:
+            # A list comes first in most tabs: start at the form's first box when there is one.
+            from textual.widgets import Input
+
+            boxes = [w for w in chain if isinstance(w, Input)]
+            (boxes or chain)[0].focus()
 
     def action_back(self) -> None:
         """Back to the screen below (Today)."""

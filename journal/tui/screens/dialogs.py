@@ -1,4 +1,4 @@
-"""Small dialogs: confirm a deletion, and the 'call your doctor now' alert."""
+"""Small dialogs: confirm a choice that cannot be taken back at once, and the 'call your doctor now' alert."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from journal.tui.screens.base import JournalModal
+from journal.tui.screens.base import JournalModal, lit
 
 
 class ConfirmDialog(JournalModal):
-    """Ask a yes/no question; dismisses with True or False."""
+    """Ask a yes/no question; dismisses with True or False.
+
+    The safe answer is the default: the "no" button has the focus, so Enter alone answers no, and
+    Escape and `n` do too; yes takes `y` or the other button (Tab, then Enter).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "No"),
@@ -30,28 +34,90 @@ class ConfirmDialog(JournalModal):
         self.no_label = no
 
     def compose(self) -> ComposeResult:
-        """The question and two buttons."""
-        with Vertical(classes="dialog"):
-            yield Static(Text(self.question), classes="dialog-text")
+        """The question, anything the dialog asks besides, and two buttons."""
+        with Vertical(classes="dialog", id="confirm-dialog"):
+            yield Static(lit(self.question), classes="dialog-text", id="confirm-question")
+            yield from self.compose_extra()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, id="yes", variant="error")
                 yield Button(self.no_label, id="no")
+            yield Static(Text(self.keys_hint()), classes="hint", id="confirm-keys")
+
+    def compose_extra(self) -> ComposeResult:
+        """Widgets between the question and the buttons (none here)."""
+        yield from ()
+
+    def keys_hint(self) -> str:
+        """The keys that answer, under the buttons."""
+        return f"y: {self.yes_label}   n or Esc: {self.no_label}"
 
     def on_mount(self) -> None:
         """Default to the safe answer."""
         self.query_one("#no", Button).focus()
 
+    def answer_yes(self) -> object:
+        """What the dialog dismisses with when the answer is yes."""
+        return True
+
+    def answer_no(self) -> object:
+        """What the dialog dismisses with when the answer is no."""
+        return False
+
     def action_yes(self) -> None:
         """Answer yes."""
-        self.dismiss(True)
+        self.dismiss(self.answer_yes())
 
     def action_close(self) -> None:
         """Answer no."""
-        self.dismiss(False)
+        self.dismiss(self.answer_no())
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        if event.button.id == "yes":
+            self.action_yes()
+        else:
+            self.action_close()
+
+
+class ConfirmWithReason(ConfirmDialog):
+    """A yes/no question with an optional reason; dismisses with the reason ("" when none) or None for no.
+
+    The "no" button has the focus; Tab reaches the reason. Enter in the reason goes on to the "yes"
+    button rather than answering, so that one Enter never answers yes.
+    """
+
+    def __init__(self, question: str, *, label: str = "Why (optional)", yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(question, yes=yes, no=no)
+        self.label = label
+
+    def compose_extra(self) -> ComposeResult:
+        """The reason, optional."""
+        from journal.tui.widgets.inputs import Field
+
+        yield Field(self.label, "confirm-reason", placeholder="Tab to reach this box; it may stay empty")
+
+    def keys_hint(self) -> str:
+        """The keys that answer, and how to reach the reason."""
+        return f"Tab: give a reason   y: {self.yes_label}   Esc: {self.no_label}"
+
+    @property
+    def reason(self) -> str:
+        """The reason typed, without surrounding spaces."""
+        from textual.widgets import Input
+
+        return self.query_one("#confirm-reason", Input).value.strip()
+
+    def answer_yes(self) -> object:
+        """The reason ("" when none was given)."""
+        return self.reason
+
+    def answer_no(self) -> object:
+        """None: nothing is to be done."""
+        return None
+
+    def on_input_submitted(self, event: object) -> None:
+        """Enter in the reason moves to the "yes" button: a second, deliberate Enter answers."""
+        self.query_one("#yes", Button).focus()
 
 
 class CallDoctorDialog(JournalModal):

@@ -31,6 +31,20 @@ if TYPE_CHECKING:
 STEPS = ("step-check", "step-site", "step-confirm")
 
 
+class AppearanceList(OptionList):
+    """How the syringe looks. Up on the first choice stays there: wrapping round would land on the last, a discard."""
+
+    def action_cursor_up(self) -> None:
+        """The choice above, if there is one."""
+        if self.highlighted:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        """The choice below, if there is one."""
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+
 class DoseScreen(JournalScreen):
     """The dose flow for the (first) tracked medicine."""
 
@@ -109,7 +123,7 @@ class DoseScreen(JournalScreen):
                     yield Static(lit(f"First dose: {first_use}"), classes="advice -warning", id="first-use")
                 hint = pack.inspection.do_not_shake + " " if pack else ""
                 yield Static(Text(f"1 of 3  Check the syringe. {hint}How does the solution look?"), classes="advice")
-                yield OptionList(*self._appearance_options(), id="appearance")
+                yield AppearanceList(*self._appearance_options(), id="appearance")
                 yield Static("", id="check-advice", classes="advice")
                 waited = Field("Minutes it sat until it cleared", "waited", placeholder="whole minutes")
                 waited.display = False
@@ -265,7 +279,7 @@ class DoseScreen(JournalScreen):
             self.query_one("#waited", Input).focus()
             return
         if verdict is Verdict.DISCARD:
-            self._discard(look)
+            self._ask_discard(look)
             return
         if self.foamy:
             self._cleared()
@@ -286,6 +300,27 @@ class DoseScreen(JournalScreen):
         self.waited = int(typed)
         self.appearance = m.Appearance.FOAMY
         self._enter_site_step()
+
+    def _ask_discard(self, look: m.Appearance) -> None:
+        """A syringe that must not be used: record it as discarded only once the person says so."""
+        from journal.tui.screens.dialogs import ConfirmDialog
+
+        chosen = self.pack.appearance(look.value) if self.pack else None
+        label = chosen.label if chosen else look.value.capitalize()
+        advice = f" {chosen.advice}" if chosen else ""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._discard(look)
+            else:
+                self._advice("#check-advice", "Nothing was recorded. Check the syringe and choose again.", "ok")
+                self.query_one("#appearance", OptionList).focus()
+
+        question = (
+            f'You chose "{label}".{advice} Record this syringe as discarded (one fewer in your supply)? '
+            "Nothing is recorded yet."
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Discard it", no="Go back"), answered)
 
     def _discard(self, look: m.Appearance) -> None:
         from journal.application.usecases import record_dose
@@ -435,7 +470,9 @@ class DoseScreen(JournalScreen):
             self._advice("#confirm-error", "The syringe was discarded; no dose was recorded.", "danger")
             return
         where = f", {result.site_label}" if result.site_label else ""
-        extra = [*result.warnings, *([result.leftover_advice] if result.leftover_advice else [])]
+        from journal.tui.words import for_tui
+
+        extra = [*map(for_tui, result.warnings), *([result.leftover_advice] if result.leftover_advice else [])]
         extra += [result.disposal] if result.disposal else []
         message = f"Recorded {self.med.name} at {self.journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)

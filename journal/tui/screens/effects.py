@@ -42,11 +42,11 @@ def symptom_matches(symptoms: Iterable[Symptom], text: str) -> list[tuple[Sympto
 
 
 class EffectsTable(FitTable):
-    """The open side effects; its keys act on the row under the cursor."""
+    """The open side effects; its keys act on the row under the cursor (r and c as well as the screen's keys)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "screen.resolve", "Resolved"),
-        Binding("c", "screen.contacted", "Doctor contacted"),
+        Binding("r", "screen.resolve", "Resolved", show=False),
+        Binding("c", "screen.contacted", "Doctor contacted", show=False),
         Binding("e", "screen.edit", "Edit"),
     ]
 
@@ -56,7 +56,13 @@ class EffectsScreen(JournalScreen):
 
     TITLE_TEXT = "Side effects"
     HELP_FILE = "effects.md"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    # On the screen, not only on the list: shown in the footer at once and answered from the form too
+    # (ctrl keys, since letters typed in the form are the symptom).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "resolve", "Resolved"),
+        Binding("ctrl+t", "contacted", "Doctor contacted"),
+        Binding("escape", "back", "Back"),
+    ]
 
     def compose_body(self) -> Iterable[Widget]:
         """The form and the open side effects."""
@@ -227,9 +233,15 @@ class EffectsScreen(JournalScreen):
             )
 
     def _current(self) -> m.SideEffect | None:
+        """The side effect the key is for: the one under the list's cursor, or the only one open."""
         table = self.query_one("#open-effects", DataTable)
         if not table.row_count:
             self.notify("No open side effect to choose.", severity="warning")
+            return None
+        if table.row_count > 1 and self.focused is not table:
+            # Pressed in the form: which one is meant is not on show yet.
+            table.focus()
+            self.notify("Choose the side effect in the list (Up, Down), then press the key again.", timeout=6)
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.journal.store.get(m.SideEffect, str(key))

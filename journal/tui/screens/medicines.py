@@ -21,7 +21,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.care.regimen import ScheduleError
 from journal.store import Store
-from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, error_field, lit
+from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalModal, JournalScreen, describe, error_field, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
 
@@ -49,6 +49,7 @@ class MedicinesScreen(JournalScreen):
     HELP_FILE = "medicines.md"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        *TAB_KEYS,
         Binding("ctrl+s", "save_tab", "Save"),
     ]
 
@@ -227,9 +228,9 @@ class MedicinesScreen(JournalScreen):
         from journal.application.usecases import DuplicateMedicineError
 
         if isinstance(exc, DuplicateMedicineError):
-            self.query_one("#field-med-name", Field).show_error(exc.message)
+            self.query_one("#field-med-name", Field).show_error(describe(exc))
         elif isinstance(exc, ScheduleError):
-            self.query_one("#field-med-schedule", Field).show_error(exc.message)
+            self.query_one("#field-med-schedule", Field).show_error(describe(exc))
         else:
             self.show_save_error(
                 exc, aliases={k: f"med-{k}" for k in ("name", "strength", "directions", "reason")}, form="med"
@@ -241,6 +242,8 @@ class MedicinesScreen(JournalScreen):
             self.query_one(f"#{key}", Input).value = ""
         self.refresh_data()
         self._show_new_warnings(where, record, warnings)
+        # Ready for the next one: back to the form's first box (its name), not the box Enter was pressed in.
+        self.query_one(f"#{next(iter(values))}", Input).focus()
 
     def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
         from journal.application.usecases import advice_for_new
@@ -354,7 +357,7 @@ class MedicinesScreen(JournalScreen):
         self.app.push_screen(BoxDialog(record), saved)
 
     def action_stop_row(self) -> None:
-        """Stop the medicine under the cursor (it stays in the journal), or delete an allergy or condition."""
+        """Stop the medicine under the cursor (kept in the journal), or delete an allergy or condition; asks first."""
         from journal.tui.screens.dialogs import ConfirmDialog
 
         found = self._row()
@@ -366,17 +369,27 @@ class MedicinesScreen(JournalScreen):
             if record.stopped:
                 self.notify(f"{record.name} is already stopped.", markup=False)
                 return
+            from journal.tui.screens.dialogs import ConfirmWithReason
+
             question = f"Stop {record.describe()} as of today? It stays in the journal's history."
 
-            def stop(yes: bool | None) -> None:
-                if yes:
-                    self.save_to_journal(
-                        lambda store: store.update(record, now=journal.now(), stopped=journal.today()),
-                        lambda _stopped: self.refresh_data(),
-                        lambda exc: self.notify(describe(exc), severity="error", markup=False),
-                    )
+            def stop(reason: str | None) -> None:
+                if reason is None:
+                    return
+                today = journal.today()
 
-            self.app.push_screen(ConfirmDialog(question, yes="Stop it"), stop)
+                def stopped(_stopped: object) -> None:
+                    self.notify(f"Stopped {record.name} as of {today.isoformat()}.", markup=False)
+                    self.refresh_data()
+
+                self.save_to_journal(
+                    lambda store: store.update(record, now=journal.now(), stopped=today, stop_reason=reason or None),
+                    stopped,
+                    lambda exc: self.notify(describe(exc), severity="error", markup=False),
+                )
+
+            dialog = ConfirmWithReason(question, label="Why it was stopped (optional)", yes="Stop it", no="Keep it")
+            self.app.push_screen(dialog, stop)
             return
 
         def delete(yes: bool | None) -> None:
@@ -387,7 +400,9 @@ class MedicinesScreen(JournalScreen):
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )
 
-        self.app.push_screen(ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete"), delete)
+        self.app.push_screen(
+            ConfirmDialog(f"Delete {record.kind_label} {record.describe()}?", yes="Delete", no="Keep it"), delete
+        )
 
 
 class BoxDialog(JournalModal):

@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from journal import models as m
 from journal.store import Store
-from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe
+from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 
 NO_PACK = "none"
@@ -50,6 +50,10 @@ class WelcomeScreen(JournalScreen):
                 ),
                 classes="hint",
             )
+            # Set-up run again (w): first, what it already recorded.
+            existing = self._existing()
+            if existing:
+                yield Static(lit(existing), classes="advice -warning", id="welcome-existing")
             first = packs[0][0] if packs else None
             if first is not None:
                 yield Static(Text(first.source.notice), classes="hint", id="welcome-source")
@@ -70,17 +74,48 @@ class WelcomeScreen(JournalScreen):
             yield Static(Text("The medicine you inject every day", style="bold"), classes="section-title")
             with Horizontal(classes="form-row"):
                 yield Select(options, value=options[0][1], allow_blank=False, id="welcome-pack", compact=True)
-                yield Field("Usual time", "welcome-time", value="08:00")
+                # Running set-up again keeps the time already set, rather than putting 08:00 back.
+                tracked = journal.store.tracked_medications()
+                usual = next((med.usual_time for med in tracked if med.usual_time), None)
+                yield Field("Usual time", "welcome-time", value=usual or "08:00")
             yield Static(self._first_use(options[0][1]), classes="advice", id="welcome-first-use")
-            yield Static(Text("Your first box", style="bold"), classes="section-title")
+            yield Static(Text("A new box" if existing else "Your first box", style="bold"), classes="section-title")
             with Horizontal(classes="form-row"):
-                yield Checkbox("Record a box now", value=True, id="welcome-box", compact=True)
+                # Never ticked by itself: saving again must not add a box no one received.
+                yield Checkbox("Record a box now", value=False, id="welcome-box", compact=True)
                 yield Field("Lot", "welcome-lot")
                 yield Field("Expires", "welcome-expires", placeholder="YYYY-MM-DD")
             yield Static("", classes="form-error", id="welcome-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save and start", id="welcome-save", variant="success", compact=True)
                 yield Button("Skip for now", id="welcome-skip", compact=True)
+
+    def _existing(self) -> str:
+        """What set-up already recorded (the medicine it sets up, its boxes), said when it runs again."""
+        store = self.journal.store
+        parts: list[str] = []
+        for med in store.tracked_medications():
+            if med.pack is None:
+                continue  # set-up is about the medicine with a guide; the others are on Medicines (m)
+            boxes = [b for b in store.boxes(med.id) if b.discarded_at is None]
+            time = f", usually at {med.usual_time}" if med.usual_time else ""
+            if boxes:
+                latest = max(boxes, key=lambda b: b.received)
+                count = f"{len(boxes)} box{'es' if len(boxes) != 1 else ''}"
+                said = f"{med.name} is set up{time}; {count} recorded, the latest received {latest.received}."
+            else:
+                said = f"{med.name} is set up{time}; no box is recorded yet."
+            parts.append(said)
+        if not parts:
+            return ""
+        ticked = ' Saving adds a box only if "Record a box now" is ticked.'
+        return "Already in your journal: " + " ".join(parts) + ticked
+
+    @on(Input.Changed, "#welcome-lot, #welcome-expires")
+    def _box_typed(self, event: Input.Changed) -> None:
+        """Typing a lot or an expiry date means a box is to be recorded: tick it (it can be unticked)."""
+        if event.value.strip():
+            self.query_one("#welcome-box", Checkbox).value = True
 
     def _first_use(self, key: str) -> Text:
         pack = self.journal.pack(key) if key != NO_PACK else None
@@ -95,8 +130,9 @@ class WelcomeScreen(JournalScreen):
         self.query_one("#welcome-name", Input).focus()
 
     def action_skip(self) -> None:
-        """Close the welcome without saving."""
-        self.dismiss()
+        """Close the reference panel if it is open, else the welcome, without saving."""
+        if not self.close_reference():
+            self.dismiss()
 
     @on(Button.Pressed, "#welcome-skip")
     def _skip(self) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 
 from journal.content import Pack, PackError
 
@@ -34,6 +35,8 @@ class ReferencePanel(Vertical):
         self._built = False
         self._texts: dict[str, str] = {}
         self._topic: str | None = None
+        # What had the focus when the panel opened: it gets it back when the panel closes.
+        self._return_to: Widget | None = None
 
     def compose(self) -> ComposeResult:
         """Nothing until first shown: the panel costs nothing on screens where it stays closed."""
@@ -47,19 +50,37 @@ class ReferencePanel(Vertical):
     def toggle(self, pack: Pack | None) -> None:
         """Open (building it the first time) or close the panel."""
         if self.shown:
-            self.remove_class("-shown")
+            self._close()
             return
         if not self._built:
             self.pack = pack
             self._build()
+        focused = self.screen.focused
+        self._return_to = focused if focused is not None and self not in focused.ancestors_with_self else None
+        self.disabled = False
         self.add_class("-shown")
         self.query_one("#reference-search").focus()
+
+    def _close(self) -> None:
+        """Hide the panel and give the focus back: a hidden search box must never keep the keys.
+
+        Disabled while hidden, so that nothing in it can be focused again by Textual's auto-focus
+        (after a dialog closes) or by Tab; the focus goes back where it was, or to the screen.
+        """
+        from journal.tui.widgets.focus import on_show
+
+        self.remove_class("-shown")
+        self.disabled = True
+        back, self._return_to = self._return_to, None
+        if back is not None and back.is_attached and back.focusable and on_show(back):
+            back.focus()
+        else:
+            self.screen.set_focus(None)
 
     def _build(self) -> None:
         # Imported here: the search box, the topic list and the Markdown widget cost start-up time
         # on every screen where the panel stays closed, Today first.
         from textual.containers import VerticalScroll
-        from textual.widget import Widget
         from textual.widgets import Markdown, OptionList, Static
 
         from journal.tui.widgets.inputs import Entry
