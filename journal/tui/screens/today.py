@@ -57,10 +57,11 @@ def sparkline(values: list[float], top: float = 10.0) -> str:
 
 
 def _alert_text(text: str) -> str:
-    # Here, marking a side effect is one key away: say which.
+    # Here, marking a side effect is one key away: say which; and keys, not the command line's words.
     from journal.care.alerts import STAYS_OPEN
+    from journal.tui.words import for_tui
 
-    return text + " (press s)" if text.endswith(STAYS_OPEN) else text
+    return text + " (press s)" if text.endswith(STAYS_OPEN) else for_tui(text)
 
 
 def _duration(minutes: int) -> str:
