@@ -760,14 +760,14 @@ def test_reference_panel_toggles_with_one_key_and_searches(store: Store) -> None
         assert not app.screen.query("#reference")
         await pilot.press("f2")
         panel = app.screen.query_one("#reference")
-        assert panel.has_class("-shown")
+        assert panel.shown
         await type_text(pilot, "latex")
         await pilot.pause()
         topics = app.screen.query_one("#reference-topics")
         titles = [str(topics.get_option_at_index(i).prompt) for i in range(topics.option_count)]  # type: ignore[attr-defined]
         assert titles and "Warnings and precautions" in titles and "How to inject" not in titles
         await pilot.press("f2")
-        assert not panel.has_class("-shown")
+        assert not panel.shown
 
     drive(app, steps)
 
@@ -782,11 +782,11 @@ def test_reference_panel_opens_from_the_palette_and_escape_closes_it(store: Stor
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one("#reference").has_class("-shown")
+        assert app.screen.query_one("#reference").shown
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "TodayScreen"
-        assert not app.screen.query_one("#reference").has_class("-shown")
+        assert not app.screen.query_one("#reference").shown
 
     drive(app, steps, size=(120, 40))
 

@@ -38,7 +38,7 @@ def _no_hidden_focus(app: MedJournalApp, where: str) -> None:
     focused = app.focused
     assert focused is None or on_show(focused), f"{where}: the focus is on hidden {focused!r}"
     panel = app.screen.query("#reference")
-    assert not (panel and panel.first().has_class("-shown")), f"{where}: Esc left the reference panel open"
+    assert not (panel and panel.first().shown), f"{where}: Esc left the reference panel open"
 
 
 async def _help_opens_and_closes(pilot: Pilot[None], app: MedJournalApp, where: str) -> None:

@@ -22,7 +22,6 @@ class ReferencePanel(Vertical):
     ReferencePanel {
         display: none; dock: right; width: 45%; min-width: 34; max-width: 72; border-left: thick $primary;
     }
-    ReferencePanel.-shown { display: block; }
     ReferencePanel > .panel-title { text-style: bold; padding: 0 1; background: $primary-muted; }
     ReferencePanel > OptionList { height: auto; max-height: 6; border: none; }
     ReferencePanel > VerticalScroll { height: 1fr; }
@@ -44,8 +43,12 @@ class ReferencePanel(Vertical):
 
     @property
     def shown(self) -> bool:
-        """Whether the panel is open."""
-        return self.has_class("-shown")
+        """Whether the panel is open.
+
+        Shown and hidden by its own `display`, not by a class: a class (or `disabled`) restyles every
+        widget of the guide inside it, which cost F2 more than the 50 ms a key may take to draw.
+        """
+        return bool(self.display)
 
     def toggle(self, pack: Pack | None) -> None:
         """Open (building it the first time) or close the panel."""
@@ -57,20 +60,18 @@ class ReferencePanel(Vertical):
             self._build()
         focused = self.screen.focused
         self._return_to = focused if focused is not None and self not in focused.ancestors_with_self else None
-        self.disabled = False
-        self.add_class("-shown")
+        self.display = True
         self.query_one("#reference-search").focus()
 
     def _close(self) -> None:
         """Hide the panel and give the focus back: a hidden search box must never keep the keys.
 
-        Disabled while hidden, so that nothing in it can be focused again by Textual's auto-focus
-        (after a dialog closes) or by Tab; the focus goes back where it was, or to the screen.
+        Tab never reaches a hidden widget, and a screen that comes back from a dialog moves the focus
+        off any (JournalScreen.on_screen_resume); the focus goes back where it was, or to the screen.
         """
         from journal.tui.widgets.focus import on_show
 
-        self.remove_class("-shown")
-        self.disabled = True
+        self.display = False
         back, self._return_to = self._return_to, None
         if back is not None and back.is_attached and back.focusable and on_show(back):
             back.focus()
