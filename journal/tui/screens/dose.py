@@ -114,7 +114,10 @@ class DoseScreen(JournalScreen):
         )
         panel.display = False
         yield panel
-        with ContentSwitcher(initial="step-check", id="dose-steps"):
+        # The first step is built now; the others when first entered (`_ready`): a quarter of the
+        # widgets to style and lay out before the form is drawn, where `d` has 50 ms.
+        first = "step-check" if med.injected else "step-confirm"
+        with ContentSwitcher(initial=first, id="dose-steps"):
             with Vertical(id="step-check"):
                 from journal.application.usecases import first_use_advice
 
@@ -128,54 +131,67 @@ class DoseScreen(JournalScreen):
                 waited = Field("Minutes it sat until it cleared", "waited", placeholder="whole minutes")
                 waited.display = False
                 yield waited
-            with VerticalScroll(id="step-site"):
-                yield Static(
-                    Text("2 of 3  Where? (o: someone else injects, which adds arms and buttocks)"), classes="advice"
-                )
-                if pack is not None and pack.sites.avoid:
-                    from journal.care.sites import avoid_advice
+            for step in ("step-site", "step-confirm", "step-skip"):
+                yield VerticalScroll(*(self._step_widgets(step) if step == first else ()), id=step)
 
-                    yield Static(lit(avoid_advice(pack)), classes="hint", id="site-avoid")
-                if pack is not None:
-                    yield BodyMap(pack, id="body-map")
-                    yield Static(
-                        Text("★ suggested  × last time  [ ] chosen: arrows or mouse, Enter to use"), classes="hint"
-                    )
-                else:
-                    yield Field("Site (free text)", "site", placeholder="for example left thigh")
-                yield Button("Use this spot", id="use-spot", variant="primary", compact=True)
-            with VerticalScroll(id="step-confirm"):
-                yield Static("", id="confirm-summary", classes="advice")
-                yield Static("", id="site-warnings", classes="warnings")
-                yield Field("When (now, 08:30, yesterday 21:00)", "time", value="now")
-                yield Checkbox("Given by someone else", id="given-by-other", compact=True)
-                yield Checkbox(
-                    "Some solution was left in the syringe (never inject it again)", id="leftover", compact=True
-                )
-                yield Field("Note", "note")
-                yield Static("", classes="form-error", id="confirm-error")
-                with Horizontal(classes="buttons"):
-                    yield Button("Save dose", id="save", variant="success", compact=True)
-            with VerticalScroll(id="step-skip"):
-                yield Static(Text("Skip today's dose: say why (it helps your doctor)."), classes="advice")
-                yield Field("Reason", "reason", placeholder="why the dose is skipped")
-                yield Field("When", "skip-time", value="now")
-                yield Static("", classes="form-error", id="skip-error")
-                with Horizontal(classes="buttons"):
-                    yield Button("Record skipped dose", id="save-skip", variant="warning", compact=True)
+    def _step_widgets(self, step: str) -> list[Widget]:
+        """What the step `step` (site, confirm or skip) holds."""
+        pack = self.pack
+        if step == "step-site":
+            widgets: list[Widget] = [
+                Static(Text("2 of 3  Where? (o: someone else injects, which adds arms and buttocks)"), classes="advice")
+            ]
+            if pack is not None and pack.sites.avoid:
+                from journal.care.sites import avoid_advice
+
+                widgets.append(Static(lit(avoid_advice(pack)), classes="hint", id="site-avoid"))
+            if pack is not None:
+                widgets += [
+                    BodyMap(pack, id="body-map"),
+                    Static(Text("★ suggested  × last time  [ ] chosen: arrows or mouse, Enter to use"), classes="hint"),
+                ]
+            else:
+                widgets.append(Field("Site (free text)", "site", placeholder="for example left thigh"))
+            return [*widgets, Button("Use this spot", id="use-spot", variant="primary", compact=True)]
+        if step == "step-confirm":
+            return [
+                Static("", id="confirm-summary", classes="advice"),
+                Static("", id="site-warnings", classes="warnings"),
+                Field("When (now, 08:30, yesterday 21:00)", "time", value="now"),
+                Checkbox("Given by someone else", id="given-by-other", compact=True),
+                Checkbox("Some solution was left in the syringe (never inject it again)", id="leftover", compact=True),
+                Field("Note", "note"),
+                Static("", classes="form-error", id="confirm-error"),
+                Horizontal(Button("Save dose", id="save", variant="success", compact=True), classes="buttons"),
+            ]
+        return [
+            Static(Text("Skip today's dose: say why (it helps your doctor)."), classes="advice"),
+            Field("Reason", "reason", placeholder="why the dose is skipped"),
+            Field("When", "skip-time", value="now"),
+            Static("", classes="form-error", id="skip-error"),
+            Horizontal(
+                Button("Record skipped dose", id="save-skip", variant="warning", compact=True), classes="buttons"
+            ),
+        ]
+
+    async def _ready(self, step: str) -> None:
+        """Build the step `step` the first time it is entered."""
+        holder = self.query_one(f"#{step}", VerticalScroll)
+        if not holder.children:
+            await holder.mount_all(self._step_widgets(step))
 
     def _appearance_options(self) -> list[Option]:
         if self.pack is not None:
             return [Option(Text(a.label), id=a.key) for a in self.pack.inspection.appearances]
         return [Option(Text(a.value.capitalize()), id=a.value) for a in m.Appearance]
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         """Start at the syringe check with Clear highlighted (a medicine that is not injected: at the confirm step)."""
         if self.med is None:
             return
         if not self.med.injected:
             self.query_one("#leftover", Checkbox).display = False
-            self._enter_confirm_step()
+            await self._enter_confirm_step()
         else:
             options = self.query_one("#appearance", OptionList)
             options.highlighted = 0
@@ -259,7 +275,7 @@ class DoseScreen(JournalScreen):
     # --- step 1: the syringe -------------------------------------------------------------
 
     @on(OptionList.OptionSelected, "#appearance")
-    def _checked(self, event: OptionList.OptionSelected) -> None:
+    async def _checked(self, event: OptionList.OptionSelected) -> None:
         from journal.care.inspection import inspect_syringe
 
         look = m.Appearance(event.option.id or "clear")
@@ -282,13 +298,13 @@ class DoseScreen(JournalScreen):
             self._ask_discard(look)
             return
         if self.foamy:
-            self._cleared()
+            await self._cleared()
             return
         self.appearance = look
-        self._enter_site_step()
+        await self._enter_site_step()
 
     @on(Input.Submitted, "#waited")
-    def _cleared(self) -> None:
+    async def _cleared(self) -> None:
         """A foamy syringe has cleared: the minutes it sat are the ones the person gives."""
         field = self.query_one("#field-waited", Field)
         typed = field.value.strip()
@@ -299,7 +315,7 @@ class DoseScreen(JournalScreen):
         field.show_error(None)
         self.waited = int(typed)
         self.appearance = m.Appearance.FOAMY
-        self._enter_site_step()
+        await self._enter_site_step()
 
     def _ask_discard(self, look: m.Appearance) -> None:
         """A syringe that must not be used: record it as discarded only once the person says so."""
@@ -358,7 +374,8 @@ class DoseScreen(JournalScreen):
 
     # --- step 2: the site --------------------------------------------------------------
 
-    def _enter_site_step(self) -> None:
+    async def _enter_site_step(self) -> None:
+        await self._ready("step-site")
         self._site_context()
         if self.pack is not None:
             body = self.query_one(BodyMap)
@@ -381,26 +398,27 @@ class DoseScreen(JournalScreen):
             body.set_others_inject(self.given_by is m.GivenBy.OTHER, self._suggest())
 
     @on(BodyMap.Chosen)
-    def _spot_chosen(self, event: BodyMap.Chosen) -> None:
+    async def _spot_chosen(self, event: BodyMap.Chosen) -> None:
         self.site = event.spot
-        self._enter_confirm_step()
+        await self._enter_confirm_step()
 
     @on(Button.Pressed, "#use-spot")
-    def _use_spot(self) -> None:
+    async def _use_spot(self) -> None:
         if self.pack is not None:
             self.site = self.query_one(BodyMap).selected
         else:
             self.site = self.query_one("#field-site", Field).value.strip() or None
-        self._enter_confirm_step()
+        await self._enter_confirm_step()
 
     @on(Input.Submitted, "#site")
-    def _site_typed(self) -> None:
-        self._use_spot()
+    async def _site_typed(self) -> None:
+        await self._use_spot()
 
-    def _enter_confirm_step(self) -> None:
+    async def _enter_confirm_step(self) -> None:
         from journal.care import sites
 
         assert self.med is not None
+        await self._ready("step-confirm")
         parts = []
         if self.med.injected:
             parts.append(f"Syringe: {self.appearance.value}" + (f" (waited {self.waited} min)" if self.waited else ""))
@@ -486,9 +504,10 @@ class DoseScreen(JournalScreen):
 
     # --- skip --------------------------------------------------------------------------
 
-    def action_skip(self) -> None:
+    async def action_skip(self) -> None:
         """Record that today's dose is skipped, with a reason."""
         if self.med is not None:
+            await self._ready("step-skip")
             self._go("step-skip")
 
     @on(Input.Submitted, "#reason, #skip-time")
