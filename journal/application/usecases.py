@@ -222,17 +222,10 @@ def supply_for(
     )
 
 
-def medicine_today(
-    store: Store,
-    med: m.Medication,
-    *,
-    now: datetime,
-    zone: str,
-    reorder_lead_days: int | None = None,
-    loader: PackLoader = load_pack,
-) -> MedicineToday:
-    """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
-    pack = pack_of(med, loader)
+def _dose_now(
+    store: Store, med: m.Medication, *, now: datetime, zone: str
+) -> tuple[list[m.Dose], regimen.Step, schedule.UsualTime, regimen.Now, datetime]:
+    """A medicine's latest doses, its schedule step today, its usual time, its state now and the dose's due time."""
     # An injection's site rotation reads its last RECENT_DOSES; any other medicine's state needs fewer.
     recent = store.recent_doses(med.id, RECENT_DOSES if med.injected else RECENT_TABLETS)
     today = _local_day(now, zone)
@@ -245,8 +238,23 @@ def medicine_today(
     else:
         usual = schedule.usual_time(med, recent)
     found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone)
+    return recent, step, usual, found, found.due_at or schedule.due_at(today, usual, zone)
+
+
+def medicine_today(
+    store: Store,
+    med: m.Medication,
+    *,
+    now: datetime,
+    zone: str,
+    reorder_lead_days: int | None = None,
+    loader: PackLoader = load_pack,
+) -> MedicineToday:
+    """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
+    pack = pack_of(med, loader)
+    recent, step, usual, found, due = _dose_now(store, med, now=now, zone=zone)
+    today = _local_day(now, zone)
     starts_on = med.started if med.started and med.started > today else None
-    due = found.due_at or schedule.due_at(today, usual, zone)
     view = MedicineToday(
         medication_id=med.id,
         name=med.name,
@@ -694,9 +702,13 @@ def add_medication(
 
 def due_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> m.Medication | None:
     """Of these medicines, the one whose open dose (due or overdue) is nearest to now; None if none is open."""
-    views = {med.id: medicine_today(store, med, now=now, zone=zone) for med in meds}
-    open_now = [med for med in meds if views[med.id].state in ("due", "overdue")]
-    return min(open_now, key=lambda med: abs(views[med.id].due_at - now), default=None)
+    # The state alone, not Today's whole view (sites, supply) of every medicine: `d` has 50 ms.
+    due: dict[str, datetime] = {}
+    for med in meds:
+        _, _, _, found, due_at = _dose_now(store, med, now=now, zone=zone)
+        if found.state in (regimen.State.DUE, regimen.State.OVERDUE):
+            due[med.id] = due_at
+    return min((med for med in meds if med.id in due), key=lambda med: abs(due[med.id] - now), default=None)
 
 
 class ExtraDoseError(JournalError):
