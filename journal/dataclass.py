@@ -7,9 +7,11 @@ dataclass) with one difference: `__init__`, `__repr__`, `__eq__`, `__hash__` and
 fields. The stdlib writes each of those methods out as source text and compiles it, for every
 class, at every start: for the 64 classes the TUI imports before its first paint that was 261
 compilations, and its first paint fell from 1,409 to 1,241 million instructions (12%, valgrind's
-callgrind) without them, more than the margin of the start-up target. The behaviour is the stdlib's, field options included (defaults, default
-factories, `init`/`repr`/`compare` per field, `kw_only`, `__post_init__`); tests/unit/test_dataclass.py
-holds it to that.
+callgrind) without them, more than the margin of the start-up target.
+
+The behaviour is the stdlib's, field options included (defaults, default factories,
+`init`/`repr`/`compare` per field, `kw_only`, `__post_init__`); tests/unit/test_dataclass.py holds
+it to that.
 """
 
 from __future__ import annotations
