@@ -9,11 +9,12 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
+from journal.care.regimen import OVERDUE_SHOWN_FOR
 from journal.content import load_pack, spot_distance_cm
 from tests.conftest import MEDJOURNAL, Run, _command_env
 
@@ -201,7 +202,12 @@ def test_after_an_expired_box_supply_counts_only_the_usable_syringes(kineret: Me
     assert "warning: the box (lot OLD) expired on" in run.out and "with 5 syringes unused" in run.out
     assert "medjournal supply discard --lot OLD" in run.out
     listed = json.loads(kineret("supply", "--json").out)
-    reorder_by = (datetime.now(UTC).date() + timedelta(days=2 - 7)).isoformat()
+    # Today's 08:00 dose stays open (overdue) for regimen.OVERDUE_SHOWN_FOR; while it is, the two syringes
+    # cover it and tomorrow's, and after that tomorrow's and the next day's: they last a day longer.
+    now = datetime.now(UTC)
+    still_open = now < datetime.combine(now.date(), time(8), UTC) + OVERDUE_SHOWN_FOR
+    runs_out = now.date() + timedelta(days=2 if still_open else 3)
+    reorder_by = (runs_out - timedelta(days=7)).isoformat()
     assert listed == [
         {"medicine": "Kineret", "usable": 2, "expired_unused": 5, "days_left": 2, "reorder_by": reorder_by}
     ]
