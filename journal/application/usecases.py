@@ -169,9 +169,8 @@ def supply_for(
     zone: str,
     reorder_lead_days: int | None = None,
     loader: PackLoader = load_pack,
-    recent: Sequence[m.Dose] | None = None,
 ) -> sup.SupplyStatus | None:
-    """The supply of a medicine as of `now`, or None when no box was ever recorded (`recent`: its latest doses)."""
+    """The supply of a medicine as of `now`, or None when no box was ever recorded."""
     first = store.first_box(med.id)
     if first is None:
         return None
@@ -203,9 +202,9 @@ def supply_for(
         return status
     # On a schedule, the supply lasts until the first scheduled dose it cannot cover (a weekly
     # tablet's box lasts weeks), counted from the dose still open now.
+    # The doses of the last two days are enough: a dose is open regimen.OVERDUE_SHOWN_FOR after it was due.
     steps = regimen.steps_for(med, rows, [])
-    latest = recent if recent is not None else store.recent_doses(med.id, RECENT_DOSES)
-    state = regimen.state_now(steps, regimen.dosings(latest), now=now, zone=zone)
+    state = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone)
     open_now = state.state in (regimen.State.DUE, regimen.State.OVERDUE) and state.due_at is not None
     since = state.due_at if open_now and state.due_at is not None else now + timedelta(seconds=1)
     covered = regimen.coverage(steps, status.usable, since=since, zone=zone)
@@ -294,9 +293,7 @@ def medicine_today(
             view.suggested_label = sites.spot_label(pack, suggestion.id)
         else:
             view.suggestion_note = "No spot you can inject yourself is free (open site reactions); ask your doctor."
-    status = supply_for(
-        store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader, recent=recent
-    )
+    status = supply_for(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
     if status is not None:
         view.supply = status
         view.syringes_left = status.usable
