@@ -36,7 +36,7 @@ def _supplies(
     env: Env, med_name: str | None, lead_days: int | None, *, fallback: bool = True
 ) -> list[tuple[m.Medication, SupplyStatus | None]]:
     """The medicine named, or every active medicine with a box recorded, and its supply; with none,
-    the one tracked daily (without a supply) when `fallback`."""
+    every medicine tracked daily (without a supply) when `fallback`."""
     from journal.application import usecases
 
     def status_of(med: m.Medication) -> SupplyStatus | None:
@@ -47,7 +47,10 @@ def _supplies(
         supplied: list[tuple[m.Medication, SupplyStatus | None]] = [(med, s) for med, s in found if s is not None]
         if supplied or not fallback:
             return supplied
-    med = tracked_medication(env, med_name)
+        tracked = env.store.tracked_medications()
+        if tracked:
+            return [(med, None) for med in tracked]
+    med = tracked_medication(env, med_name)  # with none tracked, the error says how to add one
     return [(med, status_of(med))]
 
 

@@ -266,6 +266,16 @@ def test_supply_json_is_an_empty_list_before_any_box(medjournal: Medjournal) -> 
     assert (run.code, json.loads(run.out), run.err) == (0, [], "")
 
 
+def test_supply_before_any_box_names_each_tracked_medicine_even_with_none_due(medjournal: Medjournal) -> None:
+    assert medjournal("med", "add", "anakinra", "--track", "--time", "08:00").code == 0
+    weekly = ("--form", "tablet", "--schedule", "weekly on fri at 09:00")
+    assert medjournal("med", "add", "methotrexate", *weekly).code == 0
+    assert medjournal("dose", "--med", "anakinra").code == 0  # nothing is due now
+    run = medjournal("supply")
+    assert (run.code, run.err) == (0, ""), run.err
+    assert "anakinra: no boxes recorded yet" in run.out and "methotrexate: no boxes recorded yet" in run.out
+
+
 def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjournal, journal_path: Path) -> None:
     topics = medjournal("guide")
     assert topics.code == 0 and "inject" in topics.out and "does not replace" in topics.out
