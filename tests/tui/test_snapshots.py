@@ -7,6 +7,7 @@ at the report before committing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,16 @@ from journal.tui.app import make_error_app
 from tests.tui.conftest import SIZES, build, seed
 
 SnapCompare = Callable[..., bool]
+
+# The export screen shows its default file in the home folder: the same folder for everyone who
+# runs the tests, or the snapshot would hold the path of whoever made it.
+SNAPSHOT_HOME = Path("/tmp/medjournal-snapshot-home")  # a literal: TMPDIR differs from one person to the next
+
+
+@pytest.fixture(autouse=True)
+def _same_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    SNAPSHOT_HOME.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("HOME", str(SNAPSHOT_HOME))
 
 # name: (seed the journal?, keys, a serious side effect open?)
 SCREENS: dict[str, tuple[bool, list[str], bool]] = {
