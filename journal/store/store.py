@@ -357,6 +357,12 @@ class Store:
         with connection.translate_errors(self.path):
             return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def state(self) -> tuple[int, int]:
+        """A pair that moves whenever the journal changes: another connection commits (data_version),
+        or a row is written through this one (SQLite's count of rows changed on this connection)."""
+        with connection.translate_errors(self.path):
+            return self.data_version(), int(self.db.conn.total_changes)
+
     def is_empty(self) -> bool:
         """Whether the journal holds no records at all."""
         return not self._rows("SELECT 1 FROM history LIMIT 1")

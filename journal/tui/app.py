@@ -29,6 +29,8 @@ BACKUP_DELAY = 0.5
 # one read of a counter in shared memory, no I/O), so that a dose logged from the command line
 # shows within two seconds.
 WATCH_SECONDS = 1.0
+# Seconds Today is on show before the dose screen `d` opens is made ready (see `ready_dose_screen`).
+DOSE_READY_DELAY = 0.3
 
 
 def _journal_commands() -> type[Provider]:
@@ -63,6 +65,8 @@ class MedJournalApp(ThemedApp[None]):
         # The store was opened without its daily backup: take it once Today is drawn.
         self.backup_later = backup_later
         self._seen_version: int | None = None  # the journal's data_version when last read
+        # The dose screen made ready while Today is on show, and the journal's state it was made for.
+        self._ready_dose: tuple[Screen[Any], tuple[int, int]] | None = None
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
@@ -131,7 +135,7 @@ class MedJournalApp(ThemedApp[None]):
         if entry is None or not entry.available():
             self.notify(f"There is no {name} screen in this version.", severity="warning")
             return
-        self.push_screen(self._instantiate(entry.load()))
+        self.push_screen(self.screen_for(entry))
 
     def _instantiate(self, cls: type[Screen[Any]]) -> Screen[Any]:
         """A screen built with what its constructor asks for: the store, the frozen `now`, the zone."""
@@ -194,8 +198,64 @@ class MedJournalApp(ThemedApp[None]):
     # --- the command palette -------------------------------------------------------------
 
     def screen_for(self, entry: ScreenEntry) -> Screen[Any]:
-        """A registry entry's screen, made with what its constructor asks for."""
+        """A registry entry's screen, made with what its constructor asks for (the dose screen made
+        ready, when it is still right)."""
+        if entry.name == "dose":
+            return self._dose_screen()
         return self._instantiate(entry.load())
+
+    # --- the dose screen, made ready while Today is on show ----------------------------
+
+    def ready_dose_screen(self, today: Screen[Any]) -> None:
+        """Make the dose screen that `d` opens now, while `today` is on show and the person reads it.
+
+        Composing, styling and laying out the form is most of what `d` costs (in Textual, about
+        2 ms a widget): made ahead, `d` only shows it, within the 50 ms a key may take. Textual
+        has no public call that composes a screen before it is pushed; `_register` is what
+        `push_screen` does first (textual is pinned to a minor series in pyproject.toml).
+        """
+        if self._ready_dose is not None or self.screen is not today:
+            return
+        from journal.tui.screens.dose import DoseScreen
+
+        try:
+            state = self.journal.store.state()
+        except JournalError:
+            return
+        screen = DoseScreen()
+        self._ready_dose = (screen, state)
+        self._register(self, screen)
+
+    @property
+    def dose_screen_ready(self) -> Screen[Any] | None:
+        """The dose screen made ready, if there is one."""
+        return self._ready_dose[0] if self._ready_dose is not None else None
+
+    def drop_ready_dose_screen(self) -> None:
+        """Forget the dose screen made ready (the journal was read again: it may be out of date)."""
+        if self._ready_dose is not None:
+            screen, _ = self._ready_dose
+            self._ready_dose = None
+            screen.remove()
+
+    def _dose_screen(self) -> Screen[Any]:
+        """The dose screen for the medicine due now: the one made ready if nothing was written since
+        it was made and it is for that medicine, else a new one."""
+        from journal.tui.screens.dose import DoseScreen, medicine_for_dose
+
+        chosen = medicine_for_dose(self.journal)
+        ready, self._ready_dose = self._ready_dose, None
+        if ready is not None:
+            screen, state = ready
+            assert isinstance(screen, DoseScreen)
+            try:
+                same = state == self.journal.store.state() and screen.med == chosen
+            except JournalError:
+                same = False
+            if same:
+                return screen
+            screen.remove()
+        return DoseScreen(medication_id=chosen.id if chosen else None)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands but its theme chooser: the journal's actions come from journal.tui.commands,

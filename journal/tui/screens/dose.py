@@ -27,6 +27,7 @@ from journal.tui.widgets.inputs import Field
 if TYPE_CHECKING:
     from journal.application.usecases import DoseResult
     from journal.store import Store
+    from journal.tui.context import Journal
 
 STEPS = ("step-check", "step-site", "step-confirm")
 
@@ -43,6 +44,15 @@ class AppearanceList(OptionList):
         """The choice below, if there is one."""
         if self.highlighted is None or self.highlighted < self.option_count - 1:
             super().action_cursor_down()
+
+
+def medicine_for_dose(journal: Journal) -> m.Medication | None:
+    """The medicine `d` logs a dose of: the one whose dose is due nearest to now, else the first tracked."""
+    from journal.application.usecases import due_now
+
+    tracked = journal.tracked()
+    due = due_now(journal.store, tracked, now=journal.now(), zone=journal.zone)
+    return due or (tracked[0] if tracked else None)
 
 
 class DoseScreen(JournalScreen):
@@ -73,22 +83,16 @@ class DoseScreen(JournalScreen):
         self.extra = False
         self._uses: list[object] = []
         self._blocked: frozenset[str] = frozenset()
+        self._shown = False
 
     # --- building ----------------------------------------------------------------------
 
     def _choose_medicine(self) -> None:
-        from journal.application.usecases import due_now
-
         journal = self.journal
-        tracked = journal.tracked()
-        # Unless asked for one, the medicine whose dose is due nearest to now (else the first one).
-        due = (
-            due_now(journal.store, tracked, now=journal.now(), zone=journal.zone)
-            if self.medication_id is None
-            else None
-        )
-        fallback = due or (tracked[0] if tracked else None)
-        chosen = next((med for med in tracked if med.id == self.medication_id), fallback)
+        if self.medication_id is None:
+            chosen = medicine_for_dose(journal)
+        else:
+            chosen = next((med for med in journal.tracked() if med.id == self.medication_id), None)
         self.med = chosen
         self.pack = journal.pack(chosen.pack) if chosen and chosen.injected else None
 
@@ -196,7 +200,13 @@ class DoseScreen(JournalScreen):
             options = self.query_one("#appearance", OptionList)
             options.highlighted = 0
             options.focus()
-        self._ask_if_extra(self.journal.now(), then=None)
+
+    def on_screen_resume(self) -> None:
+        """When first shown (not when made, which may be ahead of `d`: App.ready_dose_screen): ask
+        whether a dose now would be an extra one."""
+        if self.med is not None and not self._shown:
+            self._shown = True
+            self._ask_if_extra(self.journal.now(), then=None)
 
     def _ask_if_extra(self, at: datetime, then: Callable[[], None] | None) -> bool:
         """Before anything is written: if a dose at `at` is more than the schedule allows, ask whether it is extra.

@@ -118,6 +118,15 @@ class TodayScreen(JournalScreen):
         yield from self._cards(today)
         yield Static(self._sections(today), id="today-sections", classes="hint")
 
+    def on_mount(self) -> None:
+        """Once Today is on show, the dose screen is made ready for `d`."""
+        self._ready_dose_later()
+
+    def _ready_dose_later(self) -> None:
+        from journal.tui.app import DOSE_READY_DELAY
+
+        self.set_timer(DOSE_READY_DELAY, lambda: self.medapp.ready_dose_screen(self))
+
     def on_screen_resume(self) -> None:
         """Read the journal again on coming back (showing what the CLI wrote); compose read it the first time."""
         if self._fresh:
@@ -154,10 +163,12 @@ class TodayScreen(JournalScreen):
             return None
 
     def refresh_data(self) -> None:
-        """Read the journal again and update every part of the screen."""
+        """Read the journal again and update every part of the screen (and the dose screen made ready)."""
+        self.medapp.drop_ready_dose_screen()
         today = self._read()
         if today is None:
             return
+        self._ready_dose_later()
         self._today = today
         self.query_one("#today-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
         banner = self.query_one("#danger-banner", Static)
