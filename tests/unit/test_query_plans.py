@@ -130,6 +130,22 @@ def test_boxes_in_use_and_the_first_box_read_indexes(store: Store) -> None:
     assert any("COVERING INDEX idx_doses_taken" in d for _, details in plans for d in details)
 
 
+def test_the_links_the_rules_follow_at_every_write_read_an_index(store: Store) -> None:
+    check = next(c for c in store.all(m.SyringeCheck) if c.outcome is m.CheckOutcome.USED)
+    box = store.all(m.SupplyBox)[0]
+    for call in (lambda: store.doses_linked_to(check.id), lambda: store.checks_from_box(box.id)):
+        assert not _full_scans(_plans(store, call))
+
+
+def test_saving_a_dose_reads_no_growing_table_whole(store: Store) -> None:
+    from journal.application.usecases import record_dose
+
+    med = _med(store)
+    later = NOW + timedelta(days=1)
+    plans = _plans(store, lambda: record_dose(store, med, at=later, zone="UTC", now=later, appearance="clear"))
+    assert not _full_scans(plans)
+
+
 def test_the_scan_detector_catches_a_full_scan(store: Store) -> None:
     plans = _plans(store, lambda: store._rows("SELECT * FROM doses WHERE note = ?", ["x"]))
     assert _full_scans(plans)
