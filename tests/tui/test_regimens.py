@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from journal import models as m
 from journal.store import Store
+from journal.tui.app import MedJournalApp
 from tests.tui.conftest import NOW, ZONE, at, build, put, seed
 from tests.tui.test_flows import drive, screen_text
 
@@ -108,6 +111,55 @@ def test_an_extra_dose_said_yes_to_is_recorded_as_extra(store: Store) -> None:
     drive(app, steps)
     newest = max(store.all(m.Dose), key=lambda d: (d.at, d.created_at))
     assert newest.at == NOW and newest.extra
+
+
+def _time_typed_for_a_dose_already_taken(pilot: Pilot[None], app: MedJournalApp) -> Any:
+    """`d` on a day whose dose is open, through to the confirm step, with yesterday's 08:05 dose's time typed."""
+
+    async def go() -> None:
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # clear, the suggested spot
+        await pilot.pause()
+        box = app.screen.query_one("#time", Input)
+        box.value = "yesterday 08:30"
+        box.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    return go()
+
+
+def test_a_typed_time_whose_dose_was_taken_is_asked_about_at_save_and_a_no_writes_nothing(store: Store) -> None:
+    seed(store)  # yesterday's 08:00 dose was taken at 08:05; today's is open
+    before = len(store.all(m.Dose))
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await _time_typed_for_a_dose_already_taken(pilot, app)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "already taken" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+
+    drive(app, steps, size=(120, 40))
+    assert len(store.all(m.Dose)) == before
+
+
+def test_a_typed_time_said_yes_to_at_save_is_recorded_as_an_extra_dose(store: Store) -> None:
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await _time_typed_for_a_dose_already_taken(pilot, app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+
+    drive(app, steps, size=(120, 40))
+    newest = max(store.all(m.Dose), key=lambda d: d.created_at)
+    assert newest.at == at(1, 8, 30) and newest.extra
 
 
 def test_today_says_when_an_as_needed_medicine_may_be_taken_again(store: Store) -> None:

@@ -288,10 +288,12 @@ class JournalScreen(WritesToJournal, Screen[None]):
         """Hide every field's message and the form's message."""
         from journal.tui.widgets.inputs import Field
 
+        # Only those showing something: updating a widget restyles and lays it out again.
         for field in self.query(Field):
-            field.show_error(None)
+            if field.has_class("-invalid"):
+                field.show_error(None)
         for note in self.query(".form-error"):
-            if isinstance(note, Static):
+            if isinstance(note, Static) and (str(note.content) or note.has_class("-ok", "-warn")):
                 note.update("")
                 note.remove_class("-ok", "-warn")
 

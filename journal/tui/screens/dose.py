@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from journal import models as m
 from journal.content import Pack, Verdict
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
@@ -80,7 +81,6 @@ class DoseScreen(JournalScreen):
         self.given_by = m.GivenBy.SELF
         # Asked and answered: a dose more than the schedule allows is taken on purpose.
         self.extra_confirmed = False
-        self.extra = False
         self._uses: list[object] = []
         self._blocked: frozenset[str] = frozenset()
         self._shown = False
@@ -211,8 +211,7 @@ class DoseScreen(JournalScreen):
     def _ask_if_extra(self, at: datetime, then: Callable[[], None] | None) -> bool:
         """Before anything is written: if a dose at `at` is more than the schedule allows, ask whether it is extra.
 
-        Returns True when it asked; `then` runs after a yes; after a no, the flow closes. Sets `extra`
-        for the dose about to be saved: True only when it would be extra and the person said so.
+        Returns True when it asked; `then` runs after a yes; after a no, the flow closes.
         """
         from journal.application.usecases import ExtraDoseError, refuse_extra
 
@@ -221,25 +220,27 @@ class DoseScreen(JournalScreen):
             refuse_extra(self.journal.store, self.med, at=at, zone=self.journal.zone)
         except ExtraDoseError as exc:
             if self.extra_confirmed:
-                self.extra = True
                 return False
-            from journal.tui.screens.dialogs import ConfirmDialog
-
-            reason = exc.message.split(", so this would be")[0]
-
-            def answered(yes: bool | None) -> None:
-                if not yes:
-                    self.dismiss()
-                    return
-                self.extra_confirmed = True
-                if then is not None:
-                    then()
-
-            question = f"{reason}. Is this an extra dose, taken on purpose? (Nothing is recorded yet.)"
-            self.app.push_screen(ConfirmDialog(question, yes="Yes, an extra dose", no="No, go back"), answered)
+            self._ask_extra(exc, then)
             return True
-        self.extra = False
         return False
+
+    def _ask_extra(self, refusal: JournalError, then: Callable[[], None] | None) -> None:
+        """Ask whether the dose `refusal` refused is an extra one, taken on purpose; a no closes the flow."""
+        from journal.tui.screens.dialogs import ConfirmDialog
+
+        reason = refusal.message.split(", so this would be")[0]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.dismiss()
+                return
+            self.extra_confirmed = True
+            if then is not None:
+                then()
+
+        question = f"{reason}. Is this an extra dose, taken on purpose? (Nothing is recorded yet.)"
+        self.app.push_screen(ConfirmDialog(question, yes="Yes, an extra dose", no="No, go back"), answered)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -453,7 +454,15 @@ class DoseScreen(JournalScreen):
     @on(Input.Submitted, "#time, #note")
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from journal.application.usecases import record_dose
+        self._record(extra=False)
+
+    def _record(self, *, extra: bool) -> None:
+        """Save the dose; one the schedule does not allow is saved as `extra` once the person said it is one.
+
+        The store's use case refuses a dose beyond the schedule (ExtraDoseError) before it writes
+        anything: the question is asked then, not checked twice on every save.
+        """
+        from journal.application.usecases import ExtraDoseError, record_dose
 
         assert self.med is not None
         journal = self.journal
@@ -463,8 +472,6 @@ class DoseScreen(JournalScreen):
             at = journal.when(values["time"])
         except SAVE_ERRORS as exc:
             self.query_one("#field-time", Field).show_error(self._sentence(exc))
-            return
-        if self._ask_if_extra(at, then=self._save):
             return
         injected = self.med.injected
         given_by = m.GivenBy.OTHER if self.query_one("#given-by-other", Checkbox).value else m.GivenBy.SELF
@@ -484,10 +491,16 @@ class DoseScreen(JournalScreen):
                 given_by=given_by,
                 leftover=leftover,
                 note=values["note"] or None,
-                extra=self.extra,
+                extra=extra,
             )
 
         def failed(exc: Exception) -> None:
+            if isinstance(exc, ExtraDoseError) and not extra:
+                if self.extra_confirmed:
+                    self._record(extra=True)
+                else:
+                    self._ask_extra(exc, then=lambda: self._record(extra=True))
+                return
             self.show_save_error(exc, aliases={"at": "time"}, form="confirm")
 
         self.save_to_journal(record, lambda result: self._saved(result, at), failed)
