@@ -2,9 +2,7 @@
 its colour against its background as the screen renders them (issue 17, item 6).
 
 tests/unit/test_contrast.py checks the colours the CSS names; this checks what is drawn, Textual's
-own widgets included. Left out: box and bar characters (borders, scrollbars, the trend's bars),
-and the side-effects screen, whose dimmed tier beside a highlighted symptom is 3.6:1 in the light
-theme (a Rich `dim` style in effects.py, left to that screen's owner).
+own widgets included. Left out: box and bar characters (borders, scrollbars, the trend's bars).
 """
 
 from __future__ import annotations
@@ -30,6 +28,8 @@ SCREENS = {
     "reference-panel": ["f2"],
     "emergency-list": ["f9"],
     "help": ["f1"],
+    "side-effects-matches": ["s", "r", "e", "d"],
+    "side-effects-list": ["s"],
 }
 
 

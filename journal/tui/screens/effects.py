@@ -103,17 +103,17 @@ class EffectsScreen(JournalScreen):
         if verdict is not None and verdict.symptom_key is not None:
             # First, and saved with the words as typed ("won't go away" and "hot" count): how the journal reads them.
             prompt = Text(verdict.label or "")
-            prompt.append(" (as typed)", style="dim")
+            prompt.append(" (as typed)", style="italic")
             urgent = verdict.action.value in ("emergency", "call-now")
             marker = "emergency" if verdict.action.value == "emergency" else verdict.tier.value
-            prompt.append(f"  {marker}", style="bold red" if urgent else "dim")
+            prompt.append(f"  {marker}", style="bold red" if urgent else "italic")
             items.append(Option(prompt, id=f"typed:{verdict.symptom_key}"))
             matches = [(s, syn) for s, syn in matches if s.key != verdict.symptom_key]
         for symptom, synonym in matches:
             prompt = Text(symptom.label)
             if synonym:
-                prompt.append(f" ({synonym})", style="dim")
-            prompt.append(f"  {symptom.tier.value}", style="bold red" if symptom.tier.value == "serious" else "dim")
+                prompt.append(f" ({synonym})", style="italic")
+            prompt.append(f"  {symptom.tier.value}", style="bold red" if symptom.tier.value == "serious" else "italic")
             items.append(Option(prompt, id=f"pack:{symptom.key}"))
         if text.strip():
             items.append(Option(Text.assemble("Use as typed: ", (text.strip(), "italic")), id=TYPED))
