@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -819,6 +820,10 @@ def test_help_lists_the_screen_keys_and_the_app_keys(store: Store) -> None:
         text = screen_text(app)
         for expected in ("Injection steps", "Skip dose", "Emergency", "Reference", "Command palette"):
             assert expected in text
+        # Keys written as the footer and the keyboard write them.
+        for key in ("F4", "F9", "F1", "F2"):
+            assert re.search(rf"(^|\s){re.escape(key)}\s", text), key
+        assert not re.search(r"(^|\s)f\d", text)
 
     drive(app, steps)
 

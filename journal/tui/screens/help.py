@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,7 +18,11 @@ from journal.tui.widgets.footer import JournalFooter
 
 
 def _key(key: str, display: str | None) -> str:
-    return display or key.replace("ctrl+", "^").replace("escape", "Esc").replace("enter", "Enter")
+    """A key as the footer and keyboards write it: `^s`, `Esc`, `F4`, `shift+F6`."""
+    if display:
+        return display
+    shown = key.replace("ctrl+", "^").replace("escape", "Esc").replace("enter", "Enter")
+    return re.sub(r"\bf(\d{1,2})\b", r"F\1", shown)
 
 
 def _own_bindings(cls: type[Any]) -> list[Binding]:
