@@ -24,6 +24,7 @@ from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
     from journal.application.usecases import DoseResult
@@ -162,8 +163,8 @@ class DoseScreen(JournalScreen):
                 Static("", id="confirm-summary", classes="advice"),
                 Static("", id="site-warnings", classes="warnings"),
                 Field("When (now, 08:30, yesterday 21:00)", "time", value="now"),
-                Checkbox("Given by someone else", id="given-by-other", compact=True),
-                Checkbox("Some solution was left in the syringe (never inject it again)", id="leftover", compact=True),
+                Tick("Given by someone else", id="given-by-other", compact=True),
+                Tick("Some solution was left in the syringe (never inject it again)", id="leftover", compact=True),
                 Field("Note", "note"),
                 Static("", classes="form-error", id="confirm-error"),
                 Horizontal(Button("Save dose", id="save", variant="success", compact=True), classes="buttons"),
@@ -435,7 +436,7 @@ class DoseScreen(JournalScreen):
             parts.append(f"Syringe: {self.appearance.value}" + (f" (waited {self.waited} min)" if self.waited else ""))
             label = sites.spot_label(self.pack, self.site) if self.pack and self.site else self.site
             parts.append(f"Site: {label or 'not recorded'}")
-        parts.append("Given by: " + ("someone else" if self.given_by is m.GivenBy.OTHER else "you"))
+        # Who gives it is the box below, which can still change: not repeated here.
         step = "3 of 3  " if self.med.injected else ""
         self.query_one("#confirm-summary", Static).update(lit(step + "   ".join(parts)))
         warnings: list[str] = []

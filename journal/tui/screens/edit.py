@@ -25,6 +25,7 @@ from journal.content import Pack
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, describe, error_field
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.toggles import Tick
 
 
 def _error(name: str) -> Static:
@@ -102,7 +103,7 @@ class EditRecordDialog(JournalModal):
             return [Label(Text(label)), select, _error(name)]
         if isinstance(value, bool):
             return [
-                Checkbox(label, value=value, id=f"edit-{name}", compact=True),
+                Tick(label, value=value, id=f"edit-{name}", compact=True),
                 _error(name),
             ]
         shown = corrections.shown_value(self.record, name, self.journal.zone)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioSet, Static
 from textual.worker import get_current_worker
 
 from journal.errors import JournalError
@@ -27,6 +27,7 @@ from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
 from journal.tui.screens.base import SCREENS_CSS
 from journal.tui.widgets.footer import JournalFooter
+from journal.tui.widgets.toggles import Choice, Tick
 from journal.when import local_zone_name
 
 # (id, label): the period presets, in the order they are shown.
@@ -85,16 +86,16 @@ class ExportScreen(Screen[Path | None]):
             yield Label("Period", classes="export-label")
             with RadioSet(id="export-period"):
                 for index, (key, label) in enumerate(PERIODS):
-                    yield RadioButton(label, value=index == 0, id=f"period-{key}")
+                    yield Choice(label, value=index == 0, id=f"period-{key}")
             yield Static(id="export-period-text")
             yield Label("Format", classes="export-label")
             with RadioSet(id="export-format"):
                 for key, fmt in SUMMARY_FORMATS.items():
-                    yield RadioButton(fmt.label, value=key == self.format_key, id=f"format-{key}")
+                    yield Choice(fmt.label, value=key == self.format_key, id=f"format-{key}")
             yield Label("Save to", classes="export-label")
             yield Input(self._default_shown, id="export-path")
             yield Static(id="export-path-error")
-            yield Checkbox("Replace the file if it exists", id="export-force")
+            yield Tick("Replace the file if it exists", id="export-force")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", id="export-go", variant="primary")
             yield ProgressBar(total=STEPS, show_eta=False, id="export-progress")

@@ -20,6 +20,7 @@ from journal import models as m
 from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
+from journal.tui.widgets.toggles import Tick
 
 NO_PACK = "none"
 PROFILE_KEYS = ("name", "emergency_contact", "doctor", "pharmacy")
@@ -82,7 +83,7 @@ class WelcomeScreen(JournalScreen):
             yield Static(Text("A new box" if existing else "Your first box", style="bold"), classes="section-title")
             with Horizontal(classes="form-row"):
                 # Never ticked by itself: saving again must not add a box no one received.
-                yield Checkbox("Record a box now", value=False, id="welcome-box", compact=True)
+                yield Tick("Record a box now", value=False, id="welcome-box", compact=True)
                 yield Field("Lot", "welcome-lot")
                 yield Field("Expires", "welcome-expires", placeholder="YYYY-MM-DD")
             yield Static("", classes="form-error", id="welcome-error")
