@@ -236,7 +236,7 @@ class MedJournalApp(ThemedApp[None]):
         if self._ready_dose is not None:
             screen, _ = self._ready_dose
             self._ready_dose = None
-            screen.remove()
+            self._let_go(screen)
 
     def _dose_screen(self) -> Screen[Any]:
         """The dose screen for the medicine due now: the one made ready if nothing was written since
@@ -249,13 +249,19 @@ class MedJournalApp(ThemedApp[None]):
             screen, state = ready
             assert isinstance(screen, DoseScreen)
             try:
-                same = state == self.journal.store.state() and screen.med == chosen
+                same = screen.is_mounted and state == self.journal.store.state() and screen.med == chosen
             except JournalError:
                 same = False
             if same:
                 return screen
-            screen.remove()
+            self._let_go(screen)
         return DoseScreen(medication_id=chosen.id if chosen else None)
+
+    @staticmethod
+    def _let_go(screen: Screen[Any]) -> None:
+        """Remove a dose screen made ready and not used, once it has finished mounting: removed
+        before its own mount has run, the mount would find its widgets gone."""
+        screen.call_later(screen.remove)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands but its theme chooser: the journal's actions come from journal.tui.commands,

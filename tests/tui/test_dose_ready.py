@@ -13,13 +13,15 @@ from journal.tui.screens.dose import DoseScreen
 from tests.tui.conftest import NOW, ZONE, at, build, put, seed
 from tests.tui.test_flows import drive
 
-# Long enough for the dose screen to be made (its timer, then its widgets mounted).
-READ_TODAY = DOSE_READY_DELAY + 0.4
 
-
-def _ready(app: MedJournalApp) -> DoseScreen:
-    """The dose screen made ready, composed but not on the screen stack."""
-    made = app.dose_screen_ready
+async def _read_today(pilot: Pilot[None], app: MedJournalApp) -> DoseScreen:
+    """Stay on Today until the dose screen is made ready (composed and mounted, not on the screen stack)."""
+    await pilot.pause(DOSE_READY_DELAY)
+    for _ in range(100):
+        made = app.dose_screen_ready
+        if made is not None and made.is_mounted:
+            break
+        await pilot.pause(0.05)
     assert isinstance(made, DoseScreen) and made.is_attached and made not in app.screen_stack
     assert made.query_one("#appearance")  # composed
     return made
@@ -37,8 +39,7 @@ def test_d_shows_the_dose_screen_made_while_today_was_read_and_logs_a_dose(store
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause(READ_TODAY)
-        made = _ready(app)
+        made = await _read_today(pilot, app)
         await pilot.press("d")
         await pilot.pause()
         assert app.screen is made
@@ -60,8 +61,7 @@ def test_after_a_write_d_opens_a_new_dose_screen_for_the_medicine_due_now(store:
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause(READ_TODAY)
-        made = _ready(app)
+        made = await _read_today(pilot, app)
         assert made.med == methotrexate
         # Written through the same connection, with no redraw of Today in between.
         store.add(m.Dose(medication_id=methotrexate.id, at=at(0, 9, 10), tz=ZONE), now=NOW)
@@ -78,8 +78,7 @@ def test_a_dose_screen_made_before_a_write_is_not_shown_even_for_the_same_medici
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause(READ_TODAY)
-        made = _ready(app)
+        made = await _read_today(pilot, app)
         assert made.query("#first-use")
         # Yesterday's dose, recorded late; today's is still due, so `d` is for anakinra again.
         store.add(m.Dose(medication_id=med.id, at=at(1, 8, 0), tz=ZONE), now=NOW)
@@ -98,8 +97,7 @@ def test_when_the_clock_moves_on_d_opens_the_dose_screen_for_the_medicine_due_th
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause(READ_TODAY)
-        assert _ready(app).med == methotrexate
+        assert (await _read_today(pilot, app)).med == methotrexate
         # Saturday 08:30: Friday's tablet is long past, Saturday's anakinra is due; nothing was written.
         app.journal.fixed_now = at(-1, 8, 30)
         await pilot.press("d")
@@ -115,8 +113,7 @@ def test_a_dose_screen_made_ready_asks_about_an_extra_dose_only_once_shown(store
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause(READ_TODAY)
-        _ready(app)
+        await _read_today(pilot, app)
         assert type(app.screen).__name__ == "TodayScreen"  # no question over Today
         await pilot.press("d")
         await pilot.pause()
@@ -130,11 +127,27 @@ def test_today_read_again_makes_a_new_dose_screen_and_lets_the_old_one_go(store:
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await pilot.pause(READ_TODAY)
-        first = _ready(app)
+        first = await _read_today(pilot, app)
         for _ in range(3):
             await pilot.press("f5")
-            await pilot.pause(READ_TODAY)
-        assert _ready(app) is not first and not first.is_attached
+            await _read_today(pilot, app)
+        await pilot.pause()
+        assert app.dose_screen_ready is not first and not first.is_attached
+
+    drive(app, steps, size=(120, 40))
+
+
+def test_a_dose_screen_let_go_before_it_finished_mounting_does_not_crash_the_app(store: Store) -> None:
+    _methotrexate_due(store)  # a tablet: its screen starts at the confirm step when mounted
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        for _ in range(3):
+            app.ready_dose_screen(app.screen)
+            app.drop_ready_dose_screen()  # at once: Today read again while the screen was being made
+            await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DoseScreen) and app.screen.query_one("#time").has_focus
 
     drive(app, steps, size=(120, 40))
