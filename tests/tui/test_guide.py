@@ -112,3 +112,30 @@ def test_the_first_f2_draws_the_first_topic_and_a_long_topic_scrolls_by_keys(sto
         assert "prescription label" in "\n".join(screen_lines(app))
 
     drive(app, steps, size=(80, 24))
+
+
+def test_a_section_that_cannot_be_read_says_so_and_the_others_still_show(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.content import Pack, PackError
+
+    read = Pack.section_text
+
+    def section_text(pack: Pack, topic: str) -> str:
+        if topic == "uses":
+            raise PackError("content/anakinra/[bold]uses.md[/bold]: cannot read section 'uses'")
+        return read(pack, topic)
+
+    monkeypatch.setattr(Pack, "section_text", section_text)
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "content/anakinra/[bold]uses.md[/bold]:" in "\n".join(screen_lines(app))
+        await pilot.press("tab", "down")
+        await pilot.pause()
+        assert "three groups" in "\n".join(screen_lines(app))
+
+    drive(app, steps, size=(120, 40))

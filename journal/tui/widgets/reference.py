@@ -138,7 +138,8 @@ class ReferencePanel(Vertical):
         return [Option(Text(s.title), id=s.topic) for s in sections]
 
     def _topic_text(self, matches: list[Section]) -> RenderableType:
-        """What the panel shows for these matches: the first one's text, or why there is none."""
+        """What the panel shows for these matches, the first one's text or why there is none (the first
+        becomes the topic shown)."""
         self._topic = matches[0].topic if matches else None
         if self.pack is None:
             return Text("No content pack is installed for your medicines.")
