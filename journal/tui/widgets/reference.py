@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,19 +12,26 @@ from textual.widget import Widget
 from journal.content import Pack, PackError
 
 if TYPE_CHECKING:
-    from textual.widgets import Input, OptionList
+    from rich.console import RenderableType
+    from textual.widgets import Input, OptionList, Static
+    from textual.widgets.option_list import Option
+
+    from journal.content import Section
 
 
 class ReferencePanel(Vertical):
     """Pack sections: a search box, the list of topics that match, and the chosen topic."""
 
     DEFAULT_CSS = """
+    /* padding-bottom: the footer (one line, docked bottom too) covers the panel's last line. */
     ReferencePanel {
         display: none; dock: right; width: 45%; min-width: 34; max-width: 72; border-left: thick $primary;
+        padding-bottom: 1;
     }
     ReferencePanel > .panel-title { text-style: bold; padding: 0 1; background: $primary-muted; }
     ReferencePanel > OptionList { height: auto; max-height: 6; border: none; }
     ReferencePanel > VerticalScroll { height: 1fr; }
+    ReferencePanel #reference-text { padding: 1 1 0 1; }
     ReferencePanel .source { color: $text-muted; padding: 0 1; }
     """
 
@@ -33,6 +40,8 @@ class ReferencePanel(Vertical):
         self.pack = pack
         self._built = False
         self._texts: dict[str, str] = {}
+        # Sections that could not be read: what went wrong, shown in place of the text.
+        self._errors: dict[str, str] = {}
         self._topic: str | None = None
         # What had the focus when the panel opened: it gets it back when the panel closes.
         self._return_to: Widget | None = None
@@ -79,69 +88,95 @@ class ReferencePanel(Vertical):
             self.screen.set_focus(None)
 
     def _build(self) -> None:
-        # Imported here: the search box, the topic list and the Markdown widget cost start-up time
-        # on every screen where the panel stays closed, Today first.
+        # Imported here: the search box and the topic list cost start-up time on every screen where
+        # the panel stays closed, Today first.
         from textual.containers import VerticalScroll
-        from textual.widgets import Markdown, OptionList, Static
+        from textual.widgets import OptionList, Static
 
         from journal.tui.widgets.inputs import Entry
 
         self._built = True
         pack = self.pack
         title = f"Reference: {pack.medication.display_name}" if pack else "Reference"
-        widgets: list[Widget] = [
-            Static(Text(title), classes="panel-title"),
-            Entry(placeholder="search the guide", id="reference-search", compact=True),
-            OptionList(id="reference-topics"),
-        ]
-        source = Text(f"Source: {pack.source.citation}. {pack.source.disclaimer}") if pack else Text("")
-        widgets.append(
-            VerticalScroll(Markdown("", id="reference-text"), Static(source, classes="source"), id="reference-scroll")
-        )
-        self.mount_all(widgets)
         if pack:
             for section in pack.sections:
                 try:
                     self._texts[section.topic] = pack.section_text(section.topic)
                 except PackError as exc:
-                    self._texts[section.topic] = f"*{exc}*"
-        self.call_after_refresh(self._filter, "")
+                    self._errors[section.topic] = str(exc)
+        # Made with the first topic shown, so that the first F2 draws it at once.
+        topics = self._matches("")
+        source = Text(f"Source: {pack.source.citation}. {pack.source.disclaimer}") if pack else Text("")
+        self.mount_all(
+            [
+                Static(Text(title), classes="panel-title"),
+                Entry(placeholder="search the guide", id="reference-search", compact=True),
+                OptionList(*self._options(topics), id="reference-topics"),
+                VerticalScroll(
+                    Static(self._topic_text(topics), id="reference-text"),
+                    Static(source, classes="source"),
+                    id="reference-scroll",
+                ),
+            ]
+        )
 
-    def _filter(self, query: str) -> None:
-        from textual.widgets import OptionList
-        from textual.widgets.option_list import Option
-
-        topics = self.query_one("#reference-topics", OptionList)
-        topics.clear_options()
+    def _matches(self, query: str) -> list[Section]:
+        """The pack's sections whose title or text has `query` in it (any case)."""
         if self.pack is None:
-            self._markdown().update("No content pack is installed for your medicines.")
-            return
+            return []
         needle = query.strip().casefold()
-        matches = [
+        return [
             s
             for s in self.pack.sections
             if not needle or needle in s.title.casefold() or needle in self._texts.get(s.topic, "").casefold()
         ]
-        topics.add_options([Option(Text(s.title), id=s.topic) for s in matches])
+
+    @staticmethod
+    def _options(sections: list[Section]) -> list[Option]:
+        from textual.widgets.option_list import Option
+
+        return [Option(Text(s.title), id=s.topic) for s in sections]
+
+    def _topic_text(self, matches: list[Section]) -> RenderableType:
+        """What the panel shows for these matches, the first one's text or why there is none (the first
+        becomes the topic shown)."""
+        self._topic = matches[0].topic if matches else None
+        if self.pack is None:
+            return Text("No content pack is installed for your medicines.")
+        if self._topic is None:
+            # The query is the user's text: it is not put into what is shown.
+            return Text("Nothing in the guide matches this search.")
+        return self._section(self._topic)
+
+    def _section(self, topic: str) -> RenderableType:
+        from journal.tui.widgets.guide import render
+
+        if topic in self._errors:
+            return Text(self._errors[topic], style="italic")
+        return render(self._texts.get(topic, ""))
+
+    def _filter(self, query: str) -> None:
+        from textual.widgets import OptionList
+
+        matches = self._matches(query)
+        topics = self.query_one("#reference-topics", OptionList)
+        topics.clear_options()
+        topics.add_options(self._options(matches))
+        self._text().update(self._topic_text(matches))
         if matches:
             topics.highlighted = 0
-            self.show_topic(matches[0].topic)
-        else:
-            self._topic = None
-            # The query is the user's text: it is not put into the Markdown.
-            self._markdown().update("Nothing in the guide matches this search.")
 
-    def _markdown(self) -> Any:
-        from textual.widgets import Markdown
+    def _text(self) -> Static:
+        from textual.widgets import Static
 
-        return self.query_one("#reference-text", Markdown)
+        return self.query_one("#reference-text", Static)
 
     def show_topic(self, topic: str) -> None:
-        """Show one section of the pack (rendering Markdown is slow: only when it changes)."""
+        """Show one section of the pack (only when it changes)."""
         if topic == self._topic:
             return
         self._topic = topic
-        self._markdown().update(self._texts.get(topic, ""))
+        self._text().update(self._section(topic))
 
     # Handlers by name rather than @on(Input.Changed, ...): the widget classes are imported only
     # when the panel is first opened.
