@@ -119,8 +119,8 @@ class TodayScreen(JournalScreen):
         yield Static(self._sections(today), id="today-sections", classes="hint")
 
     def on_mount(self) -> None:
-        """Once Today is on show, the dose screen is made ready for `d`."""
-        self._ready_dose_later()
+        """Once Today is drawn, the dose screen is made ready for `d` (never before the first paint)."""
+        self.call_after_refresh(self._ready_dose_later)
 
     def _ready_dose_later(self) -> None:
         from journal.tui.app import DOSE_READY_DELAY
