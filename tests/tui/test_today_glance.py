@@ -195,3 +195,24 @@ def test_an_alert_written_for_the_command_line_speaks_of_keys_on_today(store: St
         assert "in Medicines (m), choose the medicine and press b" in text and "supply add" not in text
 
     drive(app, steps, size=(120, 40))
+
+
+def test_today_left_open_follows_the_clock_and_the_dose_turns_overdue(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.tui.app import make_app
+    from journal.tui.screens import today as today_screen
+    from tests.tui.test_flows import screen_text
+
+    monkeypatch.setattr(today_screen, "CLOCK_SECONDS", 0.2)
+    seed(store)  # anakinra daily at 08:00, taken every day until yesterday
+    app = make_app(store, now=at(0, 7, 50), zone=ZONE, blink=False)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        assert "Due at 08:00" in screen_text(app) and "OVERDUE" not in screen_text(app)
+        app.journal.fixed_now = at(0, 8, 10)  # no key pressed, nothing written
+        await pilot.pause(0.5)
+        assert "OVERDUE by 10 min" in screen_text(app)
+
+    drive(app, steps, size=(120, 40))

@@ -70,6 +70,10 @@ def _duration(minutes: int) -> str:
     return duration_text(minutes)
 
 
+# How often Today is read again while on show (the journal's setting, see TodayScreen._clock).
+CLOCK_SECONDS = 60.0
+
+
 class TodayScreen(JournalScreen):
     """The home screen."""
 
@@ -119,8 +123,16 @@ class TodayScreen(JournalScreen):
         yield Static(self._sections(today), id="today-sections", classes="hint")
 
     def on_mount(self) -> None:
-        """Once Today is drawn, the dose screen is made ready for `d` (never before the first paint)."""
+        """Once Today is drawn, the dose screen is made ready for `d` (never before the first paint);
+        while on show, Today follows the clock."""
         self.call_after_refresh(self._ready_dose_later)
+        self.set_interval(CLOCK_SECONDS, self._clock)
+
+    def _clock(self) -> None:
+        """Read the journal again each minute while on show: a dose due at 08:00 turns overdue at
+        08:00, and the times left or late move on, without a key pressed."""
+        if self.is_current:
+            self.refresh_data()
 
     def _ready_dose_later(self) -> None:
         from journal.tui.app import DOSE_READY_DELAY
