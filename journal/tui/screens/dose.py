@@ -203,28 +203,18 @@ class DoseScreen(JournalScreen):
             options.focus()
 
     def on_screen_resume(self) -> None:
-        """When first shown (not when made, which may be ahead of `d`: App.ready_dose_screen): ask
-        whether a dose now would be an extra one."""
-        if self.med is not None and not self._shown:
-            self._shown = True
-            self._ask_if_extra(self.journal.now(), then=None)
-
-    def _ask_if_extra(self, at: datetime, then: Callable[[], None] | None) -> bool:
-        """Before anything is written: if a dose at `at` is more than the schedule allows, ask whether it is extra.
-
-        Returns True when it asked; `then` runs after a yes; after a no, the flow closes.
-        """
+        """When first shown (not when made, which may be ahead of `d`: App.ready_dose_screen): if a
+        dose now would be more than the schedule allows, ask whether it is an extra one, before
+        anything is written."""
+        if self.med is None or self._shown:
+            return
+        self._shown = True
         from journal.application.usecases import ExtraDoseError, refuse_extra
 
-        assert self.med is not None
         try:
-            refuse_extra(self.journal.store, self.med, at=at, zone=self.journal.zone)
+            refuse_extra(self.journal.store, self.med, at=self.journal.now(), zone=self.journal.zone)
         except ExtraDoseError as exc:
-            if self.extra_confirmed:
-                return False
-            self._ask_extra(exc, then)
-            return True
-        return False
+            self._ask_extra(exc, then=None)
 
     def _ask_extra(self, refusal: JournalError, then: Callable[[], None] | None) -> None:
         """Ask whether the dose `refusal` refused is an extra one, taken on purpose; a no closes the flow."""
