@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -14,15 +13,14 @@ from textual.widgets import Markdown, Static
 
 from journal.tui.screens import available_screens
 from journal.tui.screens.base import JournalModal
-from journal.tui.widgets.footer import JournalFooter
+from journal.tui.widgets.footer import JournalFooter, key_label
 
 
 def _key(key: str, display: str | None) -> str:
     """A key as the footer and keyboards write it: `^s`, `Esc`, `F4`, `shift+F6`."""
     if display:
         return display
-    shown = key.replace("ctrl+", "^").replace("escape", "Esc").replace("enter", "Enter")
-    return re.sub(r"\bf(\d{1,2})\b", r"F\1", shown)
+    return key_label(key.replace("ctrl+", "^").replace("escape", "Esc").replace("enter", "Enter"))
 
 
 def _own_bindings(cls: type[Any]) -> list[Binding]:

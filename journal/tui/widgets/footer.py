@@ -40,7 +40,12 @@ class Key:
 
 # The help key: always shown, beside the palette key, saying how many keys did not fit.
 HELP_KEY = "f1"
-FUNCTION_KEY = re.compile(r"f\d{1,2}")
+FUNCTION_KEY = re.compile(r"\bf(\d{1,2})\b")
+
+
+def key_label(display: str) -> str:
+    """A key as keyboards print it: function keys in capitals (`F1`, `shift+F6`)."""
+    return FUNCTION_KEY.sub(r"F\1", display)
 # The palette key's left edge, as Textual's Footer draws it (a `vkey` border).
 PALETTE_EDGE = "▏"
 
@@ -143,9 +148,7 @@ class JournalFooter(Widget):
         return True
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str) -> Key:
-        display = self.app.get_key_display(binding)
-        if FUNCTION_KEY.fullmatch(display):
-            display = display.upper()  # F1, as keyboards print it
+        display = key_label(self.app.get_key_display(binding))
         return Key(binding.key, display, binding.description, not enabled, tooltip)
 
     def _app_key(self, key: str) -> Key | None:
