@@ -190,10 +190,18 @@ class DoseScreen(JournalScreen):
             return [Option(Text(a.label), id=a.key) for a in self.pack.inspection.appearances]
         return [Option(Text(a.value.capitalize()), id=a.value) for a in m.Appearance]
 
-    async def on_mount(self) -> None:
-        """Start at the syringe check with Clear highlighted (a medicine that is not injected: at the confirm step)."""
-        if self.med is None:
-            return
+    def on_screen_resume(self) -> None:
+        """Set the form up when first shown, not when made: App.ready_dose_screen makes it ahead of
+        `d`, and may let it go unshown (its widgets removed) before its set-up would have run."""
+        if self.med is not None and not self._shown:
+            self._shown = True
+            self.call_later(self._first_shown)
+
+    async def _first_shown(self) -> None:
+        """Start at the syringe check with Clear highlighted (a medicine that is not injected: at the
+        confirm step); if a dose now would be more than the schedule allows, ask whether it is an
+        extra one, before anything is written."""
+        assert self.med is not None
         if not self.med.injected:
             self.query_one("#leftover", Checkbox).display = False
             await self._enter_confirm_step()
@@ -201,14 +209,6 @@ class DoseScreen(JournalScreen):
             options = self.query_one("#appearance", OptionList)
             options.highlighted = 0
             options.focus()
-
-    def on_screen_resume(self) -> None:
-        """When first shown (not when made, which may be ahead of `d`: App.ready_dose_screen): if a
-        dose now would be more than the schedule allows, ask whether it is an extra one, before
-        anything is written."""
-        if self.med is None or self._shown:
-            return
-        self._shown = True
         from journal.application.usecases import ExtraDoseError, refuse_extra
 
         try:
