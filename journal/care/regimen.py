@@ -105,6 +105,14 @@ def _hours(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
+def _duration(span: timedelta) -> str:
+    """'12 hours', '3.5 days': a gap between doses in words."""
+    hours = span.total_seconds() / 3600
+    if hours < 48:
+        return f"{_hours(round(hours, 1))} hours"
+    return f"{_hours(round(hours / 24, 1))} days"
+
+
 _TIME = r"(\d{1,2}:\d{2})"
 _DAILY = re.compile(rf"^daily at ({_TIME}(?:\s*,\s*{_TIME})*)$")
 _WEEKLY = re.compile(rf"^weekly on ([a-z]+(?:\s*,\s*[a-z]+)*) at {_TIME}$")
@@ -361,11 +369,23 @@ class Refusal:
     earlier: datetime
 
 
+def _step_near(steps: list[Step], day: date) -> Step | None:
+    """The step in force on a local day; on a day outside them all, the step nearest to it in time."""
+    found = step_on(steps, day)
+    if found is not None or not steps:
+        return found
+    # Not covered: the day is before a step starts, or after one ends.
+    return min(steps, key=lambda s: (s.starts - day) if day < s.starts else (day - (s.ends or day)))
+
+
 def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: str) -> Refusal | None:
-    """Why a dose at `at` would be more than the schedule allows (its occurrence taken, or an as-needed limit)."""
+    """Why a dose at `at` would be more than the schedule allows (its occurrence taken, or an as-needed limit).
+
+    A dose dated outside every step (before the medicine was added, say) is held to the nearest step.
+    """
     tz = ZoneInfo(zone)
     taken = sorted(d.at for d in doses if d.taken)
-    step = step_on(steps, at.astimezone(tz).date())
+    step = _step_near(steps, at.astimezone(tz).date())
     if step is not None and step.regimen.as_needed:
         regimen = step.regimen
         if regimen.min_hours_apart is not None:
@@ -382,6 +402,11 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
     gap = usual_gap(steps)
     k = nearest(at, scheduled, gap)
     if k is None:
+        # Outside the schedule (before its first dose, say): doses less than half the usual gap apart
+        # that belong to no occurrence count as one.
+        for t in taken:
+            if abs(t - at) < gap / 2 and nearest(t, scheduled, gap) is None:
+                return Refusal(f"a dose was already taken less than {_duration(gap / 2)} from it", t)
         return None
     for t in (t for t in taken if abs(t - at) < span):
         if nearest(t, scheduled, gap) == k:

@@ -53,7 +53,9 @@ def test_with_two_medicines_plain_dose_takes_the_one_due_now(medjournal: Medjour
     now = datetime.now(UTC)
     overdue = (now - timedelta(hours=2)).strftime("%H:%M")
     later_day = (now + timedelta(days=3)).strftime("%a").lower()
-    _ok(medjournal("med", "add", "anakinra", "--track", "--time", overdue))
+    # Started days ago, so that two hours ago is on its schedule even in a run just after midnight.
+    started = (now - timedelta(days=3)).date().isoformat()
+    _ok(medjournal("med", "add", "anakinra", "--track", "--time", overdue, "--started", started))
     _ok(medjournal("med", "add", "methotrexate", "--form", "tablet", "--schedule", f"weekly on {later_day} at 09:00"))
     assert _states(medjournal)["methotrexate"]["state"] == "not_due"
     logged = _ok(medjournal("dose", "--syringe", "clear"))

@@ -15,13 +15,6 @@ from tests.conftest import Run
 Medjournal = Callable[..., Run]
 
 
-@pytest.fixture(autouse=True)
-def _not_just_after_midnight() -> None:
-    # The dose is due at 00:00 UTC: in the first minutes of a day it is not due yet.
-    if datetime.now(UTC).hour == 0 and datetime.now(UTC).minute < 30:
-        pytest.skip("the journal's day has just begun")
-
-
 @pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """A fake desktop notification service: what it was asked to show."""

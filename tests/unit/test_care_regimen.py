@@ -149,6 +149,32 @@ def test_a_second_dose_for_the_same_time_and_as_needed_limits_are_extra() -> Non
     assert extra_dose(limits, two, local(day + timedelta(days=1), "09:00"), zone="UTC") is None
 
 
+def test_as_needed_limits_hold_for_a_dose_dated_before_the_medicine_was_added() -> None:
+    # Added just after midnight, the dose taken yesterday evening recorded afterwards: the limits still count.
+    added = date(2026, 12, 2)
+    limits = steps("as needed max 2 per 24h at least 4 hours apart", added)
+    evening = [Dosing(local(added - timedelta(days=1), "14:30"), taken=True)]
+    refused = extra_dose(limits, evening, local(added - timedelta(days=1), "17:30"), zone="UTC")
+    assert refused is not None and "less than 4 hours" in refused.reason
+    assert extra_dose(limits, evening, local(added - timedelta(days=1), "19:30"), zone="UTC") is None
+
+
+def test_two_doses_together_outside_the_schedule_are_one_too_many() -> None:
+    # Daily at 22:30 from today, and 00:30 now: a dose now belongs to no scheduled time, and a second
+    # one a minute later is still an extra dose.
+    today = date(2026, 12, 2)
+    evenings = steps("daily at 22:30", today)
+    first = [Dosing(local(today, "00:30"), taken=True)]
+    refused = extra_dose(evenings, first, local(today, "00:31"), zone="UTC")
+    assert refused is not None and refused.earlier == local(today, "00:30") and "12 hours" in refused.reason
+    assert extra_dose(evenings, first, local(today, "22:30"), zone="UTC") is None  # the first scheduled dose
+    weekly = steps("weekly on fri at 09:00", date(2026, 12, 4))
+    long_before = [Dosing(local(date(2026, 11, 20), "09:00"), taken=True)]
+    refused = extra_dose(weekly, long_before, local(date(2026, 11, 22), "09:00"), zone="UTC")
+    assert refused is not None and "3.5 days" in refused.reason
+    assert extra_dose(weekly, long_before, local(date(2026, 11, 25), "09:00"), zone="UTC") is None
+
+
 def test_adherence_counts_scheduled_doses_taken_missed_and_extra_with_missed_runs() -> None:
     start = date(2026, 11, 2)
     regimen = steps("weekly on mon at 08:00", start)
