@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from journal.application.usecases import Today
 from journal.care import alerts as al
+from journal.care.supply import reorder_words
 from journal.dataclass import dataclass
 
 DEFAULT_EVERY_MINUTES = 15
@@ -63,13 +64,14 @@ def due(today: Today) -> list[Reminder]:
                 )
             )
         if med.reorder_due and med.reorder_by is not None:
+            reorder = reorder_words(med.reorder_by, today.day, med.name)
             found.append(
                 Reminder(
                     key=f"reorder:{med.medication_id}:{med.reorder_by.isoformat()}",
                     title=med.name,
-                    private=f"{med.name}: reorder by {med.reorder_by.isoformat()}",
+                    private=f"{med.name}: {reorder_words(med.reorder_by, today.day)}",
                     details=(
-                        f"Reorder {med.name} by {med.reorder_by.isoformat()}: {med.syringes_left} left, "
+                        f"{reorder[:1].upper()}{reorder[1:]}: {med.syringes_left} left, "
                         f"the first day without is {med.runs_out_on.isoformat() if med.runs_out_on else 'soon'}."
                     ),
                 )

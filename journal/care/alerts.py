@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from journal import models as m
 from journal.care.schedule import DayStatus
-from journal.care.supply import SupplyStatus
+from journal.care.supply import SupplyStatus, reorder_words
 from journal.care.triage import (
     CALL_IF_UNUSUAL,
     CALL_NOW,
@@ -130,7 +130,7 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 text=(
                     f"{count(supply.usable, unit)} of {med.name} left ({count(supply.days_left, 'day')}; "
                     "the first day without "
-                    f"is {supply.runs_out_on.isoformat()}): reorder by {supply.reorder_by.isoformat()}."
+                    f"is {supply.runs_out_on.isoformat()}): {reorder_words(supply.reorder_by, supply.today)}."
                 ),
                 medication_id=med.id,
             )

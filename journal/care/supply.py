@@ -139,6 +139,17 @@ def _consumptions(doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck]) -> 
             yield c.at, m.local_day(c.at, c.tz)
 
 
+def reorder_words(reorder_by: date, today: date, what: str = "") -> str:
+    """'reorder by 2026-12-05', 'reorder today', or, once the date has passed, 'reorder now (the reorder
+    date was 2026-12-01)': never a "by" a day already gone. `what` names the medicine ("reorder anakinra by")."""
+    name = f" {what}" if what else ""
+    if reorder_by > today:
+        return f"reorder{name} by {reorder_by.isoformat()}"
+    if reorder_by == today:
+        return f"reorder{name} today"
+    return f"reorder{name} now (the reorder date was {reorder_by.isoformat()})"
+
+
 def supply_status(
     boxes: Sequence[m.SupplyBox],
     *,

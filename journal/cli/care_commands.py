@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from journal import models as m
+from journal.care.supply import reorder_words
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.cli.records import shell_word, tracked_medication
 from journal.content import Pack, PackError, available_packs, load_pack
@@ -79,7 +80,8 @@ def _show_supply(med: m.Medication, status: SupplyStatus | None) -> None:
         say(f"None left for {status.runs_out_on.isoformat()}.")
     if _rate_known(med):
         due = "REORDER NOW: " if status.reorder_due else ""
-        say(f"{due}Reorder by {status.reorder_by.isoformat()} ({status.reorder_lead_days} days before you run out).")
+        words = reorder_words(status.reorder_by, status.today)
+        say(f"{due}{words[:1].upper()}{words[1:]} ({status.reorder_lead_days} days before you run out).")
     in_use = [b for b in status.boxes if b.remaining and not b.thrown_away]
     empty = status.used_up_boxes
     if in_use:
@@ -118,7 +120,7 @@ def _rate_known(med: m.Medication) -> bool:
 
 
 def _reorder(med: m.Medication, status: SupplyStatus) -> str:
-    return f"; reorder by {status.reorder_by.isoformat()}." if _rate_known(med) else "."
+    return f"; {reorder_words(status.reorder_by, status.today)}." if _rate_known(med) else "."
 
 
 def _supply_json(med: m.Medication, status: SupplyStatus) -> dict[str, object]:

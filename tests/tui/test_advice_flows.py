@@ -151,12 +151,17 @@ def test_the_first_dose_shows_first_use_then_the_site_step_says_where_not_to_inj
         await pilot.pause()
         avoid = shown(app, "#site-avoid")
         assert "vein you can see" in avoid and "navel" in avoid and "bruised, tender, red or hard" in avoid
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert PACK.supply.disposal in shown(app, "#disposal")  # before Save, on the confirm step
+        await pilot.press("enter")
         await pilot.pause()
 
     drive(app, steps)
     assert len(store.all(m.Dose)) == 1
-    assert any(PACK.supply.disposal in note for note in said)
+    # The toast after Save says what was recorded in one line: it sits over Today's first card.
+    (note,) = said
+    assert note.startswith("Recorded anakinra at ") and len(note) < 72 and PACK.supply.disposal not in note
 
 
 def test_a_later_dose_does_not_repeat_the_first_use_advice(store: Store) -> None:

@@ -67,6 +67,17 @@ def test_reorder_is_due_once_days_left_reach_the_lead_time() -> None:
     assert not status([box(7)], used=0, lead=6).reorder_due
 
 
+def test_a_reorder_date_gone_by_says_now_not_by_a_past_day() -> None:
+    from journal.care.alerts import supply_alerts
+
+    late = status([box(3)], used=0, lead=7)  # three days left with a seven days' lead: due four days ago
+    assert supply.reorder_words(late.reorder_by, TODAY) == "reorder now (the reorder date was 2026-11-21)"
+    (alert,) = supply_alerts(m.Medication(name="anakinra"), late)
+    assert alert.text.endswith(": reorder now (the reorder date was 2026-11-21).") and "reorder by" not in alert.text
+    assert supply.reorder_words(TODAY, TODAY, "anakinra") == "reorder anakinra today"
+    assert supply.reorder_words(TODAY + timedelta(days=1), TODAY) == "reorder by 2026-11-26"
+
+
 def test_an_expired_box_warns_and_its_syringes_are_not_counted_as_days_left() -> None:
     old = box(7, expires=date(2026, 11, 10))
     fresh = box(7, expires=date(2027, 6, 1))

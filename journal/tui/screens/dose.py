@@ -159,6 +159,9 @@ class DoseScreen(JournalScreen):
                 widgets.append(Field("Site (free text)", "site", placeholder="for example left thigh"))
             return [*widgets, Button("Use this spot", id="use-spot", variant="primary", compact=True)]
         if step == "step-confirm":
+            # What to do with the syringe afterwards is said here, before Save, rather than in the
+            # toast after it, which would wrap over Today's first card for its six seconds.
+            disposal = pack.supply.disposal if pack is not None and self.med is not None and self.med.injected else None
             return [
                 Static("", id="confirm-summary", classes="advice"),
                 Static("", id="site-warnings", classes="warnings"),
@@ -168,6 +171,7 @@ class DoseScreen(JournalScreen):
                 Field("Note", "note"),
                 Static("", classes="form-error", id="confirm-error"),
                 Horizontal(Button("Save dose", id="save", variant="success", compact=True), classes="buttons"),
+                *([Static(lit(f"After the injection: {disposal}"), classes="hint", id="disposal")] if disposal else []),
             ]
         return [
             Static(Text("Skip today's dose: say why (it helps your doctor)."), classes="advice"),
@@ -504,8 +508,8 @@ class DoseScreen(JournalScreen):
         where = f", {result.site_label}" if result.site_label else ""
         from journal.tui.words import for_tui
 
+        # The disposal advice was on the confirm step: the toast stays one line unless there is more to say.
         extra = [*map(for_tui, result.warnings), *([result.leftover_advice] if result.leftover_advice else [])]
-        extra += [result.disposal] if result.disposal else []
         message = f"Recorded {self.med.name} at {self.journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)
         self.dismiss()

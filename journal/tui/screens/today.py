@@ -371,7 +371,8 @@ class TodayScreen(JournalScreen):
             supply = f"{med.syringes_left} {unit} left"
             if med.days_left is not None:
                 supply += f" ({med.days_left} day{'' if med.days_left == 1 else 's'})"
-            if med.reorder_by is not None:
+            if med.reorder_by is not None and not med.reorder_due:
+                # Once due, the badge says so and Needs attention gives the date: no "by" a day gone.
                 supply += f", reorder by {med.reorder_by.isoformat()}"
             if med.reorder_due:
                 tone = "-now"
