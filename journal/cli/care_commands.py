@@ -305,8 +305,10 @@ def guide(env: Env, topic: str | None, med_name: str | None) -> None:
     except PackError as exc:
         raise JournalError(str(exc)) from None
     _print_markdown(text.rstrip())
-    say()
-    say(f"Source: {pack.source.citation}. {pack.source.disclaimer}")
+    source = pack.source_line(text)
+    if source:
+        say()
+        say(source)
 
 
 def _print_markdown(text: str) -> None:

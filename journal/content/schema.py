@@ -645,6 +645,13 @@ class Pack(_Model):
         except (OSError, UnicodeDecodeError) as exc:
             raise PackError(f"{display_path(path)}: cannot read section {topic!r}: {exc}", path=path) from exc
 
+    def source_line(self, text: str) -> str | None:
+        """'Source: ... (the disclaimer)' to follow a section's text, or None when the text names the
+        source itself (every section of the shipped pack ends with its own)."""
+        if self.source.name in text:
+            return None
+        return f"Source: {self.source.citation}. {self.source.disclaimer}"
+
     # -- look-ups for the care rules ---------------------------------------------------
 
     def find_symptom(self, text: str) -> Symptom | None:

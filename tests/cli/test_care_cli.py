@@ -282,6 +282,7 @@ def test_guide_lists_its_topics_and_shows_the_injection_steps(medjournal: Medjou
     steps = medjournal("guide", "inject")
     assert steps.code == 0
     assert "alcohol wipe" in steps.out and "45 to 90 degrees" in steps.out and "MedlinePlus" in steps.out
+    assert steps.out.count("Source:") == 1  # the section's own, not the pack's again
     assert not journal_path.exists()  # reading the guide creates no journal
     bad = medjournal("guide", "nope")
     assert bad.code == 1 and bad.err.startswith("error:") and "inject" in bad.err

@@ -8,9 +8,11 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from journal.content import available_packs, load_pack
 from journal.store import Store
+from journal.tui.app import MedJournalApp
 from journal.tui.widgets.guide import BULLET, blocks, render
 from tests.tui.conftest import build, seed
 from tests.tui.test_flows import drive
@@ -64,10 +66,19 @@ def test_every_pack_section_reads_as_commonmark_reads_it(key: str, topic: str) -
 
 
 def _drawn(markdown: str, width: int = 40) -> list[str]:
+    return _printed(render(markdown), width)
+
+
+def _printed(renderable: object, width: int = 40) -> list[str]:
     console = Console(width=width, color_system=None, legacy_windows=False)
     with console.capture() as capture:
-        console.print(render(markdown))
+        console.print(renderable)
     return [line.rstrip() for line in capture.get().splitlines()]
+
+
+def _panel_text(app: MedJournalApp) -> str:
+    """The whole of the topic the reference panel shows, scrolled or not, as plain text."""
+    return " ".join(" ".join(_printed(app.screen.query_one("#reference-text", Static).content, 200)).split())
 
 
 def test_lists_wrap_under_their_first_word_and_nest_by_indent() -> None:
@@ -106,12 +117,33 @@ def test_the_first_f2_draws_the_first_topic_and_a_long_topic_scrolls_by_keys(sto
         await pilot.press("tab", "down", "down", "down")  # from the search box to the topics, to "How to inject"
         await pilot.pause()
         assert "How to inject anakinra" in "\n".join(screen_lines(app))
-        assert "prescription label" not in "\n".join(screen_lines(app))
+        assert "does not replace" not in "\n".join(screen_lines(app))
         await pilot.press("tab", "end")  # the topic's text, then its end: the source and disclaimer
         await pilot.pause()
-        assert "prescription label" in "\n".join(screen_lines(app))
+        assert "does not replace" in "\n".join(screen_lines(app))
+        # The section names its source itself: the panel does not say it a second time.
+        assert _panel_text(app).count("Source:") == 1
 
     drive(app, steps, size=(80, 24))
+
+
+def test_a_section_that_does_not_name_the_source_is_followed_by_the_packs(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.content import Pack
+
+    monkeypatch.setattr(Pack, "section_text", lambda pack, topic: f"# {topic}\n\nA section of its own.\n")
+    seed(store)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("f2")
+        await pilot.pause()
+        text = _panel_text(app)
+        assert "A section of its own." in text and text.count("Source: MedlinePlus") == 1
+        assert "does not replace" in text
+
+    drive(app, steps, size=(120, 40))
 
 
 def test_a_section_that_cannot_be_read_says_so_and_the_others_still_show(

@@ -32,7 +32,6 @@ class ReferencePanel(Vertical):
     ReferencePanel > OptionList { height: auto; max-height: 6; border: none; }
     ReferencePanel > VerticalScroll { height: 1fr; }
     ReferencePanel #reference-text { padding: 1 1 0 1; }
-    ReferencePanel .source { color: $text-muted; padding: 0 1; }
     """
 
     def __init__(self, pack: Pack | None = None, **kwargs: object) -> None:
@@ -106,17 +105,12 @@ class ReferencePanel(Vertical):
                     self._errors[section.topic] = str(exc)
         # Made with the first topic shown, so that the first F2 draws it at once.
         topics = self._matches("")
-        source = Text(f"Source: {pack.source.citation}. {pack.source.disclaimer}") if pack else Text("")
         self.mount_all(
             [
                 Static(Text(title), classes="panel-title"),
                 Entry(placeholder="search the guide", id="reference-search", compact=True),
                 OptionList(*self._options(topics), id="reference-topics"),
-                VerticalScroll(
-                    Static(self._topic_text(topics), id="reference-text"),
-                    Static(source, classes="source"),
-                    id="reference-scroll",
-                ),
+                VerticalScroll(Static(self._topic_text(topics), id="reference-text"), id="reference-scroll"),
             ]
         )
 
@@ -153,7 +147,9 @@ class ReferencePanel(Vertical):
 
         if topic in self._errors:
             return Text(self._errors[topic], style="italic")
-        return render(self._texts.get(topic, ""))
+        text = self._texts.get(topic, "")
+        source = self.pack.source_line(text) if self.pack else None
+        return render(f"{text.rstrip()}\n\n{source}\n" if source else text)
 
     def _filter(self, query: str) -> None:
         from textual.widgets import OptionList
