@@ -88,12 +88,14 @@ def test_words_that_say_it_does_not_go_away_ask_to_tell_the_doctor(
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "EffectsScreen"
+        # The advice stays under the form; the toast over the screen's top is one short line.
+        assert "Headache: tell your doctor." in shown(app, "#effect-error")
         await pilot.press("escape")
         await pilot.pause()
         assert "headache that won't go away: tell your doctor" in shown(app, "#today-sections")
 
     drive(app, steps)
-    assert any("Headache: tell your doctor." in note for note in said)
+    assert said == ["Side effect recorded: the advice is under the form."]
     (effect,) = store.all(m.SideEffect)
     assert effect.symptom == "headache that won't go away" and effect.tier is m.Tier.COMMON
 
@@ -110,6 +112,8 @@ def test_an_unlisted_symptom_stays_an_alert_on_today_until_resolved(
         await type_text(pilot, "purple toes")
         await pilot.press("enter")
         await pilot.pause()
+        advice = shown(app, "#effect-error")
+        assert "stays as an alert on Today" in advice and "unusual problem" in advice
         await pilot.press("escape")
         await pilot.pause()
         assert "purple toes: not a side effect the guide lists" in shown(app, "#today-sections")
@@ -120,7 +124,7 @@ def test_an_unlisted_symptom_stays_an_alert_on_today_until_resolved(
         assert "purple toes" not in shown(app, "#today-sections")
 
     drive(app, steps)
-    assert any("stays as an alert on Today" in note and "unusual problem" in note for note in said)
+    assert said == ["Side effect recorded: the advice is under the form.", "purple toes: marked resolved."]
 
 
 # --- the dose flow --------------------------------------------------------------------------
@@ -255,9 +259,12 @@ def test_an_infection_condition_names_the_signs_to_call_about(store: Store) -> N
     drive(app, steps)
 
 
-def test_a_lab_appointment_reminds_to_keep_it_and_bring_the_medicine_list(store: Store) -> None:
+def test_a_lab_appointment_reminds_to_keep_it_and_bring_the_medicine_list(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(store)
     app = build(store)
+    said = notes_of(app, monkeypatch)
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("a")
@@ -272,3 +279,4 @@ def test_a_lab_appointment_reminds_to_keep_it_and_bring_the_medicine_list(store:
 
     drive(app, steps)
     assert any(a.kind is m.ApptKind.LAB and a.at > NOW for a in store.all(m.Appointment))
+    assert said == ["Appointment added."]  # one line: the advice is under the form

@@ -356,9 +356,11 @@ def test_free_text_side_effect_is_kept_as_typed(store: Store) -> None:
 # --- medicines, appointments, check-in --------------------------------------------------
 
 
-def test_adding_enbrel_warns_about_the_interaction_inline(store: Store) -> None:
+def test_adding_enbrel_warns_about_the_interaction_inline(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(store)
     app = build(store)
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("m")
@@ -372,6 +374,8 @@ def test_adding_enbrel_warns_about_the_interaction_inline(store: Store) -> None:
 
     drive(app, steps)
     assert store.find_medication("Enbrel") is not None
+    # The warning is said in full under the form; the toast over the screen's top is one line.
+    assert said == ["Medicine added: read the warning under the form."]
 
 
 def test_a_blank_medicine_name_is_explained_beside_the_field(store: Store) -> None:

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
-from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
+from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, added_toast, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
 
@@ -172,7 +172,7 @@ class AppointmentsScreen(JournalScreen):
         text += "".join(f"\n{a}" for a in advice_for_new(journal.store, record))
         self.query_one("#appt-error", Static).update(lit(text))
         self.query_one("#appt-error", Static).add_class("-warn" if warnings else "-ok")
-        self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
+        self.app.notify(added_toast(record, warnings), markup=False, severity="warning" if warnings else "information")
 
     @on(Input.Submitted, "#question-text")
     @on(Button.Pressed, "#question-save")

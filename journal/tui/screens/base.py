@@ -22,6 +22,7 @@ from journal.visible import visible
 from journal.when import WhenError
 
 if TYPE_CHECKING:
+    from journal import models as m
     from journal.store import Store
     from journal.tui.app import MedJournalApp
     from journal.tui.context import Journal
@@ -34,6 +35,13 @@ SCREENS_CSS = str(Path(__file__).parent.parent / "screens.tcss")
 def lit(text: object, style: str = "") -> Text:
     """A user's text shown literally: never read as markup, control characters shown escaped."""
     return Text("" if text is None else visible(str(text)), style=style)
+
+
+def added_toast(record: m.Record, warnings: list[str]) -> str:
+    """A toast of one line over the screen's top for a record added; what was said in full (warnings,
+    the guide's advice) stays under the form."""
+    kind = record.kind_label
+    return f"{kind[:1].upper()}{kind[1:]} added" + (": read the warning under the form." if warnings else ".")
 
 
 def error_field(exc: Exception) -> str | None:

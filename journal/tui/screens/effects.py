@@ -211,7 +211,11 @@ class EffectsScreen(JournalScreen):
             )
         else:
             stays = " It stays as an alert on Today until you mark it resolved." if triage.tier is m.Tier.OTHER else ""
-            self.app.notify(f"Recorded. {triage.headline} {triage.advice}{stays}", markup=False, timeout=6)
+            # The advice stays beside the form; the toast, over the screen's first lines, is one line.
+            said = self.query_one("#effect-error", Static)
+            said.update(lit(f"Recorded. {triage.headline} {triage.advice}{stays}"))
+            said.add_class("-warn" if stays else "-ok")
+            self.app.notify("Side effect recorded: the advice is under the form.", markup=False, timeout=4)
         self.query_one("#symptom", Input).focus()
 
     def refresh_data(self) -> None:

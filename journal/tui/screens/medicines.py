@@ -21,7 +21,16 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.care.regimen import ScheduleError
 from journal.store import Store
-from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalModal, JournalScreen, describe, error_field, lit
+from journal.tui.screens.base import (
+    SAVE_ERRORS,
+    TAB_KEYS,
+    JournalModal,
+    JournalScreen,
+    added_toast,
+    describe,
+    error_field,
+    lit,
+)
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
 
@@ -256,7 +265,7 @@ class MedicinesScreen(JournalScreen):
         widget = self.query_one(where, Static)
         widget.update(lit(text))
         widget.add_class("-warn" if warnings else "-ok")
-        self.app.notify(text, markup=False, severity="warning" if warnings else "information", timeout=8)
+        self.app.notify(added_toast(record, warnings), markup=False, severity="warning" if warnings else "information")
 
     def _save_allergy(self) -> None:
         values = self.form_values("allergy-substance", "allergy-reaction")
@@ -471,3 +480,4 @@ class BoxDialog(JournalModal):
             added,
             refused,
         )
+
