@@ -159,19 +159,28 @@ def test_as_needed_limits_hold_for_a_dose_dated_before_the_medicine_was_added() 
     assert extra_dose(limits, evening, local(added - timedelta(days=1), "19:30"), zone="UTC") is None
 
 
-def test_two_doses_together_outside_the_schedule_are_one_too_many() -> None:
+def test_two_doses_close_together_are_one_too_many_wherever_they_fall() -> None:
     # Daily at 22:30 from today, and 00:30 now: a dose now belongs to no scheduled time, and a second
     # one a minute later is still an extra dose.
     today = date(2026, 12, 2)
     evenings = steps("daily at 22:30", today)
     first = [Dosing(local(today, "00:30"), taken=True)]
     refused = extra_dose(evenings, first, local(today, "00:31"), zone="UTC")
-    assert refused is not None and refused.earlier == local(today, "00:30") and "12 hours" in refused.reason
+    assert refused is not None and refused.earlier == local(today, "00:30") and "6 hours" in refused.reason
+    assert "the journal's setting" in refused.reason
     assert extra_dose(evenings, first, local(today, "22:30"), zone="UTC") is None  # the first scheduled dose
+    # Daily at 08:00: 19:59 is nearest today's 08:00 and 20:00 tomorrow's, yet they are one minute apart.
+    mornings = steps("daily at 08:00")
+    evening = [Dosing(local(today, "19:59"), taken=True)]
+    refused = extra_dose(mornings, evening, local(today, "20:00"), zone="UTC")
+    assert refused is not None and refused.earlier == local(today, "19:59")
+    # A late dose and the next one early, more than a quarter of a day apart, are each their own.
+    late = [Dosing(local(today, "19:00"), taken=True)]
+    assert extra_dose(mornings, late, local(today + timedelta(days=1), "06:00"), zone="UTC") is None
     weekly = steps("weekly on fri at 09:00", date(2026, 12, 4))
     long_before = [Dosing(local(date(2026, 11, 20), "09:00"), taken=True)]
-    refused = extra_dose(weekly, long_before, local(date(2026, 11, 22), "09:00"), zone="UTC")
-    assert refused is not None and "3.5 days" in refused.reason
+    refused = extra_dose(weekly, long_before, local(date(2026, 11, 21), "09:00"), zone="UTC")
+    assert refused is not None and "42 hours" in refused.reason
     assert extra_dose(weekly, long_before, local(date(2026, 11, 25), "09:00"), zone="UTC") is None
 
 
