@@ -516,7 +516,7 @@ def record_dose(
     """
     if not med.injected:
         if not extra:
-            refuse_extra(store, med, at=at, zone=zone)
+            refuse_extra(store, med, at=at, zone=zone, now=now)
         if appearance is not None or site is not None or leftover:
             raise JournalError(f"{med.name} is not an injection: it has no syringe check, injection site or leftover.")
         with store.transaction():
@@ -552,7 +552,7 @@ def record_dose(
         return result
     if not extra:
         # A syringe set aside is recorded whatever was taken before; a dose beyond the schedule is not.
-        refuse_extra(store, med, at=at, zone=zone)
+        refuse_extra(store, med, at=at, zone=zone, now=now)
     region: str | None = site
     spot: str | None = None
     if pack is not None:
@@ -712,15 +712,16 @@ class ExtraDoseError(JournalError):
     """A dose beyond what the schedule allows, refused before anything was written."""
 
 
-def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str) -> None:
-    """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when."""
+def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str, now: datetime) -> None:
+    """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when
+    (today, yesterday: from `now`, the day the user reads it on)."""
     recent = store.recent_doses(med.id, RECENT_DOSES)
     steps = regimen.steps_for(med, store.schedules(med.id), recent)
     refusal = regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone)
     if refusal is not None:
-        when = format_near(refusal.earlier, zone, now=at)
+        when = format_near(refusal.earlier, zone, now=now)
         raise ExtraDoseError(
-            f"{med.name}: {refusal.reason} ({when}), so this would be an extra dose; nothing was recorded. "
+            f"{med.name}: {refusal.sentence(when)}, so this would be an extra dose; nothing was recorded. "
             "If you are taking an extra dose on purpose, record it as one (--extra)."
         )
 

@@ -372,6 +372,12 @@ class Refusal:
 
     reason: str
     earlier: datetime
+    # A number the journal chose that the refusal rests on, said as the journal's setting.
+    setting: str = ""
+
+    def sentence(self, when: str) -> str:
+        """The reason, with the time of the dose taken (`when`, as the user reads it) and any setting."""
+        return f"{self.reason} ({when}{'; ' + self.setting if self.setting else ''})"
 
 
 def _step_near(steps: list[Step], day: date) -> Step | None:
@@ -405,23 +411,23 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
     span = _span(steps)
     scheduled = occurrences(steps, zone=zone, since=at - span, until=at + span)
     gap = usual_gap(steps)
+    k = nearest(at, scheduled, gap)
+    if k is not None:
+        for t in (t for t in taken if abs(t - at) < span):
+            if nearest(t, scheduled, gap) == k:
+                return Refusal("the dose for that time was already taken", t)
     # Doses this close count as one whatever time each is nearest to: 19:59 and 20:00 on a daily 08:00
     # fall either side of the middle between two scheduled times, and outside the schedule there is none.
     close = [t for t in taken if abs(t - at) < gap * CLOSE_SHARE]
-    if close:
-        near = min(close, key=lambda t: abs(t - at))
-        return Refusal(
-            f"a dose was already taken less than {_duration(gap * CLOSE_SHARE)} from it "
-            "(the journal's setting: a quarter of the usual time between doses)",
-            near,
-        )
-    k = nearest(at, scheduled, gap)
-    if k is None:
+    if not close:
         return None
-    for t in (t for t in taken if abs(t - at) < span):
-        if nearest(t, scheduled, gap) == k:
-            return Refusal("the dose for that time was already taken", t)
-    return None
+    near = min(close, key=lambda t: abs(t - at))
+    within = _duration(gap * CLOSE_SHARE)
+    return Refusal(
+        f"a dose was already taken less than {within} {'before' if near <= at else 'after'}",
+        near,
+        setting=f"{within} is the journal's setting, a quarter of the usual time between doses",
+    )
 
 
 def as_needed_allowed_from(regimen: Regimen, doses: list[Dosing], *, now: datetime) -> datetime | None:

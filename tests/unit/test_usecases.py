@@ -229,3 +229,16 @@ def test_a_lot_of_several_boxes_is_discarded_only_when_one_has_syringes_left(
     with pytest.raises(JournalError, match="3 boxes of Kineret have lot 'K1'"):
         usecases.discard_box(store, kineret, lot="K1", now=NOW, zone="UTC")
     assert all(b.discarded_at is None for b in store.boxes(kineret.id))
+
+
+def test_a_refused_extra_dose_names_the_dose_taken_from_the_day_it_is_read_on(
+    store: Store, kineret: m.Medication
+) -> None:
+    # 00:40 now, a dose recorded at 00:30, and one typed for 22:30 yesterday: the dose taken is
+    # "today 00:30" (the day the user reads it on), not "tomorrow" from the typed time.
+    now = datetime(2026, 11, 26, 0, 40, tzinfo=UTC)
+    usecases.record_dose(store, kineret, at=now - timedelta(minutes=10), zone="UTC", now=now)
+    with pytest.raises(usecases.ExtraDoseError) as refused:
+        usecases.record_dose(store, kineret, at=now - timedelta(hours=2, minutes=10), zone="UTC", now=now)
+    assert "(today 00:30" in refused.value.message and "tomorrow" not in refused.value.message
+    assert store.count(m.Dose) == 1

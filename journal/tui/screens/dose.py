@@ -216,7 +216,8 @@ class DoseScreen(JournalScreen):
         from journal.application.usecases import ExtraDoseError, refuse_extra
 
         try:
-            refuse_extra(self.journal.store, self.med, at=self.journal.now(), zone=self.journal.zone)
+            now = self.journal.now()
+            refuse_extra(self.journal.store, self.med, at=now, zone=self.journal.zone, now=now)
         except ExtraDoseError as exc:
             self._ask_extra(exc, then=None)
 
