@@ -418,8 +418,8 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
                 return Refusal("the dose for that time was already taken", t)
     # Doses this close count as one whatever time each is nearest to: 19:59 and 20:00 on a daily 08:00
     # fall either side of the middle between two scheduled times, and outside the schedule there is none.
-    close = [t for t in taken if abs(t - at) < gap * CLOSE_SHARE]
-    if not close:
+    close = [t for t in taken if abs(t - at) < gap * CLOSE_SHARE] if steps else []
+    if not close:  # nor is there a usual gap without a schedule
         return None
     near = min(close, key=lambda t: abs(t - at))
     within = _duration(gap * CLOSE_SHARE)

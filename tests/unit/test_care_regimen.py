@@ -180,6 +180,7 @@ def test_two_doses_close_together_are_one_too_many_wherever_they_fall() -> None:
     # A late dose and the next one early, more than a quarter of a day apart, are each their own.
     late = [Dosing(local(today, "19:00"), taken=True)]
     assert extra_dose(mornings, late, local(today + timedelta(days=1), "06:00"), zone="UTC") is None
+    assert extra_dose([], evening, local(today, "20:00"), zone="UTC") is None  # no schedule, no usual gap
     weekly = steps("weekly on fri at 09:00", date(2026, 12, 4))
     long_before = [Dosing(local(date(2026, 11, 20), "09:00"), taken=True)]
     refused = extra_dose(weekly, long_before, local(date(2026, 11, 21), "09:00"), zone="UTC")
