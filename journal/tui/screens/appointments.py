@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
-from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, added_toast, describe, lit
+from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
 
@@ -160,19 +160,14 @@ class AppointmentsScreen(JournalScreen):
         )
 
     def _appointment_added(self, record: m.Appointment, values: dict[str, str]) -> None:
-        from journal.application.usecases import advice_for_new, warnings_for_new
+        from journal.application.usecases import warnings_for_new
 
         journal = self.journal
-        at = record.at
         warnings = warnings_for_new(journal.store, record, now=journal.now())
         for key in values:
             self.query_one(f"#{key}", Input).value = ""
         self.refresh_data()
-        text = f"Added {record.describe()} on {journal.local(at)}." + "".join(f"\n⚠ {w}" for w in warnings)
-        text += "".join(f"\n{a}" for a in advice_for_new(journal.store, record))
-        self.query_one("#appt-error", Static).update(lit(text))
-        self.query_one("#appt-error", Static).add_class("-warn" if warnings else "-ok")
-        self.app.notify(added_toast(record, warnings), markup=False, severity="warning" if warnings else "information")
+        self.show_added("#appt-error", record, warnings, what=f"{record.describe()} on {journal.local(record.at)}")
 
     @on(Input.Submitted, "#question-text")
     @on(Button.Pressed, "#question-save")

@@ -37,13 +37,6 @@ def lit(text: object, style: str = "") -> Text:
     return Text("" if text is None else visible(str(text)), style=style)
 
 
-def added_toast(record: m.Record, warnings: list[str]) -> str:
-    """A toast of one line over the screen's top for a record added; what was said in full (warnings,
-    the guide's advice) stays under the form."""
-    kind = record.kind_label
-    return f"{kind[:1].upper()}{kind[1:]} added" + (": read the warning under the form." if warnings else ".")
-
-
 def error_field(exc: Exception) -> str | None:
     """The field a validation error is about, if any."""
     return exc.field if isinstance(exc, RecordError) else None
@@ -304,6 +297,21 @@ class JournalScreen(WritesToJournal, Screen[None]):
             if isinstance(note, Static) and (str(note.content) or note.has_class("-ok", "-warn")):
                 note.update("")
                 note.remove_class("-ok", "-warn")
+
+    def show_added(self, where: str, record: m.Record, warnings: list[str], what: str | None = None) -> None:
+        """Say under the form (the Static `where`) that `record` was added (as `what`, else its description),
+        with its warnings and the guide's advice for the moment (an allergy to tell about, a first use);
+        the toast over the screen's top is one line."""
+        from journal.application.usecases import advice_for_new
+
+        text = f"Added {what or record.describe()}." + "".join(f"\n⚠ {w}" for w in warnings)
+        text += "".join(f"\n{a}" for a in advice_for_new(self.journal.store, record))
+        widget = self.query_one(where, Static)
+        widget.update(lit(text))
+        widget.add_class("-warn" if warnings else "-ok")
+        kind = record.kind_label
+        toast = f"{kind[:1].upper()}{kind[1:]} added" + (": read the warning under the form." if warnings else ".")
+        self.app.notify(toast, markup=False, severity="warning" if warnings else "information")
 
     def show_save_error(self, exc: Exception, *, aliases: dict[str, str] | None = None, form: str = "") -> None:
         """Show why a save failed beside the field it concerns (or at the form); keep what was typed."""

@@ -26,7 +26,6 @@ from journal.tui.screens.base import (
     TAB_KEYS,
     JournalModal,
     JournalScreen,
-    added_toast,
     describe,
     error_field,
     lit,
@@ -250,22 +249,9 @@ class MedicinesScreen(JournalScreen):
         for key in values:
             self.query_one(f"#{key}", Input).value = ""
         self.refresh_data()
-        self._show_new_warnings(where, record, warnings)
+        self.show_added(where, record, warnings)
         # Ready for the next one: back to the form's first box (its name), not the box Enter was pressed in.
         self.query_one(f"#{next(iter(values))}", Input).focus()
-
-    def _show_new_warnings(self, where: str, record: m.Record, warnings: list[str]) -> None:
-        from journal.application.usecases import advice_for_new
-
-        text = f"Added {record.describe()}."
-        if warnings:
-            text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
-        # The pack's facts for this moment: any allergy to tell about, first use of a medicine.
-        text += "".join(f"\n{a}" for a in advice_for_new(self.journal.store, record))
-        widget = self.query_one(where, Static)
-        widget.update(lit(text))
-        widget.add_class("-warn" if warnings else "-ok")
-        self.app.notify(added_toast(record, warnings), markup=False, severity="warning" if warnings else "information")
 
     def _save_allergy(self) -> None:
         values = self.form_values("allergy-substance", "allergy-reaction")
@@ -480,4 +466,3 @@ class BoxDialog(JournalModal):
             added,
             refused,
         )
-
