@@ -408,6 +408,8 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
             if len(window) >= regimen.max_per_24h:
                 return Refusal(f"{len(window)} already taken in the 24 hours before, the last", window[-1])
         return None
+    if not steps:  # no schedule: no time to take twice, no usual gap
+        return None
     span = _span(steps)
     scheduled = occurrences(steps, zone=zone, since=at - span, until=at + span)
     gap = usual_gap(steps)
@@ -418,8 +420,8 @@ def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: st
                 return Refusal("the dose for that time was already taken", t)
     # Doses this close count as one whatever time each is nearest to: 19:59 and 20:00 on a daily 08:00
     # fall either side of the middle between two scheduled times, and outside the schedule there is none.
-    close = [t for t in taken if abs(t - at) < gap * CLOSE_SHARE] if steps else []
-    if not close:  # nor is there a usual gap without a schedule
+    close = [t for t in taken if abs(t - at) < gap * CLOSE_SHARE]
+    if not close:
         return None
     near = min(close, key=lambda t: abs(t - at))
     within = _duration(gap * CLOSE_SHARE)
