@@ -46,6 +46,8 @@ FUNCTION_KEY = re.compile(r"\bf(\d{1,2})\b")
 def key_label(display: str) -> str:
     """A key as keyboards print it: function keys in capitals (`F1`, `shift+F6`)."""
     return FUNCTION_KEY.sub(r"F\1", display)
+
+
 # The palette key's left edge, as Textual's Footer draws it (a `vkey` border).
 PALETTE_EDGE = "▏"
 
