@@ -1,7 +1,8 @@
 """Edit any record with the entry screens' own widgets; the store holds the edit to the same rules as an entry.
 
-Every enum is a select, a yes/no a checkbox, an injection spot the body map, times and dates the
-same typed fields (and messages) as the entry screens. Saving goes through
+Every enum is a select, a yes/no a checkbox, an injection spot the body map (a dose that is not
+an injection has no site, as on the dose screen), times and dates the same typed fields (and
+messages) as the entry screens. Saving goes through
 journal.application.corrections, as `medjournal edit` does; a refused save keeps what was typed
 and shows the reason beside the field it is about.
 """
@@ -26,6 +27,9 @@ from journal.tui.screens.base import SAVE_ERRORS, JournalModal, describe, error_
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.toggles import Tick
+
+# A dose's fields that only an injection has: where it went, and solution left in the syringe.
+_INJECTION_ONLY = frozenset({"region", "spot", "leftover"})
 
 
 def _error(name: str) -> Static:
@@ -56,17 +60,27 @@ class EditRecordDialog(JournalModal):
         self.record = record
 
     @cached_property
-    def pack(self) -> Pack | None:
-        """The content pack of a dose's medicine: its body map places the spot."""
+    def medicine(self) -> m.Medication | None:
+        """The medicine of a dose (None for any other record)."""
         if not isinstance(self.record, m.Dose):
             return None
-        med = self.journal.store.get(m.Medication, self.record.medication_id, include_deleted=True)
-        return self.journal.pack(med.pack) if med is not None else None
+        return self.journal.store.get(m.Medication, self.record.medication_id, include_deleted=True)
+
+    @cached_property
+    def pack(self) -> Pack | None:
+        """The content pack of an injected dose's medicine, as the dose screen has it: its body map places the spot."""
+        med = self.medicine
+        return self.journal.pack(med.pack) if med is not None and med.injected else None
 
     def fields(self) -> list[str]:
-        """The fields shown: a dose with a body map takes its region from the spot chosen."""
+        """The fields shown: a dose with a body map takes its region from the spot chosen; one that is not
+        injected has no site and no syringe (a site it holds anyway is shown, so that it can be cleared)."""
         names = corrections.editable_fields(self.record)
-        return [n for n in names if not (n == "region" and self.pack is not None)]
+        if self.pack is not None:
+            return [n for n in names if n != "region"]
+        if self.medicine is not None and not self.medicine.injected:
+            return [n for n in names if n not in _INJECTION_ONLY or getattr(self.record, n)]
+        return names
 
     def compose(self) -> ComposeResult:
         """A widget for each editable value, the kind the entry screens use for it."""
@@ -112,8 +126,8 @@ class EditRecordDialog(JournalModal):
     @on(Select.Changed, "#edit-given_by")
     def _injector_changed(self, event: Select.Changed) -> None:
         """Someone else may use more regions: the body map shows them."""
-        if self.query("#edit-spot"):
-            body = self.query_one("#edit-spot", BodyMap)
+        # By type: without a body map, #edit-spot is a plain field (or absent).
+        for body in self.query(BodyMap):
             body.set_others_inject(event.value == m.GivenBy.OTHER.value, body.selected)
 
     def typed(self) -> dict[str, str]:
