@@ -322,16 +322,29 @@ class Medication(Record):
     note: OptionalText = None
     # What it is taken as; only an injection has syringe checks, injection sites and boxes of syringes.
     form: MedForm | None = None
+    # Paused (after a suspected allergic reaction): nothing is due and a dose asks first, until resumed.
+    paused_at: UtcDateTime | None = None
+    pause_reason: OptionalText = None
+    resumed_at: UtcDateTime | None = None
+    resume_note: OptionalText = None
+    # The user confirmed that the prescription says so: a frequency the journal otherwise refuses
+    # (methotrexate more often than once a week, for a cancer treatment).
+    prescribed_daily: bool = False
 
     @property
     def injected(self) -> bool:
         """Whether doses are injections (syringe check, site): the form says so, or a linked pack does."""
         return self.form is MedForm.INJECTION or (self.form is None and self.pack is not None)
 
+    def active_on(self, day: date) -> bool:
+        """Whether the medicine is on the list on a local day: not deleted, and not stopped before it
+        (a medicine is taken through its stop date)."""
+        return self.deleted_at is None and (self.stopped is None or self.stopped >= day)
+
     @property
-    def active(self) -> bool:
-        """Whether the medicine is still being taken."""
-        return self.stopped is None and self.deleted_at is None
+    def paused(self) -> bool:
+        """Whether the medicine is paused now (a pause is lifted by `med resume`)."""
+        return self.paused_at is not None
 
     def describe(self) -> str:
         return " ".join(p for p in (self.name, self.strength) if p)

@@ -1,7 +1,8 @@
 """Reminders: what is worth a notification now, read from Today, and when one is repeated.
 
 What is due comes from `journal.application.usecases.build_today` (the same Today the TUI and `status` show):
-a dose due or overdue and not logged or skipped, each serious alert, a reorder date reached.
+a scheduled dose whose time has come and that is not logged or skipped (Today's OVERDUE), each serious
+alert, a reorder date reached.
 A notification is seen by whoever looks at the screen: unless details are asked for, it names
 only the medicine and a time.
 """
@@ -50,8 +51,9 @@ def due(today: Today) -> list[Reminder]:
                 )
             )
     for med in today.medicines:
-        waiting = med.taken_at is None and not med.skipped and med.starts_on is None
-        if waiting and (med.overdue_by_minutes is not None or (med.due_in_minutes or 0) <= 0):
+        # The same answer as Today and `status` (OVERDUE): never a medicine with nothing due today, one
+        # taken as needed, or one paused.
+        if med.dose_wanted_now:
             late = f", overdue {al.duration_text(med.overdue_by_minutes)}" if med.overdue_by_minutes else ""
             spot = f"; suggested spot: {med.suggested_label}" if med.suggested_label else ""
             found.append(

@@ -198,6 +198,19 @@ def format_near(moment: datetime, zone: str, *, now: datetime) -> str:
     if 1 < days < 7:
         return f"{local.strftime('%A')} {clock}"
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def format_day(day: date, *, today: date) -> str:
+    """'today', 'yesterday', 'tomorrow', 'on Friday' within a week, else 'on 2026-11-20'."""
+    days = (day - today).days
+    named = {0: "today", -1: "yesterday", 1: "tomorrow"}
+    if days in named:
+        return named[days]
+    if 1 < days < 7:
+        return f"on {day.strftime('%A')}"
+    return f"on {day.isoformat()}"
+
+
 def iso_utc(moment: datetime) -> str:
     """`2026-11-20T07:00:00Z`: the moment in UTC, to the second, as the journal stores every time."""
     if moment.tzinfo is None or moment.utcoffset() is None:

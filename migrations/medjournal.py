@@ -253,3 +253,16 @@ def m008_link_indexes(db: Database) -> None:
     # doses of the ten-year demo, twice for every dose saved).
     db.table("doses").create_index(["check_id"])
     db.table("syringe_checks").create_index(["box_id"])
+
+
+@migrations()
+def m009_pauses_and_confirmed_frequencies(db: Database) -> None:
+    # A medicine paused after a suspected allergic reaction (nothing due, no reminder, a dose asks
+    # first) until `med resume`, which records its note; and a frequency the prescriber confirmed
+    # that the journal otherwise refuses (methotrexate more often than weekly).
+    medications = db.table("medications")
+    medications.add_column("paused_at", str)
+    medications.add_column("pause_reason", str)
+    medications.add_column("resumed_at", str)
+    medications.add_column("resume_note", str)
+    medications.add_column("prescribed_daily", int, not_null_default=0)

@@ -24,7 +24,7 @@ from journal.content import Pack, PackError, available_packs, load_pack, normali
 from journal.dataclass import dataclass
 from journal.errors import JournalError, NotFoundError
 from journal.store import Store
-from journal.when import format_local, format_near, iso_utc
+from journal.when import format_day, format_local, format_near, iso_utc
 
 PackLoader = Callable[[str], Pack]
 # How many recent doses feed the site rotation and the usual time (covers every spot of a pack).
@@ -48,10 +48,12 @@ def pack_of(med: m.Medication, loader: PackLoader = load_pack) -> Pack | None:
         return None
 
 
-def linked_packs(store: Store, loader: PackLoader = load_pack) -> list[tuple[m.Medication, Pack]]:
-    """Active medicines linked to a content pack, with their packs."""
+def linked_packs(
+    store: Store, loader: PackLoader = load_pack, *, on: date | None = None
+) -> list[tuple[m.Medication, Pack]]:
+    """Medicines active on `on` (default: today) linked to a content pack, with their packs."""
     found: list[tuple[m.Medication, Pack]] = []
-    for med in store.medications():
+    for med in store.medications(on=on):
         pack = pack_of(med, loader)
         if pack is not None:
             found.append((med, pack))
@@ -126,6 +128,14 @@ class MedicineToday:
     injected: bool = True
     # As needed: when its limits next allow a dose ('14:30'), or None when one is allowed now.
     allowed_from_local: str | None = None
+    # Paused (after a suspected allergic reaction): since when, and why.
+    paused_since_local: str | None = None
+    pause_reason: str | None = None
+
+    @property
+    def dose_wanted_now(self) -> bool:
+        """Whether a scheduled dose's time has come and it is neither taken nor skipped (what `remind` notifies)."""
+        return self.state == regimen.State.OVERDUE.value and self.starts_on is None
 
 
 @dataclass(kw_only=True)
@@ -236,7 +246,7 @@ def _dose_now(
         usual = schedule.UsualTime(at=first, source=schedule.TimeSource.SET)
     else:
         usual = schedule.usual_time(med, recent)
-    found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone)
+    found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone, paused_since=med.paused_at)
     return recent, step, usual, found, found.due_at or schedule.due_at(today, usual, zone)
 
 
@@ -271,18 +281,21 @@ def medicine_today(
         overdue_by_minutes=_minutes(now - due) if found.state is regimen.State.OVERDUE else None,
         due_in_minutes=_minutes(due - now) if found.state is regimen.State.DUE else None,
         state=found.state.value,
-        schedule_text=step.regimen.words(),
+        schedule_text=step.regimen.words() + (" (as prescribed, confirmed by you)" if med.prescribed_daily else ""),
         next_at=found.next_at,
         next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
         injected=med.injected,
     )
+    if found.state is regimen.State.PAUSED and med.paused_at is not None:
+        view.paused_since_local = format_near(med.paused_at, zone, now=now)
+        view.pause_reason = med.pause_reason
     if found.state is regimen.State.AS_NEEDED:
         allowed = regimen.as_needed_allowed_from(step.regimen, regimen.dosings(recent), now=now)
         view.allowed_from_local = format_near(allowed, zone, now=now) if allowed else None
     if found.state is regimen.State.TAKEN and view.taken_local:
         view.taken_local = view.taken_local.removeprefix("today ")
-    if pack is not None and med.injected:
+    if pack is not None and med.injected and found.state is not regimen.State.PAUSED:
         uses, blocked = sites.uses_from_doses(recent), sites.blocked_regions(pack, store.open_side_effects())
         if uses:
             view.last_site = uses[0].spot or uses[0].region
@@ -329,14 +342,15 @@ def open_alerts(
     loader: PackLoader = load_pack,
 ) -> list[al.Alert]:
     """Open alerts, most urgent first: side effects, overdue doses, supply, expiry, standing warnings."""
-    linked = linked_packs(store, loader)
+    today = _local_day(now, zone)
+    linked = linked_packs(store, loader, on=today)
     packs = _packs(linked)
     if medicines is None:
         medicines = [
-            medicine_today(store, med, now=now, zone=zone, loader=loader) for med in store.tracked_medications()
+            medicine_today(store, med, now=now, zone=zone, loader=loader) for med in store.tracked_medications(on=today)
         ]
     found = al.side_effect_alerts(store.open_side_effects(), packs, now=now)
-    by_id = {med.id: med for med in store.medications()}
+    by_id = {med.id: med for med in store.medications(on=today)}
     for view in medicines:
         med = by_id[view.medication_id]
         if view.overdue_by_minutes is not None:
@@ -355,7 +369,7 @@ def open_alerts(
     return al.sort_alerts(found)
 
 
-_STATE_ORDER = {"overdue": 0, "due": 1, "taken": 2, "skipped": 2, "not_due": 3, "as_needed": 4}
+_STATE_ORDER = {"overdue": 0, "paused": 1, "due": 1, "taken": 2, "skipped": 2, "not_due": 3, "as_needed": 4}
 
 
 def _time_order(view: MedicineToday) -> tuple[int, datetime]:
@@ -376,7 +390,7 @@ def build_today(
     medicines = sorted(
         (
             medicine_today(store, med, now=now, zone=zone, reorder_lead_days=reorder_lead_days, loader=loader)
-            for med in store.tracked_medications()
+            for med in store.tracked_medications(on=_local_day(now, zone))
         ),
         key=_time_order,
     )
@@ -411,7 +425,7 @@ def status_json(today: Today) -> dict[str, object]:
     medicines = []
     for med in today.medicines:
         upcoming = med.next_at if med.state == regimen.State.NOT_DUE.value else med.due_at
-        if med.state == regimen.State.AS_NEEDED.value:
+        if med.state in (regimen.State.AS_NEEDED.value, regimen.State.PAUSED.value):
             upcoming = None
         medicines.append(
             {
@@ -433,7 +447,9 @@ def status_line(today: Today) -> str:
     """One line for a shell prompt or status bar: next dose, syringes left, open alerts."""
     parts: list[str] = []
     for med in today.medicines:
-        if med.state == regimen.State.AS_NEEDED:
+        if med.state == regimen.State.PAUSED:
+            dose = f"{med.name} PAUSED since {med.paused_since_local} (ask your doctor before the next dose)"
+        elif med.state == regimen.State.AS_NEEDED:
             dose = f"{med.name} as needed" + (f", last {med.taken_local}" if med.taken_local else "")
             dose += f", next from {med.allowed_from_local}" if med.allowed_from_local else ""
         elif med.taken_at is not None:
@@ -622,7 +638,8 @@ def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
     if step is not None:
         dose = f", {step.dose}" if step.dose else ""
         changes = f" (changes: {len(steps)} steps)" if len(steps) > 1 else ""
-        return f"{step.regimen.words()}{dose}{changes}"
+        confirmed = " (as prescribed, confirmed by you)" if record.prescribed_daily else ""
+        return f"{step.regimen.words()}{dose}{confirmed}{changes}"
     if record.tracked:
         return "tracked daily" + (f" at {record.usual_time}" if record.usual_time else "")
     return ""
@@ -633,14 +650,18 @@ class DuplicateMedicineError(JournalError):
 
 
 def same_medicine(store: Store, record: m.Medication) -> m.Medication | None:
-    """The active medicine a new one would repeat: the same content pack, or a name, generic or brand in common."""
+    """The active medicine a new one would repeat: the same content pack, or a name, generic or brand in common
+    (a known medicine's every name counts: 'MTX' and 'Trexall' are methotrexate)."""
     for existing in store.medications():
         if record.pack and existing.pack == record.pack:
             return existing
-    for name in (record.name, record.generic, record.brand):
-        found = store.find_medication(name) if name else None
-        if found is not None:
-            return found
+    # Imported here: it brings pydantic, which reading the journal never needs.
+    from journal.content.known import all_names
+
+    mine = all_names(record.name, record.generic, record.brand)
+    for existing in store.medications():
+        if mine & all_names(existing.name, existing.generic, existing.brand):
+            return existing
     return None
 
 
@@ -697,33 +718,70 @@ def add_medication(
     return record
 
 
-def due_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> m.Medication | None:
-    """Of these medicines, the one whose open dose (due or overdue) is nearest to now; None if none is open."""
-    # The state alone, not Today's whole view (sites, supply) of every medicine: `d` has 50 ms.
-    due: dict[str, datetime] = {}
+def _refusal(store: Store, med: m.Medication, *, at: datetime, zone: str) -> regimen.Refusal | None:
+    """Why a dose of `med` at `at` would be more than its schedule allows, or None."""
+    recent = store.recent_doses(med.id, RECENT_DOSES)
+    steps = regimen.steps_for(med, store.schedules(med.id), recent)
+    return regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone, paused_since=med.paused_at)
+
+
+def open_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> list[m.Medication]:
+    """The scheduled medicines a dose taken now would count for (their dose due or overdue, not yet taken).
+
+    A bare `dose` or `d` takes the one there is; with two or more it never chooses: the person does.
+    """
+    found = []
     for med in meds:
-        _, _, _, found, due_at = _dose_now(store, med, now=now, zone=zone)
-        if found.state in (regimen.State.DUE, regimen.State.OVERDUE):
-            due[med.id] = due_at
-    return min((med for med in meds if med.id in due), key=lambda med: abs(due[med.id] - now), default=None)
+        _, _, _, state, _ = _dose_now(store, med, now=now, zone=zone)
+        if state.state in (regimen.State.AS_NEEDED, regimen.State.PAUSED):
+            continue
+        if _refusal(store, med, at=now, zone=zone) is None:
+            found.append(med)
+    return found
 
 
 class ExtraDoseError(JournalError):
-    """A dose beyond what the schedule allows, refused before anything was written."""
+    """A dose beyond what the schedule allows, refused before anything was written; `refusal` says why."""
+
+    def __init__(self, reason: str, *, medication: m.Medication, refusal: regimen.Refusal) -> None:
+        if refusal.kind is regimen.RefusalKind.PAUSED:
+            tail = (
+                ". Nothing was recorded. Once your doctor says to go on, resume it (med resume); "
+                "a dose taken anyway is recorded as an extra one (--extra)."
+            )
+        else:
+            tail = (
+                ", so this would be an extra dose; nothing was recorded. "
+                "If you are taking an extra dose on purpose, record it as one (--extra)."
+            )
+        super().__init__(reason + tail)
+        self.reason = reason
+        self.medication = medication
+        self.refusal = refusal
+
+
+def refusal_sentence(med: m.Medication, refusal: regimen.Refusal, *, at: datetime, zone: str, now: datetime) -> str:
+    """The refusal of a dose at `at` as the user reads it, its times named from `now` ('today 08:10')."""
+    if refusal.kind is regimen.RefusalKind.PAUSED:
+        why = f" after {med.pause_reason}" if med.pause_reason else ""
+        since = format_near(refusal.earlier, zone, now=now) if refusal.earlier else ""
+        return f"{med.name} is paused since {since}{why}; ask your doctor before the next dose"
+    if refusal.earlier is not None:
+        return f"{med.name}: {refusal.sentence(format_near(refusal.earlier, zone, now=now))}"
+    if refusal.kind is regimen.RefusalKind.OUTSIDE:
+        return f"{med.name} {refusal.sentence(format_near(at, zone, now=now))}"
+    day = format_day(refusal.day or _local_day(at, zone), today=_local_day(now, zone))
+    return f"{med.name} {refusal.sentence(day)}"
 
 
 def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str, now: datetime) -> None:
     """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when
-    (today, yesterday: from `now`, the day the user reads it on)."""
-    recent = store.recent_doses(med.id, RECENT_DOSES)
-    steps = regimen.steps_for(med, store.schedules(med.id), recent)
-    refusal = regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone)
+    (today, yesterday: from `now`, the day the user reads it on), the schedule and that nothing is due, or the
+    pause."""
+    refusal = _refusal(store, med, at=at, zone=zone)
     if refusal is not None:
-        when = format_near(refusal.earlier, zone, now=now)
-        raise ExtraDoseError(
-            f"{med.name}: {refusal.sentence(when)}, so this would be an extra dose; nothing was recorded. "
-            "If you are taking an extra dose on purpose, record it as one (--extra)."
-        )
+        reason = refusal_sentence(med, refusal, at=at, zone=zone, now=now)
+        raise ExtraDoseError(reason, medication=med, refusal=refusal)
 
 
 def first_use_advice(store: Store, med: m.Medication, pack: Pack | None) -> str | None:
@@ -753,6 +811,8 @@ class EffectResult:
     effect: m.SideEffect
     triage: tri.Triage
     region_note: str | None = None
+    # The medicine paused because the effect reads as an allergic reaction to it (get emergency help).
+    paused: m.Medication | None = None
 
 
 def record_side_effect(
@@ -805,8 +865,37 @@ def record_side_effect(
         },
         now=now,
     )
-    store.add(effect)
-    return EffectResult(effect=effect, triage=verdict, region_note=region_note)
+    paused: m.Medication | None = None
+    suspect = next((med for med, p in linked if p.key == verdict.pack), None)
+    with store.transaction():
+        store.add(effect)
+        if verdict.action is tri.Action.EMERGENCY and suspect is not None and not suspect.paused:
+            # The pack says to stop the medicine and get help: nothing is due, reminded or suggested until
+            # the person resumes it (`med resume`), having asked the doctor.
+            paused = store.update(
+                suspect,
+                now=now,
+                paused_at=at,
+                pause_reason=f"a suspected allergic reaction ({text.strip()})",
+                resumed_at=None,
+                resume_note=None,
+            )
+    return EffectResult(effect=effect, triage=verdict, region_note=region_note, paused=paused)
+
+
+def stop_medication(
+    store: Store, med: m.Medication, *, on: date, now: datetime, reason: str | None = None
+) -> m.Medication:
+    """Stop a medicine on a local day: it is taken through that day and stays on every list until then. The
+    store refuses a stop before a dose already recorded (naming the days)."""
+    return store.update(med, now=now, stopped=on, stop_reason=reason)
+
+
+def resume_medication(store: Store, med: m.Medication, *, now: datetime, note: str | None = None) -> m.Medication:
+    """Lift a medicine's pause (the person asked the doctor), with the note they give; its doses are due again."""
+    if not med.paused:
+        raise JournalError(f"{med.name} is not paused.")
+    return store.update(med, now=now, paused_at=None, resumed_at=now, resume_note=note)
 
 
 def find_open_effect(store: Store, text: str, *, loader: PackLoader = load_pack) -> m.SideEffect:

@@ -35,6 +35,9 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 # The journal's setting, not medical advice: how long after its time a dose still shows as overdue on Today
 # (after that it is counted as missed, and Today shows the next one).
 OVERDUE_SHOWN_FOR = timedelta(hours=12)
+# The journal's setting, not medical advice: a dose counts for a scheduled time from this share of the usual
+# gap before it (see Slot), and two doses of a scheduled medicine closer than it are one and an extra.
+CLOSE_SHARE = 0.25
 
 
 class ScheduleError(JournalError):
@@ -99,6 +102,17 @@ class Regimen:
                 limits.append(f"at least {_hours(self.min_hours_apart)} hours apart")
             return ", ".join(["as needed", *limits])
         return f"daily at {at}"
+
+
+def more_often_than_weekly(regimen: Regimen) -> bool:
+    """Whether a regimen gives doses more often than once a week: daily, every N < 7 days, as needed, or
+    weekly on days that do not fit in two days in a row (a weekly dose split over two days is once a week)."""
+    if regimen.pattern is Pattern.WEEKLY:
+        days = set(regimen.weekdays)
+        return not any(days <= {first, (first + 1) % 7} for first in range(7))
+    if regimen.pattern is Pattern.EVERY:
+        return regimen.every_days < 7
+    return True
 
 
 def _hours(value: float) -> str:
@@ -200,57 +214,70 @@ def step_on(steps: list[Step], day: date) -> Step | None:
 
 def occurrences(steps: list[Step], *, zone: str, since: datetime, until: datetime) -> list[datetime]:
     """The UTC moments doses are scheduled in [since, until), oldest first."""
+    return [slot.at for slot in slots(steps, zone=zone, since=since, until=until)]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One scheduled dose: when it is due, and the window in which a dose taken counts for it (UTC).
+
+    The window opens a quarter of the usual gap before the time (CLOSE_SHARE, the journal's setting), but
+    never on a local day on which the schedule has no dose, and it closes when the time has been overdue
+    for OVERDUE_SHOWN_FOR or at the end of its local day, whichever is later: a late dose on the same day
+    counts for that day. A dose outside every window is an extra dose.
+    """
+
+    at: datetime
+    opens: datetime
+    closes: datetime
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether a dose at `moment` counts for this scheduled dose."""
+        return self.opens <= moment < self.closes
+
+
+def _gap(regimen: Regimen) -> timedelta:
+    """The usual time between two doses of one regimen (a day for 'daily at 08:00', 12 hours for two times)."""
+    if regimen.pattern is Pattern.WEEKLY:
+        return timedelta(days=7) / max(1, len(regimen.weekdays))
+    if regimen.pattern is Pattern.EVERY:
+        return timedelta(days=regimen.every_days)
+    return timedelta(days=1) / max(1, len(regimen.times))
+
+
+def slots(steps: list[Step], *, zone: str, since: datetime, until: datetime) -> list[Slot]:
+    """The doses scheduled in [since, until), oldest first, each with its window."""
     tz = ZoneInfo(zone)
     day = since.astimezone(tz).date() - timedelta(days=1)
     last = until.astimezone(tz).date() + timedelta(days=1)
-    found: list[datetime] = []
+    found: list[Slot] = []
     while day <= last:
         step = step_on(steps, day)
         if step is not None and step.meets(day):
+            before = step_on(steps, day - timedelta(days=1))
+            dose_the_day_before = before is not None and before.meets(day - timedelta(days=1))
+            start_of_day = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+            end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+            early = _gap(step.regimen) * CLOSE_SHARE
             for at in step.regimen.times:
                 moment = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
                 if since <= moment < until:
-                    found.append(moment)
+                    opens = moment - early if dose_the_day_before else max(moment - early, start_of_day)
+                    found.append(Slot(moment, opens, max(moment + OVERDUE_SHOWN_FOR, end_of_day)))
         day += timedelta(days=1)
     return found
 
 
-def nearest(moment: datetime, scheduled: list[datetime], gap: timedelta | None = None) -> int | None:
-    """The index of the occurrence a moment belongs to: the nearest, within half the gap to its neighbours.
-
-    Beyond the first or the last occurrence, `gap` (the regimen's usual gap, see `usual_gap`) stands in
-    for the missing neighbour, so a dose a week before a daily schedule began belongs to no occurrence.
-    """
-    if not scheduled:
-        return None
-    i = bisect.bisect_left(scheduled, moment)
-    candidates = [k for k in (i - 1, i) if 0 <= k < len(scheduled)]
-    k = min(candidates, key=lambda k: abs(scheduled[k] - moment))
-    side = k + 1 if moment > scheduled[k] else k - 1
-    if 0 <= side < len(scheduled):
-        reach = abs(scheduled[side] - scheduled[k])
-    elif gap is not None:
-        reach = gap
-    else:
-        other = k - 1 if moment > scheduled[k] else k + 1
-        if not 0 <= other < len(scheduled):
-            return k  # a single occurrence and no gap to go by: everything belongs to it
-        reach = abs(scheduled[other] - scheduled[k])
-    return k if abs(moment - scheduled[k]) <= reach / 2 else None
+def belongs(moment: datetime, scheduled: Sequence[Slot]) -> int | None:
+    """The index of the scheduled dose a dose at `moment` counts for: of the windows that hold it, the
+    nearest time (the earlier on a tie); None outside every window."""
+    held = [k for k, slot in enumerate(scheduled) if slot.holds(moment)]
+    return min(held, key=lambda k: (abs(scheduled[k].at - moment), k), default=None)
 
 
 def usual_gap(steps: list[Step]) -> timedelta:
     """The shortest usual time between two doses over the steps (a day for 'daily at 08:00')."""
-    gaps = []
-    for step in steps:
-        regimen, times = step.regimen, max(1, len(step.regimen.times))
-        if regimen.pattern is Pattern.WEEKLY:
-            gaps.append(timedelta(days=7) / max(1, len(regimen.weekdays)))
-        elif regimen.pattern is Pattern.EVERY:
-            gaps.append(timedelta(days=regimen.every_days))
-        elif regimen.pattern is Pattern.DAILY:
-            gaps.append(timedelta(days=1) / times)
-    return min(gaps, default=timedelta(days=1))
+    return min((_gap(s.regimen) for s in steps if not s.regimen.as_needed), default=timedelta(days=1))
 
 
 class State(StrEnum):
@@ -262,6 +289,7 @@ class State(StrEnum):
     OVERDUE = "overdue"
     NOT_DUE = "not_due"
     AS_NEEDED = "as_needed"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -290,42 +318,55 @@ def _span(steps: list[Step]) -> timedelta:
     return timedelta(days=3 * longest + 2)
 
 
-def state_now(steps: list[Step], doses: list[Dosing], *, now: datetime, zone: str) -> Now:
-    """Taken, skipped, due later today, overdue, or not due (with the next time), for a scheduled medicine."""
+def _met(scheduled: Sequence[Slot], doses: Sequence[Dosing]) -> dict[int, Dosing]:
+    """The dose that met each scheduled dose (a taken one over a skip), by index."""
+    met: dict[int, Dosing] = {}
+    for dose in sorted(doses, key=lambda d: d.at):
+        k = belongs(dose.at, scheduled)
+        if k is not None and (k not in met or (dose.taken and not met[k].taken)):
+            met[k] = dose
+    return met
+
+
+def state_now(
+    steps: list[Step], doses: list[Dosing], *, now: datetime, zone: str, paused_since: datetime | None = None
+) -> Now:
+    """Taken, skipped, due later today, overdue, not due (with the next time), as needed, or paused."""
+    if paused_since is not None and paused_since <= now:
+        return Now(State.PAUSED)
     tz = ZoneInfo(zone)
     step = step_on(steps, now.astimezone(tz).date())
     if step is not None and step.regimen.as_needed:
         taken = [d.at for d in doses if d.taken and d.at <= now]
         return Now(State.AS_NEEDED, taken_at=max(taken) if taken else None)
     span = _span(steps)
-    scheduled = occurrences(steps, zone=zone, since=now - span, until=now + span)
+    scheduled = slots(steps, zone=zone, since=now - span, until=now + span)
     if not scheduled:
         return Now(State.NOT_DUE)
-    gap = usual_gap(steps)
-    met: dict[int, Dosing] = {}
-    for dose in sorted((d for d in doses if abs(d.at - now) < span), key=lambda d: d.at):
-        k = nearest(dose.at, scheduled, gap)
-        if k is not None and (k not in met or (dose.taken and not met[k].taken)):
-            met[k] = dose
-    current = nearest(now, scheduled, gap)
-    i = bisect.bisect_right(scheduled, now)
+    met = _met(scheduled, [d for d in doses if abs(d.at - now) < span])
+    i = bisect.bisect_right([slot.at for slot in scheduled], now)
     previous, upcoming = (i - 1 if i > 0 else None), (i if i < len(scheduled) else None)
-    if current is None:
-        current = previous if previous is not None else upcoming
-    assert current is not None
-    due = scheduled[current]
-    after = scheduled[current + 1] if current + 1 < len(scheduled) else None
-    if current in met:
-        dose = met[current]
-        return Now(State.TAKEN if dose.taken else State.SKIPPED, due_at=due, taken_at=dose.at, next_at=after)
-    if due <= now:
-        if now - due <= OVERDUE_SHOWN_FOR:
-            return Now(State.OVERDUE, due_at=due, next_at=after)
-        following = scheduled[upcoming] if upcoming is not None else None
-        return Now(State.NOT_DUE, due_at=following, next_at=following, missed_at=due)
-    same_day = due.astimezone(tz).date() == now.astimezone(tz).date()
-    missed = scheduled[previous] if previous is not None and previous not in met else None
-    return Now(State.DUE if same_day else State.NOT_DUE, due_at=due, next_at=due, missed_at=missed)
+    following = scheduled[upcoming].at if upcoming is not None else None
+    current = belongs(now, scheduled)
+    if current is not None:
+        due = scheduled[current].at
+        after = scheduled[current + 1].at if current + 1 < len(scheduled) else None
+        if current in met:
+            dose = met[current]
+            return Now(State.TAKEN if dose.taken else State.SKIPPED, due_at=due, taken_at=dose.at, next_at=after)
+        if due <= now:
+            if now - due <= OVERDUE_SHOWN_FOR:
+                return Now(State.OVERDUE, due_at=due, next_at=after)
+            # Too late to show as overdue: missed, though a dose taken still counts for it until its window closes.
+            return Now(State.NOT_DUE, due_at=following, next_at=following, missed_at=due)
+        before = current - 1
+        missed = scheduled[before].at if before >= 0 and before not in met and scheduled[before].closes <= now else None
+        return Now(State.DUE, due_at=due, next_at=due, missed_at=missed)
+    missed = scheduled[previous].at if previous is not None and previous not in met else None
+    if following is None:
+        return Now(State.NOT_DUE, missed_at=missed)
+    same_day = following.astimezone(tz).date() == now.astimezone(tz).date()
+    return Now(State.DUE if same_day else State.NOT_DUE, due_at=following, next_at=following, missed_at=missed)
 
 
 def steps_for(med: m.Medication, schedules: Sequence[m.Schedule], recent: Sequence[m.Dose]) -> list[Step]:
@@ -361,22 +402,38 @@ def coverage(steps: list[Step], doses: int, *, since: datetime, zone: str) -> tu
 # --- extra doses ------------------------------------------------------------------------
 
 
-# Two doses of a scheduled medicine closer than this share of its usual gap are one and an extra
-# (the journal's setting, not medical advice).
-CLOSE_SHARE = 0.25
+class RefusalKind(StrEnum):
+    """Why one more dose would be an extra dose."""
+
+    TAKEN = "taken"  # the scheduled dose it counts for was already taken
+    CLOSE = "close"  # a dose was taken less than a quarter of the usual gap before or after
+    LIMIT = "limit"  # an as-needed limit (hours apart, most in 24 hours)
+    NOTHING_DUE = "nothing_due"  # a day on which the schedule has no dose
+    OUTSIDE = "outside"  # a day with a scheduled dose, but outside its window
+    PAUSED = "paused"  # the medicine is paused (a suspected allergic reaction)
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why one more dose now would be an extra dose, in a sentence (the time it names is UTC)."""
+    """Why one more dose at a moment would be an extra dose, with what the sentence names (times in UTC)."""
 
+    kind: RefusalKind
     reason: str
-    earlier: datetime
+    # The dose taken that the refusal rests on (TAKEN, CLOSE, LIMIT).
+    earlier: datetime | None = None
+    # The schedule in words and the local day of the dose refused (NOTHING_DUE, OUTSIDE).
+    schedule: str = ""
+    day: date | None = None
+    # The scheduled dose whose window the dose missed (OUTSIDE).
+    slot: Slot | None = None
     # A number the journal chose that the refusal rests on, said as the journal's setting.
     setting: str = ""
 
     def sentence(self, when: str) -> str:
-        """The reason, with the time of the dose taken (`when`, as the user reads it) and any setting."""
+        """The reason, with `when` (the earlier dose, the day or the dose refused, as the user reads it) and any
+        setting; a reason that names the schedule or the pause begins with its verb, for the medicine's name."""
+        if self.kind in (RefusalKind.NOTHING_DUE, RefusalKind.OUTSIDE, RefusalKind.PAUSED):
+            return f"{self.reason.format(when=when)}{' (' + self.setting + ')' if self.setting else ''}"
         return f"{self.reason} ({when}{'; ' + self.setting if self.setting else ''})"
 
 
@@ -389,46 +446,88 @@ def _step_near(steps: list[Step], day: date) -> Step | None:
     return min(steps, key=lambda s: (s.starts - day) if day < s.starts else (day - (s.ends or day)))
 
 
-def extra_dose(steps: list[Step], doses: list[Dosing], at: datetime, *, zone: str) -> Refusal | None:
-    """Why a dose at `at` would be more than the schedule allows (its occurrence taken, or an as-needed limit).
+def _held_back(steps: list[Step], day: date) -> list[Step]:
+    """The steps, the first one reaching back over `day` when it is before the schedule began (a medicine added
+    today, and yesterday's dose typed in): that dose is held to the first step, not called an extra one."""
+    first = min(steps, key=lambda s: s.starts)
+    if day >= first.starts:
+        return steps
+    cycle = first.regimen.every_days if first.regimen.pattern is Pattern.EVERY else 1
+    # Back by whole cycles, so that an every-N-days schedule keeps its days.
+    cycles = -(-((first.starts - day).days + 8) // cycle)
+    back = first.starts - timedelta(days=cycle * cycles)
+    return [Step(first.regimen, back, first.starts - timedelta(days=1), first.dose), *steps]
 
-    A dose dated outside every step (before the medicine was added, say) is held to the nearest step.
+
+def extra_dose(
+    steps: list[Step], doses: list[Dosing], at: datetime, *, zone: str, paused_since: datetime | None = None
+) -> Refusal | None:
+    """Why a dose at `at` would be more than the schedule allows; None when it is an ordinary dose.
+
+    Refused: any dose while the medicine is paused; a dose for a scheduled time already taken; one closer
+    than a quarter of the usual gap to a dose taken; one on a day the schedule has no dose, or outside the
+    window of the day's scheduled dose (see Slot); an as-needed dose past its limits. A dose dated outside
+    every step (before the medicine was added, say) is held to the nearest step.
     """
+    if paused_since is not None and paused_since <= at:
+        return Refusal(RefusalKind.PAUSED, "is paused since {when}", earlier=paused_since)
     tz = ZoneInfo(zone)
     taken = sorted(d.at for d in doses if d.taken)
-    step = _step_near(steps, at.astimezone(tz).date())
+    day = at.astimezone(tz).date()
+    step = _step_near(steps, day)
     if step is not None and step.regimen.as_needed:
         regimen = step.regimen
         if regimen.min_hours_apart is not None:
             close = [t for t in taken if abs(at - t) < timedelta(hours=regimen.min_hours_apart)]
             if close:
-                return Refusal(f"less than {_hours(regimen.min_hours_apart)} hours after the dose taken", close[-1])
+                hours = _hours(regimen.min_hours_apart)
+                return Refusal(RefusalKind.LIMIT, f"less than {hours} hours after the dose taken", close[-1])
         if regimen.max_per_24h is not None:
             window = [t for t in taken if at - timedelta(hours=24) < t <= at]
             if len(window) >= regimen.max_per_24h:
-                return Refusal(f"{len(window)} already taken in the 24 hours before, the last", window[-1])
+                reason = f"{len(window)} already taken in the 24 hours before, the last"
+                return Refusal(RefusalKind.LIMIT, reason, window[-1])
         return None
-    if not steps:  # no schedule: no time to take twice, no usual gap
+    if step is None:  # no schedule: no time to take twice, no usual gap
         return None
+    steps = _held_back(steps, day)
     span = _span(steps)
-    scheduled = occurrences(steps, zone=zone, since=at - span, until=at + span)
+    scheduled = slots(steps, zone=zone, since=at - span, until=at + span)
     gap = usual_gap(steps)
-    k = nearest(at, scheduled, gap)
+    k = belongs(at, scheduled)
     if k is not None:
         for t in (t for t in taken if abs(t - at) < span):
-            if nearest(t, scheduled, gap) == k:
-                return Refusal("the dose for that time was already taken", t)
-    # Doses this close count as one whatever time each is nearest to: 19:59 and 20:00 on a daily 08:00
-    # fall either side of the middle between two scheduled times, and outside the schedule there is none.
+            if belongs(t, scheduled) == k:
+                return Refusal(RefusalKind.TAKEN, "the dose for that time was already taken", t)
+    # Doses this close count as one whatever time each counts for: where two windows meet, or outside them.
     close = [t for t in taken if abs(t - at) < gap * CLOSE_SHARE]
-    if not close:
+    if close:
+        near = min(close, key=lambda t: abs(t - at))
+        within = _duration(gap * CLOSE_SHARE)
+        return Refusal(
+            RefusalKind.CLOSE,
+            f"a dose was already taken less than {within} {'before' if near <= at else 'after'}",
+            near,
+            setting=f"{within} is the journal's setting, a quarter of the usual time between doses",
+        )
+    if k is not None:
         return None
-    near = min(close, key=lambda t: abs(t - at))
-    within = _duration(gap * CLOSE_SHARE)
+    words = step.regimen.words()
+    same_day = [slot for slot in scheduled if slot.at.astimezone(tz).date() == day]
+    if not same_day:
+        return Refusal(
+            RefusalKind.NOTHING_DUE, f"is taken {words}, and nothing is due {{when}}", schedule=words, day=day
+        )
+    # Within a day that has a scheduled dose, a window closes no earlier than the day ends: the dose is early.
+    slot = min(same_day, key=lambda s: abs(s.at - at))
+    due, opens = (t.astimezone(tz).strftime("%H:%M") for t in (slot.at, slot.opens))
     return Refusal(
-        f"a dose was already taken less than {within} {'before' if near <= at else 'after'}",
-        near,
-        setting=f"{within} is the journal's setting, a quarter of the usual time between doses",
+        RefusalKind.OUTSIDE,
+        f"is taken {words}, and {{when}} is too early to count as the dose due at {due}",
+        schedule=words,
+        day=day,
+        slot=slot,
+        setting=f"a dose counts for it from {opens}: the journal's setting, a quarter of the usual time between doses",
     )
 
 
@@ -477,15 +576,13 @@ class Adherence:
         return 7.0 * self.as_needed_doses / days if self.as_needed_doses and days > 0 else None
 
 
-def adherence(
-    steps: list[Step], doses: list[Dosing], *, start: date, end: date, zone: str, now: datetime
-) -> Adherence:
+def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date, zone: str, now: datetime) -> Adherence:
     """Each scheduled dose of local days `start`..`end` taken, skipped or missed (one not yet due is open)."""
     tz = ZoneInfo(zone)
     result = Adherence(start=start, end=end)
     since = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
-    around = occurrences(steps, zone=zone, since=since - _span(steps), until=until + _span(steps))
+    around = slots(steps, zone=zone, since=since - _span(steps), until=until + _span(steps))
     met: dict[int, list[Dosing]] = {}
     for dose in doses:
         if not since <= dose.at < until:
@@ -494,12 +591,13 @@ def adherence(
         if day_step is not None and day_step.regimen.as_needed:
             result.as_needed_doses += dose.taken
             continue
-        k = nearest(dose.at, around, usual_gap(steps))
+        k = belongs(dose.at, around)
         if k is None:
             result.extra += dose.taken
         else:
             met.setdefault(k, []).append(dose)
-    for k, moment in enumerate(around):
+    for k, slot in enumerate(around):
+        moment = slot.at
         if not since <= moment < until:
             continue
         found = met.get(k, [])
@@ -511,11 +609,11 @@ def adherence(
         elif found:
             result.expected += 1
             result.skipped += 1
-        elif moment + OVERDUE_SHOWN_FOR < now:
+        elif slot.closes <= now:
             result.expected += 1
             result.missed += 1
             result.missed_at.append(moment)
-            if result.missed_runs and result.missed_runs[-1][1] == around[k - 1]:
+            if result.missed_runs and result.missed_runs[-1][1] == around[k - 1].at:
                 result.missed_runs[-1] = (result.missed_runs[-1][0], moment)
             else:
                 result.missed_runs.append((moment, moment))

@@ -7,7 +7,7 @@ the list, adding Enbrel says nothing; adding anakinra later warns about the Enbr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from journal import models as m
@@ -41,11 +41,11 @@ def _names(med: m.Medication) -> list[str]:
 
 
 def interaction_warnings(
-    linked: Sequence[tuple[m.Medication, Pack]], medications: Iterable[m.Medication]
+    linked: Sequence[tuple[m.Medication, Pack]], medications: Iterable[m.Medication], *, on: date
 ) -> list[CareWarning]:
-    """Active medicines that a pack-linked medicine's pack lists as interacting (generic or brand, any case)."""
+    """Medicines active on `on` that a pack-linked medicine's pack lists as interacting (generic or brand, any case)."""
     found: list[CareWarning] = []
-    others = [med for med in medications if med.active]
+    others = [med for med in medications if med.active_on(on)]
     for owner, pack in linked:
         for med in others:
             if med.id == owner.id or med.pack == pack.key:
@@ -170,7 +170,7 @@ def standing_warnings(
 ) -> list[CareWarning]:
     """Every interaction and precaution warning that stands for the active pack-linked medicines."""
     warnings = [
-        *interaction_warnings(linked, medications),
+        *interaction_warnings(linked, medications, on=now.date()),
         *precaution_warnings(linked, allergies, conditions),
         *appointment_warnings(linked, appointments, now=now),
     ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from journal import models as m
 from journal.cli._env import Env, db_option, pass_env, say
-from journal.errors import NotFoundError
+from journal.errors import JournalError, NotFoundError
+from journal.when import format_near
 
 KINDS = [k.value for k in m.MedKind]
 FORMS = [f.value for f in m.MedForm]
@@ -37,6 +41,12 @@ def med() -> None:
     "'as needed [max N per 24h] [at least H hours apart]'.",
 )
 @click.option("--form", type=click.Choice(FORMS), default=None, help="What it is taken as (a guide sets it).")
+@click.option(
+    "--prescribed-daily",
+    is_flag=True,
+    help="The prescription says to take it more often than the journal otherwise accepts for this medicine "
+    "(methotrexate more often than once a week: a cancer treatment); recorded with it.",
+)
 @db_option
 @pass_env
 def med_add(
@@ -52,6 +62,7 @@ def med_add(
     usual_time: str | None,
     spec: str | None,
     form: str | None,
+    prescribed_daily: bool,
 ) -> None:
     """Add a medicine to your list, on a schedule of its own if it has one."""
     from journal.application import usecases
@@ -68,8 +79,10 @@ def med_add(
         "tracked": track,
         "usual_time": usual_time,
         "form": form,
+        "prescribed_daily": prescribed_daily or None,
     }
-    record = usecases.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
+    with _confirm_hint():
+        record = usecases.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
     plan = usecases.schedule_words(env.store, record, today=env.today())
     say(f"Added {record.describe()} ({record.kind.value}{', ' + plan if plan else ''}).")
     medlist.print_warnings(env, record)
@@ -81,9 +94,16 @@ def med_add(
 @click.option("--from", "from_date", metavar="DATE", required=True, help="The first day of this schedule.")
 @click.option("--until", "until_date", metavar="DATE", help="Its last day (then the schedule before it applies again).")
 @click.option("--dose", "amount", metavar="AMOUNT", help="The dose of this step, as the prescription says it.")
+@click.option(
+    "--prescribed-daily",
+    is_flag=True,
+    help="The prescription says so: a frequency the journal otherwise refuses for this medicine (see med add).",
+)
 @db_option
 @pass_env
-def med_schedule(env: Env, name: str, spec: str, from_date: str, until_date: str | None, amount: str | None) -> None:
+def med_schedule(
+    env: Env, name: str, spec: str, from_date: str, until_date: str | None, amount: str | None, prescribed_daily: bool
+) -> None:
     """Change a medicine's schedule from a date (a taper, a titration, a new time)."""
     from journal.care.regimen import parse_regimen
 
@@ -99,7 +119,9 @@ def med_schedule(env: Env, name: str, spec: str, from_date: str, until_date: str
         ends=env.day(until_date),
         dose=amount,
     )
-    with store.transaction():
+    with _confirm_hint(), store.transaction():
+        if prescribed_daily and not record.prescribed_daily:
+            record = store.update(record, now=env.now, prescribed_daily=True)
         store.add(step)
         if not record.tracked:
             store.update(record, now=env.now, tracked=True)
@@ -127,26 +149,68 @@ def med_list(env: Env, show_all: bool) -> None:
         plan = usecases.schedule_words(env.store, record, today=env.today())
         if plan:
             parts.append(plan)
+        if record.paused_at is not None:
+            parts.append(f"PAUSED since {format_near(record.paused_at, env.zone, now=env.now)}")
         if record.stopped:
-            parts.append(f"stopped {record.stopped.isoformat()}")
+            ended = record.stopped < env.today()
+            parts.append(f"{'stopped' if ended else 'stops after'} {record.stopped.isoformat()}")
         say(" | ".join(parts))
 
 
 @med.command("stop")
 @click.argument("name")
 @click.option("--reason", metavar="R", help="Why it was stopped.")
-@click.option("--on", "on_date", metavar="DATE", help="When it was stopped (default: today).")
+@click.option("--on", "on_date", metavar="DATE", help="Its last day (default: today); it stays on the list until then.")
 @db_option
 @pass_env
 def med_stop(env: Env, name: str, reason: str | None, on_date: str | None) -> None:
-    """Mark a medicine as stopped (it stays in the journal's history)."""
-    store = env.store
-    record = store.find_medication(name)
+    """Mark a medicine as stopped from a day (it stays in the journal's history)."""
+    from journal.application import usecases
+
+    record = _active(env, name)
+    stopped = env.day(on_date) or env.today()
+    usecases.stop_medication(env.store, record, on=stopped, now=env.now, reason=reason)
+    if stopped > env.today():
+        say(f"{record.describe()} stops after {stopped.isoformat()}: it stays on every list, and is due, until then.")
+    else:
+        say(f"Stopped {record.describe()} on {stopped.isoformat()}.")
+
+
+@med.command("resume")
+@click.argument("name")
+@click.option("--note", metavar="TEXT", help="What the doctor said (kept with the medicine).")
+@db_option
+@pass_env
+def med_resume(env: Env, name: str, note: str | None) -> None:
+    """Lift a medicine's pause (after a suspected allergic reaction), once the doctor says to go on."""
+    from journal.application import usecases
+
+    record = usecases.resume_medication(env.store, _active(env, name), now=env.now, note=note)
+    plan = usecases.schedule_words(env.store, record, today=env.today())
+    say(f"Resumed {record.describe()}{': ' + plan if plan else ''}; its doses are due and reminded again.")
+
+
+def _active(env: Env, name: str) -> m.Medication:
+    record = env.store.find_medication(name, on=env.today())
     if record is None:
         raise NotFoundError(f"No active medicine is called {name!r}; see `medjournal med list`.")
-    stopped = env.day(on_date) or env.today()
-    store.update(record, now=env.now, stopped=stopped, stop_reason=reason)
-    say(f"Stopped {record.describe()} on {stopped.isoformat()}.")
+    return record
+
+
+@contextmanager
+def _confirm_hint() -> Iterator[None]:
+    """A schedule refused as more often than the medicine is taken says how to confirm the prescription."""
+    from journal.store.rules import RuleError
+
+    try:
+        yield
+    except RuleError as exc:
+        if exc.rule != "once a week":
+            raise
+        said = exc.violation.message.rstrip(".")
+        raise JournalError(
+            f"{said}. If it does (a cancer treatment), add --prescribed-daily; nothing was recorded."
+        ) from None
 
 
 @click.group("allergy")

@@ -15,28 +15,38 @@ APPT_KINDS = [k.value for k in m.ApptKind]
 
 
 def tracked_medication(env: Env, name: str | None) -> m.Medication:
-    """The medicine a dose is for: the one named, or the only one tracked daily."""
+    """The medicine a dose is for: the one named, the only one tracked, or the only one due now.
+
+    Two or more due at once: it never chooses between them (an overdue injection is never passed over
+    for a tablet due later); the person names one.
+    """
     store = env.store
     if name:
-        found = store.find_medication(name)
+        found = store.find_medication(name, on=env.today())
         if found is None:
             raise NotFoundError(f"No active medicine is called {name!r}; see `medjournal med list`.")
         return found
-    tracked = store.tracked_medications()
+    tracked = store.tracked_medications(on=env.today())
     if not tracked:
         raise JournalError(
             "No medicine is tracked daily yet; add one first, for example: "
             "medjournal med add anakinra --track --time 08:00"
         )
-    if len(tracked) > 1:
-        from journal.application import usecases
+    if len(tracked) == 1:
+        return tracked[0]
+    from journal.application import usecases
 
-        due = usecases.due_now(env.store, tracked, now=env.now, zone=env.zone)
-        if due is not None:
-            return due
-        names = ", ".join(med.name for med in tracked)
-        raise JournalError(f"Several medicines are tracked ({names}) and none is due now; say which with --med NAME.")
-    return tracked[0]
+    due = usecases.open_now(env.store, tracked, now=env.now, zone=env.zone)
+    if len(due) == 1:
+        return due[0]
+    if due:
+        names = " and ".join([", ".join(med.name for med in due[:-1]), due[-1].name])
+        raise JournalError(
+            f"{names} are {'both' if len(due) == 2 else 'all'} due now; say which dose this is with --med NAME "
+            "(nothing was recorded)."
+        )
+    names = ", ".join(med.name for med in tracked)
+    raise JournalError(f"Several medicines are tracked ({names}) and none is due now; say which with --med NAME.")
 
 
 @click.command("dose")
@@ -175,6 +185,12 @@ def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: s
     else:
         say(f"Not a side effect the guide lists. {triage.advice}")
         say(stays_open)
+    if result.paused is not None:
+        name = result.paused.name
+        say(
+            f"{name} is PAUSED from now: nothing is due or reminded, and a dose asks first. Ask your doctor "
+            f"before the next dose; once they say to go on, run `medjournal med resume {shell_word(name)}`."
+        )
     if result.region_note:
         say(result.region_note)
 

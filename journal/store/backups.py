@@ -236,6 +236,8 @@ def rule_violations(path: Path, *, now: datetime | None = None) -> list[Violatio
             return rules.scan(Store(connection.JournalDatabase(conn), path), now=now or datetime.now(UTC))
     finally:
         conn.close()
+
+
 def _cannot_read(path: Path, exc: sqlite3.DatabaseError) -> str:
     """The problem to report for a file SQLite could not read; raises when the cause is not damage."""
     text = str(exc).lower()
@@ -266,13 +268,14 @@ def validate_source(path: Path) -> Inspection:
         )
     if found.problems:
         raise NotAJournalError(f"{path} cannot be restored: {found.problems[0]}; nothing was changed.")
-    broken = rule_violations(path) if found.steps else []
+    # Rules across records that an older version did not hold (the same medicine twice, daily methotrexate,
+    # a dose after a stop) never block a restore: the backup is the person's own record, and `check` names them.
+    broken = [v for v in (rule_violations(path) if found.steps else []) if v.rule not in rules.ACROSS_RECORDS]
     if broken:
         first = "; ".join(v.line() for v in broken[:3])
         more = f" and {len(broken) - 3} more" if len(broken) > 3 else ""
         raise NotAJournalError(
-            f"{path} cannot be restored: {len(broken)} rule violation(s) ({first}{more}); "
-            "nothing was changed."
+            f"{path} cannot be restored: {len(broken)} rule violation(s) ({first}{more}); nothing was changed."
         )
     return found
 

@@ -11,7 +11,7 @@ types and limits when it is made, and nothing across its fields.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from journal import models as m
@@ -21,6 +21,10 @@ from journal.errors import RecordError
 
 if TYPE_CHECKING:
     from journal.store.store import Store
+
+# Rules across a medicine's records that earlier versions did not hold at the write: a journal they wrote
+# may break them, so they never block its restore (see backups.validate_source); `check` names them.
+ACROSS_RECORDS = frozenset({"one entry per medicine", "once a week", "no dose after the stop"})
 
 # The calendar the journal can store and show (the same bounds WHEN accepts).
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -66,6 +70,16 @@ def violations(record: m.Record, store: Store, *, now: datetime) -> list[Violati
             found.extend(_box_of(record, store))
         elif isinstance(record, m.Dose):
             found.extend(_dose(record, store))
+            found.extend(_dose_after_stop(record, store))
+        elif isinstance(record, m.Medication):
+            found.extend(_same_medicine(record, store))
+            found.extend(_stopped_before_doses(record, store))
+            for step in store.schedules(record.id):
+                found.extend(_frequency(step, record))
+        elif isinstance(record, m.Schedule):
+            med = store.get(m.Medication, record.medication_id, include_deleted=True)
+            if med is not None:
+                found.extend(_frequency(record, med))
     if isinstance(record, m.SyringeCheck):
         for dose in store.doses_linked_to(record.id):
             found.extend(_dose_link(dose, record, store, subject=f"dose {dose.id[:8]}"))
@@ -318,6 +332,98 @@ def _site(dose: m.Dose, pack: Pack | None) -> Iterator[Violation]:
             f"{region.label} is only for when someone else gives the injection",
             "given_by",
         )
+
+
+# --- rules across a medicine's records ---------------------------------------------------
+
+
+def _identity(med: m.Medication) -> set[str]:
+    from journal.content.known import all_names
+
+    return all_names(med.name, med.generic, med.brand)
+
+
+def _same_medicine(med: m.Medication, store: Store) -> Iterator[Violation]:
+    """One entry per medicine: two entries not stopped must not share a content pack or any name."""
+    if med.stopped is not None:
+        return
+    mine = _identity(med)
+    for other in store.medications(include_stopped=True):
+        if other.id == med.id or other.stopped is not None:
+            continue
+        if (med.pack and other.pack == med.pack) or mine & _identity(other):
+            yield _broken(
+                med,
+                "one entry per medicine",
+                f"the list already has {other.describe()}, the same medicine under another of its names",
+                "name",
+            )
+            return
+
+
+def _taken_after(med: m.Medication, day: date, store: Store) -> list[m.Dose]:
+    """The medicine's live taken doses whose local day is after `day`."""
+    since = datetime.combine(day, time(0), tzinfo=UTC)  # a day early in every zone east of UTC is filtered below
+    return [
+        d for d in store.doses(med.id, since=since) if d.status is m.DoseStatus.TAKEN and m.local_day(d.at, d.tz) > day
+    ]
+
+
+def _stopped_before_doses(med: m.Medication, store: Store) -> Iterator[Violation]:
+    """A stop date is not before a dose already recorded: the medicine is taken through its stop date."""
+    if med.stopped is None:
+        return
+    later = _taken_after(med, med.stopped, store)
+    if later:
+        days = ", ".join(sorted({str(m.local_day(d.at, d.tz)) for d in later})[:3])
+        more = f" and {len(later) - 3} more" if len(later) > 3 else ""
+        yield _broken(
+            med,
+            "no dose after the stop",
+            f"the stop date {med.stopped} is before doses of {med.name} already recorded (on {days}{more}): "
+            "a medicine is taken through its stop date",
+            "stopped",
+        )
+
+
+def _dose_after_stop(dose: m.Dose, store: Store) -> Iterator[Violation]:
+    if dose.status is not m.DoseStatus.TAKEN:
+        return
+    med = store.get(m.Medication, dose.medication_id, include_deleted=True)
+    if med is not None and med.stopped is not None and m.local_day(dose.at, dose.tz) > med.stopped:
+        yield _broken(
+            dose, "no dose after the stop", f"the dose is after the last day of {med.name} ({med.stopped})", "at"
+        )
+
+
+def _frequency(step: m.Schedule, med: m.Medication) -> Iterator[Violation]:
+    """A medicine the content names as taken once a week is never scheduled more often, unless the user
+    confirmed that the prescription says so (`prescribed_daily`)."""
+    from journal.care.regimen import ScheduleError, more_often_than_weekly, parse_regimen
+    from journal.content.known import known_as
+
+    if step.deleted_at is not None or med.prescribed_daily:
+        return
+    known = known_as(med.name, med.generic, med.brand)
+    if known is None or not known.once_weekly:
+        return
+    try:
+        regimen = parse_regimen(step.spec)
+    except ScheduleError:
+        return
+    if more_often_than_weekly(regimen):
+        yield _broken(
+            step,
+            "once a week",
+            f"a schedule of {regimen.words()} for {_named(med.name, known.generic)} is refused: {known.why} "
+            f"(sources: {known.source}); it is accepted only when the prescription says so",
+            "spec",
+        )
+
+
+def _named(name: str, generic: str) -> str:
+    """'MTX (methotrexate)', or the name alone when it is the generic one."""
+    return name if name.strip().casefold() == generic.casefold() else f"{name} ({generic})"
 
 
 def _broken(record: m.Record, rule: str, message: str, field: str | None) -> Violation:

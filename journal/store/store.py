@@ -76,6 +76,15 @@ def _usable_window() -> tuple[str, str]:
     return low, high
 
 
+def _today() -> date:
+    """Today's date where this process is (its TZ): the day a medicine's stop date is compared with."""
+    return datetime.now().astimezone().date()
+
+
+def _active_day(on: date | None) -> date:
+    return on if on is not None else _today()
+
+
 def _day(at: str, tz: str) -> date:
     """The local day of a stored time; a damaged one (journal.store.damage names it) counts as no day at all."""
     try:
@@ -397,28 +406,41 @@ class Store:
         wanted = " ".join(test.casefold().split())
         return [r for r in results if " ".join(r.test.casefold().split()) == wanted]
 
-    def medications(self, *, include_stopped: bool = False) -> list[m.Medication]:
-        """Medicines, active ones only unless asked, by name."""
-        stopped = "" if include_stopped else " AND stopped IS NULL"
+    def medications(self, *, include_stopped: bool = False, on: date | None = None) -> list[m.Medication]:
+        """Medicines by name: those active on the local day `on` (default: today here) unless asked for all.
+
+        A medicine is taken through its stop date: one stopped from a day still to come is on the list until then.
+        """
+        if include_stopped:
+            return self._load(
+                m.Medication,
+                "SELECT * FROM medications WHERE deleted_at IS NULL ORDER BY tracked DESC, name COLLATE NOCASE",
+            )
         return self._load(
             m.Medication,
-            f"SELECT * FROM medications WHERE deleted_at IS NULL{stopped} ORDER BY tracked DESC, name COLLATE NOCASE",
+            "SELECT * FROM medications WHERE deleted_at IS NULL AND (stopped IS NULL OR stopped >= ?) "
+            "ORDER BY tracked DESC, name COLLATE NOCASE",
+            [_active_day(on).isoformat()],
         )
 
-    def find_medication(self, name: str, *, include_stopped: bool = False) -> m.Medication | None:
-        """A medicine by name, generic or brand, ignoring case; active ones first."""
+    def find_medication(
+        self, name: str, *, include_stopped: bool = False, on: date | None = None
+    ) -> m.Medication | None:
+        """A medicine by name, generic or brand, ignoring case; one active on `on` (default: today here) first."""
         needle = name.strip().casefold()
+        day = on or _today()
         for med in self.medications(include_stopped=True):
             names = {(med.name or "").casefold(), (med.generic or "").casefold(), (med.brand or "").casefold()}
-            if needle in names and (include_stopped or med.active):
+            if needle in names and (include_stopped or med.active_on(day)):
                 return med
         return None
 
-    def tracked_medications(self) -> list[m.Medication]:
-        """Active medicines whose doses are logged: on a schedule (or tracked before schedules existed)."""
+    def tracked_medications(self, *, on: date | None = None) -> list[m.Medication]:
+        """Medicines active on `on` (default: today here) whose doses are logged: on a schedule (or tracked
+        before schedules existed)."""
         rows = self._rows("SELECT DISTINCT medication_id FROM schedules WHERE deleted_at IS NULL")
         scheduled = {row["medication_id"] for row in rows}
-        return [med for med in self.medications() if med.tracked or med.id in scheduled]
+        return [med for med in self.medications(on=on) if med.tracked or med.id in scheduled]
 
     def schedules(self, medication_id: str) -> list[m.Schedule]:
         """A medicine's schedule steps, in the order they start."""
@@ -583,11 +605,11 @@ class Store:
 
     # --- the emergency list ------------------------------------------------------------------
 
-    def emergency_rows(self) -> dict[str, Any]:
+    def emergency_rows(self, *, on: date | None = None) -> dict[str, Any]:
         """The stored columns the emergency list shows, as plain rows: no record class is built.
 
         It must appear the moment it is asked for; every row was validated when it was
-        written. Keys: profile (a row or None), medications (active ones, ordered as
+        written. Keys: profile (a row or None), medications (those active on `on`, ordered as
         `medications()`, each tracked one with `last_dose`: its latest taken dose's at, tz,
         spot and region, or None), allergies and conditions (oldest first).
         """
@@ -597,7 +619,9 @@ class Store:
         )
         medications = self._rows(
             "SELECT id, name, generic, brand, kind, strength, directions, reason, route, tracked, pack "
-            "FROM medications WHERE deleted_at IS NULL AND stopped IS NULL ORDER BY tracked DESC, name COLLATE NOCASE"
+            "FROM medications WHERE deleted_at IS NULL AND (stopped IS NULL OR stopped >= ?) "
+            "ORDER BY tracked DESC, name COLLATE NOCASE",
+            [_active_day(on).isoformat()],
         )
         for med in medications:
             med["tracked"] = bool(med["tracked"])

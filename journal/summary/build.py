@@ -103,7 +103,8 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
     period = period or resolve_period(store, now=now, zone=zone)
     since, until = period.since, period.until
     all_meds = store.medications(include_stopped=True)
-    active = [med for med in all_meds if med.active]
+    today = now.astimezone(ZoneInfo(zone)).date()
+    active = [med for med in all_meds if med.active_on(today)]
     packs = _load_packs(all_meds)
     linked = [(med, packs[med.pack]) for med in active if med.pack and med.pack in packs]
     allergies = store.all(m.Allergy)

@@ -137,7 +137,7 @@ def _last_dose_times(last: dict[str, Any] | None) -> tuple[datetime | None, str 
 
 def build_emergency_list(store: Store, *, now: datetime, zone: str) -> EmergencyList:
     """Gather the emergency list from the journal as of `now`."""
-    rows = store.emergency_rows()
+    rows = store.emergency_rows(on=_local_day(now, zone))
     profile = rows["profile"] or {}
     medicines: list[EmergencyMedicine] = []
     warnings: list[str] = []
@@ -210,3 +210,13 @@ def _pack_medication(key: str, seen: dict[str, dict[str, Any]]) -> dict[str, Any
                 found = {}
         seen[key] = found
     return seen[key]
+
+
+def _local_day(now: datetime, zone: str) -> date:
+    """The day of `now` where the user is (UTC for a zone that cannot be read: the list must print)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return now.astimezone(ZoneInfo(zone)).date()
+    except (ValueError, KeyError, OSError):
+        return now.astimezone(UTC).date()

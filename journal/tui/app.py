@@ -216,13 +216,16 @@ class MedJournalApp(ThemedApp[None]):
         """
         if self._ready_dose is not None or self.screen is not today:
             return
-        from journal.tui.screens.dose import DoseScreen
+        from journal.tui.screens.dose import DoseScreen, medicine_for_dose
 
         try:
             state = self.journal.store.state()
+            chosen = medicine_for_dose(self.journal)
         except JournalError:
             return
-        screen = DoseScreen()
+        if chosen is None:  # two or more due: `d` asks which first
+            return
+        screen = DoseScreen(medication_id=chosen.id)
         self._ready_dose = (screen, state)
         self._register(self, screen)
 
@@ -240,8 +243,8 @@ class MedJournalApp(ThemedApp[None]):
 
     def _dose_screen(self) -> Screen[Any]:
         """The dose screen for the medicine due now: the one made ready if nothing was written since
-        it was made and it is for that medicine, else a new one."""
-        from journal.tui.screens.dose import DoseScreen, medicine_for_dose
+        it was made and it is for that medicine, else a new one; with two or more due, a question first."""
+        from journal.tui.screens.dose import DoseScreen, medicine_for_dose, medicines_due
 
         chosen = medicine_for_dose(self.journal)
         ready, self._ready_dose = self._ready_dose, None
@@ -249,13 +252,40 @@ class MedJournalApp(ThemedApp[None]):
             screen, state = ready
             assert isinstance(screen, DoseScreen)
             try:
-                same = screen.is_mounted and state == self.journal.store.state() and screen.med == chosen
+                same = (
+                    chosen is not None
+                    and screen.is_mounted
+                    and state == self.journal.store.state()
+                    and screen.med == chosen
+                )
             except JournalError:
                 same = False
             if same:
                 return screen
             self._let_go(screen)
+        if chosen is None and self.journal.tracked():
+            return self._choose_dose(medicines_due(self.journal))
         return DoseScreen(medication_id=chosen.id if chosen else None)
+
+    def _choose_dose(self, due: list[Any]) -> Screen[Any]:
+        """Ask which of the medicines due now the dose is for, then open its dose screen."""
+        from journal.application.usecases import medicine_today
+        from journal.tui.screens.dialogs import ChooseMedicineDialog
+        from journal.tui.screens.dose import DoseScreen
+
+        journal = self.journal
+        choices = []
+        for med in due:
+            view = medicine_today(journal.store, med, now=journal.now(), zone=journal.zone)
+            state = "OVERDUE" if view.state == "overdue" else "due"
+            kind = "injection" if med.injected else "dose"
+            choices.append((view, (med.id, f"{med.name} ({kind}), {state} {view.due_local}")))
+        # Overdue first, then by the time due: an overdue injection is never below a tablet due later.
+        choices.sort(key=lambda pair: (pair[0].state != "overdue", pair[0].due_at))
+
+        return ChooseMedicineDialog(
+            [choice for _, choice in choices], then=lambda med_id: self.push_screen(DoseScreen(medication_id=med_id))
+        )
 
     @staticmethod
     def _let_go(screen: Screen[Any]) -> None:

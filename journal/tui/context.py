@@ -60,11 +60,11 @@ class Journal:
 
     def tracked(self) -> list[m.Medication]:
         """The medicines whose daily doses are logged."""
-        return self.store.tracked_medications()
+        return self.store.tracked_medications(on=self.today())
 
     def main_pack(self) -> Pack | None:
         """The pack of the first tracked medicine, else of any medicine, else the first shipped one."""
-        meds = self.store.medications()
+        meds = self.store.medications(on=self.today())
         for med in sorted(meds, key=lambda med: not med.tracked):
             pack = self.pack(med.pack)
             if pack is not None:
@@ -75,7 +75,7 @@ class Journal:
     def packs(self) -> list[Pack]:
         """The packs of the medicines on the list (for triage and warnings)."""
         found: list[Pack] = []
-        for med in self.store.medications():
+        for med in self.store.medications(on=self.today()):
             pack = self.pack(med.pack)
             if pack is not None and pack not in found:
                 found.append(pack)

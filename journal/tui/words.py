@@ -30,6 +30,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "say so when the journal asks whether it is an extra dose.",
     ),
     (
+        "resume it (med resume); a dose taken anyway is recorded as an extra one (--extra).",
+        "resume it in Medicines (m, then u); a dose taken anyway is recorded as an extra one when the journal asks.",
+    ),
+    (
         "add --count N.",
         'fill in "How many".',
     ),

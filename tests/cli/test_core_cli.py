@@ -66,13 +66,18 @@ def test_every_kind_of_product_is_listed_with_its_details(medjournal: Medjournal
 
 
 def test_stopped_medicine_leaves_the_list_but_not_the_journal(medjournal: Medjournal) -> None:
-    medjournal("med", "add", "Prednisone", "--strength", "5 mg")
-    stopped = medjournal("med", "stop", "prednisone", "--reason", "tapered off")
+    medjournal("med", "add", "Prednisone", "--strength", "5 mg", "--started", "2026-01-01")
+    # Stopped today, it was taken today: it stays on the lists (the emergency list above all) through today.
+    assert medjournal("med", "stop", "prednisone").code == 0
+    assert "Prednisone 5 mg | prescription | stops after" in medjournal("med", "list").out
+    assert "Prednisone" in medjournal("emergency").out
+    medjournal("med", "add", "Folic acid")
+    stopped = medjournal("med", "stop", "folic acid", "--on", "yesterday", "--reason", "course done")
     assert stopped.code == 0, stopped.err
-    assert "Prednisone" not in medjournal("med", "list").out
-    assert "Prednisone" not in medjournal("emergency").out
+    assert "Folic acid" not in medjournal("med", "list").out
+    assert "Folic acid" not in medjournal("emergency").out
     everything = medjournal("med", "list", "--all").out
-    assert "Prednisone" in everything and "stopped" in everything
+    assert "Folic acid" in everything and "stopped" in everything
 
 
 def test_stopping_an_unknown_medicine_is_an_error(medjournal: Medjournal) -> None:

@@ -30,19 +30,32 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return seen
 
 
-def _journal(medjournal: Medjournal, *, boxes: int = 1) -> None:
-    assert medjournal("med", "add", "anakinra", "--time", "00:00").code == 0
+def _due() -> str:
+    """A daily time two hours ago (UTC): the dose is overdue whatever the hour the test runs at."""
+    return (datetime.now(UTC) - timedelta(hours=2)).strftime("%H:%M")
+
+
+def _add_anakinra(medjournal: Medjournal) -> str:
+    """anakinra daily at `_due()`, started days ago (so that two hours ago is on its schedule after midnight too)."""
+    due, started = _due(), (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
+    assert medjournal("med", "add", "anakinra", "--time", due, "--started", started).code == 0
+    return due
+
+
+def _journal(medjournal: Medjournal, *, boxes: int = 1) -> str:
+    due = _add_anakinra(medjournal)
     for _ in range(boxes):
         assert medjournal("supply", "add", "--count", "7").code == 0
+    return due
 
 
 def test_once_notifies_a_due_dose_privately_then_exits_3_and_0_when_nothing_is_new(
     medjournal: Medjournal, journal_path: Path, shown: list[tuple[str, str]]
 ) -> None:
-    _journal(medjournal, boxes=4)
+    due = _journal(medjournal, boxes=4)
     assert group.run(["--db", str(journal_path), "remind", "--once"]) == remind.NOTIFIED
     ((title, body),) = shown
-    assert title == "anakinra" and body == "anakinra 00:00"  # the medicine and the time, nothing more
+    assert title == "anakinra" and body == f"anakinra {due}"  # the medicine and the time, nothing more
     assert group.run(["--db", str(journal_path), "remind", "--once"]) == 0  # sent a moment ago: not again yet
     assert len(shown) == 1
 
@@ -50,12 +63,12 @@ def test_once_notifies_a_due_dose_privately_then_exits_3_and_0_when_nothing_is_n
 def test_details_and_a_reorder_date_reached(
     medjournal: Medjournal, journal_path: Path, shown: list[tuple[str, str]]
 ) -> None:
-    assert medjournal("med", "add", "anakinra", "--time", "00:00").code == 0
+    due = _add_anakinra(medjournal)
     # Six syringes for the daily doses from the next one on: they run out within the 7 days' lead.
     assert medjournal("supply", "add", "--count", "6").code == 0
     assert group.run(["--db", str(journal_path), "remind", "--once", "--details"]) == remind.NOTIFIED
     bodies = [body for _, body in shown]
-    assert any("overdue" in body or "due at 00:00" in body for body in bodies)
+    assert any("overdue" in body or f"due at {due}" in body for body in bodies)
     # Six days left within a seven days' lead: the reorder date is today or gone (by the hour), never "by" it.
     reorder = re.compile(r"Reorder anakinra (today|now \(the reorder date was \d{4}-\d\d-\d\d\)): 6 left")
     assert any(reorder.match(body) for body in bodies), bodies
@@ -73,11 +86,11 @@ def test_a_serious_side_effect_is_notified_without_naming_it(
 
 
 def test_the_terminal_fallback_rings_and_prints_one_line(medjournal: Medjournal) -> None:
-    _journal(medjournal, boxes=4)
+    due = _journal(medjournal, boxes=4)
     # No session bus here: the desktop cannot be reached, so the bell and a line stand in.
     done = medjournal("remind", "--once", env={"DBUS_SESSION_BUS_ADDRESS": "", "XDG_RUNTIME_DIR": "/nonexistent"})
     assert done.code == remind.NOTIFIED
-    assert done.out == "\areminder: anakinra 00:00\n"
+    assert done.out == f"\areminder: anakinra {due}\n"
     assert medjournal("dose").code == 0
     assert medjournal("remind", "--once", "--via", "terminal", "--every", "1").code == 0  # logged: nothing to say
 
@@ -85,7 +98,7 @@ def test_the_terminal_fallback_rings_and_prints_one_line(medjournal: Medjournal)
 def test_the_loop_repeats_an_unanswered_dose_every_n_minutes_until_it_is_logged(
     medjournal: Medjournal, journal_path: Path, shown: list[tuple[str, str]]
 ) -> None:
-    _journal(medjournal, boxes=4)
+    due = _journal(medjournal, boxes=4)
     start = datetime.now(UTC)
     ticks = iter([start, start + timedelta(minutes=5), start + timedelta(minutes=15), start + timedelta(minutes=31)])
     rounds = 0
@@ -104,7 +117,7 @@ def test_the_loop_repeats_an_unanswered_dose_every_n_minutes_until_it_is_logged(
     finally:
         env.close()
     # At the start and 15 minutes later; not at 5 minutes, nor after it was logged.
-    assert shown == [("anakinra", "anakinra 00:00")] * 2
+    assert shown == [("anakinra", f"anakinra {due}")] * 2
 
 
 def test_install_writes_a_user_timer_or_prints_a_crontab_line(

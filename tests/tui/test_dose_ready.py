@@ -57,18 +57,35 @@ def test_d_shows_the_dose_screen_made_while_today_was_read_and_logs_a_dose(store
 
 def test_after_a_write_d_opens_a_new_dose_screen_for_the_medicine_due_now(store: Store) -> None:
     anakinra = seed(store)
+    put(store, m.Dose, at(0, 8, 5), medication_id=anakinra.id, at=at(0, 8, 5), tz=ZONE)  # today's taken
     methotrexate = _methotrexate_due(store)
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:
         made = await _read_today(pilot, app)
-        assert made.med == methotrexate
-        # Written through the same connection, with no redraw of Today in between.
+        assert made.med == methotrexate  # the one due
+        # Written through the same connection, with no redraw of Today in between: nothing is due any more.
         store.add(m.Dose(medication_id=methotrexate.id, at=at(0, 9, 10), tz=ZONE), now=NOW)
         await pilot.press("d")
         await pilot.pause()
-        assert app.screen is not made and isinstance(app.screen, DoseScreen)
-        assert app.screen.med == anakinra
+        shown = [s for s in app.screen_stack if isinstance(s, DoseScreen)]
+        assert shown and shown[-1] is not made and shown[-1].med == anakinra
+        assert type(app.screen).__name__ == "ConfirmDialog"  # anakinra's dose was taken: an extra one?
+
+    drive(app, steps, size=(120, 40))
+
+
+def test_with_two_doses_due_no_dose_screen_is_made_ready_and_d_asks(store: Store) -> None:
+    seed(store)  # anakinra overdue since 08:00
+    _methotrexate_due(store)  # and methotrexate since 09:00
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause(DOSE_READY_DELAY + 0.3)
+        assert app.dose_screen_ready is None
+        await pilot.press("d")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChooseMedicineDialog"
 
     drive(app, steps, size=(120, 40))
 

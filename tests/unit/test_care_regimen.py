@@ -12,14 +12,16 @@ from hypothesis import strategies as st
 from journal.care.regimen import (
     Dosing,
     Pattern,
+    RefusalKind,
     ScheduleError,
     State,
     Step,
     adherence,
+    belongs,
     extra_dose,
-    nearest,
     occurrences,
     parse_regimen,
+    slots,
     state_now,
 )
 
@@ -88,26 +90,74 @@ def test_weekly_and_every_n_days_fall_on_their_days() -> None:
 
 def test_a_dose_at_half_past_midnight_belongs_to_last_nights_21_00() -> None:
     day = date(2026, 11, 20)
-    scheduled = occurrences(
+    scheduled = slots(
         steps("daily at 21:00"),
         zone=PARIS,
         since=local(day, "00:00", PARIS) - timedelta(days=2),
         until=local(day, "00:00", PARIS) + timedelta(days=2),
     )
-    k = nearest(local(day, "00:30", PARIS), scheduled)
-    assert k is not None and scheduled[k] == local(day - timedelta(days=1), "21:00", PARIS)
+    k = belongs(local(day, "00:30", PARIS), scheduled)
+    assert k is not None and scheduled[k].at == local(day - timedelta(days=1), "21:00", PARIS)
+
+
+def _window(spec: str, starts: date, moment: datetime) -> datetime | None:
+    """The scheduled time a dose at `moment` counts for, or None."""
+    found = slots(steps(spec, starts), zone=PARIS, since=moment - timedelta(days=30), until=moment + timedelta(days=30))
+    k = belongs(moment, found)
+    return None if k is None else found[k].at
+
+
+def test_a_dose_counts_for_a_time_from_a_quarter_gap_before_until_the_end_of_its_day() -> None:
+    day = date(2026, 12, 8)  # a Tuesday
+    morning = local(day, "08:00", PARIS)
+    # Daily at 08:00: from 02:00 (6 hours, a quarter of a day, before) to midnight: 20:15 is today's, late.
+    assert _window("daily at 08:00", date(2026, 11, 1), local(day, "01:59", PARIS)) is None
+    assert _window("daily at 08:00", date(2026, 11, 1), local(day, "02:00", PARIS)) == morning
+    assert _window("daily at 08:00", date(2026, 11, 1), local(day, "20:15", PARIS)) == morning
+    assert _window("daily at 08:00", date(2026, 11, 1), local(day, "23:59", PARIS)) == morning
+    # Daily at 22:00: late until 12 hours after, across midnight.
+    late = local(day + timedelta(days=1), "09:59", PARIS)
+    assert _window("daily at 22:00", date(2026, 11, 1), late) == local(day, "22:00", PARIS)
+    # Weekly on Friday: nothing counts on Tuesday or Thursday, the window never opens on a day with no dose.
+    friday = date(2026, 12, 11)
+    assert _window("weekly on fri at 20:00", date(2026, 11, 1), local(day, "09:30", PARIS)) is None
+    assert (
+        _window("weekly on fri at 20:00", date(2026, 11, 1), local(friday - timedelta(days=1), "23:00", PARIS)) is None
+    )
+    assert _window("weekly on fri at 20:00", date(2026, 11, 1), local(friday, "07:00", PARIS)) == local(
+        friday, "20:00", PARIS
+    )
+    # Every 3 days from 1 December: 7 December's dose; on 8 December nothing is due.
+    assert _window("every 3 days at 09:00", date(2026, 12, 1), local(day, "09:00", PARIS)) is None
+    assert _window("every 3 days at 09:00", date(2026, 12, 1), local(day - timedelta(days=1), "21:00", PARIS)) == (
+        local(day - timedelta(days=1), "09:00", PARIS)
+    )
+
+
+def test_a_window_keeps_the_local_wall_time_across_a_daylight_saving_change() -> None:
+    # Paris leaves summer time on 25 October 2026: the day has 25 hours, the dose is still at 08:00 local.
+    day = date(2026, 10, 25)
+    found = slots(
+        steps("daily at 08:00"), zone=PARIS, since=local(day, "00:00", PARIS), until=local(day, "23:00", PARIS)
+    )
+    assert [s.at for s in found] == [local(day, "08:00", PARIS)]
+    assert found[0].opens == found[0].at - timedelta(hours=6)
+    assert found[0].closes == local(day + timedelta(days=1), "00:00", PARIS)
+    assert found[0].closes - local(day, "00:00", PARIS) == timedelta(hours=25)
 
 
 @given(st.integers(min_value=0, max_value=24 * 60 * 6))
-def test_every_moment_belongs_to_the_nearer_of_the_two_occurrences_around_it(minutes: int) -> None:
+def test_a_moment_counts_for_at_most_one_time_and_only_inside_its_window(minutes: int) -> None:
     start = local(date(2026, 11, 16), "00:00")
-    scheduled = occurrences(
+    scheduled = slots(
         steps("daily at 08:00,20:00"), zone="UTC", since=start - timedelta(days=1), until=start + timedelta(days=8)
     )
     moment = start + timedelta(minutes=minutes)
-    k = nearest(moment, scheduled)
-    assert k is not None
-    assert all(abs(scheduled[k] - moment) <= abs(other - moment) for other in scheduled)
+    k = belongs(moment, scheduled)
+    holding = [s for s in scheduled if s.opens <= moment < s.closes]
+    assert (k is None) == (not holding)
+    if k is not None:
+        assert all(abs(scheduled[k].at - moment) <= abs(s.at - moment) for s in holding)
 
 
 def test_a_dose_logged_at_00_30_keeps_the_evening_dose_open_that_day() -> None:
@@ -125,7 +175,8 @@ def test_a_weekly_medicine_is_not_due_on_other_days_and_says_when_next() -> None
     now = state_now(steps("weekly on fri at 09:00"), friday_dose, now=local(tuesday, "10:00"), zone="UTC")
     assert now.state is State.NOT_DUE
     monday = state_now(steps("weekly on fri at 09:00"), friday_dose, now=local(date(2026, 11, 16), "10:00"), zone="UTC")
-    assert monday.state is State.TAKEN and monday.taken_at == friday_dose[0].at
+    # Friday's dose counted for Friday; on Monday nothing is due and the next one is Friday.
+    assert monday.state is State.NOT_DUE and monday.next_at == local(date(2026, 11, 20), "09:00")
     assert now.next_at == local(date(2026, 11, 20), "09:00")
     on_friday = state_now(
         steps("weekly on fri at 09:00"), friday_dose, now=local(date(2026, 11, 20), "10:00"), zone="UTC"
@@ -139,9 +190,12 @@ def test_a_second_dose_for_the_same_time_and_as_needed_limits_are_extra() -> Non
     refused = extra_dose(steps("daily at 08:00"), taken, local(day, "09:00"), zone="UTC")
     assert refused is not None and refused.earlier == local(day, "08:10")
     assert extra_dose(steps("daily at 08:00"), taken, local(day + timedelta(days=1), "08:00"), zone="UTC") is None
-    # The evening before a schedule's first day still belongs to its first dose.
+    # Before a schedule's first day (a medicine added today, yesterday's dose typed in), a dose is held to the
+    # first step: the night before is that day's late dose, 03:00 on the first day is its dose, already taken.
     first_day = steps("daily at 08:00", day)
-    assert extra_dose(first_day, taken, local(day - timedelta(days=1), "23:50"), zone="UTC") is not None
+    assert extra_dose(first_day, taken, local(day - timedelta(days=1), "23:50"), zone="UTC") is None
+    early = extra_dose(first_day, taken, local(day, "03:00"), zone="UTC")
+    assert early is not None and early.kind is RefusalKind.TAKEN
     limits = steps("as needed max 2 per 24h at least 4 hours apart")
     assert extra_dose(limits, taken, local(day, "10:00"), zone="UTC") is not None  # 2 hours apart
     two = [*taken, Dosing(local(day, "13:00"), taken=True)]
@@ -185,7 +239,11 @@ def test_two_doses_close_together_are_one_too_many_wherever_they_fall() -> None:
     long_before = [Dosing(local(date(2026, 11, 20), "09:00"), taken=True)]
     refused = extra_dose(weekly, long_before, local(date(2026, 11, 21), "09:00"), zone="UTC")
     assert refused is not None and "42 hours" in refused.reason
-    assert extra_dose(weekly, long_before, local(date(2026, 11, 25), "09:00"), zone="UTC") is None
+    # A Wednesday has no dose of a Friday medicine; a Friday of its schedule has one.
+    wednesday = extra_dose(weekly, long_before, local(date(2026, 12, 9), "09:00"), zone="UTC")
+    assert wednesday is not None and wednesday.kind is RefusalKind.NOTHING_DUE
+    assert wednesday.sentence("today") == "is taken weekly on Friday at 09:00, and nothing is due today"
+    assert extra_dose(weekly, long_before, local(date(2026, 12, 11), "09:00"), zone="UTC") is None
 
 
 def test_adherence_counts_scheduled_doses_taken_missed_and_extra_with_missed_runs() -> None:

@@ -158,6 +158,9 @@ def test_a_valid_record_round_trips_through_row_and_sqlite(
     assert cls.from_row(row) == record
 
     store = _store()
+    if cls is m.Medication:
+        # One entry per medicine: the examples before this one are not on the list any more.
+        store.db.conn.execute("DELETE FROM medications")
     store.add(record)
     assert store.get(cls, record.id) == record
     # Validating what was read must not change it: the row is a fixed point.

@@ -234,10 +234,10 @@ def test_a_lot_of_several_boxes_is_discarded_only_when_one_has_syringes_left(
 def test_a_refused_extra_dose_names_the_dose_taken_from_the_day_it_is_read_on(
     store: Store, kineret: m.Medication
 ) -> None:
-    # 00:40 now, a dose recorded at 00:30, and one typed for 22:30 yesterday: the dose taken is
-    # "today 00:30" (the day the user reads it on), not "tomorrow" from the typed time.
+    # 00:40 now, a dose recorded at 00:30 (outside the 08:00 dose's window: an extra one), and one typed for
+    # 22:30 yesterday: the dose taken is "today 00:30" (the day the user reads it on), not "tomorrow".
     now = datetime(2026, 11, 26, 0, 40, tzinfo=UTC)
-    usecases.record_dose(store, kineret, at=now - timedelta(minutes=10), zone="UTC", now=now)
+    usecases.record_dose(store, kineret, at=now - timedelta(minutes=10), zone="UTC", now=now, extra=True)
     with pytest.raises(usecases.ExtraDoseError) as refused:
         usecases.record_dose(store, kineret, at=now - timedelta(hours=2, minutes=10), zone="UTC", now=now)
     assert "(today 00:30" in refused.value.message and "tomorrow" not in refused.value.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -154,4 +155,55 @@ class CallDoctorDialog(JournalModal):
 
     @on(Button.Pressed)
     def _pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseMedicineDialog(JournalModal):
+    """Two or more doses are due at once: the person says which one this is (the journal never guesses).
+
+    Dismisses with the chosen medicine's id, or None (Escape): nothing is recorded either way.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel")]
+
+    def __init__(self, choices: list[tuple[str, str]], *, then: Callable[[str], object] | None = None) -> None:
+        """`choices`: (medication id, what the option says), most urgent first; `then` opens the dose of the one
+        chosen, once this dialog is gone."""
+        super().__init__(classes="dialog-screen")
+        self.choices = choices
+        self.then = then
+
+    def compose(self) -> ComposeResult:
+        """The question and one option per medicine due."""
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical(classes="dialog", id="choose-medicine"):
+            yield Static(
+                lit("More than one dose is due now. Which one are you logging? (Nothing is recorded yet.)"),
+                classes="dialog-text",
+            )
+            yield OptionList(*(Option(Text(label), id=med_id) for med_id, label in self.choices), id="choose-options")
+            yield Static(Text("Enter: log this one   Esc: cancel"), classes="hint")
+
+    def on_mount(self) -> None:
+        """The list has the focus, its first (most urgent) medicine highlighted."""
+        from textual.widgets import OptionList
+
+        options = self.query_one("#choose-options", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: object) -> None:
+        """The medicine chosen."""
+        from textual.widgets import OptionList
+
+        assert isinstance(event, OptionList.OptionSelected)
+        chosen = event.option.id
+        self.dismiss(chosen)
+        if self.then is not None and chosen is not None:
+            self.then(chosen)
+
+    def action_close(self) -> None:
+        """Cancel: no dose is logged."""
         self.dismiss(None)

@@ -20,14 +20,13 @@ from textual.widgets.option_list import Option
 
 from journal import models as m
 from journal.content import Pack, Verdict
-from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
-    from journal.application.usecases import DoseResult
+    from journal.application.usecases import DoseResult, ExtraDoseError
     from journal.store import Store
     from journal.tui.context import Journal
 
@@ -48,13 +47,26 @@ class AppearanceList(OptionList):
             super().action_cursor_down()
 
 
-def medicine_for_dose(journal: Journal) -> m.Medication | None:
-    """The medicine `d` logs a dose of: the one whose dose is due nearest to now, else the first tracked."""
-    from journal.application.usecases import due_now
+def medicines_due(journal: Journal) -> list[m.Medication]:
+    """The medicines `d` may log a dose of without asking: the only one tracked, or those due now."""
+    from journal.application.usecases import open_now
 
     tracked = journal.tracked()
-    due = due_now(journal.store, tracked, now=journal.now(), zone=journal.zone)
-    return due or (tracked[0] if tracked else None)
+    if len(tracked) < 2:
+        return tracked
+    return open_now(journal.store, tracked, now=journal.now(), zone=journal.zone)
+
+
+def medicine_for_dose(journal: Journal) -> m.Medication | None:
+    """The medicine `d` logs a dose of when there is no choice to make: the only one due now, else the
+    first tracked when none is (its extra-dose question follows); None when two or more are due (ask)."""
+    due = medicines_due(journal)
+    if len(due) == 1:
+        return due[0]
+    if due:
+        return None
+    tracked = journal.tracked()
+    return tracked[0] if tracked else None
 
 
 class DoseScreen(JournalScreen):
@@ -221,11 +233,11 @@ class DoseScreen(JournalScreen):
         except ExtraDoseError as exc:
             self._ask_extra(exc, then=None)
 
-    def _ask_extra(self, refusal: JournalError, then: Callable[[], None] | None) -> None:
+    def _ask_extra(self, refusal: ExtraDoseError, then: Callable[[], None] | None) -> None:
         """Ask whether the dose `refusal` refused is an extra one, taken on purpose; a no closes the flow."""
         from journal.tui.screens.dialogs import ConfirmDialog
 
-        reason = refusal.message.split(", so this would be")[0]
+        reason = refusal.reason
 
         def answered(yes: bool | None) -> None:
             if not yes:

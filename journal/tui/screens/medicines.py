@@ -47,6 +47,7 @@ class RecordTable(FitTable):
         Binding("e", "screen.edit_row", "Edit"),
         Binding("x", "screen.stop_row", "Stop/delete"),
         Binding("b", "screen.box_received", "Box received"),
+        Binding("u", "screen.resume_row", "Resume"),
     ]
 
 
@@ -142,8 +143,16 @@ class MedicinesScreen(JournalScreen):
         table = self.query_one("#med-table", DataTable)
         table.clear()
         for med in store.medications(include_stopped=True):
-            status = "stopped " + med.stopped.isoformat() if med.stopped else "active"
-            plan = schedule_words(store, med, today=self.journal.today()) if not med.stopped else ""
+            today = self.journal.today()
+            ended = med.stopped is not None and med.stopped < today
+            status = (
+                f"stopped {med.stopped.isoformat()}"
+                if ended and med.stopped
+                else (f"active until {med.stopped.isoformat()}" if med.stopped else "active")
+            )
+            if med.paused_at is not None and not ended:
+                status = f"PAUSED since {self.journal.local(med.paused_at)} (u: resume)"
+            plan = schedule_words(store, med, today=today) if not ended else ""
             if plan:
                 status += f", {plan}"
             table.add_row(
@@ -351,6 +360,38 @@ class MedicinesScreen(JournalScreen):
 
         self.app.push_screen(BoxDialog(record), saved)
 
+    def action_resume_row(self) -> None:
+        """Lift the pause of the medicine under the cursor, once the doctor says to go on; asks first."""
+        from journal.application.usecases import resume_medication
+        from journal.tui.screens.dialogs import ConfirmWithReason
+
+        found = self._row()
+        if found is None or not isinstance(found[1], m.Medication) or found[1].paused_at is None:
+            self.notify("Choose a paused medicine in the list first.", severity="warning")
+            return
+        record, journal = found[1], self.journal
+        question = (
+            f"Resume {record.describe()}? It was paused after {record.pause_reason or 'a suspected allergic reaction'}."
+            " Resume it only once your doctor says to go on."
+        )
+
+        def resume(note: str | None) -> None:
+            if note is None:
+                return
+
+            def resumed(_record: object) -> None:
+                self.notify(f"Resumed {record.name}: its doses are due and reminded again.", markup=False)
+                self.refresh_data()
+
+            self.save_to_journal(
+                lambda store: resume_medication(store, record, now=journal.now(), note=note or None),
+                resumed,
+                lambda exc: self.notify(describe(exc), severity="error", markup=False),
+            )
+
+        dialog = ConfirmWithReason(question, label="What the doctor said (optional)", yes="Resume it", no="Keep paused")
+        self.app.push_screen(dialog, resume)
+
     def action_stop_row(self) -> None:
         """Stop the medicine under the cursor (kept in the journal), or delete an allergy or condition; asks first."""
         from journal.tui.screens.dialogs import ConfirmDialog
@@ -364,6 +405,7 @@ class MedicinesScreen(JournalScreen):
             if record.stopped:
                 self.notify(f"{record.name} is already stopped.", markup=False)
                 return
+            from journal.application.usecases import stop_medication
             from journal.tui.screens.dialogs import ConfirmWithReason
 
             question = f"Stop {record.describe()} as of today? It stays in the journal's history."
@@ -378,7 +420,7 @@ class MedicinesScreen(JournalScreen):
                     self.refresh_data()
 
                 self.save_to_journal(
-                    lambda store: store.update(record, now=journal.now(), stopped=today, stop_reason=reason or None),
+                    lambda store: stop_medication(store, record, on=today, now=journal.now(), reason=reason or None),
                     stopped,
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )

@@ -363,7 +363,7 @@ class TodayScreen(JournalScreen):
         """A medicine's card: its name and state, the last and next site, the supply; and its tone (a class)."""
         status, style, tone = self._status(med)
         lines: list[Content] = [Content.assemble((med.name, "bold"), "  ", (status, style))]
-        if med.injected:
+        if med.injected and med.state != "paused":
             site = med.suggested_label or med.suggestion_note or "any site"
             lines.append(Content.assemble("Last site: ", med.last_site_label or "none yet", "   Next: ", site))
         if med.syringes_left is not None:
@@ -386,6 +386,13 @@ class TodayScreen(JournalScreen):
     @staticmethod
     def _status(med: MedicineToday) -> tuple[str, str, str]:
         """The medicine's state today in words, its style, and the card's class (-now, -soon, -done or none)."""
+        if med.state == "paused":
+            why = f" after {med.pause_reason}" if med.pause_reason else ""
+            text = (
+                f"⚠ PAUSED since {med.paused_since_local}{why}: nothing is due. Ask your doctor before the next "
+                "dose; resume it in Medicines (m) once they say to go on."
+            )
+            return text, NOW_STYLE, "-now"
         if med.state == "as_needed":
             last = f"last taken {med.taken_local}" if med.taken_local else "none taken yet"
             allows = (
