@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from demo_journal import fill_demo
+from readers import pdf_text
 
 from journal.store import Store
 
@@ -84,19 +85,17 @@ def test_emergency_text_is_unchanged_in_shape(medjournal: Medjournal, demo_path:
 def test_a_cyrillic_patient_prints_as_typed_and_a_missing_glyph_gives_one_warning(
     medjournal: Medjournal, journal_path: Path, tmp_path: Path
 ) -> None:
-    import subprocess
-
     assert medjournal("profile", "--name", "Зоя Иванова", "--doctor", "Łukasiewicz").code == 0
     assert medjournal("allergy", "add", "латекс").code == 0
     target = tmp_path / "list.pdf"
     done = medjournal("emergency", "--format", "pdf", "-o", str(target))
     assert done.code == 0 and done.err == "", done.err
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(target)
     assert "Name: Зоя Иванова" in text and "латекс" in text and "Doctor: Łukasiewicz" in text
     assert medjournal("allergy", "add", "bee sting \U0001f41d").code == 0
     warned = medjournal("emergency", "--format", "pdf", "-o", str(target), "--force")
     assert warned.code == 0
     lines = warned.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("warning: ") and "U+1F41D" in lines[0], warned.err
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(target)
     assert "bee sting \ufffd" in text

@@ -12,6 +12,7 @@ from fontTools.ttLib import TTFont
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from readers import page_texts
 
 from journal.export import missing_glyphs_warning
 from journal.export._canvas import PT_PER_MM
@@ -25,7 +26,7 @@ from journal.summary.model import VisitSummary
 
 def _pages(content: bytes) -> list[str]:
     assert content.startswith(b"%PDF-")
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages]
+    return page_texts(content)
 
 
 def _flat(text: str) -> str:
