@@ -278,7 +278,7 @@ class MedJournalApp(ThemedApp[None]):
         for med in due:
             view = medicine_today(journal.store, med, now=journal.now(), zone=journal.zone)
             state = "OVERDUE" if view.state == "overdue" else "due"
-            kind = "injection" if med.injected else "dose"
+            kind = med.form.value if med.form else ("injection" if med.injected else "dose")
             choices.append((view, (med.id, f"{med.name} ({kind}), {state} {view.due_local}")))
         # Overdue first, then by the time due: an overdue injection is never below a tablet due later.
         choices.sort(key=lambda pair: (pair[0].state != "overdue", pair[0].due_at))

@@ -68,3 +68,34 @@ def test_a_paused_medicine_shows_paused_on_today_and_d_asks_first_no_is_the_defa
 
     drive(app, steps, size=(120, 40))
     assert len(store.all(m.Dose)) == before
+
+
+def test_a_paused_medicine_is_resumed_from_medicines_with_u_after_asking(store: Store) -> None:
+    from textual.widgets import DataTable, Input
+
+    from tests.tui.test_flows import cell
+
+    med = seed(store)
+    usecases.record_side_effect(store, "my lips are swelling", at=NOW, zone=ZONE, now=NOW)
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("escape")  # the side effect's own dialog, if it is shown first
+        await pilot.press("m")
+        await pilot.pause()
+        table = app.screen.query_one("#med-table", DataTable)
+        table.focus()
+        row = next(r for r in range(table.row_count) if cell(table, r, 0) == "anakinra")
+        assert "PAUSED since" in cell(table, row, 4)
+        table.move_cursor(row=row)
+        await pilot.press("u")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmWithReason"
+        assert "only once your doctor says to go on" in screen_text(app)
+        app.screen.query_one("#confirm-reason", Input).value = "Dr Lee: go on"
+        await pilot.press("y")
+        await pilot.pause()
+
+    drive(app, steps, size=(120, 40))
+    resumed = store.get(m.Medication, med.id)
+    assert resumed is not None and not resumed.paused and resumed.resume_note == "Dr Lee: go on"
