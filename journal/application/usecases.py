@@ -732,10 +732,14 @@ def open_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone:
     """
     found = []
     for med in meds:
-        _, _, _, state, _ = _dose_now(store, med, now=now, zone=zone)
-        if state.state in (regimen.State.AS_NEEDED, regimen.State.PAUSED):
+        if med.paused:
             continue
-        if _refusal(store, med, at=now, zone=zone) is None:
+        recent = store.recent_doses(med.id, RECENT_DOSES)
+        steps = regimen.steps_for(med, store.schedules(med.id), recent)
+        step = regimen.step_on(steps, _local_day(now, zone))
+        if step is None or step.regimen.as_needed:
+            continue
+        if regimen.extra_dose(steps, regimen.dosings(recent), now, zone=zone) is None:
             found.append(med)
     return found
 
