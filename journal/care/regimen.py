@@ -38,6 +38,8 @@ OVERDUE_SHOWN_FOR = timedelta(hours=12)
 # The journal's setting, not medical advice: a dose counts for a scheduled time from this share of the usual
 # gap before it (see Slot), and two doses of a scheduled medicine closer than it are one and an extra.
 CLOSE_SHARE = 0.25
+# How far from a moment the scheduled doses whose windows can hold it lie (see Slot and extra_dose).
+WINDOW_REACH = timedelta(days=2)
 
 
 class ScheduleError(JournalError):
@@ -312,6 +314,11 @@ class Now:
     missed_at: datetime | None = None
 
 
+def reach(steps: list[Step]) -> timedelta:
+    """How far around a moment the doses that decide whether a dose then is an extra one can lie."""
+    return _span(steps)
+
+
 def _span(steps: list[Step]) -> timedelta:
     """How far around a moment to lay out occurrences so that its neighbours on both sides are among them."""
     longest = max((7 if s.regimen.pattern is Pattern.WEEKLY else s.regimen.every_days for s in steps), default=1)
@@ -492,7 +499,9 @@ def extra_dose(
         return None
     steps = _held_back(steps, day)
     span = _span(steps)
-    scheduled = slots(steps, zone=zone, since=at - span, until=at + span)
+    # A window opens less than a day before its time (it never reaches into a day with no dose) and closes at most
+    # a day after it: the scheduled doses within two days hold every window that can hold `at`.
+    scheduled = slots(steps, zone=zone, since=at - WINDOW_REACH, until=at + WINDOW_REACH)
     gap = usual_gap(steps)
     k = belongs(at, scheduled)
     if k is not None:

@@ -66,7 +66,8 @@ def seed(store: Store, *, days: int = 20, serious: bool = False) -> m.Medication
         pack="anakinra",
         tracked=True,
         usual_time="08:00",
-        started=date(2026, 10, 1),
+        # Started before its first dose: the journal holds no dose before a medicine's start.
+        started=min(date(2026, 10, 1), (NOW - timedelta(days=days)).date()),
     )
     put(store, m.Medication, name="vitamin D", kind=m.MedKind.VITAMIN, strength="1000 IU")
     put(store, m.Allergy, substance="penicillin", reaction="hives")
