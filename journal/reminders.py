@@ -1,6 +1,6 @@
 """Reminders: what is worth a notification now, read from Today, and when one is repeated.
 
-What is due comes from `journal.application.usecases.build_today` (the same Today the TUI and `status` show):
+What is due comes from `journal.application.today.build_today` (the same Today the TUI and `status` show):
 a scheduled dose whose time has come and that is not logged or skipped (Today's OVERDUE), each serious
 alert, a reorder date reached.
 A notification is seen by whoever looks at the screen: unless details are asked for, it names
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 
-from journal.application.usecases import Today
+from journal.application.today import Today
 from journal.care import alerts as al
 from journal.care.supply import reorder_words
 from journal.dataclass import dataclass

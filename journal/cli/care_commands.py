@@ -38,10 +38,10 @@ def _supplies(
 ) -> list[tuple[m.Medication, SupplyStatus | None]]:
     """The medicine named, or every active medicine with a box recorded, and its supply; with none,
     every medicine tracked daily (without a supply) when `fallback`."""
-    from journal.application import usecases
+    from journal.application.supply import supply_for
 
     def status_of(med: m.Medication) -> SupplyStatus | None:
-        return usecases.supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+        return supply_for(env.store, med, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
 
     if med_name is None:
         found = [(med, status_of(med)) for med in env.store.medications()]
@@ -56,12 +56,12 @@ def _supplies(
 
 
 def _show_supply(med: m.Medication, status: SupplyStatus | None) -> None:
-    from journal.application import usecases
+    from journal.application.packs import pack_of
 
     if status is None:
         say(f"{med.name}: no boxes recorded yet. Add one with: medjournal supply add [--lot L] [--expires DATE]")
         return
-    pack = usecases.pack_of(med)
+    pack = pack_of(med)
     unit = pack.supply.unit if pack else "dose"
     extra = [f"{status.expired_unused} more in expired boxes"] if status.expired_unused else []
     if status.thrown_away:
@@ -183,10 +183,11 @@ def supply_add(
     med_name: str | None,
 ) -> None:
     """Record a box received."""
-    from journal.application import usecases
+    from journal.application.packs import pack_of
+    from journal.application.supply import add_box, supply_for
 
     med = tracked_medication(env, med_name)
-    box = usecases.add_box(
+    box = add_box(
         env.store,
         med,
         received=env.day(received) or env.today(),
@@ -195,7 +196,7 @@ def supply_add(
         lot=lot,
         expires=env.day(expires),
     )
-    pack = usecases.pack_of(med)
+    pack = pack_of(med)
     unit = pack.supply.unit if pack else "dose"
     details = ", ".join(
         p for p in (f"lot {box.lot}" if box.lot else "", f"expires {box.expires}" if box.expires else "") if p
@@ -203,7 +204,7 @@ def supply_add(
     say(f"Added a box of {_plural(box.count, unit)} of {med.name}" + (f" ({details})." if details else "."))
     if box.expires and box.expires < env.today():
         warn(f"this box expired on {box.expires}: do not use it; ask your pharmacist.")
-    status = usecases.supply_for(env.store, med, now=env.now, zone=env.zone)
+    status = supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
         say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
@@ -216,17 +217,18 @@ def supply_add(
 @pass_env
 def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None) -> None:
     """Record a box thrown away: what was left in it no longer counts, and no dose is taken from it again."""
-    from journal.application import usecases
+    from journal.application.packs import pack_of
+    from journal.application.supply import discard_box, supply_for
 
     med = tracked_medication(env, med_name)
-    box, left = usecases.discard_box(env.store, med, lot=lot, now=env.now, zone=env.zone, reason=reason)
-    pack = usecases.pack_of(med)
+    box, left = discard_box(env.store, med, lot=lot, now=env.now, zone=env.zone, reason=reason)
+    pack = pack_of(med)
     unit = pack.supply.unit if pack else "dose"
     say(
         f"Recorded the box of {med.name} lot {box.lot} (received {box.received}) as thrown away"
         + (f", with {_plural(left, unit)} in it: they no longer count." if left else ".")
     )
-    status = usecases.supply_for(env.store, med, now=env.now, zone=env.zone)
+    status = supply_for(env.store, med, now=env.now, zone=env.zone)
     if status is not None:
         say(f"Now {_plural(status.usable, unit)} left" + _reorder(med, status))
 
@@ -240,33 +242,34 @@ def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None)
 @pass_env
 def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
-    from journal.application import usecases
+    from journal.application.status import DAMAGE_HINT, status_json, status_line
+    from journal.application.today import build_today
 
-    today = usecases.build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    today = build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
     if as_json:
         import json
 
         # ensure_ascii: a control character typed into a name reaches the terminal only as a \u escape.
-        say(json.dumps(usecases.status_json(today), ensure_ascii=True))
+        say(json.dumps(status_json(today), ensure_ascii=True))
         return DAMAGED if today.damage else (NEEDS_ATTENTION if today.needs_attention else 0)
     if today.damage:
-        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {usecases.DAMAGE_HINT}) | {usecases.status_line(today)}")
+        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {DAMAGE_HINT}) | {status_line(today)}")
         return DAMAGED
-    say(usecases.status_line(today))
+    say(status_line(today))
     return NEEDS_ATTENTION if today.needs_attention else 0
 
 
 def _guide_pack(env: Env, med_name: str | None) -> Pack:
-    from journal.application import usecases
+    from journal.application.packs import linked_packs, pack_of
 
     if med_name:
         med = tracked_medication(env, med_name)
-        pack = usecases.pack_of(med)
+        pack = pack_of(med)
         if pack is None:
             raise JournalError(f"{med.name} has no guide (no content pack is linked to it).")
         return pack
     # Reading the guide should not create a journal file.
-    linked = usecases.linked_packs(env.store) if env.db_path.exists() else []
+    linked = linked_packs(env.store) if env.db_path.exists() else []
     keys = list(dict.fromkeys(p.key for _, p in linked))
     if len(keys) > 1:
         raise JournalError(f"Several medicines have a guide ({', '.join(keys)}); say which with --med NAME.")
@@ -330,10 +333,10 @@ def _print_markdown(text: str) -> None:
 @pass_env
 def resolve(env: Env, symptom: str, at: str | None) -> None:
     """Mark an open side effect as resolved (closes its alert)."""
-    from journal.application import usecases
+    from journal.application.effects import resolve_side_effect
 
     when = env.when(at)
-    record = usecases.resolve_side_effect(env.store, symptom, at=when, now=env.now)
+    record = resolve_side_effect(env.store, symptom, at=when, now=env.now)
     say(f"Marked {record.describe()} as resolved on {format_local(when, env.zone)}.")
 
 
@@ -344,10 +347,10 @@ def resolve(env: Env, symptom: str, at: str | None) -> None:
 @pass_env
 def contacted(env: Env, symptom: str, at: str | None) -> None:
     """Record that you contacted your doctor about an open side effect (closes its alert)."""
-    from journal.application import usecases
+    from journal.application.effects import mark_doctor_contacted
 
     when = env.when(at)
-    record = usecases.mark_doctor_contacted(env.store, symptom, at=when, now=env.now)
+    record = mark_doctor_contacted(env.store, symptom, at=when, now=env.now)
     say(
         f"Noted: doctor contacted about {record.describe()} on {format_local(when, env.zone)}; its alert is closed. "
         f"When it has gone, run `medjournal resolve {shell_word(record.symptom)}`."

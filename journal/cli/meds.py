@@ -65,7 +65,7 @@ def med_add(
     prescribed_daily: bool,
 ) -> None:
     """Add a medicine to your list, on a schedule of its own if it has one."""
-    from journal.application import usecases
+    from journal.application.medicines import add_medication, schedule_words
     from journal.cli import medlist
 
     values = {
@@ -82,8 +82,8 @@ def med_add(
         "prescribed_daily": prescribed_daily or None,
     }
     with _confirm_hint():
-        record = usecases.add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
-    plan = usecases.schedule_words(env.store, record, today=env.today())
+        record = add_medication(env.store, values, now=env.now, today=env.today(), spec=spec)
+    plan = schedule_words(env.store, record, today=env.today())
     say(f"Added {record.describe()} ({record.kind.value}{', ' + plan if plan else ''}).")
     medlist.print_warnings(env, record)
 
@@ -134,7 +134,7 @@ def med_schedule(
 @pass_env
 def med_list(env: Env, show_all: bool) -> None:
     """List your medicines, each with its schedule in words."""
-    from journal.application import usecases
+    from journal.application.medicines import schedule_words
 
     meds = env.existing_store.medications(include_stopped=show_all)
     if not meds:
@@ -146,7 +146,7 @@ def med_list(env: Env, show_all: bool) -> None:
             parts.append(record.directions)
         if record.reason:
             parts.append(f"for {record.reason}")
-        plan = usecases.schedule_words(env.store, record, today=env.today())
+        plan = schedule_words(env.store, record, today=env.today())
         if plan:
             parts.append(plan)
         if record.paused_at is not None:
@@ -165,11 +165,11 @@ def med_list(env: Env, show_all: bool) -> None:
 @pass_env
 def med_stop(env: Env, name: str, reason: str | None, on_date: str | None) -> None:
     """Mark a medicine as stopped from a day (it stays in the journal's history)."""
-    from journal.application import usecases
+    from journal.application.medicines import stop_medication
 
     record = _active(env, name)
     stopped = env.day(on_date) or env.today()
-    usecases.stop_medication(env.store, record, on=stopped, now=env.now, reason=reason)
+    stop_medication(env.store, record, on=stopped, now=env.now, reason=reason)
     if stopped > env.today():
         say(f"{record.describe()} stops after {stopped.isoformat()}: it stays on every list, and is due, until then.")
     else:
@@ -183,10 +183,10 @@ def med_stop(env: Env, name: str, reason: str | None, on_date: str | None) -> No
 @pass_env
 def med_resume(env: Env, name: str, note: str | None) -> None:
     """Lift a medicine's pause (after a suspected allergic reaction), once the doctor says to go on."""
-    from journal.application import usecases
+    from journal.application.medicines import resume_medication, schedule_words
 
-    record = usecases.resume_medication(env.store, _active(env, name), now=env.now, note=note)
-    plan = usecases.schedule_words(env.store, record, today=env.today())
+    record = resume_medication(env.store, _active(env, name), now=env.now, note=note)
+    plan = schedule_words(env.store, record, today=env.today())
     say(f"Resumed {record.describe()}{': ' + plan if plan else ''}; its doses are due and reminded again.")
 
 

@@ -34,9 +34,9 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
         )
     if len(tracked) == 1:
         return tracked[0]
-    from journal.application import usecases
+    from journal.application.doses import open_now
 
-    due = usecases.open_now(env.store, tracked, now=env.now, zone=env.zone)
+    due = open_now(env.store, tracked, now=env.now, zone=env.zone)
     if len(due) == 1:
         return due[0]
     if due:
@@ -84,7 +84,7 @@ def dose(
     med_name: str | None,
 ) -> None:
     """Record a dose: the syringe check and the injection site for an injection (or a skipped dose)."""
-    from journal.application import usecases
+    from journal.application.doses import record_dose
 
     med = tracked_medication(env, med_name)
     when = env.when(at)
@@ -99,7 +99,7 @@ def dose(
         env.store.add(record)
         say(f"Recorded a skipped {med.name} dose on {format_local(when, env.zone)}: {record.reason}.")
         return
-    result = usecases.record_dose(
+    result = record_dose(
         env.store,
         med,
         at=when,
@@ -158,11 +158,11 @@ def dose(
 @pass_env
 def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: str | None, note: str | None) -> None:
     """Record a side effect and say what to do about it."""
-    from journal.application import usecases
+    from journal.application.effects import record_side_effect
     from journal.care.triage import Action
 
     when = env.when(at)
-    result = usecases.record_side_effect(
+    result = record_side_effect(
         env.store, symptom, at=when, zone=env.zone, now=env.now, severity=severity, site=site, note=note
     )
     record, triage = result.effect, result.triage

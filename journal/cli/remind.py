@@ -109,7 +109,7 @@ def remind_round(
     store: Store, sent: dict[str, datetime], *, now: datetime, zone: str, every: int, via: str, details: bool
 ) -> int:
     """Notify what is due now and not sent recently; how many notifications were shown."""
-    from journal.application.usecases import build_today
+    from journal.application.today import build_today
 
     due = reminders.due(build_today(store, now=now, zone=zone))
     reminders.forget_answered(sent, due, now=now)

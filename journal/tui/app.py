@@ -269,7 +269,7 @@ class MedJournalApp(ThemedApp[None]):
 
     def _choose_dose(self, due: list[Any]) -> Screen[Any]:
         """Ask which of the medicines due now the dose is for, then open its dose screen."""
-        from journal.application.usecases import medicine_today
+        from journal.application.today import medicine_today
         from journal.tui.screens.dialogs import ChooseMedicineDialog
         from journal.tui.screens.dose import DoseScreen
 

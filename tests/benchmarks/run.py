@@ -308,13 +308,13 @@ def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 def bench_today(db: Path, runs: int) -> list[Row]:
     """Building Today (each scheduled medicine's state, sites, supply, alerts) in-process, as the TUI does."""
-    from journal.application import usecases
+    from journal.application.today import build_today
     from journal.store import Store
     from journal.when import now_utc
 
     with Store.open(db, daily_backup=False) as store:
         scheduled = len(store.tracked_medications())
-        took = _median(_timed(lambda: usecases.build_today(store, now=now_utc(), zone="UTC"), max(runs, 7)))
+        took = _median(_timed(lambda: build_today(store, now=now_utc(), zone="UTC"), max(runs, 7)))
     return [Row(f"Today: built for {scheduled} scheduled medicines (in-process)", _ms(took), "(info)", None)]
 
 

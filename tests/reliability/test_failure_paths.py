@@ -468,21 +468,21 @@ def test_an_error_after_the_commit_says_the_record_was_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from journal import models as m
-    from journal.application import usecases
+    from journal.application import doses
     from journal.cli.group import run
     from journal.errors import DiskFullError
     from journal.store import Store
 
     db = tmp_path / "journal.db"
     assert run_cli(db, "med", "add", "anakinra").code == 0
-    real = usecases.record_dose
+    real = doses.record_dose
 
     def then_the_disk_fills(*args: object, **kwargs: object) -> object:
         done = real(*args, **kwargs)  # type: ignore[arg-type]
         raise DiskFullError("The disk holding the journal is full: nothing was saved. Free some space.")
         return done  # pragma: no cover
 
-    monkeypatch.setattr(usecases, "record_dose", then_the_disk_fills)
+    monkeypatch.setattr(doses, "record_dose", then_the_disk_fills)
     monkeypatch.setenv("TZ", "UTC")
     assert run(["--db", str(db), "dose"]) == 1
     err = capsys.readouterr().err.strip().splitlines()

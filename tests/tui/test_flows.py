@@ -915,9 +915,9 @@ def test_a_busy_journal_while_reading_today_is_said_and_does_not_crash(
     said: list[str] = []
 
     async def steps(pilot: Pilot[None]) -> None:
-        import journal.application.usecases
+        import journal.application.today
 
-        monkeypatch.setattr(journal.application.usecases, "build_today", busy)
+        monkeypatch.setattr(journal.application.today, "build_today", busy)
         monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
         await pilot.press("r")
         await pilot.pause()

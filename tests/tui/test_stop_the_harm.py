@@ -6,7 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from journal import models as m
-from journal.application import usecases
+from journal.application.effects import record_side_effect
 from journal.store import Store
 from tests.tui.conftest import NOW, ZONE, build, put, seed
 from tests.tui.test_flows import drive, screen_text
@@ -47,7 +47,7 @@ def test_d_with_two_doses_due_asks_which_the_overdue_injection_first_and_escape_
 
 def test_a_paused_medicine_shows_paused_on_today_and_d_asks_first_no_is_the_default(store: Store) -> None:
     seed(store)
-    usecases.record_side_effect(store, "my lips are swelling", at=NOW, zone=ZONE, now=NOW)
+    record_side_effect(store, "my lips are swelling", at=NOW, zone=ZONE, now=NOW)
     before = len(store.all(m.Dose))
     app = build(store)
 
@@ -76,7 +76,7 @@ def test_a_paused_medicine_is_resumed_from_medicines_with_u_after_asking(store: 
     from tests.tui.test_flows import cell
 
     med = seed(store)
-    usecases.record_side_effect(store, "my lips are swelling", at=NOW, zone=ZONE, now=NOW)
+    record_side_effect(store, "my lips are swelling", at=NOW, zone=ZONE, now=NOW)
     app = build(store)
 
     async def steps(pilot: Pilot[None]) -> None:

@@ -138,7 +138,7 @@ def test_the_links_the_rules_follow_at_every_write_read_an_index(store: Store) -
 
 
 def test_saving_a_dose_reads_no_growing_table_whole(store: Store) -> None:
-    from journal.application.usecases import record_dose
+    from journal.application.doses import record_dose
 
     med = _med(store)
     later = NOW + timedelta(days=1)

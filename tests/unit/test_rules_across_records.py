@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from journal import models as m
-from journal.application import corrections, usecases
+from journal.application import corrections
+from journal.application.doses import record_dose
+from journal.application.medicines import add_medication
 from journal.store import Store
 from journal.store.rules import RuleError, scan
 
@@ -35,7 +37,7 @@ def store() -> Iterator[Store]:
 
 
 def add(store: Store, name: str, spec: str, **values: object) -> m.Medication:
-    return usecases.add_medication(
+    return add_medication(
         store, {"name": name, **values}, now=at("2026-12-01", "09:00"), today=date(2026, 12, 1), spec=spec
     )
 
@@ -85,14 +87,14 @@ def test_a_dose_before_the_start_is_named(store: Store) -> None:
 
 def test_an_edit_or_an_undo_that_would_make_a_second_dose_for_one_time_is_refused(store: Store) -> None:
     med = add(store, "anakinra", "daily at 08:00")
-    usecases.record_dose(store, med, at=at("2026-12-08", "08:05"), zone=ZONE, now=at("2026-12-08", "08:05"))
-    usecases.record_dose(store, med, at=at("2026-12-09", "08:05"), zone=ZONE, now=at("2026-12-09", "08:05"))
+    record_dose(store, med, at=at("2026-12-08", "08:05"), zone=ZONE, now=at("2026-12-08", "08:05"))
+    record_dose(store, med, at=at("2026-12-09", "08:05"), zone=ZONE, now=at("2026-12-09", "08:05"))
     second = max(store.doses(med.id), key=lambda d: d.at)
     with pytest.raises(RuleError, match="not marked extra"):
         corrections.edit(store, second, {"at": "2026-12-08 20:00"}, now=NOW, zone=ZONE)
     assert store.get(m.Dose, second.id) == second
     # Deleted, then a new dose for that morning, then undo of the delete: the old one would be a second.
     corrections.delete(store, second, now=NOW)
-    usecases.record_dose(store, med, at=at("2026-12-09", "09:00"), zone=ZONE, now=NOW)
+    record_dose(store, med, at=at("2026-12-09", "09:00"), zone=ZONE, now=NOW)
     with pytest.raises(RuleError, match="not marked extra"):
         store.restore(second, now=NOW)

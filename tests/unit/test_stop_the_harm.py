@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from journal import models as m
-from journal.application import usecases
+from journal.application.doses import ExtraDoseError, open_now, record_dose
+from journal.application.effects import record_side_effect
+from journal.application.medicines import (
+    DuplicateMedicineError,
+    add_medication,
+    resume_medication,
+    schedule_words,
+    stop_medication,
+)
+from journal.application.today import build_today, medicine_today
 from journal.care import regimen
 from journal.store import Store
 from journal.store.rules import RuleError, scan
@@ -35,7 +44,7 @@ def store() -> Iterator[Store]:
 
 
 def add(store: Store, name: str, spec: str, **values: object) -> m.Medication:
-    return usecases.add_medication(
+    return add_medication(
         store, {"name": name, **values}, now=at("2026-12-01", "09:00"), today=date(2026, 12, 1), spec=spec
     )
 
@@ -48,7 +57,7 @@ def test_reminders_and_status_share_one_answer_nothing_due_is_never_reminded(sto
     add(store, "vitamin B12", "every 3 days at 09:00", form="tablet")
     add(store, "anakinra", "daily at 08:00")
     for day, expected in (("2026-12-08", {"anakinra"}), ("2026-12-07", {"anakinra", "vitamin B12"})):
-        today = usecases.build_today(store, now=at(day, "09:30"), zone=ZONE)
+        today = build_today(store, now=at(day, "09:30"), zone=ZONE)
         due = {r.title for r in reminders.due(today) if r.key.startswith("dose:")}
         overdue = {med.name for med in today.medicines if med.state == "overdue"}
         assert due == overdue == expected
@@ -56,27 +65,27 @@ def test_reminders_and_status_share_one_answer_nothing_due_is_never_reminded(sto
 
 def test_a_dose_outside_every_window_is_refused_and_names_the_schedule(store: Store) -> None:
     mtx = add(store, "methotrexate", "weekly on fri at 20:00", form="tablet")
-    with pytest.raises(usecases.ExtraDoseError) as refused:
-        usecases.record_dose(store, mtx, at=at("2026-12-08", "09:30"), zone=ZONE, now=at("2026-12-08", "09:31"))
+    with pytest.raises(ExtraDoseError) as refused:
+        record_dose(store, mtx, at=at("2026-12-08", "09:30"), zone=ZONE, now=at("2026-12-08", "09:31"))
     assert refused.value.refusal.kind is regimen.RefusalKind.NOTHING_DUE
     assert refused.value.reason == "methotrexate is taken weekly on Friday at 20:00, and nothing is due today"
     assert store.count(m.Dose) == 0
     # On purpose, it is recorded as an extra dose; Friday's own dose is still an ordinary one.
-    usecases.record_dose(store, mtx, at=at("2026-12-08", "09:30"), zone=ZONE, now=at("2026-12-08", "09:31"), extra=True)
-    usecases.record_dose(store, mtx, at=at("2026-12-11", "20:05"), zone=ZONE, now=at("2026-12-11", "20:05"))
+    record_dose(store, mtx, at=at("2026-12-08", "09:30"), zone=ZONE, now=at("2026-12-08", "09:31"), extra=True)
+    record_dose(store, mtx, at=at("2026-12-11", "20:05"), zone=ZONE, now=at("2026-12-11", "20:05"))
     assert [d.extra for d in store.doses(mtx.id)] == [True, False]
 
 
 def test_a_late_dose_counts_for_its_day_and_a_second_one_is_extra(store: Store) -> None:
     med = add(store, "anakinra", "daily at 08:00")
-    usecases.record_dose(store, med, at=at("2026-12-08", "20:15"), zone=ZONE, now=at("2026-12-08", "20:15"))
-    evening = usecases.medicine_today(store, med, now=at("2026-12-08", "21:00"), zone=ZONE)
+    record_dose(store, med, at=at("2026-12-08", "20:15"), zone=ZONE, now=at("2026-12-08", "20:15"))
+    evening = medicine_today(store, med, now=at("2026-12-08", "21:00"), zone=ZONE)
     assert evening.state == "taken"
-    morning = usecases.medicine_today(store, med, now=at("2026-12-09", "07:30"), zone=ZONE)
+    morning = medicine_today(store, med, now=at("2026-12-09", "07:30"), zone=ZONE)
     assert morning.state == "due" and morning.due_local == "08:00"
-    usecases.record_dose(store, med, at=at("2026-12-09", "08:05"), zone=ZONE, now=at("2026-12-09", "08:05"))
-    with pytest.raises(usecases.ExtraDoseError, match=r"already taken \(today 08:05\)"):
-        usecases.record_dose(store, med, at=at("2026-12-09", "20:01"), zone=ZONE, now=at("2026-12-09", "20:01"))
+    record_dose(store, med, at=at("2026-12-09", "08:05"), zone=ZONE, now=at("2026-12-09", "08:05"))
+    with pytest.raises(ExtraDoseError, match=r"already taken \(today 08:05\)"):
+        record_dose(store, med, at=at("2026-12-09", "20:01"), zone=ZONE, now=at("2026-12-09", "20:01"))
 
 
 def test_two_medicines_due_at_once_are_both_open_and_an_overdue_injection_is_among_them(store: Store) -> None:
@@ -84,18 +93,18 @@ def test_two_medicines_due_at_once_are_both_open_and_an_overdue_injection_is_amo
     folic = add(store, "folic acid", "daily at 09:00", form="tablet")
     mtx = add(store, "methotrexate", "weekly on fri at 20:00", form="tablet")
     meds = [anakinra, folic, mtx]
-    assert usecases.open_now(store, meds, now=at("2026-12-08", "08:31"), zone=ZONE) == [anakinra, folic]
-    usecases.record_dose(store, folic, at=at("2026-12-08", "08:32"), zone=ZONE, now=at("2026-12-08", "08:32"))
-    assert usecases.open_now(store, meds, now=at("2026-12-08", "08:33"), zone=ZONE) == [anakinra]
+    assert open_now(store, meds, now=at("2026-12-08", "08:31"), zone=ZONE) == [anakinra, folic]
+    record_dose(store, folic, at=at("2026-12-08", "08:32"), zone=ZONE, now=at("2026-12-08", "08:32"))
+    assert open_now(store, meds, now=at("2026-12-08", "08:33"), zone=ZONE) == [anakinra]
 
 
 def test_a_medicine_is_active_through_its_stop_date(store: Store) -> None:
     med = add(store, "prednisone", "daily at 08:00", strength="20 mg")
-    usecases.stop_medication(store, med, on=date(2026, 12, 20), now=at("2026-12-07", "10:00"))
+    stop_medication(store, med, on=date(2026, 12, 20), now=at("2026-12-07", "10:00"))
     assert [x.name for x in store.medications(on=date(2026, 12, 20))] == ["prednisone"]
     assert store.tracked_medications(on=date(2026, 12, 7)) != []
     assert store.medications(on=date(2026, 12, 21)) == []
-    today = usecases.build_today(store, now=at("2026-12-07", "10:00"), zone=ZONE)
+    today = build_today(store, now=at("2026-12-07", "10:00"), zone=ZONE)
     assert [x.state for x in today.medicines] == ["overdue"]
     from journal.summary.emergency import build_emergency_list
 
@@ -106,13 +115,13 @@ def test_a_medicine_is_active_through_its_stop_date(store: Store) -> None:
 
 def test_a_stop_before_a_dose_recorded_is_refused_at_the_store_naming_the_day(store: Store) -> None:
     med = add(store, "prednisone", "daily at 08:00")
-    usecases.record_dose(store, med, at=at("2026-12-08", "08:05"), zone=ZONE, now=at("2026-12-08", "08:05"))
+    record_dose(store, med, at=at("2026-12-08", "08:05"), zone=ZONE, now=at("2026-12-08", "08:05"))
     with pytest.raises(RuleError, match="2026-12-08") as refused:
-        usecases.stop_medication(store, med, on=date(2026, 12, 7), now=at("2026-12-08", "10:00"))
+        stop_medication(store, med, on=date(2026, 12, 7), now=at("2026-12-08", "10:00"))
     assert refused.value.rule == "no dose after the stop"
     assert store.get(m.Medication, med.id).stopped is None  # type: ignore[union-attr]
     # The stop on the dose's own day is fine: a medicine is taken through its stop date.
-    usecases.stop_medication(store, med, on=date(2026, 12, 8), now=at("2026-12-08", "10:00"))
+    stop_medication(store, med, on=date(2026, 12, 8), now=at("2026-12-08", "10:00"))
     with pytest.raises(RuleError, match="after the last day"):
         later = at("2026-12-09", "09:00")
         store.add(
@@ -138,7 +147,7 @@ def test_methotrexate_once_a_week_or_split_over_two_days_is_accepted(store: Stor
 def test_daily_methotrexate_confirmed_as_prescribed_is_kept_and_shown(store: Store) -> None:
     med = add(store, "methotrexate", "daily at 09:00", form="tablet", prescribed_daily=True)
     assert med.prescribed_daily
-    words = usecases.schedule_words(store, med, today=date(2026, 12, 1))
+    words = schedule_words(store, med, today=date(2026, 12, 1))
     assert words == "daily at 09:00 (as prescribed, confirmed by you)"
     # Taking the confirmation back with the daily schedule still there is refused.
     with pytest.raises(RuleError, match="once a week"):
@@ -147,7 +156,7 @@ def test_daily_methotrexate_confirmed_as_prescribed_is_kept_and_shown(store: Sto
 
 def test_the_same_medicine_under_another_name_is_refused(store: Store) -> None:
     add(store, "methotrexate", "weekly on fri at 09:00", form="tablet")
-    with pytest.raises(usecases.DuplicateMedicineError, match="already on your list as methotrexate"):
+    with pytest.raises(DuplicateMedicineError, match="already on your list as methotrexate"):
         add(store, "MTX", "weekly on fri at 09:00", form="tablet")
     # At the store too, for every path (an edit, an import): a second entry not stopped is refused.
     with pytest.raises(RuleError, match="under another of its names"):
@@ -157,7 +166,7 @@ def test_the_same_medicine_under_another_name_is_refused(store: Store) -> None:
 def test_check_names_each_rule_broken_in_a_journal_written_by_hand(store: Store) -> None:
     mtx = add(store, "methotrexate", "weekly on fri at 09:00", form="tablet")
     pred = add(store, "prednisone", "daily at 08:00", form="tablet")
-    usecases.record_dose(store, pred, at=at("2026-12-08", "08:05"), zone=ZONE, now=at("2026-12-08", "08:05"))
+    record_dose(store, pred, at=at("2026-12-08", "08:05"), zone=ZONE, now=at("2026-12-08", "08:05"))
     conn = store.db.conn
     conn.execute("UPDATE schedules SET spec = 'daily at 09:00' WHERE medication_id = ?", [mtx.id])
     conn.execute("UPDATE medications SET stopped = '2026-12-05' WHERE id = ?", [pred.id])
@@ -174,25 +183,25 @@ def test_check_names_each_rule_broken_in_a_journal_written_by_hand(store: Store)
 
 def test_an_allergic_reaction_pauses_the_medicine_until_it_is_resumed(store: Store) -> None:
     med = add(store, "anakinra", "daily at 08:00")
-    effect = usecases.record_side_effect(
+    effect = record_side_effect(
         store, "my lips are swelling", at=at("2026-12-07", "21:00"), zone=ZONE, now=at("2026-12-07", "21:00")
     )
     assert effect.paused is not None and effect.paused.id == med.id
     paused = store.get(m.Medication, med.id)
     assert paused is not None and paused.paused
-    view = usecases.medicine_today(store, paused, now=at("2026-12-08", "09:30"), zone=ZONE)
+    view = medicine_today(store, paused, now=at("2026-12-08", "09:30"), zone=ZONE)
     assert view.state == "paused" and view.overdue_by_minutes is None and view.suggested_spot is None
     assert view.paused_since_local == "yesterday 21:00"
-    assert usecases.open_now(store, [paused], now=at("2026-12-08", "09:30"), zone=ZONE) == []
-    with pytest.raises(usecases.ExtraDoseError, match="paused since yesterday 21:00") as refused:
-        usecases.record_dose(store, paused, at=at("2026-12-08", "09:30"), zone=ZONE, now=at("2026-12-08", "09:31"))
+    assert open_now(store, [paused], now=at("2026-12-08", "09:30"), zone=ZONE) == []
+    with pytest.raises(ExtraDoseError, match="paused since yesterday 21:00") as refused:
+        record_dose(store, paused, at=at("2026-12-08", "09:30"), zone=ZONE, now=at("2026-12-08", "09:31"))
     assert refused.value.refusal.kind is regimen.RefusalKind.PAUSED and store.count(m.Dose) == 0
-    resumed = usecases.resume_medication(store, paused, now=at("2026-12-08", "11:00"), note="Dr Weber: go on")
+    resumed = resume_medication(store, paused, now=at("2026-12-08", "11:00"), note="Dr Weber: go on")
     assert not resumed.paused and resumed.resume_note == "Dr Weber: go on"
-    after = usecases.medicine_today(store, resumed, now=at("2026-12-08", "11:01"), zone=ZONE)
+    after = medicine_today(store, resumed, now=at("2026-12-08", "11:01"), zone=ZONE)
     assert after.state == "overdue"
     # A symptom that is not an allergic reaction pauses nothing.
-    other = usecases.record_side_effect(
+    other = record_side_effect(
         store, "headache", at=at("2026-12-08", "12:00"), zone=ZONE, now=at("2026-12-08", "12:00")
     )
     assert other.paused is None

@@ -82,7 +82,7 @@ class AppointmentsScreen(JournalScreen):
 
     def refresh_data(self) -> None:
         """Read the appointments and the questions again."""
-        from journal.application.usecases import standing_warnings
+        from journal.application.packs import standing_warnings
 
         journal = self.journal
         standing = standing_warnings(journal.store, now=journal.now())
@@ -102,7 +102,7 @@ class AppointmentsScreen(JournalScreen):
                 Text("⚠", style="bold yellow") if appt.id in flagged else Text(""),
                 key=appt.id,
             )
-        from journal.application.usecases import visit_reminders
+        from journal.application.packs import visit_reminders
 
         planned = [a for a in upcoming if a.status is m.ApptStatus.PLANNED]
         reminders = visit_reminders(journal.store, planned)
@@ -160,7 +160,7 @@ class AppointmentsScreen(JournalScreen):
         )
 
     def _appointment_added(self, record: m.Appointment, values: dict[str, str]) -> None:
-        from journal.application.usecases import warnings_for_new
+        from journal.application.packs import warnings_for_new
 
         journal = self.journal
         warnings = warnings_for_new(journal.store, record, now=journal.now())

@@ -302,7 +302,7 @@ class JournalScreen(WritesToJournal, Screen[None]):
         """Say under the form (the Static `where`) that `record` was added (as `what`, else its description),
         with its warnings and the guide's advice for the moment (an allergy to tell about, a first use);
         the toast over the screen's top is one line."""
-        from journal.application.usecases import advice_for_new
+        from journal.application.packs import advice_for_new
 
         text = f"Added {what or record.describe()}." + "".join(f"\n⚠ {w}" for w in warnings)
         text += "".join(f"\n{a}" for a in advice_for_new(self.journal.store, record))

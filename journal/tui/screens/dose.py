@@ -26,7 +26,7 @@ from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
-    from journal.application.usecases import DoseResult, ExtraDoseError
+    from journal.application.doses import DoseResult, ExtraDoseError
     from journal.store import Store
     from journal.tui.context import Journal
 
@@ -49,7 +49,7 @@ class AppearanceList(OptionList):
 
 def medicines_due(journal: Journal) -> list[m.Medication]:
     """The medicines `d` may log a dose of without asking: the only one tracked, or those due now."""
-    from journal.application.usecases import open_now
+    from journal.application.doses import open_now
 
     tracked = journal.tracked()
     if len(tracked) < 2:
@@ -136,7 +136,7 @@ class DoseScreen(JournalScreen):
         first = "step-check" if med.injected else "step-confirm"
         with ContentSwitcher(initial=first, id="dose-steps"):
             with Vertical(id="step-check"):
-                from journal.application.usecases import first_use_advice
+                from journal.application.packs import first_use_advice
 
                 first_use = first_use_advice(self.journal.store, med, pack)
                 if first_use:
@@ -225,7 +225,7 @@ class DoseScreen(JournalScreen):
             options = self.query_one("#appearance", OptionList)
             options.highlighted = 0
             options.focus()
-        from journal.application.usecases import ExtraDoseError, refuse_extra
+        from journal.application.doses import ExtraDoseError, refuse_extra
 
         try:
             now = self.journal.now()
@@ -276,7 +276,7 @@ class DoseScreen(JournalScreen):
             widget.set_class(name == f"-{kind}", name)
 
     def _site_context(self) -> None:
-        from journal.application.usecases import site_context
+        from journal.application.doses import site_context
 
         if self.med is None or self.pack is None:
             return
@@ -358,7 +358,7 @@ class DoseScreen(JournalScreen):
         self.app.push_screen(ConfirmDialog(question, yes="Discard it", no="Go back"), answered)
 
     def _discard(self, look: m.Appearance) -> None:
-        from journal.application.usecases import record_dose
+        from journal.application.doses import record_dose
 
         assert self.med is not None
         journal, med = self.journal, self.med
@@ -470,7 +470,7 @@ class DoseScreen(JournalScreen):
         The store's use case refuses a dose beyond the schedule (ExtraDoseError) before it writes
         anything: the question is asked then, not checked twice on every save.
         """
-        from journal.application.usecases import ExtraDoseError, record_dose
+        from journal.application.doses import ExtraDoseError, record_dose
 
         assert self.med is not None
         journal = self.journal

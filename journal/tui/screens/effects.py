@@ -20,7 +20,7 @@ from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
 
 if TYPE_CHECKING:
-    from journal.application.usecases import EffectResult
+    from journal.application.effects import EffectResult
     from journal.store import Store
 
 TYPED = "__typed__"
@@ -162,7 +162,7 @@ class EffectsScreen(JournalScreen):
 
     def _save(self, text: str) -> None:
         """Triage and record the side effect; a serious one opens the call-your-doctor dialog."""
-        from journal.application.usecases import record_side_effect
+        from journal.application.effects import record_side_effect
 
         journal = self.journal
         self.clear_errors()

@@ -129,13 +129,13 @@ class MedicinesScreen(JournalScreen):
     # --- reading -----------------------------------------------------------------------
 
     def _standing(self) -> list[Any]:
-        from journal.application.usecases import standing_warnings
+        from journal.application.packs import standing_warnings
 
         return standing_warnings(self.journal.store, now=self.journal.now())
 
     def refresh_data(self) -> None:
         """Read every list again, with the warnings that apply now."""
-        from journal.application.usecases import schedule_words
+        from journal.application.medicines import schedule_words
 
         store = self.journal.store
         standing = self._standing()
@@ -182,7 +182,7 @@ class MedicinesScreen(JournalScreen):
     # --- saving ------------------------------------------------------------------------
 
     def _warnings_for(self, record: m.Record) -> list[str]:
-        from journal.application.usecases import warnings_for_new
+        from journal.application.packs import warnings_for_new
 
         return warnings_for_new(self.journal.store, record, now=self.journal.now())
 
@@ -214,7 +214,7 @@ class MedicinesScreen(JournalScreen):
             saver()
 
     def _save_medicine(self) -> None:
-        from journal.application.usecases import add_medication
+        from journal.application.medicines import add_medication
 
         journal = self.journal
         values = self.form_values("med-name", "med-strength", "med-directions", "med-reason", "med-schedule")
@@ -242,7 +242,7 @@ class MedicinesScreen(JournalScreen):
         self.save_to_journal(add, lambda saved: self._added("#med-error", saved, values), self._med_failed)
 
     def _med_failed(self, exc: Exception) -> None:
-        from journal.application.usecases import DuplicateMedicineError
+        from journal.application.medicines import DuplicateMedicineError
 
         if isinstance(exc, DuplicateMedicineError):
             self.query_one("#field-med-name", Field).show_error(describe(exc))
@@ -362,7 +362,7 @@ class MedicinesScreen(JournalScreen):
 
     def action_resume_row(self) -> None:
         """Lift the pause of the medicine under the cursor, once the doctor says to go on; asks first."""
-        from journal.application.usecases import resume_medication
+        from journal.application.medicines import resume_medication
         from journal.tui.screens.dialogs import ConfirmWithReason
 
         found = self._row()
@@ -405,7 +405,7 @@ class MedicinesScreen(JournalScreen):
             if record.stopped:
                 self.notify(f"{record.name} is already stopped.", markup=False)
                 return
-            from journal.application.usecases import stop_medication
+            from journal.application.medicines import stop_medication
             from journal.tui.screens.dialogs import ConfirmWithReason
 
             question = f"Stop {record.describe()} as of today? It stays in the journal's history."
@@ -472,7 +472,7 @@ class BoxDialog(JournalModal):
     @on(Input.Submitted)
     @on(Button.Pressed, "#box-save")
     def _save(self) -> None:
-        from journal.application.usecases import add_box
+        from journal.application.supply import add_box
 
         journal = self.journal
         fields = {f.key: f for f in self.query(Field)}

@@ -15,7 +15,7 @@ from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
 if TYPE_CHECKING:
-    from journal.application.usecases import MedicineToday, Today
+    from journal.application.today import MedicineToday, Today
     from journal.care.alerts import Alert
 
 _SCREEN_KEYS: list[BindingType] = [
@@ -160,8 +160,8 @@ class TodayScreen(JournalScreen):
         self.query_one("#today-sections", Static).update(self._sections(self._today))
 
     def _read(self) -> Today | None:
-        """Today from journal.application.usecases, or None (said in a notification) when the journal cannot be read."""
-        from journal.application.usecases import build_today
+        """Today from journal.application.today, or None (said in a notification) when the journal cannot be read."""
+        from journal.application.today import build_today
         from journal.errors import JournalError
 
         journal = self.journal
@@ -260,7 +260,7 @@ class TodayScreen(JournalScreen):
         urgent = self._urgent(today) if today is not None else []
         text = Text()
         if today is not None and today.damage:
-            from journal.application.usecases import DAMAGE_HINT
+            from journal.application.status import DAMAGE_HINT
 
             text.append(f"⚠ THE JOURNAL IS DAMAGED: {DAMAGE_HINT}.\n")
             for line in today.damage[:3]:
@@ -338,7 +338,7 @@ class TodayScreen(JournalScreen):
             for a in journal.store.between(m.Appointment, "at", now, now + timedelta(days=COMING_UP_DAYS))
             if a.status is m.ApptStatus.PLANNED
         ]
-        from journal.application.usecases import visit_reminders
+        from journal.application.packs import visit_reminders
 
         reminded = visit_reminders(journal.store, planned)
         lines = [

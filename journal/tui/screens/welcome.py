@@ -143,7 +143,7 @@ class WelcomeScreen(JournalScreen):
     @on(Button.Pressed, "#welcome-save")
     def action_save(self) -> None:
         """Save the profile, the tracked medicine and the first box in one transaction."""
-        from journal.application.usecases import add_box
+        from journal.application.supply import add_box
 
         journal = self.journal
         self.clear_errors()

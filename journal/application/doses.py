@@ -1,0 +1,270 @@
+"""Recording a dose: the syringe check, the site, and the refusal of a dose beyond the schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import field
+from datetime import datetime
+
+from journal import models as m
+from journal.application.packs import PackLoader, first_use_advice, pack_of
+from journal.care import regimen, schedule, sites
+from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
+from journal.content import Pack, load_pack
+from journal.dataclass import dataclass
+from journal.errors import JournalError
+from journal.store import Store
+from journal.when import format_day, format_near
+
+# How many recent doses feed the site rotation and the usual time (covers every spot of a pack).
+RECENT_DOSES = 120
+
+
+# For a medicine that is not injected: enough for its state now (a few days of four daily doses, or
+# weeks of a weekly one) and an as-needed limit (at most 48 in 24 hours).
+RECENT_TABLETS = 50
+
+
+def site_context(store: Store, med: m.Medication, pack: Pack) -> tuple[list[sites.SiteUse], frozenset[str]]:
+    """Past injection sites of a medicine (newest first) and regions blocked by an open site reaction."""
+    doses = store.recent_doses(med.id, RECENT_DOSES)
+    return sites.uses_from_doses(doses), sites.blocked_regions(pack, store.open_side_effects())
+
+
+def dose_now(
+    store: Store, med: m.Medication, *, now: datetime, zone: str
+) -> tuple[list[m.Dose], regimen.Step, schedule.UsualTime, regimen.Now, datetime]:
+    """A medicine's latest doses, its schedule step today, its usual time, its state now and the dose's due time."""
+    # An injection's site rotation reads its last RECENT_DOSES; any other medicine's state needs fewer.
+    recent = store.recent_doses(med.id, RECENT_DOSES if med.injected else RECENT_TABLETS)
+    today = m.local_day(now, zone)
+    rows = store.schedules(med.id)
+    steps = regimen.steps_for(med, rows, recent)
+    step = regimen.step_on(steps, today) or steps[-1]
+    if rows:
+        first = step.regimen.times[0] if step.regimen.times else schedule.DEFAULT_TIME
+        usual = schedule.UsualTime(at=first, source=schedule.TimeSource.SET)
+    else:
+        usual = schedule.usual_time(med, recent)
+    found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone, paused_since=med.paused_at)
+    return recent, step, usual, found, found.due_at or schedule.due_at(today, usual, zone)
+
+
+@dataclass(kw_only=True)
+class DoseResult:
+    """What `record_dose` wrote and what to tell the person."""
+
+    medication: m.Medication
+    inspection: Inspection | None = None
+    check: m.SyringeCheck | None = None
+    dose: m.Dose | None = None
+    site_label: str | None = None
+    suggested: bool = False
+    warnings: list[str] = field(default_factory=list)
+    leftover_advice: str | None = None
+    first_use: str | None = None
+    disposal: str | None = None
+    site_advice: str | None = None
+
+    @property
+    def discarded(self) -> bool:
+        """The syringe was discarded: no dose was recorded."""
+        return self.dose is None
+
+
+def record_dose(
+    store: Store,
+    med: m.Medication,
+    *,
+    at: datetime,
+    zone: str,
+    now: datetime,
+    appearance: m.Appearance | str | None = None,
+    waited_minutes: int | None = None,
+    site: str | None = None,
+    given_by: m.GivenBy = m.GivenBy.SELF,
+    leftover: bool = False,
+    note: str | None = None,
+    extra: bool = False,
+    loader: PackLoader = load_pack,
+) -> DoseResult:
+    """Inspect the syringe, choose the site and write the check and the dose in one transaction.
+
+    A syringe the pack says not to use is recorded as a discarded check and no dose is written. A dose
+    the schedule does not allow (its time already taken, an as-needed limit) is refused before anything
+    is written unless `extra`; ExtraDoseError says what was taken and when.
+    """
+    if not med.injected:
+        if not extra:
+            refuse_extra(store, med, at=at, zone=zone, now=now)
+        if appearance is not None or site is not None or leftover:
+            raise JournalError(f"{med.name} is not an injection: it has no syringe check, injection site or leftover.")
+        with store.transaction():
+            taken = store.add(
+                m.Dose.validate({"medication_id": med.id, "at": at, "tz": zone, "note": note, "extra": extra}, now=now)
+            )
+        return DoseResult(medication=med, dose=taken)
+    pack = pack_of(med, loader)
+    look = m.Appearance(appearance) if appearance is not None else None
+    inspection = inspect_syringe(pack, look or m.Appearance.CLEAR, waited_minutes=waited_minutes)
+    result = DoseResult(
+        medication=med,
+        inspection=inspection if look is not None else None,
+        first_use=first_use_advice(store, med, pack),
+        disposal=pack.supply.disposal if pack else None,
+        site_advice=(sites.avoid_advice(pack) or None) if pack else None,
+    )
+    if not inspection.usable:
+        check = m.SyringeCheck.validate(
+            {
+                "medication_id": med.id,
+                "at": at,
+                "tz": zone,
+                "appearance": inspection.appearance,
+                "waited_minutes": waited_minutes,
+                "outcome": m.CheckOutcome.DISCARDED,
+                "reason": inspection.reason,
+            },
+            now=now,
+        )
+        with store.transaction():
+            result.check = store.add(check)
+        return result
+    if not extra:
+        # A syringe set aside is recorded whatever was taken before; a dose beyond the schedule is not.
+        refuse_extra(store, med, at=at, zone=zone, now=now)
+    region: str | None = site
+    spot: str | None = None
+    if pack is not None:
+        uses, blocked = site_context(store, med, pack)
+        later = [u for u in uses if u.at > at]
+        after = min(later, key=lambda u: u.at) if later else None
+        uses = [u for u in uses if u.at <= at]
+        chosen = (
+            sites.choose_site(pack, site, uses, given_by=given_by, after=after)
+            if site
+            else sites.suggest_spot(pack, uses, given_by=given_by, blocked=blocked, after=after)
+        )
+        if chosen is None:
+            result.warnings.append(
+                "No injection spot is free (every allowed region has an open site reaction or is too close); "
+                "no site was recorded. Choose one with --site, and tell your doctor about the reaction."
+            )
+        else:
+            region, spot = chosen.region, chosen.id
+            result.suggested = site is None
+            result.site_label = sites.spot_label(pack, chosen.id)
+            result.warnings.extend(sites.site_warnings(pack, chosen, uses, blocked=blocked, after=after))
+    with store.transaction():
+        if look is not None:
+            result.check = store.add(
+                m.SyringeCheck.validate(
+                    {
+                        "medication_id": med.id,
+                        "at": at,
+                        "tz": zone,
+                        "appearance": inspection.appearance,
+                        "waited_minutes": waited_minutes,
+                        "outcome": m.CheckOutcome.USED,
+                    },
+                    now=now,
+                )
+            )
+        result.dose = store.add(
+            m.Dose.validate(
+                {
+                    "medication_id": med.id,
+                    "at": at,
+                    "tz": zone,
+                    "region": region,
+                    "spot": spot,
+                    "given_by": given_by,
+                    "check_id": result.check.id if result.check else None,
+                    "leftover": leftover,
+                    "note": note,
+                    "extra": extra,
+                },
+                now=now,
+            )
+        )
+    if leftover:
+        result.leftover_advice = (
+            leftover_advice(pack) if pack else "Never inject the solution left in a used syringe again."
+        )
+    return result
+
+
+def _refusal(store: Store, med: m.Medication, *, at: datetime, zone: str) -> regimen.Refusal | None:
+    """Why a dose of `med` at `at` would be more than its schedule allows, or None."""
+    recent = store.recent_doses(med.id, RECENT_DOSES)
+    steps = regimen.steps_for(med, store.schedules(med.id), recent)
+    return regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone, paused_since=med.paused_at)
+
+
+def open_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> list[m.Medication]:
+    """The scheduled medicines a dose taken now would count for (their dose due or overdue, not yet taken).
+
+    A bare `dose` or `d` takes the one there is; with two or more it never chooses: the person does.
+    """
+    found = []
+    for med in meds:
+        if med.paused:
+            continue
+        recent = store.recent_doses(med.id, RECENT_DOSES)
+        steps = regimen.steps_for(med, store.schedules(med.id), recent)
+        step = regimen.step_on(steps, m.local_day(now, zone))
+        if step is None or step.regimen.as_needed:
+            continue
+        if regimen.extra_dose(steps, regimen.dosings(recent), now, zone=zone) is None:
+            found.append(med)
+    return found
+
+
+class ExtraDoseError(JournalError):
+    """A dose beyond what the schedule allows, refused before anything was written; `refusal` says why."""
+
+    def __init__(self, reason: str, *, medication: m.Medication, refusal: regimen.Refusal) -> None:
+        if refusal.kind is regimen.RefusalKind.PAUSED:
+            tail = (
+                ". Nothing was recorded. Once your doctor says to go on, resume it (med resume); "
+                "a dose taken anyway is recorded as an extra one (--extra)."
+            )
+        else:
+            tail = (
+                ", so this would be an extra dose; nothing was recorded. "
+                "If you are taking an extra dose on purpose, record it as one (--extra)."
+            )
+        super().__init__(reason + tail)
+        self.reason = reason
+        self.medication = medication
+        self.refusal = refusal
+
+
+def refusal_sentence(med: m.Medication, refusal: regimen.Refusal, *, at: datetime, zone: str, now: datetime) -> str:
+    """The refusal of a dose at `at` as the user reads it, its times named from `now` ('today 08:10')."""
+    if refusal.kind is regimen.RefusalKind.PAUSED:
+        why = f" after {med.pause_reason}" if med.pause_reason else ""
+        since = format_near(refusal.earlier, zone, now=now) if refusal.earlier else ""
+        return f"{med.name} is paused since {since}{why}; ask your doctor before the next dose"
+    if refusal.earlier is not None:
+        return f"{med.name}: {refusal.sentence(format_near(refusal.earlier, zone, now=now))}"
+    if refusal.kind is regimen.RefusalKind.OUTSIDE:
+        return f"{med.name} {refusal.sentence(format_near(at, zone, now=now))}"
+    day = format_day(refusal.day or m.local_day(at, zone), today=m.local_day(now, zone))
+    return f"{med.name} {refusal.sentence(day)}"
+
+
+def refuse_extra(store: Store, med: m.Medication, *, at: datetime, zone: str, now: datetime) -> None:
+    """ExtraDoseError if a dose at `at` would be more than the schedule allows; says what was taken and when
+    (today, yesterday: from `now`, the day the user reads it on), the schedule and that nothing is due, or the
+    pause."""
+    refusal = _refusal(store, med, at=at, zone=zone)
+    if refusal is not None:
+        reason = refusal_sentence(med, refusal, at=at, zone=zone, now=now)
+        raise ExtraDoseError(reason, medication=med, refusal=refusal)
+
+
+def drift_for(store: Store, med: m.Medication, *, since: datetime, until: datetime) -> schedule.Drift:
+    """How far the doses of a period strayed from the medicine's usual time."""
+    usual = schedule.usual_time(med, store.recent_doses(med.id, RECENT_DOSES))
+    return schedule.drift(store.doses(med.id, since=since, until=until), usual.at)

@@ -1,0 +1,128 @@
+"""Side effects: recorded with their triage (an allergic reaction pauses the medicine), resolved, reported."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from journal import models as m
+from journal.application.packs import PackLoader, linked_packs, unique_packs
+from journal.care import sites
+from journal.care import triage as tri
+from journal.content import load_pack, normalize
+from journal.dataclass import dataclass
+from journal.errors import JournalError, NotFoundError
+from journal.store import Store
+from journal.when import format_local
+
+
+@dataclass(kw_only=True)
+class EffectResult:
+    """What `record_side_effect` wrote and the triage to show."""
+
+    effect: m.SideEffect
+    triage: tri.Triage
+    region_note: str | None = None
+    # The medicine paused because the effect reads as an allergic reaction to it (get emergency help).
+    paused: m.Medication | None = None
+
+
+def record_side_effect(
+    store: Store,
+    text: str,
+    *,
+    at: datetime,
+    zone: str,
+    now: datetime,
+    severity: m.Severity | str | None = None,
+    site: str | None = None,
+    note: str | None = None,
+    loader: PackLoader = load_pack,
+) -> EffectResult:
+    """Triage a side effect against the active packs and record it with its tier and symptom key."""
+    linked = linked_packs(store, loader)
+    level = m.Severity(severity) if severity is not None else None
+    verdict = tri.triage_all(unique_packs(linked), text, level)
+    region: str | None = None
+    region_note: str | None = None
+    pack = next((p for _, p in linked if p.key == verdict.pack), None)
+    if site:
+        key = site.strip().partition(":")[0].lower()
+        if pack is not None:
+            try:
+                pack.region(key)
+            except KeyError:
+                known = ", ".join(r.key for r in pack.sites.regions)
+                raise JournalError(f"{site!r} is not an injection region; use one of: {known}") from None
+        region = key
+    elif verdict.injection_site and pack is not None:
+        owner = next(med for med, p in linked if p.key == pack.key)
+        last = store.last_dose(owner.id)
+        if last is not None and last.region:
+            region = last.region
+            region_note = (
+                f"Noted at {sites.spot_label(pack, None, region)}, where the last injection went "
+                "(use --site REGION if it is elsewhere); no spot there is suggested until it is resolved."
+            )
+    effect = m.SideEffect.validate(
+        {
+            "symptom": text,
+            "symptom_key": verdict.symptom_key,
+            "tier": verdict.tier,
+            "severity": level,
+            "started_at": at,
+            "tz": zone,
+            "region": region,
+            "note": note,
+        },
+        now=now,
+    )
+    paused: m.Medication | None = None
+    suspect = next((med for med, p in linked if p.key == verdict.pack), None)
+    with store.transaction():
+        store.add(effect)
+        if verdict.action is tri.Action.EMERGENCY and suspect is not None and not suspect.paused:
+            # The pack says to stop the medicine and get help: nothing is due, reminded or suggested until
+            # the person resumes it (`med resume`), having asked the doctor.
+            paused = store.update(
+                suspect,
+                now=now,
+                paused_at=at,
+                pause_reason=f"a suspected allergic reaction ({text.strip()})",
+                resumed_at=None,
+                resume_note=None,
+            )
+    return EffectResult(effect=effect, triage=verdict, region_note=region_note, paused=paused)
+
+
+def find_open_effect(store: Store, text: str, *, loader: PackLoader = load_pack) -> m.SideEffect:
+    """The newest unresolved side effect named by `text` (as typed, or the same listed symptom)."""
+    open_effects = store.open_side_effects()
+    wanted = normalize(text)
+    key = tri.triage_all(unique_packs(linked_packs(store, loader)), text).symptom_key
+    for effect in open_effects:
+        if normalize(effect.symptom) == wanted or (key is not None and effect.symptom_key == key):
+            return effect
+    if not open_effects:
+        raise NotFoundError("No side effect is open.")
+    names = ", ".join(dict.fromkeys(e.symptom for e in open_effects))
+    raise NotFoundError(f"No open side effect matches {text!r}; open ones: {names}.")
+
+
+def resolve_side_effect(
+    store: Store, text: str, *, at: datetime, now: datetime, loader: PackLoader = load_pack
+) -> m.SideEffect:
+    """Mark the open side effect named by `text` as resolved at `at`."""
+    effect = find_open_effect(store, text, loader=loader)
+    if at < effect.started_at:
+        raise JournalError(
+            f"{effect.symptom} started on {format_local(effect.started_at, effect.tz)}; it cannot be resolved before."
+        )
+    return store.update(effect, now=now, resolved_at=at)
+
+
+def mark_doctor_contacted(
+    store: Store, text: str, *, at: datetime, now: datetime, loader: PackLoader = load_pack
+) -> m.SideEffect:
+    """Record that the doctor was contacted about the open side effect named by `text` (closes its alert)."""
+    effect = find_open_effect(store, text, loader=loader)
+    return store.update(effect, now=now, doctor_contacted_at=at)

@@ -1,0 +1,116 @@
+"""The medicine list: adding, scheduling, stopping, pausing and resuming a medicine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from journal import models as m
+from journal.application.packs import PackLoader, match_pack
+from journal.care import regimen
+from journal.content import load_pack
+from journal.errors import JournalError
+from journal.store import Store
+
+
+def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
+    """The medicine's schedule today in words ('weekly on Friday at 09:00'), or '' when it has none."""
+    rows = store.schedules(record.id)
+    steps = regimen.steps_for(record, rows, []) if rows else []
+    step = regimen.step_on(steps, today) or (steps[-1] if steps else None)
+    if step is not None:
+        dose = f", {step.dose}" if step.dose else ""
+        changes = f" (changes: {len(steps)} steps)" if len(steps) > 1 else ""
+        confirmed = " (as prescribed, confirmed by you)" if record.prescribed_daily else ""
+        return f"{step.regimen.words()}{dose}{confirmed}{changes}"
+    if record.tracked:
+        return "tracked daily" + (f" at {record.usual_time}" if record.usual_time else "")
+    return ""
+
+
+class DuplicateMedicineError(JournalError):
+    """A medicine already on the list (the same pack, or a name, generic or brand in common)."""
+
+
+def same_medicine(store: Store, record: m.Medication) -> m.Medication | None:
+    """The active medicine a new one would repeat: the same content pack, or a name, generic or brand in common
+    (a known medicine's every name counts: 'MTX' and 'Trexall' are methotrexate)."""
+    for existing in store.medications():
+        if record.pack and existing.pack == record.pack:
+            return existing
+    # Imported here: it brings pydantic, which reading the journal never needs.
+    from journal.content.known import all_names
+
+    mine = all_names(record.name, record.generic, record.brand)
+    for existing in store.medications():
+        if mine & all_names(existing.name, existing.generic, existing.brand):
+            return existing
+    return None
+
+
+def add_medication(
+    store: Store,
+    values: Mapping[str, object],
+    *,
+    now: datetime,
+    today: date,
+    spec: str | None = None,
+    loader: PackLoader = load_pack,
+) -> m.Medication:
+    """Add a medicine (validated), linked to its content pack if its name, generic or brand names one, on a schedule.
+
+    A linked medicine is an injection and tracked unless told otherwise, with its generic name, brand and
+    route filled in where they were not typed. `spec` is its schedule ('weekly on fri at 09:00'); a usual
+    time with tracking means 'daily at HH:MM'. A medicine already on the list is refused, naming it.
+    """
+    from journal.care.regimen import parse_regimen
+
+    # Left out when not given, so that the record's defaults apply; a blank name is kept, to be refused.
+    given = {k: v for k, v in values.items() if k == "name" or (v is not None and v != "")}
+    name = str(given.get("name", ""))
+    if spec is not None and given.get("usual_time"):
+        raise JournalError("give either a schedule or a usual time (which means 'daily at HH:MM'), not both.")
+    plan = parse_regimen(spec) if spec else None
+    names = [name, *(str(given[k]) for k in ("generic", "brand") if k in given)]
+    pack = match_pack(names, loader=loader)
+    if pack is not None:
+        info = pack.medication
+        given["pack"] = pack.key
+        given.setdefault("generic", info.generic)
+        brand = next((b for b in info.brands if b.casefold() == name.strip().casefold()), None)
+        if brand is not None:
+            given.setdefault("brand", brand)
+        given.setdefault("route", info.route)
+        given.setdefault("form", m.MedForm.INJECTION)
+        given.setdefault("tracked", True)
+    if plan is not None:
+        given.setdefault("tracked", True)
+    elif given.get("usual_time") and given.get("tracked", False):
+        plan = parse_regimen(f"daily at {given['usual_time']}")
+    record = m.Medication.validate({"kind": m.MedKind.PRESCRIPTION, **given}, now=now)
+    existing = same_medicine(store, record)
+    if existing is not None:
+        raise DuplicateMedicineError(
+            f"{record.name} is already on your list as {existing.describe()} (added {existing.created_at.date()}); "
+            "change that entry, or stop it first to add it again."
+        )
+    with store.transaction():
+        store.add(record, now=now)
+        if plan is not None:
+            store.add(m.Schedule(medication_id=record.id, spec=plan.spec(), starts=record.started or today), now=now)
+    return record
+
+
+def stop_medication(
+    store: Store, med: m.Medication, *, on: date, now: datetime, reason: str | None = None
+) -> m.Medication:
+    """Stop a medicine on a local day: it is taken through that day and stays on every list until then. The
+    store refuses a stop before a dose already recorded (naming the days)."""
+    return store.update(med, now=now, stopped=on, stop_reason=reason)
+
+
+def resume_medication(store: Store, med: m.Medication, *, now: datetime, note: str | None = None) -> m.Medication:
+    """Lift a medicine's pause (the person asked the doctor), with the note they give; its doses are due again."""
+    if not med.paused:
+        raise JournalError(f"{med.name} is not paused.")
+    return store.update(med, now=now, paused_at=None, resumed_at=now, resume_note=note)

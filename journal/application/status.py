@@ -1,0 +1,73 @@
+"""`status`: Today in one line for a shell prompt, or as JSON."""
+
+from __future__ import annotations
+
+from journal.application.today import Today
+from journal.care import alerts as al
+from journal.care import regimen, schedule
+from journal.when import iso_utc
+
+DAMAGE_HINT = "run `medjournal check` (and see `medjournal backups`)"
+
+
+def status_json(today: Today) -> dict[str, object]:
+    """`status --json`: each medicine's state (taken, skipped, due, overdue, not_due, as_needed) and the open alerts."""
+    medicines = []
+    for med in today.medicines:
+        upcoming = med.next_at if med.state == regimen.State.NOT_DUE.value else med.due_at
+        if med.state in (regimen.State.AS_NEEDED.value, regimen.State.PAUSED.value):
+            upcoming = None
+        medicines.append(
+            {
+                "name": med.name,
+                "state": med.state,
+                "schedule": med.schedule_text,
+                "due_at": iso_utc(upcoming) if upcoming else None,
+                "taken_at": iso_utc(med.taken_at) if med.taken_at else None,
+            }
+        )
+    alerts = [
+        {"level": a.level.value, "kind": a.kind.value, "title": a.title, "needs_attention": a.needs_attention}
+        for a in today.alerts
+    ]
+    return {"medicines": medicines, "alerts": alerts, "needs_attention": today.needs_attention}
+
+
+def status_line(today: Today) -> str:
+    """One line for a shell prompt or status bar: next dose, syringes left, open alerts."""
+    parts: list[str] = []
+    for med in today.medicines:
+        if med.state == regimen.State.PAUSED:
+            dose = f"{med.name} PAUSED since {med.paused_since_local} (ask your doctor before the next dose)"
+        elif med.state == regimen.State.AS_NEEDED:
+            dose = f"{med.name} as needed" + (f", last {med.taken_local}" if med.taken_local else "")
+            dose += f", next from {med.allowed_from_local}" if med.allowed_from_local else ""
+        elif med.taken_at is not None:
+            dose = f"{med.name} taken {med.taken_local}"
+        elif med.state == regimen.State.NOT_DUE and not med.starts_on:
+            missed = f", missed {med.missed_local}" if med.missed_local else ""
+            dose = f"{med.name} next {med.next_local or 'not scheduled'}{missed}"
+        elif med.skipped:
+            dose = f"{med.name} skipped today"
+        elif med.starts_on:
+            dose = f"{med.name} starts {med.starts_on.isoformat()}"
+        else:
+            default = "default time, " if med.usual_time_source is schedule.TimeSource.DEFAULT else ""
+            if med.overdue_by_minutes is not None:
+                late = al.duration_text(med.overdue_by_minutes)
+                dose = f"{med.name} OVERDUE {late} (due {med.due_local}{', default time' if default else ''})"
+            else:
+                dose = f"{med.name} due {med.due_local} ({default}in {al.duration_text(med.due_in_minutes or 0)})"
+        parts.append(dose)
+        if med.syringes_left is not None:
+            unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"
+            parts.append(f"{med.syringes_left} {unit}")
+    shown = [a for a in today.alerts if a.needs_attention and a.kind is not al.AlertKind.DOSE]
+    for alert in shown[:2]:
+        prefix = "ALERT: " if alert.level is al.AlertLevel.URGENT else ""
+        parts.append(prefix + alert.title)
+    if len(shown) > 2:
+        parts.append(f"+{len(shown) - 2} more")
+    if not parts:
+        return "medjournal: nothing tracked yet"
+    return " | ".join(parts)
