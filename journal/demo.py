@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from journal import models as m
-from journal.care.regimen import Regimen, parse_regimen
 from journal.dataclass import dataclass
 from journal.errors import JournalError
+from journal.schedule_spec import Regimen, parse_regimen
 from journal.store import Store
 
 R = TypeVar("R", bound=m.Record)

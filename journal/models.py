@@ -351,7 +351,7 @@ class Medication(Record):
 
 
 def _schedule_spec(value: str) -> str:
-    from journal.care.regimen import ScheduleError, parse_regimen
+    from journal.schedule_spec import ScheduleError, parse_regimen
 
     try:
         return parse_regimen(value).spec()
@@ -374,7 +374,7 @@ class Schedule(Record):
     note: OptionalText = None
 
     def describe(self) -> str:
-        from journal.care.regimen import parse_regimen
+        from journal.schedule_spec import parse_regimen
 
         dose = f", {self.dose}" if self.dose else ""
         until = f" until {self.ends}" if self.ends else ""

@@ -462,6 +462,7 @@ def _dose_beyond_schedule(dose: m.Dose, store: Store, *, scanning: bool) -> Iter
     """A dose not marked extra is one its schedule allows: not a second for a time already taken, not too close to
     another, not on a day with nothing due, not past an as-needed limit, not while the medicine is paused."""
     from journal.care import regimen
+    from journal.schedule_spec import ScheduleError
 
     if dose.status is not m.DoseStatus.TAKEN or dose.extra:
         return
@@ -473,7 +474,7 @@ def _dose_beyond_schedule(dose: m.Dose, store: Store, *, scanning: bool) -> Iter
         return
     try:
         steps = regimen.steps_for(med, rows, [])
-    except regimen.ScheduleError:
+    except ScheduleError:
         return
     span = regimen.reach(steps)
     # A dose being written is held against every other; in a scan, against those written before it, so that of two
@@ -497,8 +498,9 @@ def _dose_beyond_schedule(dose: m.Dose, store: Store, *, scanning: bool) -> Iter
 def _frequency(step: m.Schedule, med: m.Medication) -> Iterator[Violation]:
     """A medicine the content names as taken once a week is never scheduled more often, unless the user
     confirmed that the prescription says so (`prescribed_daily`)."""
-    from journal.care.regimen import ScheduleError, more_often_than_weekly, parse_regimen
+    from journal.care.regimen import more_often_than_weekly
     from journal.content.known import known_as
+    from journal.schedule_spec import ScheduleError, parse_regimen
 
     if step.deleted_at is not None or med.prescribed_daily:
         return

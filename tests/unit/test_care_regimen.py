@@ -11,19 +11,17 @@ from hypothesis import strategies as st
 
 from journal.care.regimen import (
     Dosing,
-    Pattern,
     RefusalKind,
-    ScheduleError,
     State,
     Step,
     adherence,
     belongs,
     extra_dose,
     occurrences,
-    parse_regimen,
     slots,
     state_now,
 )
+from journal.schedule_spec import Pattern, ScheduleError, parse_regimen
 
 PARIS = "Europe/Paris"
 

@@ -164,7 +164,7 @@ def test_questions_answered_and_open(year: Store) -> None:
 
 
 def test_the_other_medicines_follow_their_own_schedules(year: Store) -> None:
-    from journal.care.regimen import parse_regimen
+    from journal.schedule_spec import parse_regimen
 
     plans = {med.name: year.schedules(med.id) for med in year.tracked_medications()}
     assert {name: [p.spec for p in steps] for name, steps in plans.items()} == {
