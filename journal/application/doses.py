@@ -194,6 +194,17 @@ def record_dose(
     return result
 
 
+def record_skip(
+    store: Store, med: m.Medication, *, at: datetime, zone: str, now: datetime, reason: str, note: str | None = None
+) -> m.Dose:
+    """Record a dose not taken, with the reason."""
+    dose = m.Dose.validate(
+        {"medication_id": med.id, "at": at, "tz": zone, "status": m.DoseStatus.SKIPPED, "reason": reason, "note": note},
+        now=now,
+    )
+    return store.add(dose, now=now)
+
+
 def _refusal(store: Store, med: m.Medication, *, at: datetime, zone: str) -> regimen.Refusal | None:
     """Why a dose of `med` at `at` would be more than its schedule allows, or None."""
     recent = store.recent_doses(med.id, RECENT_DOSES)
@@ -224,17 +235,14 @@ class ExtraDoseError(JournalError):
     """A dose beyond what the schedule allows, refused before anything was written; `refusal` says why."""
 
     def __init__(self, reason: str, *, medication: m.Medication, refusal: regimen.Refusal) -> None:
-        if refusal.kind is regimen.RefusalKind.PAUSED:
-            tail = (
-                ". Nothing was recorded. Once your doctor says to go on, resume it (med resume); "
-                "a dose taken anyway is recorded as an extra one (--extra)."
-            )
-        else:
-            tail = (
-                ", so this would be an extra dose; nothing was recorded. "
-                "If you are taking an extra dose on purpose, record it as one (--extra)."
-            )
-        super().__init__(reason + tail)
+        done = (
+            ". Nothing was recorded."
+            if refusal.kind is regimen.RefusalKind.PAUSED
+            else ", so this would be an extra dose; nothing was recorded."
+        )
+        super().__init__(reason + done)
+        # The reason alone ('anakinra: the dose for that time was already taken (today 08:05)'): each front end
+        # says what to do about it in its own words (journal.cli.messages; the TUI asks).
         self.reason = reason
         self.medication = medication
         self.refusal = refusal

@@ -94,6 +94,18 @@ def record_side_effect(
     return EffectResult(effect=effect, triage=verdict, region_note=region_note, paused=paused)
 
 
+def close_effect(
+    store: Store, effect: m.SideEffect, *, now: datetime, resolved: bool = False, contacted: bool = False
+) -> m.SideEffect:
+    """Mark a side effect resolved, or the doctor contacted about it, at `now` (either closes its alert)."""
+    changes: dict[str, datetime] = {}
+    if resolved:
+        changes["resolved_at"] = now
+    if contacted:
+        changes["doctor_contacted_at"] = now
+    return store.update(effect, now=now, **changes)
+
+
 def find_open_effect(store: Store, text: str, *, loader: PackLoader = load_pack) -> m.SideEffect:
     """The newest unresolved side effect named by `text` (as typed, or the same listed symptom)."""
     open_effects = store.open_side_effects()

@@ -63,7 +63,7 @@ def add_medication(
     route filled in where they were not typed. `spec` is its schedule ('weekly on fri at 09:00'); a usual
     time with tracking means 'daily at HH:MM'. A medicine already on the list is refused, naming it.
     """
-    from journal.care.regimen import parse_regimen
+    from journal.schedule_spec import parse_regimen
 
     # Left out when not given, so that the record's defaults apply; a blank name is kept, to be refused.
     given = {k: v for k, v in values.items() if k == "name" or (v is not None and v != "")}
@@ -85,9 +85,9 @@ def add_medication(
         given.setdefault("tracked", True)
     if plan is not None:
         given.setdefault("tracked", True)
-    elif given.get("usual_time") and given.get("tracked", False):
-        plan = parse_regimen(f"daily at {given['usual_time']}")
     record = m.Medication.validate({"kind": m.MedKind.PRESCRIPTION, **given}, now=now)
+    if plan is None and record.usual_time and record.tracked:  # validated first: a bad time is named as the time
+        plan = parse_regimen(f"daily at {record.usual_time}")
     existing = same_medicine(store, record)
     if existing is not None:
         raise DuplicateMedicineError(
@@ -99,6 +99,46 @@ def add_medication(
         if plan is not None:
             store.add(m.Schedule(medication_id=record.id, spec=plan.spec(), starts=record.started or today), now=now)
     return record
+
+
+def add_schedule(
+    store: Store,
+    med: m.Medication,
+    spec: str,
+    *,
+    starts: date,
+    now: datetime,
+    ends: date | None = None,
+    dose: str | None = None,
+    prescribed_daily: bool = False,
+) -> m.Schedule:
+    """A schedule step for a medicine from a day (a taper, a titration, a new time); the medicine is then tracked.
+
+    `prescribed_daily`: the user confirms the prescription says so (a frequency otherwise refused for it).
+    """
+    from journal.schedule_spec import parse_regimen
+
+    step = m.Schedule.validate(
+        {"medication_id": med.id, "spec": parse_regimen(spec).spec(), "starts": starts, "ends": ends, "dose": dose},
+        now=now,
+    )
+    with store.transaction():
+        if prescribed_daily and not med.prescribed_daily:
+            med = store.update(med, now=now, prescribed_daily=True)
+        added = store.add(step, now=now)
+        if not med.tracked:
+            store.update(med, now=now, tracked=True)
+    return added
+
+
+def track(store: Store, med: m.Medication, at: str | None, *, today: date, now: datetime) -> m.Medication:
+    """Log a medicine's doses: daily at `at` ('08:00') on a schedule from today unless it has one; with no time,
+    at the usual time of the doses logged."""
+    with store.transaction():
+        med = store.update(med, now=now, tracked=True, usual_time=at or med.usual_time)
+        if at and not store.schedules(med.id):
+            add_schedule(store, med, f"daily at {at}", starts=today, now=now)
+        return med
 
 
 def stop_medication(

@@ -29,14 +29,14 @@ def lab_add(
     env: Env, test: str, value: str, unit: str | None, at: str | None, range_text: str | None, note: str | None
 ) -> None:
     """Record a lab result: TEST VALUE [UNIT], for example: lab add neutrophils 1.8 10*9/L --range 2.0-7.5."""
+    from journal.application.records import add_lab_result
     from journal.care.labs import parse_range, parse_value
 
     number = parse_value(value)
     low, high = parse_range(range_text) if range_text is not None else (None, None)
     when = env.when(at)
-    record = env.store.add(
-        m.LabResult(test=test, value=number, unit=unit, range_low=low, range_high=high, at=when, tz=env.zone, note=note)
-    )
+    values = {"test": test, "value": number, "unit": unit, "range_low": low, "range_high": high, "note": note}
+    record = add_lab_result(env.store, values, at=when, zone=env.zone, now=env.now)
     say(f"Recorded lab result: {_line(record)}.")
 
 

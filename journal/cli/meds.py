@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import click
 
 from journal import models as m
+from journal.cli import messages
 from journal.cli._env import Env, db_option, pass_env, say
 from journal.errors import JournalError, NotFoundError
 from journal.when import format_near
@@ -105,26 +106,21 @@ def med_schedule(
     env: Env, name: str, spec: str, from_date: str, until_date: str | None, amount: str | None, prescribed_daily: bool
 ) -> None:
     """Change a medicine's schedule from a date (a taper, a titration, a new time)."""
-    from journal.care.regimen import parse_regimen
 
-    regimen = parse_regimen(spec)
-    store = env.store
-    record = store.find_medication(name)
-    if record is None:
-        raise NotFoundError(f"No active medicine is called {name!r}; see `medjournal med list`.")
-    step = m.Schedule(
-        medication_id=record.id,
-        spec=regimen.spec(),
-        starts=env.day(from_date) or env.today(),
-        ends=env.day(until_date),
-        dose=amount,
-    )
-    with _confirm_hint(), store.transaction():
-        if prescribed_daily and not record.prescribed_daily:
-            record = store.update(record, now=env.now, prescribed_daily=True)
-        store.add(step)
-        if not record.tracked:
-            store.update(record, now=env.now, tracked=True)
+    from journal.application.medicines import add_schedule
+
+    record = _active(env, name)
+    with _confirm_hint():
+        step = add_schedule(
+            env.store,
+            record,
+            spec,
+            starts=env.day(from_date) or env.today(),
+            ends=env.day(until_date),
+            dose=amount,
+            now=env.now,
+            prescribed_daily=prescribed_daily,
+        )
     say(f"{record.name}: {step.describe()}.")
 
 
@@ -207,10 +203,7 @@ def _confirm_hint() -> Iterator[None]:
     except RuleError as exc:
         if exc.rule != "once a week":
             raise
-        said = exc.violation.message.rstrip(".")
-        raise JournalError(
-            f"{said}. If it does (a cancer treatment), add --prescribed-daily; nothing was recorded."
-        ) from None
+        raise JournalError(messages.once_weekly(exc.violation)) from None
 
 
 @click.group("allergy")
@@ -225,9 +218,10 @@ def allergy() -> None:
 @pass_env
 def allergy_add(env: Env, substance: str, reaction: str | None) -> None:
     """Record an allergy."""
+    from journal.application.records import add_allergy
     from journal.cli import medlist
 
-    record = env.store.add(m.Allergy(substance=substance, reaction=reaction))
+    record = add_allergy(env.store, {"substance": substance, "reaction": reaction}, now=env.now)
     say(f"Added allergy: {record.describe()}.")
     medlist.print_warnings(env, record)
 
@@ -256,9 +250,10 @@ def condition() -> None:
 @pass_env
 def condition_add(env: Env, name: str, since: str | None) -> None:
     """Record a condition."""
+    from journal.application.records import add_condition
     from journal.cli import medlist
 
-    record = env.store.add(m.Condition(name=name, since=env.day(since)))
+    record = add_condition(env.store, {"name": name, "since": env.day(since)}, now=env.now)
     say(f"Added condition: {record.describe()}.")
     medlist.print_warnings(env, record)
 

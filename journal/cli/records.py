@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from journal import models as m
+from journal.cli import messages
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError, NotFoundError
 from journal.when import format_local, format_near
@@ -40,11 +41,7 @@ def tracked_medication(env: Env, name: str | None) -> m.Medication:
     if len(due) == 1:
         return due[0]
     if due:
-        names = " and ".join([", ".join(med.name for med in due[:-1]), due[-1].name])
-        raise JournalError(
-            f"{names} are {'both' if len(due) == 2 else 'all'} due now; say which dose this is with --med NAME "
-            "(nothing was recorded)."
-        )
+        raise JournalError(messages.several_due(due))
     names = ", ".join(med.name for med in tracked)
     raise JournalError(f"Several medicines are tracked ({names}) and none is due now; say which with --med NAME.")
 
@@ -84,7 +81,7 @@ def dose(
     med_name: str | None,
 ) -> None:
     """Record a dose: the syringe check and the injection site for an injection (or a skipped dose)."""
-    from journal.application.doses import record_dose
+    from journal.application.doses import ExtraDoseError, record_dose
 
     med = tracked_medication(env, med_name)
     when = env.when(at)
@@ -93,26 +90,28 @@ def dose(
             raise click.UsageError(
                 "--skip records a dose not taken: it takes no --site, --syringe, --waited or --leftover."
             )
-        record = m.Dose(
-            medication_id=med.id, at=when, tz=env.zone, status=m.DoseStatus.SKIPPED, reason=skip_reason, note=note
-        )
-        env.store.add(record)
+        from journal.application.doses import record_skip
+
+        record = record_skip(env.store, med, at=when, zone=env.zone, now=env.now, reason=skip_reason, note=note)
         say(f"Recorded a skipped {med.name} dose on {format_local(when, env.zone)}: {record.reason}.")
         return
-    result = record_dose(
-        env.store,
-        med,
-        at=when,
-        zone=env.zone,
-        now=env.now,
-        appearance=syringe,
-        waited_minutes=waited,
-        site=site,
-        given_by=m.GivenBy(given_by),
-        leftover=leftover,
-        note=note,
-        extra=extra,
-    )
+    try:
+        result = record_dose(
+            env.store,
+            med,
+            at=when,
+            zone=env.zone,
+            now=env.now,
+            appearance=syringe,
+            waited_minutes=waited,
+            site=site,
+            given_by=m.GivenBy(given_by),
+            leftover=leftover,
+            note=note,
+            extra=extra,
+        )
+    except ExtraDoseError as exc:
+        raise JournalError(messages.extra_dose(exc)) from None
     check = result.inspection
     if result.first_use:
         say(f"First dose: {result.first_use}")
@@ -216,11 +215,12 @@ def appt() -> None:
 @pass_env
 def appt_add(env: Env, when: str, kind: str, with_whom: str | None, note: str | None) -> None:
     """Add an appointment (WHEN: 2026-12-01 09:30, tomorrow 14:00)."""
+    from journal.application.appointments import add_appointment
     from journal.cli import medlist
 
     moment = env.when(when, ahead=True)
-    record = env.store.add(
-        m.Appointment(at=moment, tz=env.zone, kind=m.ApptKind(kind), with_whom=with_whom, purpose=note)
+    record = add_appointment(
+        env.store, at=moment, zone=env.zone, kind=kind, now=env.now, with_whom=with_whom, purpose=note
     )
     say(f"Added {record.describe()} on {format_local(moment, env.zone)}.")
     medlist.print_warnings(env, record)
@@ -252,10 +252,11 @@ def checkin(
     env: Env, pain: int | None, swelling: int | None, stiffness: int | None, at: str | None, note: str | None
 ) -> None:
     """Record how the treatment is working."""
+    from journal.application.records import add_checkin
+
     when = env.when(at)
-    record = env.store.add(
-        m.Checkin(at=when, tz=env.zone, pain=pain, swelling=swelling, stiffness_minutes=stiffness, note=note)
-    )
+    values = {"pain": pain, "swelling": swelling, "stiffness_minutes": stiffness, "note": note}
+    record = add_checkin(env.store, values, at=when, zone=env.zone, now=env.now)
     say(f"Recorded check-in: {record.describe()} at {format_local(when, env.zone)}.")
 
 
@@ -290,8 +291,10 @@ def profile(
         }.items()
         if v is not None
     }
+    from journal.application.records import save_profile
+
     store = env.store
-    current = store.save_profile(env.now, **changes) if changes else store.profile()
+    current = save_profile(store, changes, now=env.now) if changes else store.profile()
     if current is None:
         say("No profile yet. Set it with: medjournal profile --name NAME --emergency-contact C ...")
         return

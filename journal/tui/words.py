@@ -26,14 +26,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "(edit it in History if it is elsewhere)",
     ),
     (
-        "record it as one (--extra).",
-        "say so when the journal asks whether it is an extra dose.",
-    ),
-    (
-        "resume it (med resume); a dose taken anyway is recorded as an extra one (--extra).",
-        "resume it in Medicines (m, then u); a dose taken anyway is recorded as an extra one when the journal asks.",
-    ),
-    (
         "add --count N.",
         'fill in "How many".',
     ),

@@ -25,6 +25,7 @@ from journal.application.medicines import (
 )
 from journal.application.today import build_today, medicine_today
 from journal.care import regimen
+from journal.schedule_spec import parse_regimen
 from journal.store import Store
 from journal.store.rules import RuleError, scan
 
@@ -209,7 +210,7 @@ def test_an_allergic_reaction_pauses_the_medicine_until_it_is_resumed(store: Sto
 
 def test_windows_hold_across_a_trip_and_a_daylight_saving_change() -> None:
     # Daily at 08:00 local: a dose at 07:30 in New York the day after flying counts for that day's dose.
-    steps = [regimen.Step(regimen.parse_regimen("daily at 08:00"), date(2026, 10, 1))]
+    steps = [regimen.Step(parse_regimen("daily at 08:00"), date(2026, 10, 1))]
     taken = [regimen.Dosing(at("2026-10-25", "08:10"), taken=True)]  # the day Berlin leaves summer time
     refusal = regimen.extra_dose(steps, taken, at("2026-10-25", "20:00"), zone=ZONE)
     assert refusal is not None and refusal.kind is regimen.RefusalKind.TAKEN

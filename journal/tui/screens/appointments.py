@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +14,9 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
+from journal.application import corrections
+from journal.application.appointments import carry_question, next_visit, set_status
+from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -138,21 +142,19 @@ class AppointmentsScreen(JournalScreen):
         except SAVE_ERRORS as exc:
             self.query_one("#field-appt-when", Field).show_error(describe(exc))
             return
-        try:
-            record = m.Appointment.validate(
-                {
-                    "at": at,
-                    "tz": journal.zone,
-                    "kind": self.query_one("#appt-kind", Select).value,
-                    "with_whom": values["appt-with"],
-                    "purpose": values["appt-purpose"],
-                }
-            )
-        except SAVE_ERRORS as exc:
-            self.show_save_error(exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt")
-            return
+        from journal.application.appointments import add_appointment
+
+        kind = str(self.query_one("#appt-kind", Select).value)
         self.save_to_journal(
-            lambda store: store.add(record),
+            lambda store: add_appointment(
+                store,
+                at=at,
+                zone=journal.zone,
+                kind=kind,
+                now=journal.now(),
+                with_whom=values["appt-with"],
+                purpose=values["appt-purpose"],
+            ),
             lambda saved: self._appointment_added(saved, values),
             lambda exc: self.show_save_error(
                 exc, aliases={"with_whom": "appt-with", "purpose": "appt-purpose"}, form="appt"
@@ -175,14 +177,7 @@ class AppointmentsScreen(JournalScreen):
         journal = self.journal
         self.clear_errors()
         text = self.form_values("question-text")["question-text"]
-        upcoming = [
-            a for a in journal.store.between(m.Appointment, "at", journal.now()) if a.status is m.ApptStatus.PLANNED
-        ]
-        try:
-            record = m.Question.validate({"text": text, "appointment_id": upcoming[0].id if upcoming else None})
-        except SAVE_ERRORS as exc:
-            self.show_save_error(exc, aliases={"text": "question-text"}, form="question")
-            return
+        from journal.application.appointments import add_question
 
         def saved(_record: m.Question) -> None:
             self.query_one("#question-text", Input).value = ""
@@ -190,7 +185,7 @@ class AppointmentsScreen(JournalScreen):
             self.app.notify("Question saved for your next visit.")
 
         self.save_to_journal(
-            lambda store: store.add(record),
+            lambda store: add_question(store, text, now=journal.now()),
             saved,
             lambda exc: self.show_save_error(exc, aliases={"text": "question-text"}, form="question"),
         )
@@ -205,15 +200,12 @@ class AppointmentsScreen(JournalScreen):
         cls: type[m.Record] = m.Appointment if isinstance(focused, AppointmentTable) else m.Question
         return self.journal.store.get(cls, key)
 
-    def _update(self, record: m.Record, **changes: object) -> None:
+    def _update(self, write: Callable[[Store], object]) -> None:
         def failed(exc: Exception) -> None:
             self.notify(describe(exc), severity="error", markup=False)
             self.refresh_data()
 
-        now = self.journal.now()
-        self.save_to_journal(
-            lambda store: store.update(record, now=now, **changes), lambda _done: self.refresh_data(), failed
-        )
+        self.save_to_journal(write, lambda _done: self.refresh_data(), failed)
 
     def action_edit_row(self) -> None:
         """Edit (or answer) the row under the cursor."""
@@ -229,13 +221,13 @@ class AppointmentsScreen(JournalScreen):
         if not isinstance(record, m.Appointment):
             return
         if record.at <= self.journal.now():
-            self._update(record, status=m.ApptStatus.DONE)
+            self._update(partial(set_status, record=record, status=m.ApptStatus.DONE, now=self.journal.now()))
             return
         when = self.journal.local(record.at, record.tz)
         question = f"The {record.describe()} is on {when}, still to come. Mark it done now?"
         if record.kind is m.ApptKind.DOCTOR:
             question += " The visit summary for your doctor starts from the last doctor's visit marked done."
-        self._ask(question, "Mark it done", "Not yet", record, status=m.ApptStatus.DONE)
+        self._ask(question, "Mark it done", "Not yet", record, m.ApptStatus.DONE)
 
     def action_cancel_row(self) -> None:
         """Mark the appointment under the cursor as cancelled, after asking."""
@@ -243,15 +235,15 @@ class AppointmentsScreen(JournalScreen):
         if isinstance(record, m.Appointment):
             when = self.journal.local(record.at, record.tz)
             question = f"Cancel the {record.describe()} on {when}? It stays in the list as cancelled."
-            self._ask(question, "Cancel it", "Keep it", record, status=m.ApptStatus.CANCELLED)
+            self._ask(question, "Cancel it", "Keep it", record, m.ApptStatus.CANCELLED)
 
-    def _ask(self, question: str, yes: str, no: str, record: m.Record, **changes: object) -> None:
-        """Make the changes only once the person says yes (the focused answer is no)."""
+    def _ask(self, question: str, yes: str, no: str, record: m.Appointment, status: m.ApptStatus) -> None:
+        """Set the appointment's status only once the person says yes (the focused answer is no)."""
         from journal.tui.screens.dialogs import ConfirmDialog
 
         def answered(sure: bool | None) -> None:
             if sure:
-                self._update(record, **changes)
+                self._update(partial(set_status, record=record, status=status, now=self.journal.now()))
 
         self.app.push_screen(ConfirmDialog(question, yes=yes, no=no), answered)
 
@@ -261,13 +253,11 @@ class AppointmentsScreen(JournalScreen):
         if not isinstance(record, m.Question):
             return
         journal = self.journal
-        upcoming = [
-            a for a in journal.store.between(m.Appointment, "at", journal.now()) if a.status is m.ApptStatus.PLANNED
-        ]
-        if not upcoming:
-            self.notify("No visit is planned yet: add one on the Appointments tab.", severity="warning")
+        visit = next_visit(journal.store, now=journal.now())
+        if visit is None:
+            self.notify("No doctor's visit is planned yet: add one on the Appointments tab.", severity="warning")
             return
-        self._update(record, appointment_id=upcoming[0].id)
+        self._update(partial(carry_question, record=record, visit=visit, now=journal.now()))
 
     def action_delete_question(self) -> None:
         """Delete the question under the cursor, after asking."""
@@ -281,7 +271,7 @@ class AppointmentsScreen(JournalScreen):
         def delete(yes: bool | None) -> None:
             if yes:
                 self.save_to_journal(
-                    lambda store: store.delete(record, now=journal.now()),
+                    lambda store: corrections.delete(store, record, now=journal.now()),
                     lambda _deleted: self.refresh_data(),
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )

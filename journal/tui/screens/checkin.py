@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Static
 
 from journal import models as m
+from journal.application.records import add_checkin
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -88,27 +89,21 @@ class CheckinScreen(JournalScreen):
         except SAVE_ERRORS as exc:
             self.query_one("#field-checkin-time", Field).show_error(describe(exc))
             return
-        try:
-            record = m.Checkin.validate(
-                {
-                    "at": at,
-                    "tz": journal.zone,
-                    "pain": numbers["pain"],
-                    "swelling": numbers["swelling"],
-                    "stiffness_minutes": numbers["stiffness"],
-                    "note": values["checkin-note"],
-                },
-                now=journal.now(),
-            )
-        except SAVE_ERRORS as exc:
-            self._failed(exc)
-            return
+        typed = {
+            "pain": numbers["pain"],
+            "swelling": numbers["swelling"],
+            "stiffness_minutes": numbers["stiffness"],
+            "note": values["checkin-note"],
+        }
+        now = journal.now()
 
-        def saved(_record: m.Checkin) -> None:
+        def saved(record: m.Checkin) -> None:
             self.app.notify(f"Recorded check-in: {record.describe()}.", markup=False)
             self.dismiss()
 
-        self.save_to_journal(lambda store: store.add(record), saved, self._failed)
+        self.save_to_journal(
+            lambda store: add_checkin(store, typed, at=at, zone=journal.zone, now=now), saved, self._failed
+        )
 
     def _failed(self, exc: Exception) -> None:
         self.show_save_error(

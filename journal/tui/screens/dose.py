@@ -557,28 +557,16 @@ class DoseScreen(JournalScreen):
         except SAVE_ERRORS as exc:
             self.query_one("#field-skip-time", Field).show_error(self._sentence(exc))
             return
-        try:
-            dose = m.Dose.validate(
-                {
-                    "medication_id": self.med.id,
-                    "at": at,
-                    "tz": journal.zone,
-                    "status": m.DoseStatus.SKIPPED,
-                    "reason": values["reason"],
-                },
-                now=journal.now(),
-            )
-        except SAVE_ERRORS as exc:
-            self.show_save_error(exc, aliases={"at": "skip-time"}, form="skip")
-            return
-        name = self.med.name
+        from journal.application.doses import record_skip
+
+        med, name, reason = self.med, self.med.name, values["reason"]
 
         def skipped(_dose: m.Dose) -> None:
             self.app.notify(f"Recorded a skipped {name} dose.", markup=False)
             self.dismiss()
 
         self.save_to_journal(
-            lambda store: store.add(dose),
+            lambda store: record_skip(store, med, at=at, zone=journal.zone, now=journal.now(), reason=reason),
             skipped,
             lambda exc: self.show_save_error(exc, aliases={"at": "skip-time"}, form="skip"),
         )

@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from journal import models as m
+from journal.application.effects import close_effect
 from journal.content import Symptom, normalize
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
@@ -257,7 +258,7 @@ class EffectsScreen(JournalScreen):
             return
         now = self.journal.now()
         self._close_effect(
-            lambda store: store.update(effect, now=now, resolved_at=now), f"{effect.symptom}: marked resolved."
+            lambda store: close_effect(store, effect, now=now, resolved=True), f"{effect.symptom}: marked resolved."
         )
 
     def action_contacted(self) -> None:
@@ -267,10 +268,12 @@ class EffectsScreen(JournalScreen):
             return
         now = self.journal.now()
         self._close_effect(
-            lambda store: store.update(effect, now=now, doctor_contacted_at=now), f"{effect.symptom}: doctor contacted."
+            lambda store: close_effect(store, effect, now=now, contacted=True), f"{effect.symptom}: doctor contacted."
         )
 
     def _close_effect(self, write: Callable[[Store], object], said: str) -> None:
+        """Write the change (through journal.application.effects.close_effect) and say what was done."""
+
         def done(_saved: object) -> None:
             self.notify(said, markup=False)
             self.refresh_data()

@@ -238,7 +238,7 @@ class HistoryScreen(JournalScreen):
         def delete(yes: bool | None) -> None:
             if yes:
                 self.save_to_journal(
-                    lambda store: store.delete(entry.record, now=journal.now()),
+                    lambda store: corrections.delete(store, entry.record, now=journal.now()),
                     deleted,
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )

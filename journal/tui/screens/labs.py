@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Static
 
 from journal import models as m
+from journal.application.records import add_lab_result
 from journal.care import labs
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
@@ -89,23 +90,21 @@ class LabsScreen(JournalScreen):
         try:
             number = labs.parse_value(values["lab-value"])
             low, high = labs.parse_range(values["lab-range"]) if values["lab-range"].strip() else (None, None)
-            record = m.LabResult.validate(
-                {
-                    "test": values["lab-test"],
-                    "value": number,
-                    "unit": values["lab-unit"],
-                    "range_low": low,
-                    "range_high": high,
-                    "at": at,
-                    "tz": journal.zone,
-                    "note": values["lab-note"],
-                },
-                now=journal.now(),
-            )
         except SAVE_ERRORS as exc:
             self._refused(exc)
             return
-        self.save_to_journal(lambda store: store.add(record), self._recorded, self._refused)
+        typed = {
+            "test": values["lab-test"],
+            "value": number,
+            "unit": values["lab-unit"],
+            "range_low": low,
+            "range_high": high,
+            "note": values["lab-note"],
+        }
+        now = journal.now()
+        self.save_to_journal(
+            lambda store: add_lab_result(store, typed, at=at, zone=journal.zone, now=now), self._recorded, self._refused
+        )
 
     def _refused(self, exc: Exception) -> None:
         self.show_save_error(

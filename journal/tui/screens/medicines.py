@@ -19,7 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from journal import models as m
-from journal.care.regimen import ScheduleError
+from journal.application import corrections
+from journal.schedule_spec import ScheduleError
 from journal.store import Store
 from journal.tui.screens.base import (
     SAVE_ERRORS,
@@ -264,15 +265,12 @@ class MedicinesScreen(JournalScreen):
 
     def _save_allergy(self) -> None:
         values = self.form_values("allergy-substance", "allergy-reaction")
-        try:
-            record = m.Allergy.validate(
-                {"substance": values["allergy-substance"], "reaction": values["allergy-reaction"]}
-            )
-        except SAVE_ERRORS as exc:
-            self._allergy_failed(exc)
-            return
+        from journal.application.records import add_allergy
+
+        typed = {"substance": values["allergy-substance"], "reaction": values["allergy-reaction"]}
+        now = self.journal.now()
         self.save_to_journal(
-            lambda store: store.add(record),
+            lambda store: add_allergy(store, typed, now=now),
             lambda saved: self._added("#allergy-warnings", saved, values),
             self._allergy_failed,
         )
@@ -284,14 +282,16 @@ class MedicinesScreen(JournalScreen):
 
     def _save_condition(self) -> None:
         values = self.form_values("condition-name", "condition-since")
+        from journal.application.records import add_condition
+
         try:
             since = self.journal.day(values["condition-since"])
-            record = m.Condition.validate({"name": values["condition-name"], "since": since}, now=self.journal.now())
         except SAVE_ERRORS as exc:
             self._condition_failed(exc)
             return
+        typed, now = {"name": values["condition-name"], "since": since}, self.journal.now()
         self.save_to_journal(
-            lambda store: store.add(record),
+            lambda store: add_condition(store, typed, now=now),
             lambda saved: self._added("#condition-warnings", saved, values),
             self._condition_failed,
         )
@@ -315,8 +315,10 @@ class MedicinesScreen(JournalScreen):
             self.query_one("#profile-error", Static).update(Text("Profile saved."))
             self.app.notify("Profile saved.")
 
+        from journal.application.records import save_profile
+
         self.save_to_journal(
-            lambda store: store.save_profile(now, **changes),
+            lambda store: save_profile(store, changes, now=now),
             saved,
             lambda exc: self.show_save_error(exc, aliases={k: f"profile-{k}" for k in keys}, form="profile"),
         )
@@ -432,7 +434,7 @@ class MedicinesScreen(JournalScreen):
         def delete(yes: bool | None) -> None:
             if yes:
                 self.save_to_journal(
-                    lambda store: store.delete(record, now=journal.now()),
+                    lambda store: corrections.delete(store, record, now=journal.now()),
                     lambda _deleted: self.refresh_data(),
                     lambda exc: self.notify(describe(exc), severity="error", markup=False),
                 )

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from journal import models as m
 from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
@@ -143,8 +142,6 @@ class WelcomeScreen(JournalScreen):
     @on(Button.Pressed, "#welcome-save")
     def action_save(self) -> None:
         """Save the profile, the tracked medicine and the first box in one transaction."""
-        from journal.application.supply import add_box
-
         journal = self.journal
         self.clear_errors()
         keys = (*PROFILE_KEYS, "born", "time", "lot", "expires")
@@ -166,39 +163,11 @@ class WelcomeScreen(JournalScreen):
         with_box = self.query_one("#welcome-box", Checkbox).value
 
         def setup(store: Store) -> None:
-            with store.transaction():
-                if any(v for v in profile.values()):
-                    store.save_profile(journal.now(), **profile)
-                med = None
-                if pack is not None:
-                    med = store.find_medication(pack.medication.generic)
-                    if med is None:
-                        med = store.add(
-                            m.Medication.validate(
-                                {
-                                    "name": pack.medication.generic,
-                                    "generic": pack.medication.generic,
-                                    "brand": pack.medication.brands[0] if pack.medication.brands else None,
-                                    "route": pack.medication.route,
-                                    "pack": pack.key,
-                                    "tracked": True,
-                                    "usual_time": values["welcome-time"],
-                                    "started": journal.today(),
-                                },
-                                now=journal.now(),
-                            )
-                        )
-                    else:
-                        med = store.update(med, now=journal.now(), tracked=True, usual_time=values["welcome-time"])
-                if med is not None and with_box:
-                    add_box(
-                        store,
-                        med,
-                        received=journal.today(),
-                        now=journal.now(),
-                        lot=values["welcome-lot"] or None,
-                        expires=expires,
-                    )
+            from journal.application.welcome import set_up
+
+            box = {"lot": values["welcome-lot"] or None, "expires": expires} if with_box else None
+            at = values["welcome-time"] or None
+            set_up(store, profile=profile, pack=pack, at=at, now=journal.now(), today=journal.today(), box=box)
 
         def refused(exc: Exception) -> None:
             aliases = {k: f"welcome-{k}" for k in (*PROFILE_KEYS, "born", "lot", "expires")}
