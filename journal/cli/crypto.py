@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -44,28 +42,16 @@ def _journal(env: Env, *, encrypted: bool) -> Path:
     path = env.db_path
     if not path.is_file():
         raise JournalError(f"There is no journal at {path}.")
+    cipher.finish_interrupted(path)  # an earlier conversion killed half-way: finished or undone first
     if cipher.is_encrypted(path) != encrypted:
         state = "is not encrypted" if encrypted else "is encrypted already"
         raise JournalError(f"{path} {state}; nothing was changed.")
     return path
 
 
-def _backups_with(path: Path, salt: bytes | None) -> list[Path]:
-    """The journal's backups that share its salt (None: the plain ones)."""
-    return [b.path for b in backups.list_backups(path) if cipher.salt_of(b.path) == salt]
-
-
-def _each_backup(files: list[Path], change: Callable[[Path], None], left_as: str) -> int:
-    """Apply `change` to each backup; one that fails is named and left as it was. How many changed."""
-    done = 0
-    for backup in files:
-        try:
-            change(backup)
-        except (JournalError, sqlite3.Error, OSError) as exc:
-            warn(f"{backup} was left {left_as} ({exc}).")
-        else:
-            done += 1
-    return done
+def _warn_failed(failed: cipher.Failures, left_as: str) -> None:
+    for backup, why in failed:
+        warn(f"{backup} was left {left_as} ({why}).")
 
 
 @click.command("encrypt")
@@ -86,8 +72,8 @@ def encrypt(env: Env, remember: bool) -> None:
     passphrase = _new_passphrase(cipher.ENV_PASSPHRASE)
     salt = os.urandom(cipher.SALT_BYTES)
     key = cipher.derive(passphrase, salt)
-    cipher.convert(path, None, (key, salt))
-    done = _each_backup(_backups_with(path, None), lambda b: cipher.convert(b, None, (key, salt)), "plain")
+    done, failed = cipher.encrypt_journal(path, key, salt)
+    _warn_failed(failed, "plain")
     say(f"Encrypted {path}, and {done} backup(s) beside it, with your passphrase.")
     say("Copies made elsewhere before now, and every export you make, are not encrypted.")
     if remember:
@@ -105,8 +91,8 @@ def decrypt(env: Env) -> None:
     """Turn the encrypted journal and its backups back into plain SQLite files."""
     path = _journal(env, encrypted=True)
     key, salt = cipher.current_key(path)
-    cipher.convert(path, (key, salt), None)
-    done = _each_backup(_backups_with(path, salt), lambda b: cipher.convert(b, (key, salt), None), "encrypted")
+    done, failed = cipher.decrypt_journal(path, key, salt)
+    _warn_failed(failed, "encrypted")
     cipher.forget(salt)
     say(f"Decrypted {path}, and {done} backup(s) beside it: anyone who can read the files can read them.")
 
@@ -121,8 +107,8 @@ def passphrase(env: Env) -> None:
     _note(f"note: {cipher.LOST_PASSPHRASE}")
     new_key = cipher.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)
     remembered = cipher.keyring_key(salt) is not None
-    cipher.rekey(path, (key, salt), new_key)
-    _each_backup(_backups_with(path, salt), lambda b: cipher.rekey(b, (key, salt), new_key), "with the old passphrase")
+    _, failed = cipher.change_key(path, (key, salt), new_key)
+    _warn_failed(failed, "with the old passphrase")
     if remembered:
         cipher.remember(salt, new_key)
     say(

@@ -175,8 +175,8 @@ def daily(db: connection.JournalDatabase, journal: Path, *, now: datetime | None
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
     """A connection that only reads `path` (see connection.read_only_connection)."""
-    if cipher.is_encrypted(path):  # an encrypted journal or backup: opened with its key
-        return cipher.connect(path)  # type: ignore[no-any-return]
+    if cipher.is_encrypted(path):  # an encrypted journal or backup: opened with its key, read-only too
+        return cipher.connect(path, read_only=True)  # type: ignore[no-any-return]
     return connection.read_only_connection(path)
 
 

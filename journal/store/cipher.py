@@ -157,11 +157,21 @@ def _connection_class() -> type[Any]:
 
 
 def open_file(target: Path | str, key: bytes | None, salt: bytes | None = None, **kwargs: Any) -> Any:
-    """An SQLCipher connection to `target` keyed with `key` (None: a plain file), not yet checked."""
+    """An SQLCipher connection to `target` keyed with `key` (None: a plain file), not yet checked.
+
+    `read_only=True`: a connection that only reads (see connection.read_only_connection).
+    """
     options: dict[str, Any] = {"isolation_level": None, "check_same_thread": False}
+    read_only = bool(kwargs.pop("read_only", False))
     options.update(kwargs)
     import sqlcipher3
 
+    if read_only:
+        # As connection.read_only_connection opens a plain journal: never a checkpoint of a
+        # leftover WAL into the file, no -wal or -shm left where there was none.
+        uri = Path(target).resolve().as_uri()
+        wal = Path(f"{target}-wal").exists()
+        target, options["uri"] = f"{uri}?mode=ro" + ("" if wal else "&immutable=1"), True
     conn = sqlcipher3.connect(str(target), factory=_connection_class(), **options)
     # SQLCipher logs a failed key to stderr by itself; the user hears one sentence from us instead.
     conn.execute("PRAGMA cipher_log_level = NONE")
@@ -559,26 +569,96 @@ def forget(salt: bytes) -> bool:
 
 
 # --- converting files -----------------------------------------------------------------------
+#
+# A conversion (encrypt, decrypt, a new passphrase) rewrites the journal and every backup beside
+# it. Each file is copied under the new key into a private `.NAME.PID.part`, checked, and renamed
+# over the original while a connection keeps the original under SQLite's exclusive lock: no other
+# program can read or write it from the start of the copy until the new file has its name (one
+# that waited meanwhile holds the old, renamed-over file, where SQLite refuses every write).
+#
+# The whole operation is journaled by a marker beside the journal, `.NAME.converting`, written
+# before any file is touched and removed once every file is converted; the process converting
+# holds an flock on it. A process killed half-way leaves the marker: the next command to open the
+# journal (`finish_interrupted`, from connection.connect and the conversion commands) takes the
+# lock, removes the copies and super-journals left, and brings every backup to the journal's
+# state. Which files go first makes the key needed always the journal's own key: an encryption
+# converts the journal first (its backups follow, under the key that now opens the journal), a
+# decryption its backups first (the journal, still encrypted, keeps asking for the key until it
+# is the last file converted), and a new passphrase the journal first, with the old key kept in
+# the marker wrapped under the new one (only the new key unwraps it; it opens nothing the new
+# key does not).
+
+ENV_TEST_KILL = "MEDJOURNAL_TEST_KILL_AT"  # for tests only: "STEP" or "STEP:N", see _step
+_steps_seen: dict[str, int] = {}
+ENCRYPT, DECRYPT, PASSPHRASE = "encrypt", "decrypt", "passphrase"
+_MARKER_WAIT_SECONDS = 5.0
 
 
-def _begin_alone(conn: Any, path: Path) -> None:
-    # A journal another program has open (the TUI) keeps its write-ahead log: leaving WAL mode
-    # then fails, which tells us to stop before anything is written.
+def _step(name: str) -> None:
+    """A point of a conversion (after a write, rename, unlink or fsync) where a test may kill this process.
+
+    MEDJOURNAL_TEST_KILL_AT=STEP kills it with SIGKILL the first time STEP is reached, STEP:N the
+    N-th time; tests use it to show that the next command finishes or undoes the conversion.
+    `stop@STEP` stops it (SIGSTOP) instead, for a test to try the journal meanwhile.
+    """
+    wanted = os.environ.get(ENV_TEST_KILL)
+    if not wanted:
+        return
+    count = _steps_seen[name] = _steps_seen.get(name, 0) + 1
+    stop = wanted.startswith("stop@")
+    step, _, nth = wanted.removeprefix("stop@").partition(":")
+    if step == name and count == (int(nth) if nth.isdigit() else 1):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGSTOP if stop else signal.SIGKILL)
+
+
+def marker_path(path: Path) -> Path:
+    """The file that says a conversion of the journal at `path` is under way (or was interrupted)."""
+    return path.with_name(f".{path.name}.converting")
+
+
+def _hold_exclusively(conn: Any, path: Path) -> None:
+    # Locking mode EXCLUSIVE first, so that every lock taken from here on is kept until the
+    # connection closes; then out of WAL (which fails when another program has the journal open:
+    # we stop before anything is written). MEMORY: the original is only read, and no `-journal`
+    # of ours is left for its close to delete by name once the new file has taken that name.
     conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA main.locking_mode = EXCLUSIVE")
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+        conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
+        mode = str(conn.execute("PRAGMA main.journal_mode = DELETE").fetchone()[0]).lower()
+        if mode == "delete":
+            mode = str(conn.execute("PRAGMA main.journal_mode = MEMORY").fetchone()[0]).lower()
     except sqlite3.OperationalError:
         mode = "wal"
-    if mode != "delete":
+    if mode != "memory":
         raise JournalBusyError(
             f"{path} is open in another medjournal window or program: close it first; nothing was changed."
         )
+    conn.execute("BEGIN EXCLUSIVE")  # the exclusive lock, kept (locking mode) until the connection closes
+    conn.execute("COMMIT")
+
+
+def hold(path: Path, key: tuple[bytes, bytes] | None) -> Any:
+    """A connection to the file at `path` (under `key`, or plain) that alone can read or write it until closed."""
+    conn = open_file(path, *key) if key else open_file(path, None)
+    try:
+        _hold_exclusively(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _part_name(path: Path, pid: int) -> Path:
+    return path.with_name(f".{path.name}.{pid}.part")
 
 
 def _private_part(path: Path) -> Path:
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    part.unlink(missing_ok=True)
+    part = _part_name(path, os.getpid())
+    for extra in ("", "-journal"):
+        Path(f"{part}{extra}").unlink(missing_ok=True)
     fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     return part
@@ -594,20 +674,36 @@ def _counts(conn: Any, schema: str) -> dict[str, int]:
     return {name: int(conn.execute(f"SELECT count(*) FROM {schema}.[{name}]").fetchone()[0]) for name in names}
 
 
-def convert(path: Path, source: tuple[bytes, bytes] | None, target: tuple[bytes, bytes] | None) -> None:
+def _side_files(path: Path) -> list[Path]:
+    """The original's files SQLite names after it: -wal, -shm, -journal, super-journals (-mjXXXX)."""
+    found = [path.with_name(path.name + extra) for extra in ("-wal", "-shm", "-journal")]
+    with contextlib.suppress(OSError):
+        found += [one for one in path.parent.iterdir() if one.name.startswith(f"{path.name}-mj")]
+    return found
+
+
+def convert(
+    path: Path, source: tuple[bytes, bytes] | None, target: tuple[bytes, bytes] | None, *, held: Any = None
+) -> None:
     """Rewrite the file at `path` under another key (None: plain), through a checked copy swapped into place.
 
     `source` and `target` are (raw key, salt). The copy is SQLCipher's own sqlcipher_export into a
     new private file; the original is replaced only once the copy has passed its integrity check,
-    holds as many rows in every table, and opens again with the new key on its own.
+    holds as many rows in every table, and opens again with the new key on its own. From the
+    start of the copy until the copy has taken the original's name, the original is held under
+    SQLite's exclusive lock: no other connection reads or writes it meanwhile. `held`: that
+    connection, from `hold` (it is closed here).
     """
     from journal.store.connection import fsync_dir
 
-    part = _private_part(path)
+    conn = held if held is not None else hold(path, source)
     try:
-        conn = open_file(path, *source) if source else open_file(path, None)
+        part = _private_part(path)
+    except BaseException:
+        conn.close()
+        raise
+    try:
         try:
-            _begin_alone(conn, path)
             attach_key = key_pragma(*target) if target else ""
             conn.execute("ATTACH DATABASE ? AS copy KEY ?", [str(part), attach_key])
             conn.execute("BEGIN EXCLUSIVE")
@@ -617,22 +713,28 @@ def convert(path: Path, source: tuple[bytes, bytes] | None, target: tuple[bytes,
             expected = _counts(conn, "main")
             if _counts(conn, "copy") != expected:
                 raise JournalError(f"The new copy of {path} lacks records; the original was left untouched.")
-            conn.execute("COMMIT")
+            conn.execute("COMMIT")  # the original stays locked: locking mode EXCLUSIVE
             conn.execute("DETACH DATABASE copy")
+            _step("copy-written")
             _check_copy(part, target, expected, path)
+            _step("copy-checked")
             with open(part, "rb+") as handle:
                 os.fsync(handle.fileno())
-            # Still holding the original open (no other program has it: see _begin_alone) while
-            # the checked copy takes its name; the original's side files (unused since it left
-            # WAL mode) go first, so that none is left beside the new file.
-            for extra in ("-wal", "-shm"):
-                path.with_name(path.name + extra).unlink(missing_ok=True)
+            _step("copy-synced")
+            # Nothing but this connection has the original (see _hold_exclusively): its side files
+            # are unused and go first, so that none is left beside the new file.
+            for extra in _side_files(path):
+                extra.unlink(missing_ok=True)
+            _step("sides-removed")
             os.replace(part, path)
+            _step("swapped")
         finally:
-            conn.close()
+            conn.close()  # releases the lock on the old file, which no name leads to any more
         fsync_dir(path.parent)
+        _step("folder-synced")
     finally:
-        part.unlink(missing_ok=True)
+        for side in ("", "-journal"):
+            Path(f"{part}{side}").unlink(missing_ok=True)
     _opened.discard(os.path.realpath(path))
 
 
@@ -641,6 +743,8 @@ def _check_copy(part: Path, target: tuple[bytes, bytes] | None, expected: dict[s
     try:
         result = check.execute("PRAGMA integrity_check").fetchone()[0]
         counts = _counts(check, "main")
+        # In WAL mode already: the first program to open the new file has no mode to change.
+        check.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
         raise JournalError(
             f"The new copy of {path} could not be read back ({exc}); the original was left untouched."
@@ -651,21 +755,345 @@ def _check_copy(part: Path, target: tuple[bytes, bytes] | None, expected: dict[s
         raise JournalError(f"The new copy of {path} failed its check; the original was left untouched.")
 
 
-def rekey(path: Path, old: tuple[bytes, bytes], new_key: bytes) -> None:
-    """Re-encrypt the file at `path` (same salt) under `new_key`, then check that it opens with it."""
-    conn = open_file(path, *old)
+def _wrap(key: bytes, under: bytes) -> bytes:
+    # The old key, readable only with the new one (a one-time pad drawn from the new key).
+    pad = hashlib.blake2b(under, digest_size=KEY_BYTES, person=b"medjournal-wrap").digest()
+    return bytes(a ^ b for a, b in zip(key, pad, strict=True))
+
+
+def _write_marker(path: Path, operation: str, salt: bytes, wrapped: bytes | None) -> int:
+    """Write and sync the marker of a conversion starting now; the descriptor holding its lock."""
+    import fcntl
+    import json
+
+    from journal.store.connection import fsync_dir
+
+    marker = marker_path(path)
+    temp = marker.with_name(f"{marker.name}.{os.getpid()}")
+    busy = JournalBusyError(
+        f"{path} is being converted by another medjournal command: try again once it has finished; nothing was changed."
+    )
     try:
-        _begin_alone(conn, path)
-        conn.execute(f'PRAGMA rekey = "{key_pragma(new_key)}"')
+        temp.unlink(missing_ok=True)
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+    except OSError as exc:
+        raise JournalError(f"Cannot write {marker} ({exc.strerror}); nothing was changed.") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # before the marker has its name: no one sees it unlocked
+        data = {"operation": operation, "salt": salt.hex(), "wrapped": wrapped.hex() if wrapped else None}
+        os.write(fd, json.dumps(data).encode("ascii"))
+        os.fsync(fd)
+        try:
+            os.link(temp, marker)  # fails when another conversion has begun
+        except FileExistsError:
+            raise busy from None
+        except OSError:  # no hard links here (FAT): a rename, after a look
+            if marker.exists():
+                raise busy from None
+            os.replace(temp, marker)
+    except OSError as exc:
+        os.close(fd)
+        raise JournalError(f"Cannot write {marker} ({exc.strerror}); nothing was changed.") from exc
+    except BaseException:
+        os.close(fd)
+        raise
     finally:
-        conn.close()
-    if salt_of(path) != old[1]:  # pragma: no cover - SQLCipher keeps the salt on rekey
-        raise JournalError(f"{path} changed its salt on rekey; keep the old passphrase until this is looked into.")
+        temp.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+    _step("marker-written")
+    return fd
+
+
+def _end_marker(path: Path, fd: int) -> None:
+    from journal.store.connection import fsync_dir
+
+    _step("before-marker-removed")
+    marker_path(path).unlink(missing_ok=True)
+    fsync_dir(path.parent)
+    os.close(fd)
+
+
+def _backups_with(path: Path, salt: bytes | None) -> list[Path]:
+    """The journal's backups that share `salt` (None: the plain ones)."""
+    from journal.store import backups
+
+    return [b.path for b in backups.list_backups(path) if salt_of(b.path) == salt]
+
+
+Failures = list[tuple[Path, str]]
+
+
+def _each(files: list[Path], change: Callable[[Path], None]) -> tuple[int, Failures]:
+    """Apply `change` to each backup; one that fails is left as it was and named. (How many changed, failures.)"""
+    done, failed = 0, []
+    for backup in files:
+        try:
+            change(backup)
+        except (JournalError, sqlite3.Error, OSError) as exc:
+            failed.append((backup, str(exc)))
+        else:
+            done += 1
+            _step("backup-converted")
+    return done, failed
+
+
+def _convert_journal(path: Path, fd: int, change: Callable[[], None]) -> None:
+    """Convert the journal itself; if that fails, the marker goes (nothing was changed) and the error rises."""
+    try:
+        change()
+    except BaseException as exc:
+        _remove_leftovers(path)
+        marker_path(path).unlink(missing_ok=True)
+        os.close(fd)
+        if isinstance(exc, sqlite3.Error | OSError):  # a full disk, an unreadable page: one sentence
+            raise JournalError(f"{path} could not be converted ({exc}); it was left as it was.") from exc
+        raise
+    _step("journal-converted")
+
+
+def encrypt_journal(path: Path, key: bytes, salt: bytes) -> tuple[int, Failures]:
+    """Encrypt the plain journal at `path` and then its plain backups; (backups encrypted, those that failed)."""
+    fd = _write_marker(path, ENCRYPT, salt, None)
+    _convert_journal(path, fd, lambda: convert(path, None, (key, salt)))
+    _keys[salt] = key
+    result = _each(_backups_with(path, None), lambda b: convert(b, None, (key, salt)))
+    _end_marker(path, fd)
+    return result
+
+
+def decrypt_journal(path: Path, key: bytes, salt: bytes) -> tuple[int, Failures]:
+    """Decrypt the backups of the journal at `path`, then the journal; (backups decrypted, those that failed).
+
+    The journal is held under SQLite's exclusive lock from the start: no program changes it while
+    its backups are converted.
+    """
+    fd = _write_marker(path, DECRYPT, salt, None)
+    converted: list[Path] = []
+
+    def one(backup: Path) -> None:
+        convert(backup, (key, salt), None)
+        converted.append(backup)
+
+    def journal() -> None:
+        held = hold(path, (key, salt))
+        result.extend(_each(_backups_with(path, salt), one))
+        try:
+            convert(path, (key, salt), None, held=held)
+        except BaseException:
+            # Undone: the backups already plain are encrypted again, as the journal still is.
+            for backup in converted:
+                with contextlib.suppress(JournalError, sqlite3.Error, OSError):
+                    convert(backup, None, (key, salt))
+            raise
+
+    result: list[Any] = []
+    _convert_journal(path, fd, journal)
+    _end_marker(path, fd)
+    return result[0], result[1]
+
+
+def change_key(path: Path, old: tuple[bytes, bytes], new_key: bytes) -> tuple[int, Failures]:
+    """Put the journal at `path` and its backups under `new_key` (same salt); (backups changed, those that failed)."""
+    key, salt = old
+    fd = _write_marker(path, PASSPHRASE, salt, _wrap(key, new_key))
+    _convert_journal(path, fd, lambda: convert(path, old, (new_key, salt)))
+    check = _opens(path, new_key, salt)
+    if check is None:  # pragma: no cover - the copy was opened with the new key before it took the name
+        raise JournalError(f"{path} does not open with the new passphrase after the change; try the old one.")
+    check.close()
+    _keys[salt] = new_key
+    result = _each(_backups_with(path, salt), lambda b: convert(b, old, (new_key, salt)))
+    _end_marker(path, fd)
+    return result
+
+
+def rekey(path: Path, old: tuple[bytes, bytes], new_key: bytes) -> None:
+    """Re-encrypt the one file at `path` (same salt) under `new_key`, through a checked copy."""
+    convert(path, old, (new_key, old[1]))
     check = _opens(path, new_key, old[1])
-    if check is None:
+    if check is None:  # pragma: no cover - see change_key
         raise JournalError(f"{path} does not open with the new passphrase after the change; try the old one.")
     check.close()
     _keys[old[1]] = new_key
+
+
+# --- finishing a conversion that was interrupted ----------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+_PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.part(?:-journal)?$")
+
+
+def _remove_leftovers(path: Path) -> list[Path]:
+    """Remove the copies and super-journals that killed conversions left beside the journal and its backups.
+
+    Called with the marker's lock held: no conversion is under way. A backup's `.part` whose
+    process still runs (a backup being taken) is left alone.
+    """
+    from journal.store.connection import backup_dir
+
+    removed: list[Path] = []
+    folder = backup_dir(path)
+    places = [(path.parent, {path.name}), (folder, None)]
+    for place, names in places:
+        try:
+            entries = list(place.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            match = _PART.match(entry.name)
+            stray = False
+            if match and (names is None or match["name"] in names):
+                stray = not _pid_alive(int(match["pid"])) or int(match["pid"]) == os.getpid()
+            elif "-mj" in entry.name:  # a super-journal: only a conversion's ATTACH makes one
+                stray = names is None or entry.name.split("-mj")[0] in names
+            if stray:
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
+
+
+def _lock_marker(path: Path) -> int | None:
+    """The marker of an interrupted conversion, opened and locked; None when there is none (any more)."""
+    import fcntl
+    import time
+
+    marker = marker_path(path)
+    try:
+        fd = os.open(marker, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise JournalError(f"{marker} cannot be read ({exc.strerror}); nothing was changed.") from exc
+    deadline = time.monotonic() + _MARKER_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise JournalBusyError(
+                    f"{path} is being encrypted, decrypted or given a new passphrase by another medjournal "
+                    "command: try again once it has finished; nothing was changed."
+                ) from None
+            time.sleep(0.05)
+    try:
+        same = os.fstat(fd).st_ino == os.stat(marker).st_ino
+    except FileNotFoundError:
+        same = False  # the conversion we waited for has finished
+    if not same:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _tell_stderr(text: str) -> None:
+    sys.stderr.write(f"note: {text}\n")
+
+
+# How the finishing of an interrupted conversion is told (it happens as the journal is opened,
+# before any front end has the screen): a note on standard error; tests may set None.
+tell: Callable[[str], None] | None = _tell_stderr
+
+
+def finish_interrupted(path: Path) -> str | None:
+    """Finish or undo a conversion of the journal at `path` that was interrupted; what was done, if anything.
+
+    The journal's own state decides: every backup is brought to it (under the journal's key, or
+    plain), and the copies and super-journals left are removed. An encrypted journal's key is
+    found as for opening it (and asked for in a terminal).
+    """
+    import json
+
+    if not marker_path(path).exists():
+        return None
+    fd = _lock_marker(path)
+    if fd is None:
+        return None
+    try:
+        try:
+            data = json.loads(os.read(fd, 4096).decode("ascii"))
+            operation, salt = str(data["operation"]), bytes.fromhex(data["salt"])
+            wrapped = bytes.fromhex(data["wrapped"]) if data.get("wrapped") else None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            operation, salt, wrapped = "", b"", None
+        try:
+            _remove_leftovers(path)
+            said = _bring_backups_along(path, operation, salt, wrapped)
+        except (sqlite3.Error, OSError) as exc:
+            raise JournalError(
+                f"An interrupted `medjournal {operation or 'conversion'}` of {path} could not be finished ({exc}); "
+                "nothing was lost: run the command again once this is fixed."
+            ) from exc
+        _step("recovered")
+        marker_path(path).unlink(missing_ok=True)
+        from journal.store.connection import fsync_dir
+
+        fsync_dir(path.parent)
+    finally:
+        os.close(fd)
+    if tell is not None:
+        tell(said)
+    return said
+
+
+def _bring_backups_along(path: Path, operation: str, salt: bytes, wrapped: bytes | None) -> str:
+    journal_salt = salt_of(path)
+    if journal_salt is None:
+        # A plain journal: an encryption killed before the journal was converted (its backups
+        # come after it), or a decryption that converted everything (the journal comes last).
+        done, failed = 0, Failures()
+        if operation == DECRYPT:
+            forget(salt)
+        plain = "undone" if operation == ENCRYPT else "finished"
+        said = f"an interrupted `medjournal {operation or 'encrypt'}` of {path} was {plain}: the journal is plain"
+    elif operation == DECRYPT:
+        # The journal, still encrypted, was to be converted last: finish what was asked.
+        key, _ = current_key(path)
+        done, failed = _each(_backups_with(path, journal_salt), lambda b: convert(b, (key, journal_salt), None))
+        convert(path, (key, journal_salt), None)
+        forget(journal_salt)
+        said = f"an interrupted `medjournal decrypt` of {path} was finished: the journal is plain"
+    else:
+        key, _ = current_key(path)
+        done, failed = _each(_backups_with(path, None), lambda b: convert(b, None, (key, journal_salt)))
+        if operation == PASSPHRASE and wrapped is not None:
+            old = _wrap(wrapped, key)  # the old key when the journal is on the new one; noise otherwise
+            more, failed_more = _each(
+                [b for b in _backups_with(path, journal_salt) if not _opens_with(b, key, journal_salt)],
+                lambda b: convert(b, (old, journal_salt), (key, journal_salt)),
+            )
+            done, failed = done + more, failed + failed_more
+            if is_remembered(journal_salt) and keyring_key(journal_salt) != key:
+                with contextlib.suppress(JournalError):
+                    remember(journal_salt, key)
+        said = f"an interrupted `medjournal {operation or 'encrypt'}` of {path} was finished: the journal is encrypted"
+    said += f", and {done} backup(s) were brought to the same state."
+    for backup, why in failed:
+        said += f" {backup} could not be ({why})."
+    return said
+
+
+def _opens_with(path: Path, key: bytes, salt: bytes) -> bool:
+    try:
+        conn = _opens(path, key, salt)
+    except sqlite3.Error:
+        return False
+    if conn is None:
+        return False
+    conn.close()
+    return True
 
 
 def current_key(path: Path) -> tuple[bytes, bytes]:

@@ -34,6 +34,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 MIGRATION_SET = "medjournal"
 MIGRATIONS_TABLE = "_sqlite_migrations"
+# SQLite's refusal to write into a file that was renamed over or deleted since it was opened.
+SQLITE_READONLY_DBMOVED = 1032
 
 # For tests only: caps the journal's size in pages (PRAGMA max_page_count) so a test can
 # make the disk "full" for a real `medjournal` process. It can only lower SQLite's limit,
@@ -69,6 +71,11 @@ def translate_errors(path: Path | None) -> Iterator[None]:
         yield
     except sqlite3.DatabaseError as exc:
         text = str(exc).lower()
+        if getattr(exc, "sqlite_errorcode", None) == SQLITE_READONLY_DBMOVED:
+            raise JournalBusyError(
+                f"{where} was replaced while this command waited for it (by `encrypt`, `decrypt`, `passphrase` "
+                "or `restore`): nothing was saved; try again."
+            ) from exc
         if "disk is full" in text or "database or disk is full" in text:
             raise DiskFullError(
                 f"The disk holding {where} is full: nothing was saved. Free some space and try again."
@@ -378,6 +385,8 @@ def connect(
         if path.is_dir():
             raise JournalError(f"{path} is a folder, not a journal file.")
         refuse_special(path)
+        # A conversion (encrypt, decrypt, passphrase) interrupted: finished or undone first.
+        cipher.finish_interrupted(path)
         if not path.exists():
             if not create:
                 raise JournalError(
@@ -399,7 +408,7 @@ def connect(
             read_ahead(path)  # for the quick_check below; before the connection is open
         if encrypted:
             with translate_errors(path):  # it reads the file to check the key (and reads it ahead)
-                conn = cipher.connect(path, checking=not checked, timeout=BUSY_TIMEOUT_MS / 1000)
+                conn = cipher.connect(path, checking=not checked, timeout=BUSY_TIMEOUT_MS / 1000, read_only=read_only)
             checked = checked or cipher.unchanged_since_check(conn)  # it passed one, and is as it was
         elif read_only:
             conn = read_only_connection(path)
