@@ -298,3 +298,46 @@ def test_check_leaves_an_encrypted_journal_and_its_leftover_wal_as_they_are(
     assert "Integrity: ok." in done.out
     assert db.read_bytes() == file_before
     assert wal.read_bytes() == wal_before
+
+
+def test_a_connection_left_on_the_replaced_file_cannot_write_and_says_why(
+    templates: dict[str, Path], tmp_path: Path
+) -> None:
+    """A program that opened the journal just before the swap holds the old file: SQLite refuses its write."""
+    import sqlite3
+
+    from journal.errors import JournalBusyError
+    from journal.store import connection
+
+    db = _copy(templates["plain"], tmp_path)
+    before = _contents(db)
+    late = sqlite3.connect(str(db), isolation_level=None)  # the file is open; nothing read or locked yet
+    try:
+        assert run_cli(db, "encrypt", env={cipher.ENV_PASSPHRASE: OLD}).code == 0
+        with (
+            pytest.raises(JournalBusyError, match="replaced while this command waited"),
+            connection.translate_errors(db),
+        ):
+            late.execute("DELETE FROM doses")
+    finally:
+        late.close()
+    assert _contents(db) == {name: (OLD, count) for name, (_, count) in before.items()}
+    assert not db.with_name(db.name + "-journal").exists()
+
+
+def test_a_backup_being_taken_by_a_live_process_is_not_removed_as_a_leftover(tmp_path: Path) -> None:
+    """Only the copies of dead processes (and super-journals) go: a backup in progress keeps its `.part`."""
+    db = tmp_path / "journal.db"
+    db.write_bytes(b"")
+    folder = db.with_name(db.name + ".backups")
+    folder.mkdir()
+    live = folder / f".journal-20261101T080000Z-daily.db.{os.getppid()}.part"
+    dead_pid = 2**22 + 17  # above Linux's default pid_max: no process has it
+    dead = [folder / f".journal-20261101T080000Z-daily.db.{dead_pid}.part", tmp_path / f".journal.db.{dead_pid}.part"]
+    supers = [tmp_path / "journal.db-mj0A1B2C3D", folder / "journal-20261101T080000Z-daily.db-mj01234567"]
+    other = tmp_path / ".other.db.99999999.part"  # another journal's copy in the same folder
+    for path in (live, *dead, *supers, other):
+        path.write_bytes(b"x")
+    removed = cipher._remove_leftovers(db)
+    assert sorted(removed) == sorted([*dead, *supers])
+    assert live.exists() and other.exists()
