@@ -49,6 +49,15 @@ def _journal(env: Env, *, encrypted: bool) -> Path:
     return path
 
 
+def _done_by_finishing(env: Env, *, encrypted: bool) -> bool:
+    """Whether finishing an interrupted conversion left the journal as this one would (`encrypted` or plain)."""
+    path = env.db_path
+    if not path.is_file() or not cipher.finish_interrupted(path) or cipher.is_encrypted(path) != encrypted:
+        return False
+    say(f"{path} is {'encrypted' if encrypted else 'plain'} now (see the note above); nothing more to do.")
+    return True
+
+
 def _warn_failed(failed: cipher.Failures, left_as: str) -> None:
     for backup, why in failed:
         warn(f"{backup} was left {left_as} ({why}).")
@@ -62,6 +71,8 @@ def _warn_failed(failed: cipher.Failures, left_as: str) -> None:
 @pass_env
 def encrypt(env: Env, remember: bool) -> None:
     """Encrypt the journal and its backups with a passphrase (SQLCipher); exports stay plain."""
+    if _done_by_finishing(env, encrypted=True):
+        return
     path = _journal(env, encrypted=False)
     found = backups.inspect(path)
     if not found.ok:
@@ -89,6 +100,8 @@ def encrypt(env: Env, remember: bool) -> None:
 @pass_env
 def decrypt(env: Env) -> None:
     """Turn the encrypted journal and its backups back into plain SQLite files."""
+    if _done_by_finishing(env, encrypted=False):
+        return
     path = _journal(env, encrypted=True)
     key, salt = cipher.current_key(path)
     done, failed = cipher.decrypt_journal(path, key, salt)

@@ -1018,6 +1018,10 @@ def finish_interrupted(path: Path) -> str | None:
 
     if not marker_path(path).exists():
         return None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        # A read-only medium: nothing can be finished or removed here, and the journal (each file
+        # swapped whole) is still readable as it is.
+        return None
     fd = _lock_marker(path)
     if fd is None:
         return None
