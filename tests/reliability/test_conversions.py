@@ -366,3 +366,26 @@ def test_the_same_command_again_after_a_kill_ends_where_the_first_was_going(
     assert again.code == 0, again.err
     assert "Traceback" not in again.err and "note: an interrupted" in again.err
     assert _assert_one_state(db, before, operation) == state
+
+
+@pytest.mark.parametrize(
+    ("operation", "point", "given", "words"),
+    [
+        ("encrypt", "journal-converted", {}, "no passphrase was given"),
+        ("decrypt", "backup-converted:1", {cipher.ENV_PASSPHRASE: "not it"}, "does not open"),
+        ("passphrase", "journal-converted", {cipher.ENV_PASSPHRASE: "not it"}, "does not open"),
+    ],
+)
+def test_an_interrupted_conversion_without_its_key_is_one_error_line_and_waits_for_it(
+    templates: dict[str, Path], tmp_path: Path, operation: str, point: str, given: dict[str, str], words: str
+) -> None:
+    """Without the key the recovery cannot run: one `error:` line, nothing touched, the marker kept for later."""
+    db = _copy(templates["plain" if operation == "encrypt" else "encrypted"], tmp_path)
+    before = _contents(db)
+    assert _killed(run_cli(db, operation, env={**OPERATIONS[operation], KILL: point}))
+    files = {p: p.read_bytes() for p in [db, *_backups(db)]}
+    run_cli(db, "emergency", env=given).assert_one_error(words)
+    assert {p: p.read_bytes() for p in files} == files
+    assert cipher.marker_path(db).exists()
+    assert _open_after(db).code == 0
+    _assert_one_state(db, before, operation)
