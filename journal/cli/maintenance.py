@@ -116,6 +116,7 @@ def list_backups(env: Env) -> None:
     for item in found:
         when = format_local(item.taken_at, env.zone)
         say(f"  {when}  {item.kind:<24} {_size(item.size):>8}  {item.path}")
+        say(f"      {backups.restorable(item.path)}")
 
 
 @click.command("restore")
@@ -129,10 +130,20 @@ def restore(env: Env, src: str, yes: bool) -> None:
     source = Path(src).expanduser()
     found = backups.validate_source(source)
     say(f"{source}: {found.records} change(s) recorded, the last on {_when(env, found.last_change)}.")
+    # Records the journal already leaves out and names: restored as they are, once the person has seen them.
+    for line in found.unreadable:
+        say(f"Unreadable record: {line}")
+    if found.unreadable:
+        say(
+            f"{len(found.unreadable)} record(s) above cannot be read: they are restored as they are, left out of "
+            "what the journal shows, and named by `medjournal check` until corrected."
+        )
     if not yes:
         if not sys.stdin.isatty():
             raise JournalError("restore replaces the whole journal: add --yes to confirm; nothing was changed.")
-        if not click.confirm(f"Replace {path} with it (the current journal is kept as a backup)?", default=False):
+        also = f", {len(found.unreadable)} unreadable record(s) included" if found.unreadable else ""
+        question = f"Replace {path} with it{also} (the current journal is kept as a backup)?"
+        if not click.confirm(question, default=False):
             raise JournalError("nothing was restored.")
     kept = backups.restore(source, path)
     say(f"Restored {path} from {source}.")

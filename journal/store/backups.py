@@ -56,6 +56,7 @@ class Inspection:
     unknown_steps: list[str] = field(default_factory=list)
     records: int = 0
     last_change: str | None = None
+    unreadable: list[str] = field(default_factory=list)  # the records that cannot be read, described (validate_source)
 
     @property
     def ok(self) -> bool:
@@ -258,8 +259,21 @@ def _cannot_read(path: Path, exc: sqlite3.DatabaseError) -> str:
     return f"SQLite cannot read it ({exc})"
 
 
+# A record whose stored values cannot be read: the journal leaves it out of what it shows and names it
+# (journal.store.damage), so a backup that holds one is restored, and the record named again.
+UNREADABLE = "readable values"
+# What the journal itself tolerates in a file never blocks its restore. The rules across records that an
+# older version did not hold (the same medicine twice, daily methotrexate, a dose after a stop) are named by
+# `check`; an unreadable record is named, and restored with the person's confirmation. Only a record that
+# breaks a rule protecting it (a cloudy syringe used, a spot outside its region, a date out of range) is refused.
+TOLERATED = rules.ACROSS_RECORDS | {UNREADABLE}
+
+
 def validate_source(path: Path) -> Inspection:
-    """Refuse a file that cannot safely replace the journal: not SQLite, damaged, newer, or breaking a rule."""
+    """Refuse a file that cannot safely replace the journal: not SQLite, damaged, newer, or breaking a rule.
+
+    Records it holds that cannot be read are not refused: they are listed in `unreadable`.
+    """
     found = inspect(path)
     if found.unknown_steps:
         raise NewerJournalError(
@@ -268,9 +282,9 @@ def validate_source(path: Path) -> Inspection:
         )
     if found.problems:
         raise NotAJournalError(f"{path} cannot be restored: {found.problems[0]}; nothing was changed.")
-    # Rules across records that an older version did not hold (the same medicine twice, daily methotrexate,
-    # a dose after a stop) never block a restore: the backup is the person's own record, and `check` names them.
-    broken = [v for v in (rule_violations(path) if found.steps else []) if v.rule not in rules.ACROSS_RECORDS]
+    violations = rule_violations(path) if found.steps else []
+    found.unreadable = [v.message for v in violations if v.rule == UNREADABLE]
+    broken = [v for v in violations if v.rule not in TOLERATED]
     if broken:
         first = "; ".join(v.line() for v in broken[:3])
         more = f" and {len(broken) - 3} more" if len(broken) > 3 else ""
@@ -278,6 +292,22 @@ def validate_source(path: Path) -> Inspection:
             f"{path} cannot be restored: {len(broken)} rule violation(s) ({first}{more}); nothing was changed."
         )
     return found
+
+
+def restorable(path: Path) -> str:
+    """Whether `restore` would take the backup at `path`, in a few words (for `backups`); writes nothing."""
+    if cipher.is_encrypted(path):
+        return "encrypted: checked when restored"  # checking it here could ask for its passphrase
+    try:
+        found = validate_source(path)
+    except JournalError as exc:
+        reason = str(exc).removeprefix(f"{path} ").removesuffix("; nothing was changed.").removesuffix(".")
+        return f"cannot be restored: {reason}"
+    if not found.steps:
+        return "cannot be restored: an empty database"
+    if found.unreadable:
+        return f"can be restored ({len(found.unreadable)} unreadable record(s), named when restored)"
+    return "can be restored"
 
 
 def restore(source: Path, journal: Path, *, now: datetime | None = None) -> Path | None:
