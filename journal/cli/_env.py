@@ -48,9 +48,12 @@ class Env:
 
     @property
     def store(self) -> Store:
-        """The open journal (opened, created and migrated on first use; the day's backup taken)."""
+        """The open journal (opened and migrated on first use; the day's backup taken).
+
+        Created only by a command that can record something into a new journal (see CREATES_JOURNAL).
+        """
         if self._store is None:
-            self._store = Store.open(self.db_path)
+            self._store = Store.open(self.db_path, create=_creates_journal())
             _tell_damage(self._store)
         return self._store
 
@@ -98,6 +101,30 @@ class Env:
     def today(self) -> date:
         """Today's date where the user is."""
         return self.now.astimezone(_zoneinfo(self.zone)).date()
+
+
+# The commands that can record something into a new, empty journal: the only ones that create one where
+# there is none (`profile` only when it sets a field). Every other command reads, or changes records that
+# must exist (`dose` needs a medicine, `undo` a change): at a mistyped --db it is one error, never a new
+# empty journal left behind.
+CREATES_JOURNAL = frozenset(
+    {"med add", "allergy add", "condition add", "lab add", "appt add", "checkin", "effect", "profile", "demo"}
+)
+
+
+def _creates_journal() -> bool:
+    """Whether the running command may create the journal (outside a command, as in tests: yes)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True
+    names: list[str] = []
+    while ctx.parent is not None:  # the root's own name ("medjournal", "python -m journal") left out
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    current = click.get_current_context()
+    if names == ["profile"]:
+        return any(value is not None for value in current.params.values())
+    return " ".join(names) in CREATES_JOURNAL
 
 
 def _tell_damage(store: Store) -> None:

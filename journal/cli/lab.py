@@ -56,7 +56,7 @@ def _line(record: m.LabResult) -> str:
 @pass_env
 def lab_list(env: Env, test: str | None) -> None:
     """List lab results, oldest first."""
-    results = env.store.lab_results(test=test)
+    results = env.existing_store.lab_results(test=test)
     for record in results:
         say(_line(record))
     if not results:
