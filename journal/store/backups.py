@@ -15,7 +15,6 @@ import re
 import sqlite3
 from dataclasses import field
 from datetime import UTC, datetime
-from glob import escape as glob_escape
 from pathlib import Path
 
 from journal.dataclass import dataclass
@@ -30,7 +29,7 @@ DEFAULT_KEEP = 14
 DAILY = "daily"
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
-STALE_PART_SECONDS = 3600
+STALE_PART_SECONDS = connection.STALE_PART_SECONDS
 
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<kind>[a-z0-9_-]+)\.db$")
@@ -130,18 +129,7 @@ def rotate(journal: Path, keep: int, *, now: datetime | None = None, fresh: Path
     """
     daily = [b for b in list_backups(journal) if b.kind == DAILY]
     daily.sort(key=lambda b: b.path != fresh)  # stable: the fresh one first, the others newest first
-    removed: list[Path] = []
-    # A `.part` file (and the -journal, -wal or -shm SQLite made beside it) belongs to a backup in
-    # progress; one an hour old was abandoned by a crash.
-    cutoff = (now or datetime.now(UTC)).timestamp() - STALE_PART_SECONDS
-    folder = connection.backup_dir(journal)
-    leftovers = [*folder.glob(".*.part*")] if folder.is_dir() else []
-    leftovers += journal.parent.glob(f".{glob_escape(journal.name)}.restoring-*")  # a restore killed half-way
-    for part in leftovers:
-        with contextlib.suppress(FileNotFoundError):
-            if part.stat().st_mtime < cutoff:
-                part.unlink()
-                removed.append(part)
+    removed = connection.remove_stale_parts(journal, now=now)
     for old in daily[keep:]:
         with contextlib.suppress(FileNotFoundError):
             old.path.unlink()

@@ -9,7 +9,9 @@ import re
 import sqlite3
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import cache, cached_property
+from glob import escape as glob_escape
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,8 @@ from journal.resources import migrations_root
 from journal.store import cipher
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# A copy of the journal in progress this old was abandoned (its process number may since be reused).
+STALE_PART_SECONDS = 3600
 BUSY_TIMEOUT_MS = 5000
 MIGRATION_SET = "medjournal"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -390,7 +394,7 @@ def connect(
         if not path.exists():
             if not create:
                 raise JournalError(
-                    f"no journal at {path}: check the name (a command that records something creates one)."
+                    f"no journal at {path}: check the name (`medjournal med add NAME` starts a new one)."
                 )
             _create_private(path)
         else:
@@ -445,10 +449,13 @@ def connect(
             conn.execute("PRAGMA synchronous = FULL")
             if not current:
                 _migrate(db, path)
-            if path is not None and daily_backup:
-                from journal.store import backups
+            if path is not None:
+                if writing:  # copies killed backups and restores left behind go now, not with tomorrow's backup
+                    remove_stale_parts(path)
+                if daily_backup:
+                    from journal.store import backups
 
-                backups.daily(db, path)
+                    backups.daily(db, path)
     except BaseException:
         conn.close()
         raise
@@ -527,6 +534,49 @@ def backup(db: JournalDatabase, dest: Path) -> Path:
         part.unlink(missing_ok=True)
     fsync_dir(dest.parent)
     return dest
+
+
+# A copy in progress: `.NAME.PID.part` in the backup folder (connection.backup), `.JOURNAL.restoring-PID`
+# beside the journal (restore), each with the -journal, -wal or -shm SQLite may have made beside it.
+_PART = re.compile(r"^\..+\.(?P<pid>\d+)\.part(?:-journal|-wal|-shm)?$")
+_RESTORING = re.compile(r"^\..+\.restoring-(?P<pid>\d+)(?:-journal|-wal|-shm)?$")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process `pid` runs on this machine (one of another user counts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's (PermissionError), or no number a process can have
+        return True
+    return True
+
+
+def remove_stale_parts(journal: Path, *, now: datetime | None = None) -> list[Path]:
+    """Delete the copies that killed backups and restores left half-written or whole; the paths removed.
+
+    A copy is stale when the process that wrote it is gone, or when it is an hour old (its process number
+    may since belong to another program). Run whenever the journal is opened to write: a storm of killed
+    backups leaves a full-size copy each, and they must not wait for the next day's backup.
+    """
+    cutoff = (now or datetime.now(UTC)).timestamp() - STALE_PART_SECONDS
+    folder = backup_dir(journal)
+    found: list[tuple[Path, re.Match[str] | None]] = []
+    with contextlib.suppress(OSError):
+        found += [(entry, _PART.match(entry.name)) for entry in folder.iterdir() if entry.name.startswith(".")]
+    found += [(p, _RESTORING.match(p.name)) for p in journal.parent.glob(f".{glob_escape(journal.name)}.restoring-*")]
+    removed: list[Path] = []
+    for part, match in found:
+        if match is None:
+            continue
+        with contextlib.suppress(OSError):
+            if not _alive(int(match["pid"])) or part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed.append(part)
+    return removed
 
 
 def _place(part: Path, dest: Path) -> None:

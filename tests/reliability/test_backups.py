@@ -253,7 +253,7 @@ def test_a_copy_abandoned_by_a_crash_is_cleaned_up(tmp_path: Path) -> None:
     stale = folder / ".journal-20261101T080000Z-daily.db.4242.part"
     stale.write_bytes(b"half a copy")
     os.utime(stale, (0, 0))
-    in_progress = folder / ".journal-20261125T080000Z-manual.db.4343.part"
+    in_progress = folder / f".journal-20261125T080000Z-manual.db.{os.getpid()}.part"  # its process runs
     in_progress.write_bytes(b"another process is writing this one")
     assert run_cli(path, "allergy", "add", "pollen").code == 0  # the day's first write: backup, then rotation
     assert not stale.exists() and in_progress.exists()

@@ -411,7 +411,7 @@ def test_rotation_removes_what_killed_backups_and_restores_left(tmp_path: Path) 
     folder = backup_dir(db)
     left = [folder / f".journal-x.db.{n}.part{suffix}" for n, suffix in enumerate(("", "-wal", "-shm", "-journal"))]
     left.append(tmp_path / ".journal.db.restoring-4242")
-    young = folder / ".journal-y.db.99.part-wal"
+    young = folder / f".journal-y.db.{os.getpid()}.part-wal"  # its process runs: a copy in progress
     old = time.time() - 2 * backups.STALE_PART_SECONDS
     for path in [*left, young]:
         path.write_bytes(b"x")
