@@ -62,6 +62,7 @@ class Env:
         """The open journal for a command that only reads it: never created (no journal at PATH is an error)."""
         if self._store is None:
             self._store = Store.open(self.db_path, create=False, writing=False)
+            tell_wal_left_out(self.db_path)
         return self._store
 
     @property
@@ -69,6 +70,7 @@ class Env:
         """As `existing_store`, and the day's automatic backup is left to the next write."""
         if self._store is None:
             self._store = Store.open(self.db_path, create=False, daily_backup=False, writing=False)
+            tell_wal_left_out(self.db_path)
         return self._store
 
     def reading_store_during(self, work: Callable[[], T]) -> tuple[Store, T]:
@@ -80,6 +82,7 @@ class Env:
         opening = open_while_loading(self.db_path, create=False, writing=False)
         done = work()
         self._store = opening.result()
+        tell_wal_left_out(self.db_path)
         return self._store, done
 
     def close(self) -> None:
@@ -125,6 +128,20 @@ def _creates_journal() -> bool:
     if names == ["profile"]:
         return any(value is not None for value in current.params.values())
     return " ".join(names) in CREATES_JOURNAL
+
+
+def tell_wal_left_out(path: Path) -> None:
+    """Say on stderr when the journal was read without its write-ahead log (see connection.read_only_connection)."""
+    from journal.store.connection import wal_left_out
+
+    if wal_left_out(path):
+        click.echo(
+            visible(
+                f"warning: {path} was read without its write-ahead log ({path.name}-wal), which cannot be read here: "
+                "the latest changes may be missing below."
+            ),
+            err=True,
+        )
 
 
 def _tell_damage(store: Store) -> None:

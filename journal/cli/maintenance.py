@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, pass_env, say, warn
+from journal.cli._env import Env, db_option, pass_env, say, tell_wal_left_out, warn
 from journal.errors import JournalError
 from journal.store import Store, backups, damage
 from journal.when import format_local
@@ -36,6 +36,7 @@ def check(env: Env) -> None:
     if not path.exists():
         raise JournalError(f"no journal at {path}.")
     found = backups.inspect(path)
+    tell_wal_left_out(path)
     say(f"Journal: {path}")
     if found.unknown_steps:
         say(f"Schema: written by a newer version of medjournal (step {found.unknown_steps[-1]}).")

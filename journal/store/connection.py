@@ -151,13 +151,106 @@ def writable(path: Path) -> bool:
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that only reads `path`: it never checkpoints a leftover WAL into the file, and
-    leaves no -wal or -shm behind where there was none."""
+    leaves no -wal or -shm behind where there was none.
+
+    Reading a WAL takes its -shm: the one a running program shares, else none at all (the WAL is read
+    into this process's memory, so that a read-only medium, a full disk, a disk with no free inode or a
+    read-only journal in a writable folder can be read, and no -shm is left there). Only where even that
+    fails is the file read alone, and `wal_left_out` then says that changes in the WAL may be missing.
+    """
     uri = path.resolve().as_uri()
-    if path.with_name(path.name + "-wal").exists():
-        # Read-only: closing it does not fold the WAL into the file, as a read-write one would.
-        return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-    # No write-ahead log to replay: the file alone is the whole database.
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        if path.with_name(path.name + "-shm").exists():
+            # A program may have the journal open: read through its -shm, under SQLite's locks.
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            if _readable(conn):
+                return conn
+        if _size(wal) == 0:
+            pass  # an empty WAL holds no change: the file alone is the whole database
+        elif _locked_elsewhere(path) is not False:
+            # A program holds the journal in SQLite's exclusive locking mode (it keeps no -shm), or this
+            # process has it open: read under SQLite's locks, which wait for it or say it is busy.
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            # No program has it open (one would keep a -shm or a lock): the WAL is read into this process's
+            # memory, without file locks and so without making a -shm (SQLite's "unix-none" VFS).
+            conn = sqlite3.connect(
+                f"{uri}?mode=ro&vfs=unix-none", uri=True, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")  # before the first read: the WAL index in memory
+            if _readable(conn):
+                return conn
+            _wal_left_out.add(os.path.realpath(path))
+    # No write-ahead log to replay (or none that can be read): the file alone is the whole database.
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+# Journals read without their WAL (read_only_connection), by real path: the front ends say so.
+_wal_left_out: set[str] = set()
+
+
+def wal_left_out(path: Path) -> bool:
+    """Whether `path` was read without the changes in its WAL (they may be missing from what was shown)."""
+    return os.path.realpath(path) in _wal_left_out
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+# SQLite's lock bytes in a database file (os_unix.c): PENDING, RESERVED, then 510 SHARED bytes.
+_PENDING_BYTE = 0x40000000
+_SHARED_FIRST, _SHARED_SIZE = _PENDING_BYTE + 2, 510
+
+
+def _locked_elsewhere(path: Path) -> bool | None:
+    """Whether another process holds SQLite's write lock on `path` (None: cannot tell, or this process has it open).
+
+    Only while this process has no descriptor on the file: closing the one used here drops every POSIX
+    lock this process holds on it (see read_ahead).
+    """
+    if held_open(path) is not False:
+        return None
+    try:
+        import fcntl
+
+        fd = os.open(path, os.O_RDONLY)
+    except (ImportError, OSError):
+        return None
+    try:
+        # A read lock on the SHARED bytes is refused only while another process holds them for writing.
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, _SHARED_SIZE, _SHARED_FIRST)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # releases the probe's lock
+
+
+def _readable(conn: sqlite3.Connection) -> bool:
+    """Whether `conn` can read its database; closed when it cannot (the cause: a -shm it cannot use or make)."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise  # another program is writing: said as "busy", not read around
+        return False
+
+
+def _no_room(folder: Path) -> bool:
+    """Whether the disk holding `folder` has no free block or no free inode (SQLite could make no -wal or -shm)."""
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return False
+    return found.f_bavail == 0 or (found.f_files > 0 and found.f_favail == 0)
 
 
 def _refuse_empty(path: Path) -> None:
@@ -268,8 +361,8 @@ def check_file(path: Path) -> list[str] | None:
     try:
         conn = (
             sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            if writable(path)
-            else read_only_connection(path)  # creates no -wal or -shm beside a read-only journal
+            if writable(path) and not _no_room(path.parent)
+            else read_only_connection(path)  # creates no -wal or -shm beside a read-only journal, or on a full disk
         )
     except (sqlite3.Error, OSError, ValueError):
         return None
@@ -399,7 +492,8 @@ def connect(
             _create_private(path)
         else:
             _refuse_empty(path)
-            read_only = not writing and not writable(path)
+            # Only reading: a file that cannot be written, or a disk that could take no -wal or -shm, is read read-only.
+            read_only = not writing and (not writable(path) or _no_room(path.parent))
             if not read_only:
                 _refuse_read_only(path)
         encrypted = cipher.is_encrypted(path)  # SQLCipher's file: no SQLite header (see journal.store.cipher)
@@ -420,6 +514,8 @@ def connect(
             conn = sqlite3.connect(
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
+            if not writing and not _readable(conn):  # it needs a -shm it cannot make (the disk filled meanwhile)
+                conn, read_only = read_only_connection(path), True
     db = JournalDatabase(conn)
     try:
         with translate_errors(path):
