@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from journal.errors import JournalError
 from journal.paths import resolve_db_path
 from journal.store import Store
 from journal.visible import visible
@@ -53,6 +54,7 @@ class Env:
         Created only by a command that can record something into a new journal (see CREATES_JOURNAL).
         """
         if self._store is None:
+            refuse_broken_packs()
             self._store = Store.open(self.db_path, create=_creates_journal())
             _tell_damage(self._store)
         return self._store
@@ -128,6 +130,18 @@ def _creates_journal() -> bool:
     if names == ["profile"]:
         return any(value is not None for value in current.params.values())
     return " ".join(names) in CREATES_JOURNAL
+
+
+def refuse_broken_packs() -> None:
+    """Raise JournalError when an installed content pack is broken: its rules would be silently lost at a write."""
+    from journal.content.loader import broken_packs
+
+    broken = broken_packs()
+    if broken:
+        raise JournalError(
+            f"{broken[0]}; medjournal's installed content is broken, so the rules it holds (injection sites, "
+            "syringe checks) cannot be kept: nothing was changed. Reinstall medjournal."
+        )
 
 
 def tell_wal_left_out(path: Path) -> None:

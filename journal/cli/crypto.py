@@ -138,7 +138,21 @@ def remember_key(env: Env) -> None:
     path = _journal(env, encrypted=True)
     key, salt = cipher.current_key(path)
     cipher.remember(salt, key)
-    say(f"The key of {path} is kept in the system keyring; anyone logged in as you can open the journal.")
+    say(f"The key of {path} is kept in {keyring_words()}; anyone logged in as you can open the journal.")
+
+
+def keyring_words() -> str:
+    """Where keyring keeps a key, in words: a backend that stores it in plain text is named as such."""
+    import keyring
+
+    ring = keyring.get_keyring()
+    chain = getattr(ring, "backends", None)  # a ChainerBackend writes into its first backend
+    holder = chain[0] if chain else ring
+    name = f"{type(holder).__module__}.{type(holder).__qualname__}"
+    if "plaintext" in name.lower():  # keyrings.alt's PlaintextKeyring: a file any program run as you can read
+        where = getattr(holder, "file_path", None)
+        return f"a keyring that stores it in plain text ({name}{f', in {where}' if where else ''}), not encrypted"
+    return "the system keyring"
 
 
 @click.command("forget-key")

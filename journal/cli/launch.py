@@ -7,8 +7,10 @@ from pathlib import Path
 
 def run_tui(db_path: Path) -> None:
     """Open the journal at `db_path` in the terminal UI."""
+    from journal.cli._env import refuse_broken_packs
     from journal.tui import open_while_loading
 
+    refuse_broken_packs()  # the TUI writes: a broken pack's rules must not be silently lost
     opening = open_while_loading(db_path)  # before Textual is imported, to overlap with it
     from journal.tui.app import run
 

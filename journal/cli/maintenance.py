@@ -52,6 +52,7 @@ def check(env: Env) -> None:
     say("Integrity: ok.")
     say("Foreign keys: ok.")
     _check_records(path)
+    _check_packs()
     broken = backups.rule_violations(path) if found.steps else []
     for violation in broken:
         say(f"Rule broken: {violation.line()}")
@@ -77,6 +78,21 @@ def _check_records(path: Path) -> None:
             "restore a backup from before they were written, or correct them with a database tool."
         )
     say("Records: all readable.")
+
+
+def _check_packs() -> None:
+    """The installed content packs: a broken one means the rules it holds were not checked, and fails the check."""
+    from journal.content.loader import broken_packs
+
+    failed = broken_packs()
+    for error in failed:
+        say(f"Problem: {error}")
+    if failed:
+        raise JournalError(
+            f"{len(failed)} installed content pack(s) cannot be read, so the rules they hold were not checked; "
+            "reinstall medjournal."
+        )
+    say("Content packs: sound.")
 
 
 @click.command("backup")

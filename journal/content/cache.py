@@ -3,11 +3,15 @@
 Validating pack.toml at every start would add nearly a third to the TUI's start-up instructions
 (importing pydantic, building the validator), so a validated pack is kept as JSON and rebuilt from
 it by its classes' field types.
-JSON is data only: reading a cache file runs no code. A cache file holds the fingerprint and the
-pack. The fingerprint holds everything validation depends on: the medjournal version, this
+JSON is data only: reading a cache file runs no code. A cache file holds the fingerprint, the
+pack, and a seal. The fingerprint holds everything validation depends on: the medjournal version, this
 module's format number, the pack folder's path, the text of pack.toml and the names of the files
-beside it (validation checks that each section file exists). Any problem with the cache (missing,
-stale, corrupt, unreadable, not ours, unwritable folder) means: validate again.
+beside it (validation checks that each section file exists). The seal is a keyed BLAKE2 digest of the
+fingerprint and the pack as written, with a key kept in this module: a cache edited by hand (a cloudy
+syringe made "use") or damaged no longer matches it, and is never trusted more than pack.toml itself.
+(A program that can forge it can write the user's journal too: the seal guards against edits and
+damage, not against such a program.) Any problem with the cache (missing, stale, corrupt, unsealed,
+unreadable, not ours, unwritable folder) means: validate again.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ from journal.files import make_private_dir, write_private
 
 ENV_CACHE_DIR = "MEDJOURNAL_CACHE_DIR"
 # Bump when the pack classes change shape, so an old file is not read into new code.
-FORMAT = 3
+FORMAT = 4
+# The seal's key: not a secret (it ships with the code), only what makes a cache written by this code
+# differ from one written, or edited, by hand.
+_SEAL_KEY = b"medjournal pack cache seal, format 4"
 _FOLDER = "packs"
 
 
@@ -53,6 +60,16 @@ def fingerprint(toml_bytes: bytes, folder: Path) -> str:
     return f"medjournal {__version__} cache {FORMAT}\0{folder}\0{text}\0" + "\0".join(names)
 
 
+def seal(key: str, pack_json: str) -> str:
+    """The keyed digest of a fingerprint and a pack's JSON (as json.dumps writes it) that a cache file carries."""
+    try:
+        from _blake2 import blake2b  # CPython's own module: hashlib would load OpenSSL (some 20 ms)
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    text = f"{key}\0{pack_json}".encode("utf-8", "surrogateescape")
+    return blake2b(text, key=_SEAL_KEY, digest_size=32).hexdigest()
+
+
 def cache_file(folder: Path) -> Path:
     """The cache file for the pack in `folder` (one per folder, overwritten when the pack changes)."""
     where = zlib.crc32(str(folder).encode("utf-8", "surrogateescape"))
@@ -71,6 +88,8 @@ def read(folder: Path, key: str) -> Pack | None:
             stored = json.load(handle)
         if stored["fingerprint"] != key:
             return None
+        if stored["seal"] != seal(key, json.dumps(stored["pack"], ensure_ascii=False)):
+            return None  # edited or damaged since this code wrote it
         return _build(Pack, stored["pack"])  # type: ignore[no-any-return]
     except Exception:  # a cache that cannot be read is simply not used
         return None
@@ -83,7 +102,9 @@ def write(folder: Path, key: str, pack: Pack) -> None:
         make_private_dir(path.parent)  # its missing parents too, whatever the umask
         if stat.S_IMODE(path.parent.stat().st_mode) != 0o700:
             os.chmod(path.parent, 0o700)
-        text = json.dumps({"fingerprint": key, "pack": dataclasses.asdict(pack)}, ensure_ascii=False)
+        data = dataclasses.asdict(pack)
+        sealed = seal(key, json.dumps(data, ensure_ascii=False))
+        text = json.dumps({"fingerprint": key, "seal": sealed, "pack": data}, ensure_ascii=False)
         write_private(path, text.encode("utf-8", "surrogateescape"), force=True)
     except Exception:  # the cache is an optimisation: validating again is always right
         pass

@@ -70,6 +70,20 @@ def load_pack(key: str, root: Path | None = None) -> Pack:
     return _load_file(path.resolve(), mtime_ns)
 
 
+def broken_packs(root: Path | None = None) -> list[PackError]:
+    """The installed packs that cannot be read or validated, each as its error (none when all are sound).
+
+    A broken pack is never a silent loss of its rules: the commands that write (and `check`) refuse to go on.
+    """
+    found: list[PackError] = []
+    for key in available_packs(root):
+        try:
+            load_pack(key, root)
+        except PackError as exc:
+            found.append(exc)
+    return found
+
+
 def clear_cache() -> None:
     """Forget every loaded pack (for tests and long-running sessions)."""
     _load_file.cache_clear()

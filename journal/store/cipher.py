@@ -503,7 +503,25 @@ def _remembered() -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     # "SALT BACKEND"; a line of a salt alone (written before the backend was noted): keyring's own choice.
-    return {words[0]: words[1] if len(words) > 1 else "" for words in (line.split() for line in lines) if words}
+    found = {words[0]: words[1] if len(words) > 1 else "" for words in (line.split() for line in lines) if words}
+    # The file is data: a backend is loaded (imported) by name, so only a name from keyring's own list is
+    # kept: a class of its package (keyring.backends.*) or of a module an installed plugin registers for it
+    # (the "keyring.backends" entry points, as keyrings.alt does). Any other name: keyring's own choice.
+    plugins: set[str] | None = None
+    for salt, backend in found.items():
+        module = backend.rpartition(".")[0]
+        if not backend or (_DOTTED.match(backend) and module.startswith("keyring.backends.")):
+            continue
+        if plugins is None:
+            try:
+                from importlib.metadata import entry_points
+
+                plugins = {ep.module for ep in entry_points(group="keyring.backends")}
+            except Exception:  # no metadata to read: no plugin is trusted
+                plugins = set()
+        if not (_DOTTED.match(backend) and any(module == p or module.startswith(p + ".") for p in plugins)):
+            found[salt] = ""
+    return found
 
 
 def is_remembered(salt: bytes) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from journal.content import PackError, clear_cache, load_pack
-from journal.content.cache import ENV_CACHE_DIR, cache_file
+from journal.content.cache import ENV_CACHE_DIR, cache_file, seal
 from journal.resources import content_root
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,9 +46,10 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def swap_lead_days(path: Path, days: int) -> None:
-    """Change the reorder lead days inside a cache file, keeping its fingerprint."""
+    """Change the reorder lead days inside a cache file, keeping its fingerprint, sealed as this code seals it."""
     stored = json.loads(path.read_text(encoding="utf-8"))
     stored["pack"]["supply"]["reorder_lead_days"] = days
+    stored["seal"] = seal(stored["fingerprint"], json.dumps(stored["pack"], ensure_ascii=False))
     path.write_text(json.dumps(stored), encoding="utf-8")
 
 
