@@ -380,6 +380,14 @@ def test_the_keyring_backend_that_took_the_key_is_the_one_loaded_to_read_it(
     key, salt = _encrypt(journal_path)
     monkeypatch.setenv(ENV_FILE, str(tmp_path / "ring.json"))
     monkeypatch.setattr(keyring.core, "_keyring_backend", FileKeyring())
+    # Only a backend from keyring's own list is loaded by the name noted: the test one, as a plugin registers it.
+    from importlib import metadata
+
+    plugin = metadata.EntryPoint(name="tests", value="tests.keyrings", group="keyring.backends")
+    real = metadata.entry_points
+    monkeypatch.setattr(
+        metadata, "entry_points", lambda **kw: [plugin] if kw.get("group") == "keyring.backends" else real(**kw)
+    )
     cipher.remember(salt, key)
     assert cipher._remembered()[salt.hex()] == FILE_BACKEND
 
