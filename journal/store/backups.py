@@ -289,7 +289,9 @@ def restorable(path: Path) -> str:
     try:
         found = validate_source(path)
     except JournalError as exc:
-        reason = str(exc).removeprefix(f"{path} ").removesuffix("; nothing was changed.").removesuffix(".")
+        reason = str(exc).removeprefix(f"{path} ").removeprefix("cannot be restored: ")
+        for said in ("; nothing was changed.", "; nothing was restored.", "."):
+            reason = reason.removesuffix(said)
         return f"cannot be restored: {reason}"
     if not found.steps:
         return "cannot be restored: an empty database"

@@ -173,7 +173,7 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
             # process has it open: read under SQLite's locks, which wait for it or say it is busy.
             return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
         else:
-            # No program has it open (one would keep a -shm or a lock): the WAL is read into this process's
+            # No program holds it for writing, and no usable -shm: the WAL is read into this process's
             # memory, without file locks and so without making a -shm (SQLite's "unix-none" VFS).
             conn = sqlite3.connect(
                 f"{uri}?mode=ro&vfs=unix-none", uri=True, isolation_level=None, check_same_thread=False
@@ -237,10 +237,10 @@ def _readable(conn: sqlite3.Connection) -> bool:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
     except sqlite3.DatabaseError as exc:
-        conn.close()
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            raise  # another program is writing: said as "busy", not read around
+            return True  # it reads once the program writing lets it: its queries wait, or say it is busy
+        conn.close()
         return False
 
 

@@ -58,7 +58,7 @@ def test_backups_says_which_backups_can_be_restored(tmp_path: Path) -> None:
     shown = run_cli(db, "backups")
     assert shown.code == 0, shown.err
     assert "can be restored (1 unreadable record(s)" in shown.out
-    assert "cannot be restored" in shown.out
+    assert "cannot be restored: SQLite cannot read it" in shown.out
 
 
 def test_a_record_breaking_a_safety_rule_is_still_refused(tmp_path: Path) -> None:
