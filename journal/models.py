@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum, StrEnum
+from functools import cache
 from types import NoneType, UnionType
 from typing import (
     TYPE_CHECKING,
@@ -249,9 +250,11 @@ class Record:
         Raise ValueError naming the field for a stored value that is not of the field's type."""
         record = cls.__new__(cls)
         values = record.__dict__
-        for name, read, default in _readers(cls):
+        for name, read, default, required in _readers(cls):
             if name in row:
                 value = row[name]
+                if value is None and required:
+                    raise ValueError(f"{cls.table} {row.get('id')}: {name}: empty, and it must hold a value")
                 try:
                     values[name] = None if value is None else read(value)
                 except (TypeError, ValueError):
@@ -261,6 +264,23 @@ class Record:
             else:
                 raise ValueError(f"{cls.table} {row.get('id')}: {name}: missing")
         return record
+
+    @classmethod
+    def bad_field(cls, row: Mapping[str, Any]) -> tuple[str, Any] | None:
+        """The first stored column of `row` that `from_row` cannot read, and its value; None when all can be."""
+        for name, read, _default, required in _readers(cls):
+            if name not in row:
+                continue
+            value = row[name]
+            if value is None:
+                if required:
+                    return name, value
+                continue
+            try:
+                read(value)
+            except (TypeError, ValueError):
+                return name, value
+        return None
 
     def changed(self, **changes: Any) -> Self:
         """A copy with some fields changed, validated like a new record."""
@@ -698,8 +718,22 @@ _READ: dict[Any, Callable[[Any], Any]] = {
 }
 
 
+def _read_zone(value: Any) -> str:
+    # A zone no clock knows (`Mars/Olympus`, edited by hand) would stop every page that shows the time.
+    if type(value) is not str:
+        raise TypeError("not a str")
+    return _known_zone(value)
+
+
+@cache
+def _known_zone(value: str) -> str:
+    return _zone(value)
+
+
 def _reader(kind: Any) -> Callable[[Any], Any]:
-    """How a stored value becomes a value of the field's type `kind`."""
+    """How a stored value becomes a value of the field's type `kind` (Zone: a name the clock knows)."""
+    if kind is Zone:
+        return _read_zone
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind
     if kind not in _READ:
@@ -720,7 +754,8 @@ def field_type(cls: type[Record], name: str) -> tuple[Any, bool]:
     return _base_type(hint), get_origin(hint) in (Union, UnionType) and NoneType in get_args(hint)
 
 
-_Reader = tuple[str, Callable[[Any], Any], Callable[[], Any] | None]
+# Per field: its name, its reader, its default, and whether a stored NULL is damage (no default, not optional).
+_Reader = tuple[str, Callable[[Any], Any], Callable[[], Any] | None, bool]
 
 
 # Per record kind, made on first use (functools.cache would do, but mypy refuses a class as its key).
@@ -732,7 +767,15 @@ def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
     """Per field of a record kind: its name, how to read its stored value, and its default."""
     if cls not in _READERS:
         hints = get_type_hints(cls)  # the types only, the Annotated limits left out
-        _READERS[cls] = tuple((f.name, _reader(_base_type(hints[f.name])), _default(f)) for f in fields(cls))
+        full = get_type_hints(cls, include_extras=True)
+        made = []
+        for f in fields(cls):
+            hint = hints[f.name]
+            optional = get_origin(hint) in (Union, UnionType) and NoneType in get_args(hint)
+            default = _default(f)
+            kind = Zone if full[f.name] == Zone else _base_type(hint)
+            made.append((f.name, _reader(kind), default, not optional and default is None))
+        _READERS[cls] = tuple(made)
     return _READERS[cls]
 
 

@@ -88,10 +88,16 @@ class Env:
         return self._store, done
 
     def close(self) -> None:
-        """Close the journal if it was opened."""
+        """Close the journal if it was opened, naming on stderr each record it left out as unreadable."""
         if self._store is not None:
-            self._store.close()
-            self._store = None
+            store, self._store = self._store, None
+            try:
+                for found in store.damaged_records():
+                    click.echo(
+                        f"warning: {visible(found.describe())}; it is left out (run `medjournal check`).", err=True
+                    )
+            finally:
+                store.close()
 
     def when(self, text: str | None, *, ahead: bool = False) -> datetime:
         """A typed time, or now; a bare time of day is the latest one up to now, unless `ahead` (appointments)."""

@@ -250,7 +250,10 @@ def status(env: Env, lead_days: int | None, as_json: bool) -> int:
         import json
 
         # ensure_ascii: a control character typed into a name reaches the terminal only as a \u escape.
-        say(json.dumps(status_json(today), ensure_ascii=True))
+        shown = status_json(today)
+        if today.damage:  # each record left out, named
+            shown["damage"] = list(today.damage)
+        say(json.dumps(shown, ensure_ascii=True))
         return DAMAGED if today.damage else (NEEDS_ATTENTION if today.needs_attention else 0)
     if today.damage:
         say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {DAMAGE_HINT}) | {status_line(today)}")

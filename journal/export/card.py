@@ -12,7 +12,15 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from journal.dataclass import dataclass
-from journal.export.emergency import NO_ALLERGIES, NO_CONDITIONS, NO_MEDICINES, TITLE, footer_lines, render_text
+from journal.export.emergency import (
+    DAMAGED,
+    NO_ALLERGIES,
+    NO_CONDITIONS,
+    NO_MEDICINES,
+    TITLE,
+    footer_lines,
+    render_text,
+)
 from journal.export.html import BASE_CSS, esc, page
 from journal.summary.emergency import EmergencyList, EmergencyMedicine
 
@@ -34,21 +42,61 @@ def qr_text(data: EmergencyList, *, compact: bool = False, medicines: int | None
         return full
     listed = data.medicines if medicines is None else data.medicines[:medicines]
     rest = len(data.medicines) - len(listed)
-    # Everything the card shows, every item of every list, without the longer lines of the full list.
-    lines = [
-        TITLE.upper(),
-        f"Name: {data.name or '-'}",
-        f"Born: {data.born or '-'}",
-        f"Emergency contact: {data.emergency_contact or '-'}",
-        f"Doctor: {data.doctor or '-'}",
-        "Allergies: " + (", ".join(a.substance for a in data.allergies) or NO_ALLERGIES),
-        "Conditions: " + (", ".join(data.conditions) or NO_CONDITIONS),
+    name = f"Name: {data.name or '-'}"
+    born = f"Born: {data.born or '-'}"
+    contact = f"Emergency contact: {data.emergency_contact or '-'}"
+    doctor = f"Doctor: {data.doctor or '-'}"
+    allergies = "Allergies: " + (", ".join(a.substance for a in data.allergies) or NO_ALLERGIES)
+    conditions = "Conditions: " + (", ".join(data.conditions) or NO_CONDITIONS)
+    meds_lines = [
         "Medicines:" if data.medicines else NO_MEDICINES,
         *(f"- {_card_medicine(med)}" for med in listed),
         *([MORE.format(n=rest)] if rest else []),
-        f"Updated {data.last_updated_local or 'never'}",
     ]
-    return "\n".join(lines)
+    updated = f"Updated {data.last_updated_local or 'never'}"
+    # Everything the card shows, every item of every list, without the longer lines of the full list.
+    text = "\n".join([TITLE.upper(), name, born, contact, doctor, allergies, conditions, *meds_lines, updated])
+    if _fits(text):
+        return text
+    # No QR code holds it all (59 allergies, a contact of 2,000 characters): what a nurse needs
+    # first, each line clipped, as much as fits, and the code says it is shortened.
+    first = [allergies, *meds_lines, conditions, name, born, contact, doctor, updated]
+    return _shortened(TITLE.upper(), [_clip(line) for line in first])
+
+
+# What a QR code carries when the list does not fit in one: the printed page and the card say so too.
+QR_SHORTENED = "(shortened to fit the code: the printed list has everything)"
+QR_SHORT_NOTE = "The QR code holds a shortened list (the most important part): everything is printed here."
+_CLIP = 500  # characters of one line of a shortened code
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= _CLIP else line[: _CLIP - 1] + "…"
+
+
+def _shortened(title: str, lines: list[str]) -> str:
+    """`title`, as many of `lines` as fit in a QR code, and QR_SHORTENED."""
+    for count in range(len(lines), -1, -1):
+        text = "\n".join([title, QR_SHORTENED, *lines[:count]])
+        if _fits(text):
+            return text
+    return title
+
+
+def is_shortened(text: str) -> bool:
+    """Whether a QR code's text (from qr_text) leaves part of the list out."""
+    return QR_SHORTENED in text
+
+
+def _fits(text: str) -> bool:
+    """Whether one QR code (at the error correction qr_matrix uses) holds `text`."""
+    from segno import DataOverflowError
+
+    try:
+        qr_matrix(text)
+    except DataOverflowError:
+        return False
+    return True
 
 
 @cache
@@ -252,6 +300,16 @@ def card_back(data: EmergencyList, qr_mm: float) -> list[CardLine]:
     raise AssertionError("unreachable")
 
 
+def _qr_note(text: str) -> str:
+    return QR_SHORT_NOTE if is_shortened(text) else QR_NOTE
+
+
+def _cut_note(text: str) -> str:
+    """What the page says above the wallet card (and, when its code is shortened, that it is)."""
+    note = "Wallet card: cut along the dashed lines, fold in the middle"
+    return note + (f". {QR_SHORT_NOTE.removesuffix('.')}" if is_shortened(text) else "")
+
+
 def _wallet_html(data: EmergencyList) -> str:
     text, qr_mm = card_qr(data)
     qr = qr_svg(text, size=f"{qr_mm}mm")
@@ -267,7 +325,7 @@ def _wallet_html(data: EmergencyList) -> str:
         return f'<div class="wallet {name}"><div class="column">{"".join(parts)}</div>{extra}</div>'
 
     return (
-        '<p class="cut">Wallet card: cut along the dashed lines, fold in the middle.</p>'
+        f'<p class="cut">{esc(_cut_note(text))}.</p>'
         f'<div class="wallet-pair">{side(card_front(data), "wallet-front")}'
         f"{side(card_back(data, qr_mm), 'wallet-back', qr)}</div>"
     )
@@ -297,8 +355,9 @@ def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
         '<div class="who"><dl class="meta">',
         *[f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in who],
         "</dl>",
-        f'<div class="qr-box">{qr_svg(text, size=f"{page_mm}mm")}<br>{esc(QR_NOTE)}</div></div>',
+        f'<div class="qr-box">{qr_svg(text, size=f"{page_mm}mm")}<br>{esc(_qr_note(text))}</div></div>',
         *[f'<p class="alert">{esc(w)}</p>' for w in data.warnings],
+        *[f'<p class="alert">{esc(DAMAGED)}: {esc(d)}</p>' for d in data.damaged],
         "<h2>Allergies</h2>",
         "<ul>"
         + "".join(
@@ -397,11 +456,13 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         pdf.r_margin = margin
         pdf.y = max(pdf.y, top + qr_size + 2)
         pdf.set_font("", 7)
-        pdf.text_line(QR_NOTE, height=3, align="R")
+        pdf.text_line(_qr_note(text), height=3, align="R")
         pdf.ln(5)
         pdf.set_text_color(160, 0, 0)
         for warning in data.warnings:
             pdf.paragraph(warning, size=10, style="B")
+        for found in data.damaged:
+            pdf.paragraph(f"{DAMAGED}: {found}", size=10, style="B")
         pdf.set_text_color(0, 0, 0)
         pdf.heading("Allergies", size=12, keep=10)
         pdf.bullets(
@@ -417,6 +478,6 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
         for line in footer_lines(data):
             pdf.paragraph(line, size=8, style="I")
     pdf.add_page()
-    pdf.heading("Wallet card: cut along the dashed lines, fold in the middle", size=10, keep=60)
+    pdf.heading(_cut_note(card_qr(data)[0]), size=10, keep=60)
     _wallet_pdf(pdf, data, pdf.l_margin, pdf.y + 2)
     return pdf.output()

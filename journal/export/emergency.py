@@ -11,6 +11,7 @@ TITLE = "Emergency medication list"
 NO_ALLERGIES = "No allergies recorded"
 NO_CONDITIONS = "No conditions recorded"
 NO_MEDICINES = "No medicines recorded"
+DAMAGED = "Left out: records that cannot be read (run `medjournal check`)"
 
 
 def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
@@ -60,6 +61,8 @@ def sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, 
     ]
     if data.warnings:
         result.append(("Important", [esc(w) for w in data.warnings]))
+    if data.damaged:
+        result.append((DAMAGED, [esc(d) for d in data.damaged]))
     return result
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfoNotFoundError
 
 from journal.dataclass import dataclass
 from journal.files import make_private_dir
@@ -42,24 +44,99 @@ class DamagedRecord:
 
     def describe(self) -> str:
         """One line naming the record and the value that cannot be read."""
+        if self.raw == EMPTY:
+            return f"{self.table} record {self.id}: its {self.field} is empty, and it must hold a value"
         return f"{self.table} record {self.id}: its {self.field} holds {self.raw!r}, which cannot be read"
 
 
-def find_bad_field(read: Any, row: Mapping[str, Any]) -> tuple[str, Any]:
-    """The first column of `row` that `read` (a from_row) fails on, and its value."""
-    blank = dict.fromkeys(row)  # every other column empty, so only this one is read
+def tolerant_text(value: bytes) -> str | bytes:
+    """A stored text as str, or its bytes when it is not UTF-8 (a record reader then names it as damage)."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value
+
+
+def damaged(table: str, row: Mapping[str, Any], cls: type[m.Record]) -> DamagedRecord:
+    """The DamagedRecord for a row of record kind `cls` that could not be read."""
+    name, value = cls.bad_field(row) or ("?", None)
+    return DamagedRecord(table, _shown(row.get("id", row.get("seq", "?"))), name, _shown(value))
+
+
+# The raw value of a DamagedRecord whose column is NULL where a value is required.
+EMPTY = "\x00NULL"
+
+
+def _shown(value: Any) -> str:
+    # Text that is not UTF-8 comes back as bytes (see `tolerant_text`): shown decoded, the bad bytes as U+FFFD.
+    if value is None:
+        return EMPTY
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def checked_rows(
+    store: Store,
+    table: str,
+    rows: list[dict[str, Any]],
+    *,
+    required: tuple[str, ...] = (),
+    days: tuple[str, ...] = (),
+    times: tuple[str, ...] = (),
+    zones: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """The plain rows whose values can be read (text, and the columns named as days, times, zones or 0/1 flags);
+    the others are left out and noted as damage.
+
+    For the emergency list, which reads rows without the record classes (journal.models costs its
+    start-up); `Record.bad_field` is the same check for a record.
+    """
+    kept = []
+    for row in rows:
+        bad = _bad_column(row, required, days, times, zones, flags)
+        if bad is None:
+            kept.append(row)
+        else:
+            store.note_damage(DamagedRecord(table, _shown(row.get("id", "?")), bad, _shown(row[bad])))
+    return kept
+
+
+def _bad_column(
+    row: Mapping[str, Any],
+    required: tuple[str, ...],
+    days: tuple[str, ...],
+    times: tuple[str, ...],
+    zones: tuple[str, ...],
+    flags: tuple[str, ...],
+) -> str | None:
     for name, value in row.items():
+        if value is None:
+            if name in required:
+                return name
+            continue
+        if name in flags:
+            if value not in (0, 1):
+                return name
+            continue
+        if type(value) is not str:
+            return name
         try:
-            read({**blank, name: value})
-        except READ_ERRORS:
-            return name, value
-    return "?", None
+            if name in days:
+                date.fromisoformat(value)
+            elif name in times:
+                datetime.fromisoformat(value)
+            elif name in zones:
+                _known_zone(value)
+        except (*READ_ERRORS, ZoneInfoNotFoundError):
+            return name
+    return None
 
 
-def damaged(table: str, row: Mapping[str, Any], read: Any) -> DamagedRecord:
-    """The DamagedRecord for a row that `read` could not build."""
-    name, value = find_bad_field(read, row)
-    return DamagedRecord(table, str(row.get("id", row.get("seq", "?"))), name, str(value))
+@cache
+def _known_zone(name: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    ZoneInfo(name)
 
 
 def scan(store: Store) -> list[DamagedRecord]:

@@ -13,6 +13,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -277,14 +278,28 @@ class Store:
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with connection.translate_errors(self.path):
-            cursor = self.db.conn.execute(sql, list(params))
+            cursor, rows = self._fetch(sql, params)
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in rows]
 
     def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows as plain tuples: for queries that return many small rows."""
         with connection.translate_errors(self.path):
-            return self.db.conn.execute(sql, list(params)).fetchall()  # type: ignore[no-any-return]
+            return self._fetch(sql, params)[1]
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> tuple[sqlite3.Cursor, list[tuple[Any, ...]]]:
+        """The cursor and its rows; text that is not UTF-8 (written by another program) comes back as bytes."""
+        conn = self.db.conn
+        try:
+            cursor = conn.execute(sql, list(params))
+            return cursor, cursor.fetchall()
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith("Could not decode to UTF-8") or conn.text_factory is damage.tolerant_text:
+                raise
+        # Once met, this connection reads every text so (a bytes value is a damaged record, named).
+        conn.text_factory = damage.tolerant_text
+        cursor = conn.execute(sql, list(params))
+        return cursor, cursor.fetchall()
 
     def _load(self, cls: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
         return self._records(cls, self._rows(sql, params))
@@ -296,7 +311,7 @@ class Store:
             try:
                 records.append(cls.from_row(row))
             except damage.READ_ERRORS:
-                self.note_damage(damage.damaged(cls.table, row, cls.from_row))
+                self.note_damage(damage.damaged(cls.table, row, cls))
         return records
 
     def note_damage(self, found: damage.DamagedRecord) -> None:
@@ -613,23 +628,39 @@ class Store:
         `medications()`, each tracked one with `last_dose`: its latest taken dose's at, tz,
         spot and region, or None), allergies and conditions (oldest first).
         """
-        profiles = self._rows(
-            "SELECT name, born, emergency_contact, doctor, pharmacy, notes FROM profile "
-            "WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1"
+        checked = partial(damage.checked_rows, self)  # a row that cannot be read is named, the rest shown
+        profiles = checked(
+            "profile",
+            self._rows(
+                "SELECT id, name, born, emergency_contact, doctor, pharmacy, notes FROM profile "
+                "WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1"
+            ),
+            days=("born",),
         )
-        medications = self._rows(
-            "SELECT id, name, generic, brand, kind, strength, directions, reason, route, tracked, pack "
-            "FROM medications WHERE deleted_at IS NULL AND (stopped IS NULL OR stopped >= ?) "
-            "ORDER BY tracked DESC, name COLLATE NOCASE",
-            [_active_day(on).isoformat()],
+        medications = checked(
+            "medications",
+            self._rows(
+                "SELECT id, name, generic, brand, kind, strength, directions, reason, route, tracked, pack "
+                "FROM medications WHERE deleted_at IS NULL AND (stopped IS NULL OR stopped >= ?) "
+                "ORDER BY tracked DESC, name COLLATE NOCASE",
+                [_active_day(on).isoformat()],
+            ),
+            required=("name",),
+            flags=("tracked",),
         )
         for med in medications:
             med["tracked"] = bool(med["tracked"])
             last = (
-                self._rows(
-                    "SELECT at, tz, spot, region FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
-                    "AND status = 'taken' AND at GLOB ? ORDER BY at DESC LIMIT 1",
-                    [med["id"], damage.TIME_SHAPE],
+                checked(
+                    "doses",
+                    self._rows(
+                        "SELECT id, at, tz, spot, region FROM doses WHERE medication_id = ? AND deleted_at IS NULL "
+                        "AND status = 'taken' AND at GLOB ? ORDER BY at DESC LIMIT 1",
+                        [med["id"], damage.TIME_SHAPE],
+                    ),
+                    required=("at", "tz"),
+                    times=("at",),
+                    zones=("tz",),
                 )
                 if med["tracked"]
                 else []
@@ -638,10 +669,18 @@ class Store:
         return {
             "profile": profiles[0] if profiles else None,
             "medications": medications,
-            "allergies": self._rows(
-                "SELECT substance, reaction FROM allergies WHERE deleted_at IS NULL ORDER BY created_at, rowid"
+            "allergies": checked(
+                "allergies",
+                self._rows(
+                    "SELECT id, substance, reaction FROM allergies WHERE deleted_at IS NULL ORDER BY created_at, rowid"
+                ),
+                required=("substance",),
             ),
-            "conditions": self._rows("SELECT name FROM conditions WHERE deleted_at IS NULL ORDER BY created_at, rowid"),
+            "conditions": checked(
+                "conditions",
+                self._rows("SELECT id, name FROM conditions WHERE deleted_at IS NULL ORDER BY created_at, rowid"),
+                required=("name",),
+            ),
         }
 
     # --- history ---------------------------------------------------------------------------

@@ -80,6 +80,8 @@ class EmergencyList:
     warnings: list[str] = field(default_factory=list)
     disclaimer: str = DISCLAIMER
     source: str = SOURCE
+    # Records that cannot be read (journal.store.damage), named: they are left out, the rest printed.
+    damaged: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         """The list as indented JSON: times in ISO-8601 (UTC with a trailing Z), fields in this order."""
@@ -181,6 +183,7 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
         conditions=[c["name"] for c in rows["conditions"]],
         medicines=medicines,
         warnings=warnings,
+        damaged=[found.describe() for found in store.damaged_records()],
     )
 
 
