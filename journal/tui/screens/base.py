@@ -90,8 +90,11 @@ class WritesToJournal(_ScreenBase):
 
         When another program holds the journal, the wait for it runs on a second thread with its
         own connection: the screen stays live and says it is waiting, instead of freezing.
+
+        A form saves once: a second Enter while it is saving, or after its save has closed it
+        (keys already queued for it), does nothing.
         """
-        if getattr(self, "_writing", False):
+        if self._writing or self not in self.app.screen_stack:
             return
         store = self.journal.store
         try:
