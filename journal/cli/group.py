@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from collections.abc import Sequence
 
 import click
@@ -107,6 +110,11 @@ def _after_commit(message: str, committed: bool) -> str:
     )
 
 
+# The exit status of a command that saved its record and then failed (its confirmation could not
+# be written, the disk filled up after the commit): not 1, so that a script does not record it again.
+SAVED_THEN_FAILED = 4
+
+
 def run(args: Sequence[str]) -> int:
     """Run one command line (the arguments after `medjournal`); the exit status."""
     from journal.store.store import COMMITS
@@ -114,15 +122,41 @@ def run(args: Sequence[str]) -> int:
     commits = COMMITS[0]
     try:
         result = cli.main(args=list(args), prog_name="medjournal", standalone_mode=False)
+        sys.stdout.flush()  # here, not at exit: a full disk or a closed pipe is one error line
     except click.ClickException as exc:
         result = fail(exc.format_message())
     except click.exceptions.Abort:
         result = fail("interrupted; nothing more was written.")
     except (JournalError, WhenError) as exc:
-        result = fail(_after_commit(str(exc), COMMITS[0] > commits))
+        result = _failed(str(exc), COMMITS[0] > commits)
     except KeyboardInterrupt:
         result = fail("interrupted; nothing more was written.")
+    except OSError as exc:
+        _drop_stdout()
+        if isinstance(exc, BrokenPipeError) and COMMITS[0] == commits:
+            return 0  # the reader (`| head`) has what it wanted
+        result = _failed(_os_error(exc), COMMITS[0] > commits)
     return result if isinstance(result, int) else 0
+
+
+def _failed(message: str, committed: bool) -> int:
+    status = fail(_after_commit(message, committed))
+    return SAVED_THEN_FAILED if committed else status
+
+
+def _os_error(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"cannot write the output: {reason}."
+    return f"{exc.filename}: {reason}."
+
+
+def _drop_stdout() -> None:
+    # What is left in its buffer would fail again when Python flushes it at exit, with a traceback.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 __all__ = ["cli", "db_option", "fail", "run"]

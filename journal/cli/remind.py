@@ -19,6 +19,7 @@ from journal import reminders
 from journal.cli._env import Env, db_option, pass_env, say
 from journal.errors import JournalError
 from journal.store import Store
+from journal.visible import visible
 from journal.when import now_utc
 
 NOTIFIED = 3
@@ -101,8 +102,14 @@ def _save_sent(journal: Path, sent: dict[str, datetime]) -> None:
     except (OSError, ValueError):
         everything = {}
     everything[str(journal.resolve())] = {key: when.isoformat() for key, when in sent.items()}
-    make_private_dir(path.parent)
-    write_private(path, json.dumps(everything).encode("utf-8"), force=True)
+    try:
+        make_private_dir(path.parent)
+        write_private(path, json.dumps(everything).encode("utf-8"), force=True)
+    except (OSError, JournalError) as exc:
+        # The reminders were shown: a failure here must not read as a failed run (a timer would
+        # only run it again), it only means the same reminders may come back sooner.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        click.echo(visible(f"warning: cannot note the reminders sent in {path} ({reason}); they may repeat."), err=True)
 
 
 def remind_round(

@@ -70,13 +70,14 @@ def keep_count() -> int:
     setting must not stop a person from recording a dose.
     """
     raw = os.environ.get(ENV_KEEP, "").strip()
-    return int(raw) if raw.isdigit() else DEFAULT_KEEP
+    # isascii: str.isdigit also accepts "³", which int() refuses.
+    return int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_KEEP
 
 
 def keep_problem() -> str | None:
     """What is wrong with MEDJOURNAL_BACKUPS_KEEP, if anything, in one sentence."""
     raw = os.environ.get(ENV_KEEP, "").strip()
-    if not raw or raw.isdigit():
+    if not raw or (raw.isascii() and raw.isdigit()):
         return None
     return (
         f"{ENV_KEEP} must be a whole number of daily backups to keep (0 turns them off), not {raw!r}; "

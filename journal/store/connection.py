@@ -291,7 +291,7 @@ def _create_private(path: Path) -> None:
 
 def _test_page_limit(conn: sqlite3.Connection) -> None:
     raw = os.environ.get(ENV_TEST_MAX_PAGES, "").strip()
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         return
     current = int(conn.execute("PRAGMA max_page_count").fetchone()[0])
     if int(raw) < current:
