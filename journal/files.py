@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from journal.errors import JournalError
@@ -57,11 +58,16 @@ def write_private(path: Path, content: bytes, *, force: bool = False) -> Path:
     if not path.parent.is_dir():
         raise JournalError(f"The folder {path.parent} does not exist; nothing was written.")
     if force:
-        _replace(path, content)
+        if _is_special(path):
+            _stream(path, content)
+        else:
+            _replace(path, content)
         return path
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODE)
     except FileExistsError:
+        if _is_special(path):
+            raise JournalError(f"{path} is not a regular file; add --force to write into it.") from None
         raise JournalError(f"{path} already exists; add --force to replace it.") from None
     except OSError as exc:
         raise JournalError(f"Cannot write {path}: {exc.strerror or exc}.") from None
@@ -72,6 +78,24 @@ def write_private(path: Path, content: bytes, *, force: bool = False) -> Path:
             path.unlink()
         raise JournalError(f"Cannot write {path}: {exc.strerror or exc}; nothing was kept.") from None
     return path
+
+
+def _is_special(path: Path) -> bool:
+    """Whether `path` (followed) is something other than a regular file: a FIFO, a device, a socket."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _stream(path: Path, content: bytes) -> None:
+    # A FIFO or a device (/dev/null, a printer) is written into as it is, never replaced by a file.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+    except OSError as exc:
+        raise JournalError(f"Cannot write {path}: {exc.strerror or exc}.") from None
 
 
 def _write_private(fd: int, content: bytes) -> None:

@@ -201,6 +201,19 @@ def db_option(func: F) -> F:
 pass_env = click.make_pass_decorator(Env)
 
 
+# `-o -`: standard output, as for most Unix tools (never a file named "-").
+STDOUT = Path("-")
+
+
+def write_stdout(content: bytes) -> None:
+    """Binary content (a PDF, a zip) to standard output, as it is."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(content)
+    sys.stdout.buffer.flush()
+
+
 def say(text: str = "") -> None:
     """Print a line of output (user text is printed literally: no markup)."""
     # Control characters shown escaped: an escape sequence typed into a note must not drive the terminal.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli._env import Env, db_option, note_plain_export, pass_env
+from journal.cli._env import STDOUT, Env, db_option, note_plain_export, pass_env, write_stdout
 from journal.visible import visible
 
 FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
@@ -22,7 +22,13 @@ FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
     help="html and pdf: a printable page plus a wallet card, with a QR code; card: the wallet card alone "
     "(PDF when FILE ends in .pdf, else HTML).",
 )
-@click.option("-o", "--output", metavar="FILE", type=click.Path(path_type=Path), help="Write to FILE (created 0600).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Write to FILE (created 0600; - is standard output).",
+)
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @db_option
 @pass_env
@@ -31,7 +37,8 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
     from journal.files import refuse_journal_path
     from journal.summary.emergency import build_emergency_list
 
-    if output is not None:
+    to_stdout = output == STDOUT  # `-o -`: standard output, PDF included
+    if output is not None and not to_stdout:
         refuse_journal_path(output, env.db_path)
 
     # No daily backup first: on a ten-year journal it would delay the list by about 0.1 s.
@@ -47,7 +54,7 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
         from journal.export import card
 
         as_pdf = fmt == "pdf" or (fmt == "card" and output is not None and output.suffix.lower() == ".pdf")
-        if as_pdf and output is None:
+        if as_pdf and output is None:  # `-o -` is not None: a PDF to standard output is asked for
             raise click.ClickException("PDF is a binary format; write it to a file with -o FILE.")
         wallet_only = fmt == "card"
         content = (
@@ -55,8 +62,11 @@ def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
             if as_pdf
             else card.render_card_html(data, wallet_only=wallet_only)
         )
-    if output is None:
-        click.echo(visible(content if isinstance(content, str) else content.decode("utf-8")), nl=False)
+    if output is None or to_stdout:
+        if isinstance(content, bytes):
+            write_stdout(content)
+        else:
+            click.echo(visible(content), nl=False)
         return
     from journal.files import write_private
 
