@@ -16,10 +16,10 @@ FILE_BACKEND = "tests.keyrings.FileKeyring"
 class MemoryKeyring(KeyringBackend):
     """Passwords in a dict, gone with the process."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves its __init__ unannotated
         self.items: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -63,7 +63,9 @@ class _HeadlessTextual:
         from importlib.machinery import PathFinder
 
         spec = PathFinder.find_spec(name, path)
-        load = spec.loader.exec_module
+        assert spec is not None and spec.loader is not None, "textual.app not found"
+        loader = spec.loader
+        load = loader.exec_module
 
         def exec_module(module: Any) -> None:
             load(module)
@@ -74,7 +76,7 @@ class _HeadlessTextual:
 
             module.App.run = headless_run
 
-        spec.loader.exec_module = exec_module
+        setattr(loader, "exec_module", exec_module)  # noqa: B010 (a method replaced on this one loader)
         return spec
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "_tui_driver.py"
@@ -404,12 +404,12 @@ def bench_history_screen(db: Path, runs: int) -> list[Row]:
                 table = app.screen.query_one("#timeline", DataTable)
                 for _ in range(max(runs, 10)):
                     before = table.row_count
+
+                    def grown(before: int = before) -> bool:
+                        return table.row_count > before
+
                     start = _send_key(app, "ctrl+n")
-                    times.append(
-                        await _until_drawn(
-                            app, pilot, start, lambda before=before: table.row_count > before, "ctrl+n's next page"
-                        )
-                    )
+                    times.append(await _until_drawn(app, pilot, start, grown, "ctrl+n's next page"))
                     await pilot.pause()
                 shown.append(table.row_count)
 
@@ -448,6 +448,8 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
         return [Row("Keypress to drawn", "not measured", "< 50 ms", None, "no TUI yet")]
     import asyncio
 
+    from textual.widgets import ContentSwitcher
+
     from journal.store import Store
     from journal.tui.app import DOSE_READY_DELAY, make_app
 
@@ -480,7 +482,7 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
 
                 for _ in range(max(runs, 10)):
                     _forget_doses_since(store, since)
-                    app.screen.refresh_data()
+                    cast(Any, app.screen).refresh_data()  # Today's screen, which Screen does not declare
                     await pilot.pause()
                     # `d` the moment Today is redrawn: before the dose screen is made ready.
                     start = _send_key(app, "d")
@@ -498,7 +500,7 @@ def bench_keys(db: Path, runs: int) -> list[Row]:
                     start = _send_key(app, "d")
                     await timed("d", start, on("DoseScreen"), "d's dose form", app, pilot)
                     await pilot.pause()
-                    steps = app.screen.query_one("#dose-steps")
+                    steps = app.screen.query_one("#dose-steps", ContentSwitcher)
                     for _step in range(5):
                         if steps.current == "step-confirm":
                             break

@@ -184,7 +184,10 @@ def test_an_expired_box_warns_and_status_needs_attention(kineret: Medjournal) ->
 def _a_week_after_a_box_expired(kineret: Medjournal) -> None:
     """The template's box (lot A1, 2099) and an OLD one that expired 6 days ago; a dose a day for 7 days."""
     today = datetime.now(UTC).date()
-    day = lambda back: (today - timedelta(days=back)).isoformat()  # noqa: E731
+
+    def day(back: int) -> str:
+        return (today - timedelta(days=back)).isoformat()
+
     added = kineret("supply", "add", "--lot", "OLD", "--expires", day(6), "--received", day(8))
     assert added.code == 0, added.err
     for back in range(7, 0, -1):

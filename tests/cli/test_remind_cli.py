@@ -125,7 +125,12 @@ def test_install_writes_a_user_timer_or_prints_a_crontab_line(
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     calls: list[tuple[str, ...]] = []
-    monkeypatch.setattr(remind, "_systemctl", lambda *args: calls.append(args) or True)
+
+    def systemctl(*args: str) -> bool:
+        calls.append(args)
+        return True
+
+    monkeypatch.setattr(remind, "_systemctl", systemctl)
 
     monkeypatch.setattr(remind, "has_systemd", lambda: False)
     assert group.run(["--db", str(journal_path), "remind", "--install", "--every", "20"]) == 0

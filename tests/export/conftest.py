@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from demo_journal import NOW, ZONE, fill_demo
 
 from journal.store import Store
 from journal.summary.build import build_visit_summary
 from journal.summary.emergency import EmergencyList, build_emergency_list
 from journal.summary.model import VisitSummary
+from tests.export.demo_journal import NOW, ZONE, fill_demo
 
 
 @pytest.fixture(scope="session")

@@ -34,14 +34,18 @@ def render_page(pdf: bytes | Path, page: int, dpi: int = 150) -> Image.Image:
     document = pypdfium2.PdfDocument(_bytes(pdf))
     try:
         # A copy: to_pil() may share the bitmap's memory, which closing the document frees.
-        return document[page - 1].render(scale=dpi / 72).to_pil().copy()
+        image: Image.Image = document[page - 1].render(scale=dpi / 72).to_pil().copy()
+        return image
     finally:
         document.close()
 
 
 def read_qr_codes(image: Image.Image) -> list[str]:
     """The text of every QR code found in `image`, in the order found."""
-    return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return [
+        code.text
+        for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
+    ]
 
 
 def scan_qr(pdf: bytes | Path, page: int, dpi: int = 150) -> str:

@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from readers import page_texts, scan_qr
 
 from journal.export.card import (
     card_back,
@@ -22,6 +21,7 @@ from journal.export.card import (
 from journal.export.emergency import render_json, render_markdown, render_text
 from journal.export.html import esc
 from journal.summary.emergency import DISCLAIMER, SOURCE, EmergencyAllergy, EmergencyList, EmergencyMedicine
+from tests.export.readers import page_texts, scan_qr
 
 NAMES = [
     "Methotrexate", "Folic acid", "Metformin", "Lisinopril", "Atorvastatin", "Omeprazole", "Vitamin D3",

@@ -9,13 +9,13 @@ import zipfile
 import icalendar
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-from readers import pdf_text
 
 from journal.export import SUMMARY_FORMATS
 from journal.export.card import render_card_html, render_card_pdf
 from journal.export.emergency import render_json, render_markdown, render_text
 from journal.summary.emergency import EmergencyList
 from journal.summary.model import VisitSummary
+from tests.export.readers import pdf_text
 
 
 @pytest.mark.parametrize("name", sorted(SUMMARY_FORMATS))

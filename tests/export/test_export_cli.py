@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_journal import fill_demo
-from readers import pdf_text
 
 from journal.store import Store
+from tests.export.demo_journal import fill_demo
+from tests.export.readers import pdf_text
 
 Medjournal = Callable[..., Any]
 

@@ -17,7 +17,8 @@ from journal.summary.model import VisitSummary
 
 @pytest.fixture(scope="module")
 def bundle(demo_summary: VisitSummary) -> dict[str, Any]:
-    return json.loads(render_fhir(demo_summary))
+    parsed: dict[str, Any] = json.loads(render_fhir(demo_summary))
+    return parsed
 
 
 def _references(node: Any) -> Iterator[str]:

@@ -44,7 +44,8 @@ AE_OUTCOME = (
 
 @pytest.fixture(params=["demo", "empty"])
 def bundle(request: pytest.FixtureRequest, demo_summary: VisitSummary, empty_summary: VisitSummary) -> dict[str, Any]:
-    return json.loads(render_fhir(demo_summary if request.param == "demo" else empty_summary))
+    parsed: dict[str, Any] = json.loads(render_fhir(demo_summary if request.param == "demo" else empty_summary))
+    return parsed
 
 
 def _by_url(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:

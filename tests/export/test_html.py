@@ -6,12 +6,12 @@ from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
-from demo_journal import SCRIPT
 
 from journal.export.card import render_card_html
 from journal.export.html import render_html
 from journal.summary.emergency import EmergencyList
 from journal.summary.model import VisitSummary
+from tests.export.demo_journal import SCRIPT
 
 # Attributes whose value a browser would fetch or follow.
 _URL_ATTRIBUTES = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import icalendar
 
 from journal.export.ics import fold, render_ics, text_value
@@ -14,7 +16,7 @@ def test_calendar_parses_back_with_rrule_and_alarms(demo_summary: VisitSummary) 
     events = list(calendar.walk("VEVENT"))
     daily = [e for e in events if e.get("RRULE")]
     assert len(daily) == 1
-    assert daily[0]["RRULE"]["FREQ"] == ["DAILY"]
+    assert cast(icalendar.vRecur, daily[0]["RRULE"])["FREQ"] == ["DAILY"]
     start = daily[0].decoded("DTSTART")
     assert (start.hour, start.minute) == (8, 0) and start.tzinfo is None  # floating: 08:00 wherever you are
     assert daily[0].walk("VALARM")
@@ -66,7 +68,7 @@ def test_each_schedule_is_its_own_repeat_rule_and_as_needed_has_none() -> None:
             store.add(m.Schedule(medication_id=med.id, spec=spec, starts=date(2026, 11, 2)), now=now)
         text = render_ics(build_visit_summary(store, now=now, zone="UTC"))
     events = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if e.get("RRULE")]
-    by_name: dict[str, list[icalendar.Event]] = {}
+    by_name: dict[str, list[icalendar.Component]] = {}
     for event in events:
         by_name.setdefault(str(event["SUMMARY"]).removesuffix(" dose"), []).append(event)
     assert "ibuprofen" not in by_name
@@ -74,7 +76,7 @@ def test_each_schedule_is_its_own_repeat_rule_and_as_needed_has_none() -> None:
 
     def first_days(name: str, count: int) -> list[date]:
         event = by_name[name][0]
-        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=event.decoded("DTSTART"))
+        rule = rrulestr(cast(bytes, event["RRULE"].to_ical()).decode(), dtstart=event.decoded("DTSTART"))
         return [moment.date() for moment in rule[:count]]
 
     assert first_days("methotrexate", 3) == [date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)]

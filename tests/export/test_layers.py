@@ -9,11 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from readers import pdf_text
-
 from journal.export import SUMMARY_FORMATS
 from journal.store import Store
 from journal.summary.model import VisitSummary
+from tests.export.readers import pdf_text
 
 HEAVY = ("pydyf", "segno", "fhir", "icalendar", "pypdf")
 

@@ -12,7 +12,6 @@ from fontTools.ttLib import TTFont
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from readers import page_texts
 
 from journal.export import missing_glyphs_warning
 from journal.export._canvas import PT_PER_MM
@@ -22,6 +21,7 @@ from journal.export.card import render_card_pdf
 from journal.export.pdf import render_pdf
 from journal.summary.emergency import EmergencyList
 from journal.summary.model import VisitSummary
+from tests.export.readers import page_texts
 
 
 def _pages(content: bytes) -> list[str]:
@@ -81,7 +81,8 @@ def test_text_prints_as_typed_in_latin_greek_and_cyrillic(demo_summary: VisitSum
     assert name in _flat(_pages(content)[0])
     assert missing_glyphs_warning(content) is None
     # The document's title (what a PDF reader shows in its title bar) keeps every character.
-    assert PdfReader(io.BytesIO(content)).metadata.title == f"Visit summary: {name}"
+    metadata = PdfReader(io.BytesIO(content)).metadata
+    assert metadata is not None and metadata.title == f"Visit summary: {name}"
 
 
 def test_a_character_without_a_glyph_prints_as_a_placeholder_and_is_named(demo_summary: VisitSummary) -> None:
@@ -95,7 +96,8 @@ def test_a_character_without_a_glyph_prints_as_a_placeholder_and_is_named(demo_s
 def test_the_same_summary_gives_the_same_bytes_dated_when_it_was_generated(demo_summary: VisitSummary) -> None:
     content = render_pdf(demo_summary)
     assert render_pdf(demo_summary) == content
-    assert PdfReader(io.BytesIO(content)).metadata.creation_date == demo_summary.generated_at
+    metadata = PdfReader(io.BytesIO(content)).metadata
+    assert metadata is not None and metadata.creation_date == demo_summary.generated_at
 
 
 def test_a_note_with_parentheses_and_backslashes_prints_as_typed(demo_emergency: EmergencyList) -> None:
@@ -113,7 +115,8 @@ def _font_tools_width(text: str, style: str, size: float) -> float:
     font = _FONT_TOOLS[style]
     cmap, metrics, units = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
     names = [cmap.get(ord(c), cmap[ord(PLACEHOLDER)]) for c in text]
-    return sum(metrics[n][0] for n in names) * size / units / PT_PER_MM
+    width: float = sum(metrics[n][0] for n in names) * size / units / PT_PER_MM
+    return width
 
 
 _FONT_TOOLS = {style: TTFont(FONT_DIR / f"{stem}-subset.ttf") for style, stem in FILES.items()}

@@ -114,8 +114,8 @@ def _as_ordinary_user() -> dict[str, Any]:
     return {"preexec_fn": _drop_file_override}
 
 
-WRITING = (("allergy", "add", "penicillin"), ("dose", "--site", "thigh-left"))
-READING = (("emergency",), ("history",), ("status",), ("export",), ("med", "list"))
+WRITING: tuple[tuple[str, ...], ...] = (("allergy", "add", "penicillin"), ("dose", "--site", "thigh-left"))
+READING: tuple[tuple[str, ...], ...] = (("emergency",), ("history",), ("status",), ("export",), ("med", "list"))
 
 
 @pytest.mark.parametrize("what", ["file", "folder"])

@@ -298,7 +298,16 @@ def read_only_journal(tmp_path: Path) -> Iterator[Path]:
 def test_a_read_only_journal_can_be_read_and_nothing_is_left_beside_it(read_only_journal: Path) -> None:
     db = read_only_journal
     before = _journal_files(db.parent)
-    for args in (("emergency",), ("status",), ("history",), ("export",), ("med", "list"), ("supply",), ("check",)):
+    reading: tuple[tuple[str, ...], ...] = (
+        ("emergency",),
+        ("status",),
+        ("history",),
+        ("export",),
+        ("med", "list"),
+        ("supply",),
+        ("check",),
+    )
+    for args in reading:
         result = run_cli(db, *args)
         assert result.code in (0, 3) and "Traceback" not in result.err, (args, result.err)
         assert "anakinra" in result.out or args == ("check",), (args, result.out)

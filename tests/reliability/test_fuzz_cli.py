@@ -24,7 +24,7 @@ from journal.cli.group import run
 from journal.when import MAX_YEAR, MIN_YEAR, WhenError, parse_when
 
 # What a shell can pass in argv: any character but NUL (and no lone surrogates).
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=60)
 # Text that looks like a time or a date, to reach deeper than the first refusal.
 WHENISH = st.one_of(
     TEXT,

@@ -67,7 +67,7 @@ def test_a_spoiled_syringe_asks_before_it_is_recorded_as_discarded(store: Store,
         await pilot.pause()
         assert _name(app) == "DoseScreen"
         assert app.screen.query_one("#dose-steps").current == "step-check"  # type: ignore[attr-defined]
-        assert "Nothing was recorded" in str(app.screen.query_one("#check-advice").render())  # type: ignore[attr-defined]
+        assert "Nothing was recorded" in str(app.screen.query_one("#check-advice").render())
 
     drive(app, steps)
     assert _changes(store) == before and not _discarded(store)
@@ -81,7 +81,7 @@ def test_a_spoiled_syringe_is_recorded_as_discarded_once_confirmed(store: Store)
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("d", "down", "down", "enter", "y")
         await pilot.pause()
-        assert "DO NOT USE THIS SYRINGE" in str(app.screen.query_one("#check-advice").render())  # type: ignore[attr-defined]
+        assert "DO NOT USE THIS SYRINGE" in str(app.screen.query_one("#check-advice").render())
 
     drive(app, steps)
     (check,) = _discarded(store)
@@ -138,7 +138,8 @@ def test_deleting_an_allergy_or_condition_asks_and_enter_alone_keeps_it(
 
     drive(app, steps)
     assert _changes(store) == before
-    assert store.all(m.Allergy) and store.all(m.Condition)
+    assert store.all(m.Allergy)
+    assert store.all(m.Condition)
 
 
 @pytest.mark.parametrize("answer", ["enter", "escape"])

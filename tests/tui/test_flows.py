@@ -15,8 +15,10 @@ from textual.widgets import DataTable, Input, Select, Static
 from journal import models as m
 from journal.errors import JournalBusyError
 from journal.store import Store
-from journal.tui.app import DARK_THEME, MedJournalApp
+from journal.tui.app import MedJournalApp
+from journal.tui.themes import DARK_THEME
 from journal.tui.widgets.bodymap import BodyMap
+from journal.tui.widgets.reference import ReferencePanel
 from tests.tui.conftest import NOW, build, put, seed
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -764,7 +766,7 @@ def test_reference_panel_toggles_with_one_key_and_searches(store: Store) -> None
         # Made the first time it is opened.
         assert not app.screen.query("#reference")
         await pilot.press("f2")
-        panel = app.screen.query_one("#reference")
+        panel = app.screen.query_one("#reference", ReferencePanel)
         assert panel.shown
         await type_text(pilot, "latex")
         await pilot.pause()
@@ -787,11 +789,11 @@ def test_reference_panel_opens_from_the_palette_and_escape_closes_it(store: Stor
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one("#reference").shown
+        assert app.screen.query_one("#reference", ReferencePanel).shown
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "TodayScreen"
-        assert not app.screen.query_one("#reference").shown
+        assert not app.screen.query_one("#reference", ReferencePanel).shown
 
     drive(app, steps, size=(120, 40))
 

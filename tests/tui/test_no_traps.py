@@ -14,6 +14,7 @@ from journal.tui.app import MedJournalApp
 from journal.tui.screens import SCREENS
 from journal.tui.widgets.focus import on_show
 from journal.tui.widgets.footer import JournalFooter
+from journal.tui.widgets.reference import ReferencePanel
 from tests.tui.conftest import build, seed
 from tests.tui.test_flows import drive
 
@@ -38,7 +39,7 @@ def _no_hidden_focus(app: MedJournalApp, where: str) -> None:
     focused = app.focused
     assert focused is None or on_show(focused), f"{where}: the focus is on hidden {focused!r}"
     panel = app.screen.query("#reference")
-    assert not (panel and panel.first().shown), f"{where}: Esc left the reference panel open"
+    assert not (panel and panel.first(ReferencePanel).shown), f"{where}: Esc left the reference panel open"
 
 
 async def _help_opens_and_closes(pilot: Pilot[None], app: MedJournalApp, where: str) -> None:

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 
 from journal import models as m
@@ -93,7 +94,7 @@ def test_while_another_program_holds_the_journal_an_edit_and_a_delete_wait_visib
         pilot_ref.append(pilot)
         await pilot.press("h")
         table = app.screen.query_one("#timeline", DataTable)
-        row = next(r for r in range(table.row_count) if str(table.get_cell_at((r, 1))) == "check-in")
+        row = next(r for r in range(table.row_count) if str(table.get_cell_at(Coordinate(r, 1))) == "check-in")
         table.move_cursor(row=row)
         await pilot.press("e")
         note = app.screen.query_one("#edit-note", Input)

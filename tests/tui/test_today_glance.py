@@ -13,7 +13,8 @@ from textual.widgets import Static
 
 from journal import models as m
 from journal.store import Store
-from journal.tui.app import DARK_THEME, LIGHT_THEME, MedJournalApp
+from journal.tui.app import MedJournalApp
+from journal.tui.themes import DARK_THEME, LIGHT_THEME
 from tests.tui.conftest import ZONE, at, build, put, seed
 from tests.tui.test_flows import drive
 
@@ -92,7 +93,7 @@ def test_an_overdue_dose_is_red_and_marked_a_later_one_amber(store: Store) -> No
         cards = list(app.screen.query(".medicine-card"))
         assert [c.name for c in cards] == ["anakinra", "folic acid"]
         assert cards[0].has_class("-now") and cards[1].has_class("-soon")
-        text = [str(c.render()) for c in cards]  # type: ignore[attr-defined]
+        text = [str(c.render()) for c in cards]
         assert "⚠ OVERDUE" in text[0] and "! Due at 18:00" in text[1]
 
     drive(app, steps)

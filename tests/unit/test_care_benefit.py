@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from journal import models as m
 from journal.care.benefit import weekly_trend
 
 
 def checkin(at: datetime, tz: str = "UTC", **scores: int) -> m.Checkin:
-    return m.Checkin(at=at, tz=tz, **scores)
+    fields: dict[str, Any] = scores  # the scores are keyword arguments of Checkin, each an int
+    return m.Checkin(at=at, tz=tz, **fields)
 
 
 def test_weekly_averages_of_pain_swelling_and_stiffness() -> None:

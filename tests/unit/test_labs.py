@@ -82,7 +82,12 @@ def test_adding_a_result_writes_its_history_and_the_test_name_matches_in_any_cas
     store.add(_lab("ALT", 30, 2, unit="U/L"))
     assert [r.id for r in store.lab_results(test="нейтрофилы")] == [added.id]
     entry = next(h for h in store.history(limit=10) if h.row_id == added.id)
-    assert entry.table_name == "lab_results" and entry.action == "insert" and entry.after["value"] == 2.1
+    assert (
+        entry.table_name == "lab_results"
+        and entry.action == "insert"
+        and entry.after is not None
+        and entry.after["value"] == 2.1
+    )
     store.delete(added)
     assert store.lab_results(test="НЕЙТРОФИЛЫ") == []
 

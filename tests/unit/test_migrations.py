@@ -167,10 +167,10 @@ def test_restoring_an_older_backup_brings_it_up_to_date(tmp_path: Path, newer_co
     old = tmp_path / "old-backup.db"
     raw = Database(sqlite3.connect(old, isolation_level=None))
     newer_code.apply(raw, stop_before=FAKE)  # a backup made by the previous version
-    raw["allergies"].insert(
+    raw.table("allergies").insert(
         {"id": "a1", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "substance": "latex"}
-    )  # type: ignore[union-attr]
-    raw["history"].insert(  # type: ignore[union-attr]
+    )
+    raw.table("history").insert(
         {"id": "h1", "at": "2026-01-01T00:00:00Z", "table_name": "allergies", "row_id": "a1", "action": "insert"}
     )
     raw.conn.close()

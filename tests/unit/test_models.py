@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Optional, cast
 
 import pytest
 
@@ -24,7 +24,9 @@ def test_medicine_name_cannot_be_blank() -> None:
 
 
 def test_severity_must_be_mild_moderate_or_severe() -> None:
-    text = _message(lambda: m.SideEffect(symptom="headache", severity="awful", started_at=NOW, tz="UTC"))
+    text = _message(
+        lambda: m.SideEffect(symptom="headache", severity=cast(m.Severity, "awful"), started_at=NOW, tz="UTC")
+    )
     assert text == "Severity should be 'mild', 'moderate' or 'severe'."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -188,7 +188,7 @@ def test_a_pain_score_outside_0_to_10_is_refused_in_one_sentence(pain: int) -> N
 @given(severity=st.text(max_size=20).filter(lambda s: s not in {v.value for v in m.Severity}))
 def test_a_severity_other_than_mild_moderate_severe_is_refused_in_one_sentence(severity: str) -> None:
     with pytest.raises(RecordError) as caught:
-        m.SideEffect(symptom="rash", severity=severity, started_at=NOW, tz="UTC")
+        m.SideEffect(symptom="rash", severity=cast(m.Severity, severity), started_at=NOW, tz="UTC")
     sentence = caught.value.message
     assert sentence.startswith("Severity ") and sentence.endswith(".") and "\n" not in sentence
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,16 +34,19 @@ def store() -> Iterator[Store]:
     opened.close()
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def _plans(store: Store, call: Callable[[], Any]) -> list[tuple[str, list[str]]]:
     """Run `call`, capturing each SQL statement it sends; return each with its query plan."""
     sent: list[tuple[str, list[Any]]] = []
 
-    def spy(real: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
+    def spy(real: F) -> F:
         def sending(sql: str, params: Any = ()) -> Any:
             sent.append((sql, list(params)))
             return real(sql, params)
 
-        return sending
+        return cast(F, sending)
 
     store._rows = spy(store._rows)  # type: ignore[method-assign]
     store._tuples = spy(store._tuples)  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from journal import models as m
 from journal.application import corrections
+from journal.errors import RecordError
 from journal.store import Store
 from journal.store.rules import RuleError, scan
 
@@ -302,6 +303,6 @@ def test_random_edits_never_leave_a_record_that_breaks_a_rule(edits: list[tuple[
                     fresh.update(record, now=NOW, deleted_at=NOW if value else None)
                 else:
                     fresh.update(record, now=NOW, **{name: value})
-            except m.RecordError:
+            except RecordError:
                 pass  # refused: RuleError or a bad value, and nothing was written
             assert scan(fresh, now=NOW) == []

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from journal import models as m
 from journal.errors import JournalError
-from journal.export._document import layout
+from journal.export._document import Table, layout
 from journal.store import Store
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.emergency import build_emergency_list
@@ -29,7 +29,10 @@ def store() -> Iterator[Store]:
     opened.close()
 
 
-def put(store: Store, cls: type[m.Record], when: datetime = SETUP, **fields: Any) -> Any:
+R = TypeVar("R", bound=m.Record)
+
+
+def put(store: Store, cls: type[R], when: datetime = SETUP, **fields: Any) -> R:
     """Add a record with fixed bookkeeping times."""
     record = cls.validate({"created_at": when, "updated_at": when, **fields}, now=NOW)
     return store.add(record)
@@ -327,7 +330,7 @@ def test_a_long_period_lists_check_ins_by_month_and_missed_days_as_ranges(store:
         store, now=NOW, zone=ZONE, period=resolve_period(store, now=NOW, zone=ZONE, since=date(2024, 11, 1))
     )
     section = next(s for s in layout(summary).sections if s.title.startswith("How the treatment"))
-    table = next(b for b in section.blocks if hasattr(b, "rows"))
+    table = next(b for b in section.blocks if isinstance(b, Table))
     assert "monthly" in section.title and table.headers[0] == "Month"
     assert 24 <= len(table.rows) <= 25 and sum(int(r[1]) for r in table.rows) == len(range(0, 730, 3))
     short = build_visit_summary(store, now=NOW, zone=ZONE)
