@@ -28,6 +28,7 @@ def _same_home(monkeypatch: pytest.MonkeyPatch) -> None:
     SNAPSHOT_HOME.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(SNAPSHOT_HOME))
 
+
 # name: (seed the journal?, keys, a serious side effect open?)
 SCREENS: dict[str, tuple[bool, list[str], bool]] = {
     "today": (True, [], False),

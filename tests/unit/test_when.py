@@ -153,6 +153,8 @@ def test_stored_times_are_utc_with_a_four_digit_year(moment: datetime, text: str
 def test_a_time_without_its_zone_is_refused() -> None:
     with pytest.raises(ValueError, match="time zone"):
         iso_utc(datetime(2026, 11, 20, 8, 0))
+
+
 def test_at_00_07_a_bare_23_50_means_last_night() -> None:
     now = datetime(2026, 11, 20, 0, 7, tzinfo=UTC)
     assert parse_when("23:50", now=now, zone="UTC") == datetime(2026, 11, 19, 23, 50, tzinfo=UTC)
