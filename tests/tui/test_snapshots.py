@@ -1,6 +1,6 @@
 """Snapshots of every screen at 80x24 and 120x40, on fixed data with a frozen clock.
 
-Update them after an intended change with `pytest tests/tui --snapshot-update`, and look
+Update them after an intended change with `pytest tests/tui --snapshot-update -n 0`, and look
 at the report before committing.
 """
 
