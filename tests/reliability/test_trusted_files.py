@@ -121,7 +121,7 @@ def test_a_keyring_that_stores_in_plain_text_is_named_as_such(tmp_path: Path) ->
     from journal.cli.crypto import keyring_words
 
     class PlaintextKeyring(KeyringBackend):  # as keyrings.alt.file names its plain-text backend
-        priority = 1  # type: ignore[assignment]
+        priority = 1
         file_path = str(tmp_path / "keyring_pass.cfg")
 
         def get_password(self, service: str, username: str) -> str | None:
@@ -135,7 +135,7 @@ def test_a_keyring_that_stores_in_plain_text_is_named_as_such(tmp_path: Path) ->
 
     PlaintextKeyring.__module__, PlaintextKeyring.__qualname__ = "keyrings.alt.file", "PlaintextKeyring"
     before = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
+    keyring.set_keyring(PlaintextKeyring())  # type: ignore[no-untyped-call]  # keyring's __init__ has no hints
     try:
         words = keyring_words()
     finally:
