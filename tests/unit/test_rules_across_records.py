@@ -7,24 +7,16 @@ record that breaks a rule is named, and an edit or an undo that would break one 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import pytest
 
 from journal import models as m
 from journal.application import corrections
 from journal.application.doses import record_dose
-from journal.application.medicines import add_medication
 from journal.store import Store
 from journal.store.rules import RuleError, scan
-
-ZONE = "Europe/Berlin"
-
-
-def at(day: str, hhmm: str) -> datetime:
-    return datetime.fromisoformat(f"{day} {hhmm}").replace(tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
-
+from tests.unit.berlin import ZONE, add, at
 
 NOW = at("2026-12-09", "12:00")
 
@@ -34,12 +26,6 @@ def store() -> Iterator[Store]:
     opened = Store.memory()
     yield opened
     opened.close()
-
-
-def add(store: Store, name: str, spec: str, **values: object) -> m.Medication:
-    return add_medication(
-        store, {"name": name, **values}, now=at("2026-12-01", "09:00"), today=date(2026, 12, 1), spec=spec
-    )
 
 
 def dose_row(store: Store, med: m.Medication, when: datetime, ident: str, *, extra: int = 0) -> None:

@@ -18,7 +18,6 @@ from journal.application.doses import ExtraDoseError, open_now, record_dose
 from journal.application.effects import record_side_effect
 from journal.application.medicines import (
     DuplicateMedicineError,
-    add_medication,
     resume_medication,
     schedule_words,
     stop_medication,
@@ -28,13 +27,7 @@ from journal.care import regimen
 from journal.schedule_spec import parse_regimen
 from journal.store import Store
 from journal.store.rules import RuleError, scan
-
-ZONE = "Europe/Berlin"
-
-
-def at(day: str, hhmm: str) -> datetime:
-    """A Berlin wall time as UTC."""
-    return datetime.fromisoformat(f"{day} {hhmm}").replace(tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+from tests.unit.berlin import ZONE, add, at
 
 
 @pytest.fixture
@@ -42,12 +35,6 @@ def store() -> Iterator[Store]:
     opened = Store.memory()
     yield opened
     opened.close()
-
-
-def add(store: Store, name: str, spec: str, **values: object) -> m.Medication:
-    return add_medication(
-        store, {"name": name, **values}, now=at("2026-12-01", "09:00"), today=date(2026, 12, 1), spec=spec
-    )
 
 
 def test_reminders_and_status_share_one_answer_nothing_due_is_never_reminded(store: Store) -> None:
