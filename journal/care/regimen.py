@@ -190,12 +190,8 @@ class Now:
 
 
 def reach(steps: list[Step]) -> timedelta:
-    """How far around a moment the doses that decide whether a dose then is an extra one can lie."""
-    return _span(steps)
-
-
-def _span(steps: list[Step]) -> timedelta:
-    """How far around a moment to lay out occurrences so that its neighbours on both sides are among them."""
+    """How far around a moment to lay out occurrences so that its neighbours on both sides are among them (and
+    the doses that decide whether a dose then is an extra one)."""
     longest = max((7 if s.regimen.pattern is Pattern.WEEKLY else s.regimen.every_days for s in steps), default=1)
     return timedelta(days=3 * longest + 2)
 
@@ -221,7 +217,7 @@ def state_now(
     if step is not None and step.regimen.as_needed:
         taken = [d.at for d in doses if d.taken and d.at <= now]
         return Now(State.AS_NEEDED, taken_at=max(taken) if taken else None)
-    span = _span(steps)
+    span = reach(steps)
     scheduled = slots(steps, zone=zone, since=now - span, until=now + span)
     if not scheduled:
         return Now(State.NOT_DUE)
@@ -373,7 +369,7 @@ def extra_dose(
     if step is None:  # no schedule: no time to take twice, no usual gap
         return None
     steps = _held_back(steps, day)
-    span = _span(steps)
+    span = reach(steps)
     # A window opens less than a day before its time (it never reaches into a day with no dose) and closes at most
     # a day after it: the scheduled doses within two days hold every window that can hold `at`.
     scheduled = slots(steps, zone=zone, since=at - WINDOW_REACH, until=at + WINDOW_REACH)
@@ -466,7 +462,7 @@ def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date,
     result = Adherence(start=start, end=end)
     since = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
-    around = slots(steps, zone=zone, since=since - _span(steps), until=until + _span(steps))
+    around = slots(steps, zone=zone, since=since - reach(steps), until=until + reach(steps))
     met: dict[int, list[Dosing]] = {}
     for dose in doses:
         if not since <= dose.at < until:
