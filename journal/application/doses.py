@@ -205,10 +205,15 @@ def record_skip(
     return store.add(dose, now=now)
 
 
+def _regimen(store: Store, med: m.Medication) -> tuple[list[m.Dose], list[regimen.Step]]:
+    """A medicine's latest doses and its schedule steps, as the extra-dose rule reads them."""
+    recent = store.recent_doses(med.id, RECENT_DOSES)
+    return recent, regimen.steps_for(med, store.schedules(med.id), recent)
+
+
 def _refusal(store: Store, med: m.Medication, *, at: datetime, zone: str) -> regimen.Refusal | None:
     """Why a dose of `med` at `at` would be more than its schedule allows, or None."""
-    recent = store.recent_doses(med.id, RECENT_DOSES)
-    steps = regimen.steps_for(med, store.schedules(med.id), recent)
+    recent, steps = _regimen(store, med)
     return regimen.extra_dose(steps, regimen.dosings(recent), at, zone=zone, paused_since=med.paused_at)
 
 
@@ -221,8 +226,7 @@ def open_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone:
     for med in meds:
         if med.paused:
             continue
-        recent = store.recent_doses(med.id, RECENT_DOSES)
-        steps = regimen.steps_for(med, store.schedules(med.id), recent)
+        recent, steps = _regimen(store, med)
         step = regimen.step_on(steps, m.local_day(now, zone))
         if step is None or step.regimen.as_needed:
             continue

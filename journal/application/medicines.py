@@ -13,6 +13,11 @@ from journal.errors import JournalError
 from journal.store import Store
 
 
+def confirmed_words(med: m.Medication) -> str:
+    """' (as prescribed, confirmed by you)' after the schedule of a medicine whose frequency the user confirmed."""
+    return " (as prescribed, confirmed by you)" if med.prescribed_daily else ""
+
+
 def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
     """The medicine's schedule today in words ('weekly on Friday at 09:00'), or '' when it has none."""
     rows = store.schedules(record.id)
@@ -21,7 +26,7 @@ def schedule_words(store: Store, record: m.Medication, *, today: date) -> str:
     if step is not None:
         dose = f", {step.dose}" if step.dose else ""
         changes = f" (changes: {len(steps)} steps)" if len(steps) > 1 else ""
-        confirmed = " (as prescribed, confirmed by you)" if record.prescribed_daily else ""
+        confirmed = confirmed_words(record)
         return f"{step.regimen.words()}{dose}{confirmed}{changes}"
     if record.tracked:
         return "tracked daily" + (f" at {record.usual_time}" if record.usual_time else "")

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from journal import models as m
 from journal.application.doses import dose_now
+from journal.application.medicines import confirmed_words
 from journal.application.packs import PackLoader, linked_packs, pack_of, standing_warnings, unique_packs
 from journal.application.supply import supply_for
 from journal.care import alerts as al
@@ -127,7 +128,7 @@ def medicine_today(
         overdue_by_minutes=_minutes(now - due) if found.state is regimen.State.OVERDUE else None,
         due_in_minutes=_minutes(due - now) if found.state is regimen.State.DUE else None,
         state=found.state.value,
-        schedule_text=step.regimen.words() + (" (as prescribed, confirmed by you)" if med.prescribed_daily else ""),
+        schedule_text=step.regimen.words() + confirmed_words(med),
         next_at=found.next_at,
         next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
