@@ -29,10 +29,14 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 @pytest.fixture(scope="module")
 def kineret_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A journal with Kineret on the list (tracked daily, 08:00) and one box of syringes, made once."""
+    """A journal with Kineret on the list (tracked daily, 04:00) and one box of syringes, made once.
+
+    04:00: a dose window opens six hours before its time, and reaches into the day before only when that day has
+    a dose; at 04:00 every hour of the day falls in a window, so a dose now is never an extra one, whatever the
+    hour the test runs at (at 08:00, 00:00 to 02:00 would be outside every window)."""
     db = tmp_path_factory.mktemp("template") / "journal.db"
     for args in (
-        ("med", "add", "Kineret", "--time", "08:00"),
+        ("med", "add", "Kineret", "--time", "04:00"),
         ("supply", "add", "--lot", "A1", "--expires", "2099-01-01"),
     ):
         done = subprocess.run(
@@ -142,7 +146,7 @@ def test_allergy_condition_and_appointments_print_their_warnings(kineret: Medjou
 def test_two_doses_in_a_row_never_get_suggested_sites_closer_than_the_spacing(kineret: Medjournal) -> None:
     pack = load_pack("anakinra")
     spots = []
-    for when in ("3 days ago", "2 days ago", "yesterday 08:00", "now"):
+    for when in ("3 days ago", "2 days ago", "yesterday 04:00", "now"):
         run = kineret("dose", "--at", when)
         assert run.code == 0 and "suggested spot" in run.out, run.out
         spots.append(SPOT.findall(run.out)[0])
@@ -159,7 +163,7 @@ def test_injecting_your_own_arm_is_refused_and_nothing_is_written(kineret: Medjo
 
 
 def test_choosing_the_same_spot_as_last_time_warns(kineret: Medjournal) -> None:
-    kineret("dose", "--at", "yesterday 08:00", "--site", "stomach-left:B2")
+    kineret("dose", "--at", "yesterday 04:00", "--site", "stomach-left:B2")
     run = kineret("dose", "--site", "stomach-left:B2")
     assert run.code == 0 and "warning: stomach-left:B2 is the same spot as the last injection" in run.out
 
@@ -191,7 +195,7 @@ def _a_week_after_a_box_expired(kineret: Medjournal) -> None:
     added = kineret("supply", "add", "--lot", "OLD", "--expires", day(6), "--received", day(8))
     assert added.code == 0, added.err
     for back in range(7, 0, -1):
-        assert kineret("dose", "--at", f"{day(back)} 08:00").code == 0
+        assert kineret("dose", "--at", f"{day(back)} 04:00").code == 0
 
 
 def test_after_an_expired_box_supply_counts_only_the_usable_syringes(kineret: Medjournal) -> None:
@@ -205,10 +209,10 @@ def test_after_an_expired_box_supply_counts_only_the_usable_syringes(kineret: Me
     assert "warning: the box (lot OLD) expired on" in run.out and "with 5 syringes unused" in run.out
     assert "medjournal supply discard --lot OLD" in run.out
     listed = json.loads(kineret("supply", "--json").out)
-    # Today's 08:00 dose stays open (overdue) for regimen.OVERDUE_SHOWN_FOR; while it is, the two syringes
+    # Today's 04:00 dose stays open (overdue) for regimen.OVERDUE_SHOWN_FOR; while it is, the two syringes
     # cover it and tomorrow's, and after that tomorrow's and the next day's: they last a day longer.
     now = datetime.now(UTC)
-    still_open = now < datetime.combine(now.date(), time(8), UTC) + OVERDUE_SHOWN_FOR
+    still_open = now < datetime.combine(now.date(), time(4), UTC) + OVERDUE_SHOWN_FOR
     runs_out = now.date() + timedelta(days=2 if still_open else 3)
     reorder_by = (runs_out - timedelta(days=7)).isoformat()
     assert listed == [
@@ -270,7 +274,7 @@ def test_supply_json_is_an_empty_list_before_any_box(medjournal: Medjournal) -> 
 
 
 def test_supply_before_any_box_names_each_tracked_medicine_even_with_none_due(medjournal: Medjournal) -> None:
-    assert medjournal("med", "add", "anakinra", "--track", "--time", "08:00").code == 0
+    assert medjournal("med", "add", "anakinra", "--track", "--time", "04:00").code == 0
     weekly = ("--form", "tablet", "--schedule", "weekly on fri at 09:00")
     assert medjournal("med", "add", "methotrexate", *weekly).code == 0
     assert medjournal("dose", "--med", "anakinra").code == 0  # nothing is due now
@@ -345,7 +349,7 @@ def test_dose_says_first_use_once_where_not_to_inject_and_how_to_dispose(kineret
     assert f"First dose: {PACK.supply.first_use}" in first.out
     assert "At the site: Do not inject close to a vein you can see" in first.out
     assert PACK.supply.disposal in first.out
-    second = kineret("dose", "--at", "yesterday 08:00")
+    second = kineret("dose", "--at", "yesterday 04:00")
     assert second.code == 0 and "First dose" not in second.out and PACK.supply.disposal in second.out
     discarded = kineret("dose", "--syringe", "cloudy")
     assert "NO DOSE RECORDED" in discarded.out and PACK.supply.disposal in discarded.out

@@ -65,7 +65,8 @@ def test_with_two_medicines_plain_dose_takes_the_one_due_now(medjournal: Medjour
 
 
 def test_a_second_dose_for_the_same_time_is_refused_unless_extra(medjournal: Medjournal) -> None:
-    _ok(medjournal("med", "add", "anakinra", "--track", "--time", "08:00"))
+    # 04:00: every hour of the day is in some dose's window (see test_care_cli's kineret_template).
+    _ok(medjournal("med", "add", "anakinra", "--track", "--time", "04:00"))
     _ok(medjournal("dose", "--at", "1 min ago", "--syringe", "clear"))
     before = len(_ok(medjournal("history", "--json")).out.splitlines())
     _one_error(medjournal("dose", "--syringe", "clear"), "already taken", "--extra")

@@ -111,7 +111,7 @@ def test_the_command_line_opens_no_network_connection(tmp_path: Path, no_network
     env, log = no_network
     path = tmp_path / "journal.db"
     runs = [
-        ("med", "add", "anakinra", "--track", "--time", "08:00"),
+        ("med", "add", "anakinra", "--track", "--time", "04:00"),  # a dose now is in a window at any hour
         ("dose", "--site", "thigh-left", "--syringe", "clear"),
         ("effect", "headache", "--severity", "mild"),
         ("allergy", "add", "latex"),
@@ -238,7 +238,7 @@ def test_user_text_is_stored_and_printed_back_literally(tmp_path: Path) -> None:
 
 def test_sql_text_in_every_query_path_is_a_parameter(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
-    assert run_cli(path, "med", "add", "anakinra", "--track").code == 0
+    assert run_cli(path, "med", "add", "anakinra", "--track", "--time", "04:00").code == 0  # in a window at any hour
     # Looked up by name, stopped by name: the name goes through a query as a value, never as SQL.
     done = run_cli(path, "med", "stop", NASTY["sql"])
     done.assert_one_error()
