@@ -2,19 +2,22 @@
 
 Each step is frozen once released: change the schema by adding a step, never by editing
 one. Every step runs in a transaction together with the row that records it.
+
+`STEPS`, at the end, lists the steps in order: journal.store.connection hands them to
+sqlite-utils' Migrations, and compares their names with a journal's applied steps without
+importing sqlite-utils (a journal already current is opened through sqlite3 alone). A new
+step is a new function here and its name at the end of `STEPS`.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
-migrations = Migrations("medjournal")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _META: dict[str, Any] = {"id": str, "created_at": str, "updated_at": str, "deleted_at": str}
 
@@ -28,7 +31,6 @@ def _table(db: Database, name: str, columns: dict[str, Any], **fks: str) -> None
     )
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     _table(
         db,
@@ -149,7 +151,6 @@ def m001_initial(db: Database) -> None:
     db.table("history").create_index(["table_name", "row_id"])
 
 
-@migrations()
 def m002_indexes_for_paging_and_supply(db: Database) -> None:
     # The timeline pages boxes by when they were recorded (about 50 a year), and the supply
     # count groups every syringe check by outcome on each open: both read an index, not the table.
@@ -157,7 +158,6 @@ def m002_indexes_for_paging_and_supply(db: Database) -> None:
     db.table("syringe_checks").create_index(["medication_id", "outcome", "deleted_at"])
 
 
-@migrations()
 def m003_index_for_syringes_used(db: Database) -> None:
     # Today and `status` count every taken dose since the first box on each open (supply): an
     # index of the taken doses alone answers the count without reading years of dose rows (status
@@ -168,7 +168,6 @@ def m003_index_for_syringes_used(db: Database) -> None:
     )
 
 
-@migrations()
 def m004_lab_results(db: Database) -> None:
     # Laboratory results: a number with its unit and the lab's reference range, when it was taken.
     _table(
@@ -189,7 +188,6 @@ def m004_lab_results(db: Database) -> None:
     db.table("lab_results").create_index(["test", "at"])
 
 
-@migrations()
 def m005_history_batches(db: Database) -> None:
     # The changes one write made together (a syringe check and its dose) share a batch id, so
     # `undo` takes the whole write back; rows written before this step are each their own batch.
@@ -197,7 +195,6 @@ def m005_history_batches(db: Database) -> None:
     db.table("history").create_index(["batch"])
 
 
-@migrations()
 def m006_schedules_forms_extra_doses(db: Database) -> None:
     # Every medicine on its own schedule: a tracked medicine's daily time becomes a daily schedule
     # from the day it started (or was added, or its first dose, whichever is earliest). The old
@@ -238,7 +235,6 @@ def _usual_time(db: Database, med_id: str) -> str:
     return times[(len(times) - 1) // 2] if times else "08:00"
 
 
-@migrations()
 def m007_box_discards(db: Database) -> None:
     # `supply discard`: a box thrown away keeps its row (nothing is hard-deleted) with when and
     # why, so its unused syringes stop counting and no later dose draws from it.
@@ -246,7 +242,6 @@ def m007_box_discards(db: Database) -> None:
     db.table("supply_boxes").add_column("discard_reason", str)
 
 
-@migrations()
 def m008_link_indexes(db: Database) -> None:
     # The rules follow a syringe check to its dose, and a box to its syringe checks, at every write
     # (journal/store/rules.py): without an index each is a scan of years of rows (1.9 ms for the
@@ -255,7 +250,6 @@ def m008_link_indexes(db: Database) -> None:
     db.table("syringe_checks").create_index(["box_id"])
 
 
-@migrations()
 def m009_pauses_and_confirmed_frequencies(db: Database) -> None:
     # A medicine paused after a suspected allergic reaction (nothing due, no reminder, a dose asks
     # first) until `med resume`, which records its note; and a frequency the prescriber confirmed
@@ -266,3 +260,16 @@ def m009_pauses_and_confirmed_frequencies(db: Database) -> None:
     medications.add_column("resumed_at", str)
     medications.add_column("resume_note", str)
     medications.add_column("prescribed_daily", int, not_null_default=0)
+
+
+STEPS = (
+    m001_initial,
+    m002_indexes_for_paging_and_supply,
+    m003_index_for_syringes_used,
+    m004_lab_results,
+    m005_history_batches,
+    m006_schedules_forms_extra_doses,
+    m007_box_discards,
+    m008_link_indexes,
+    m009_pauses_and_confirmed_frequencies,
+)

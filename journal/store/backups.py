@@ -198,7 +198,7 @@ def inspect(path: Path) -> Inspection:
         for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
             found.problems.append(f"foreign key: row {rowid} of {table} points to a missing {parent} row")
         found.steps = connection.applied_names(conn)
-        known = {m.name for m in connection.migrations()._migrations}
+        known = set(connection.known_step_names())
         found.unknown_steps = [name for name in found.steps if name not in known]
         tables = set(connection.table_names(conn))
         if not found.steps and tables - {"_sqlite_migrations"}:

@@ -30,6 +30,7 @@ from typing import Any
 
 from journal.errors import JournalBusyError, JournalError, NotAJournalError
 from journal.files import make_private_dir, write_private
+from journal.store import held as held_files
 
 ENV_PASSPHRASE = "MEDJOURNAL_PASSPHRASE"
 KEYRING_SERVICE = "medjournal"
@@ -52,7 +53,7 @@ class PassphraseError(JournalError):
 
 # Raw keys this process has found, by the salt of the file they open (a journal and its backups share one).
 _keys: dict[bytes, bytes] = {}
-# The resolved paths this process opened encrypted: their header is not read again while open (see read_ahead).
+# The resolved paths this process opened encrypted: their header is not read again while open (see journal.store.held).
 _opened: set[str] = set()
 
 
@@ -84,9 +85,7 @@ def salt_of(path: Path) -> bytes | None:
 
 def is_encrypted(path: Path) -> bool:
     """Whether `path` is an encrypted journal (without disturbing a connection this process has open on it)."""
-    from journal.store.connection import held_open
-
-    if held_open(path) is True:
+    if held_files.held(path):
         return os.path.realpath(path) in _opened
     return salt_of(path) is not None
 
@@ -153,7 +152,7 @@ def _connection_class() -> type[Any]:
     namespace["salt"] = None
     namespace["state"] = None  # the file's state before it was opened (see _file_state)
     namespace["unchanged"] = False  # that state passed a check before: no need to check again
-    return type("CipherConnection", (sqlcipher3.Connection,), namespace)
+    return type("CipherConnection", (held_files.HeldMixin, sqlcipher3.Connection), namespace)
 
 
 def open_file(target: Path | str, key: bytes | None, salt: bytes | None = None, **kwargs: Any) -> Any:
@@ -166,13 +165,14 @@ def open_file(target: Path | str, key: bytes | None, salt: bytes | None = None, 
     options.update(kwargs)
     import sqlcipher3
 
+    path = Path(target)
     if read_only:
         # As connection.read_only_connection opens a plain journal: never a checkpoint of a
         # leftover WAL into the file, no -wal or -shm left where there was none.
         uri = Path(target).resolve().as_uri()
         wal = Path(f"{target}-wal").exists()
         target, options["uri"] = f"{uri}?mode=ro" + ("" if wal else "&immutable=1"), True
-    conn = sqlcipher3.connect(str(target), factory=_connection_class(), **options)
+    conn = held_files.hold(sqlcipher3.connect(str(target), factory=_connection_class(), **options), path)
     # SQLCipher logs a failed key to stderr by itself; the user hears one sentence from us instead.
     conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
@@ -198,20 +198,14 @@ def connect(path: Path, *, checking: bool = False, **kwargs: Any) -> Any:
     """Open the encrypted journal at `path` with its key from the first source that has one that opens it.
 
     `checking`: the caller runs SQLite's quick_check next unless `unchanged_since_check` says the
-    file passed one as it is; the file is then read ahead first (see connection.read_ahead).
+    file passed one as it is.
     """
-    from journal.store.connection import read_ahead
-
     salt = salt_of(path)
     if salt is None:
         raise NotAJournalError(f"{path} is not an encrypted medjournal journal; it was left untouched.")
-    read = not checking
     for key, source in _candidate_keys(path, salt):
         state = _file_state(path)
         unchanged = checking and _passed_check(key, state)
-        if not unchanged and not read:
-            read_ahead(path)
-            read = True
         conn = _opens(path, key, salt, **kwargs)
         if conn is not None:
             _keys[salt] = key
@@ -331,12 +325,12 @@ class Prefetch:
     """
 
     def __init__(self, path: Path, salt: bytes) -> None:
-        from journal.store.connection import BUSY_TIMEOUT_MS, read_ahead
+        from journal.store.connection import BUSY_TIMEOUT_MS
 
         _connection_class()  # imports sqlcipher3 here, not on the second thread
         _state_dir()  # and platformdirs (where the seals of passed checks are kept)
         self.path, self.salt = path, salt
-        self._read_ahead, self._timeout = read_ahead, BUSY_TIMEOUT_MS / 1000
+        self._timeout = BUSY_TIMEOUT_MS / 1000
         self._key = _keys.get(salt)
         self._passphrase = os.environ.get(ENV_PASSPHRASE) if self._key is None else None
         if self._key is None and not self._passphrase:
@@ -361,7 +355,6 @@ class Prefetch:
         if _passed_check(key, state):  # the seal matches: the key is this file's too
             _keys[self.salt] = key
             return ["ok"]
-        self._read_ahead(self.path)
         # None: opened again on the main thread, which says what is wrong.
         problems = _quick_check(self.path, key, self.salt, state, timeout=self._timeout)
         if problems is not None:

@@ -31,6 +31,8 @@ from journal.errors import (
 from journal.files import make_private_dir
 from journal.resources import migrations_root
 from journal.store import cipher
+from journal.store.held import Connection as HeldConnection
+from journal.store.held import held, hold
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A copy of the journal in progress this old was abandoned (its process number may since be reused).
@@ -58,13 +60,20 @@ def _migrations_module() -> ModuleType:
     return module
 
 
+def known_step_names() -> tuple[str, ...]:
+    """The names of the schema steps this version knows, in order (sqlite-utils is not imported)."""
+    return tuple(step.__name__ for step in _migrations_module().STEPS)
+
+
+@cache
 def migrations() -> Migrations:
-    """The journal's schema steps."""
+    """The journal's schema steps, for sqlite-utils to apply."""
     from sqlite_utils.migrations import Migrations
 
-    result = _migrations_module().migrations
-    assert isinstance(result, Migrations)
-    return result
+    steps = Migrations(MIGRATION_SET)
+    for step in _migrations_module().STEPS:
+        steps(name=step.__name__)(step)
+    return steps
 
 
 @contextlib.contextmanager
@@ -158,12 +167,11 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     read-only journal in a writable folder can be read, and no -shm is left there). Only where even that
     fails is the file read alone, and `wal_left_out` then says that changes in the WAL may be missing.
     """
-    uri = path.resolve().as_uri()
     wal = path.with_name(path.name + "-wal")
     if wal.exists():
         if path.with_name(path.name + "-shm").exists():
             # A program may have the journal open: read through its -shm, under SQLite's locks.
-            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            conn = _read_only(path, "mode=ro")
             if _readable(conn):
                 return conn
         if _size(wal) == 0:
@@ -171,19 +179,23 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
         elif _locked_elsewhere(path) is not False:
             # A program holds the journal in SQLite's exclusive locking mode (it keeps no -shm), or this
             # process has it open: read under SQLite's locks, which wait for it or say it is busy.
-            return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            return _read_only(path, "mode=ro")
         else:
             # No program holds it for writing, and no usable -shm: the WAL is read into this process's
             # memory, without file locks and so without making a -shm (SQLite's "unix-none" VFS).
-            conn = sqlite3.connect(
-                f"{uri}?mode=ro&vfs=unix-none", uri=True, isolation_level=None, check_same_thread=False
-            )
+            conn = _read_only(path, "mode=ro&vfs=unix-none")
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")  # before the first read: the WAL index in memory
             if _readable(conn):
                 return conn
             _wal_left_out.add(os.path.realpath(path))
     # No write-ahead log to replay (or none that can be read): the file alone is the whole database.
-    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    return _read_only(path, "mode=ro&immutable=1")
+
+
+def _read_only(path: Path, query: str) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?{query}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=HeldConnection)
+    return hold(conn, path)
 
 
 # Journals read without their WAL (read_only_connection), by real path: the front ends say so.
@@ -210,10 +222,10 @@ _SHARED_FIRST, _SHARED_SIZE = _PENDING_BYTE + 2, 510
 def _locked_elsewhere(path: Path) -> bool | None:
     """Whether another process holds SQLite's write lock on `path` (None: cannot tell, or this process has it open).
 
-    Only while this process has no descriptor on the file: closing the one used here drops every POSIX
-    lock this process holds on it (see read_ahead).
+    Only while this process has no connection on the file: closing the descriptor used here drops every
+    POSIX lock this process holds on it (see journal.store.held).
     """
-    if held_open(path) is not False:
+    if held(path):
         return None
     try:
         import fcntl
@@ -298,44 +310,6 @@ def _test_page_limit(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA max_page_count = {int(raw)}")
 
 
-def held_open(path: Path) -> bool | None:
-    """Whether this process has `path` open already (None where the system does not say: not Linux)."""
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return None
-    target = os.path.realpath(path)
-    for fd in fds:
-        with contextlib.suppress(OSError):
-            if os.readlink(f"/proc/self/fd/{fd}") == target:
-                return True
-    return False
-
-
-def read_ahead(path: Path) -> None:
-    """Read the journal file (and its WAL) once, front to back, so that quick_check finds it in memory.
-
-    quick_check reads every page, one 4 KiB page at a time in the order of its b-trees: from a
-    cold disk cache that is thousands of scattered reads, which cost the TUI's first paint some
-    40 ms here even from a second thread. One sequential pass in large blocks costs a few
-    milliseconds, and the pages stay in the system's cache for SQLite to read.
-
-    Only while this process has neither file open: closing a file releases every POSIX lock the
-    process holds on it, SQLite's included, so reading it beside an open connection could let
-    another process change the journal under that connection.
-    """
-    block = bytearray(1 << 20)
-    for name in (path, path.with_name(path.name + "-wal")):
-        if held_open(name) is not False:
-            continue
-        try:
-            with open(name, "rb", buffering=0) as file:
-                while file.readinto(block):
-                    pass
-        except OSError:
-            pass  # a missing WAL, or a file SQLite reports on itself
-
-
 def _quick_check(conn: sqlite3.Connection) -> list[str]:
     # quick_check reads every page (about 20 ms for 20,000 doses): a damaged journal is
     # refused before anything is written to it, so a bad sector never costs more records.
@@ -357,10 +331,14 @@ def check_file(path: Path) -> list[str] | None:
     For checking on a second thread while the app loads: SQLite holds no Python lock meanwhile.
     Not a read-only connection: that one could not remove the WAL's side files when it closes.
     """
-    read_ahead(path)
     try:
         conn = (
-            sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            hold(
+                sqlite3.connect(
+                    str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=HeldConnection
+                ),
+                path,
+            )
             if writable(path) and not _no_room(path.parent)
             else read_only_connection(path)  # creates no -wal or -shm beside a read-only journal, or on a full disk
         )
@@ -403,27 +381,6 @@ class JournalDatabase:
         return getattr(self.utils, name)
 
 
-_STEP = re.compile(r"^@migrations\(\)\ndef (\w+)\(", re.MULTILINE)
-_ANY_STEP = re.compile(r"^@migrations\b", re.MULTILINE)
-
-
-@cache
-def known_step_names() -> tuple[str, ...] | None:
-    """The schema steps this version knows, read from the migrations file without importing it.
-
-    None when a step is declared in a form this reading does not understand (then the
-    journal is opened through sqlite-utils' Migrations, which is always right).
-    """
-    try:
-        source = (migrations_root() / "medjournal.py").read_text(encoding="utf-8")
-    except (OSError, FileNotFoundError):
-        return None
-    names = tuple(_STEP.findall(source))
-    if not names or len(names) != len(_ANY_STEP.findall(source)):
-        return None
-    return names
-
-
 def applied_names(db: JournalDatabase | sqlite3.Connection) -> list[str]:
     """The schema steps already applied to this journal, in the order they were applied."""
     conn = db.conn if isinstance(db, JournalDatabase) else db
@@ -455,8 +412,7 @@ def _refuse_foreign(db: JournalDatabase, path: Path | None) -> None:
 def _is_current(conn: sqlite3.Connection) -> bool:
     # The common case: every known step applied and nothing else; anything else (a new file,
     # a pending step, a newer journal) goes through sqlite-utils' Migrations.
-    known = known_step_names()
-    return known is not None and tuple(applied_names(conn)) == known
+    return tuple(applied_names(conn)) == known_step_names()
 
 
 def connect(
@@ -498,12 +454,10 @@ def connect(
                 _refuse_read_only(path)
         encrypted = cipher.is_encrypted(path)  # SQLCipher's file: no SQLite header (see journal.store.cipher)
         # Reading the file outside SQLite, then closing it, would drop the POSIX locks of a
-        # connection this process already has on it (see read_ahead); that connection was
-        # opened through here, header checked.
-        if not encrypted and held_open(path) is not True:
+        # connection this process already has on it (see journal.store.held); that connection
+        # was opened through here, header checked.
+        if not encrypted and not held(path):
             _check_header(path)
-        if not checked and not encrypted:
-            read_ahead(path)  # for the quick_check below; before the connection is open
         if encrypted:
             with translate_errors(path):  # it reads the file to check the key (and reads it ahead)
                 conn = cipher.connect(path, checking=not checked, timeout=BUSY_TIMEOUT_MS / 1000, read_only=read_only)
@@ -512,8 +466,13 @@ def connect(
             conn = read_only_connection(path)
         else:
             conn = sqlite3.connect(
-                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                str(path),
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+                factory=HeldConnection,
             )
+            hold(conn, path)
             if not writing and not _readable(conn):  # it needs a -shm it cannot make (the disk filled meanwhile)
                 conn, read_only = read_only_connection(path), True
     db = JournalDatabase(conn)
@@ -559,7 +518,7 @@ def connect(
 
 
 def _refuse_newer(db: JournalDatabase, path: Path | None) -> None:
-    known = {m.name for m in migrations()._migrations}
+    known = set(known_step_names())
     unknown = [name for name in applied_names(db) if name not in known]
     if unknown:
         raise NewerJournalError(

@@ -236,7 +236,6 @@ def test_a_file_of_random_bytes_is_still_not_a_journal(tmp_path: Path) -> None:
 def test_the_app_finds_a_remembered_key_and_checks_the_journal_while_it_loads(
     journal_path: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from journal.store import connection
     from journal.store.opening import Opening
 
     _journal_with_a_medicine(journal_path)
@@ -244,7 +243,7 @@ def test_the_app_finds_a_remembered_key_and_checks_the_journal_while_it_loads(
     cipher.remember(salt, key)
     Store.open(journal_path).close()
     os.utime(journal_path)  # a change of the file (its change time) since that opening's check
-    reads = _count_calls(monkeypatch, connection, "read_ahead")
+    reads = _count_calls(monkeypatch, cipher, "_quick_check")
 
     for checked_now in (True, False):  # the second time the file is as the first check found it
         cipher.forget_in_process()

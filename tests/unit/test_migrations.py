@@ -21,14 +21,14 @@ from journal import models as m
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
 from journal.store import Store, backups, connection
 
-REAL = [step.name for step in connection.migrations()._migrations]
+REAL = list(connection.known_step_names())
 FAKE = "m900_add_mood_to_checkins"
 
 
 def _with_fake_step(fail: bool = False) -> Migrations:
     steps = Migrations(connection.MIGRATION_SET)
-    for step in connection._migrations_module().migrations._migrations:  # the real ones, never a patched list
-        steps(name=step.name)(step.fn)
+    for step in connection._migrations_module().STEPS:  # the real ones, never a patched list
+        steps(name=step.__name__)(step)
 
     @steps(name=FAKE)
     def add_mood(db: Database) -> None:
@@ -42,7 +42,8 @@ def _with_fake_step(fail: bool = False) -> Migrations:
 def _pretend(monkeypatch: pytest.MonkeyPatch, steps: Callable[[], Migrations]) -> None:
     """Make this version of medjournal know `steps` (both where the steps are applied and where they are listed)."""
     monkeypatch.setattr(connection, "migrations", steps)
-    monkeypatch.setattr(connection, "known_step_names", lambda: tuple(step.name for step in steps()._migrations))
+    names = tuple(step.name for step in steps().pending(Database(memory=True)))
+    monkeypatch.setattr(connection, "known_step_names", lambda: names)
 
 
 @pytest.fixture
@@ -187,9 +188,15 @@ def test_restoring_an_older_backup_brings_it_up_to_date(tmp_path: Path, newer_co
     assert {"before-restore", f"before-{FAKE}"} <= kinds
 
 
-def test_the_steps_read_from_the_migrations_file_are_the_ones_sqlite_utils_applies() -> None:
-    # A journal whose applied steps equal these is opened without sqlite-utils: they must agree.
-    assert connection.known_step_names() == tuple(REAL)
+def test_every_step_in_the_migrations_file_is_listed_in_order_and_applied_in_that_order() -> None:
+    # A step written but left out of STEPS would never be applied; one listed out of order would
+    # be applied out of order. A journal whose applied steps equal these opens without sqlite-utils.
+    module = connection._migrations_module()
+    written = [name for name in vars(module) if name[:1] == "m" and name[1:4].isdigit()]
+    assert list(connection.known_step_names()) == sorted(written) == written
+    db = Database(memory=True)
+    connection.migrations().apply(db)
+    assert [row["name"] for row in db.query("SELECT name FROM _sqlite_migrations ORDER BY rowid")] == written
 
 
 def test_a_current_journal_is_opened_without_sqlite_utils(journal_path: Path) -> None:
@@ -208,9 +215,9 @@ def test_a_current_journal_is_opened_without_sqlite_utils(journal_path: Path) ->
 def test_a_journal_written_before_schedules_keeps_every_medicine_on_its_time(journal_path: Path) -> None:
     """m006: a tracked medicine's usual time becomes 'daily at HH:MM' (or its recent doses' time), nothing lost."""
     released = Migrations(connection.MIGRATION_SET)
-    for step in connection._migrations_module().migrations._migrations:
-        if step.name < "m004":
-            released(name=step.name)(step.fn)
+    for step in connection._migrations_module().STEPS:
+        if step.__name__ < "m004":
+            released(name=step.__name__)(step)
     db = Database(str(journal_path))
     released.apply(db)
     stamp = "2026-10-01T09:00:00Z"
@@ -243,7 +250,7 @@ def test_a_journal_written_before_schedules_keeps_every_medicine_on_its_time(jou
 def test_a_journal_written_by_the_release_before_lab_results_gets_the_table_and_keeps_its_records(
     journal_path: Path,
 ) -> None:
-    steps = connection._migrations_module().migrations
+    steps = connection.migrations()
     raw = Database(sqlite3.connect(journal_path, isolation_level=None))
     steps.apply(raw, stop_before="m004_lab_results")  # what the current release writes
     raw["allergies"].insert(  # type: ignore[union-attr]
