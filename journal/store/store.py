@@ -15,26 +15,12 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from journal import models as m
 from journal.errors import JournalBusyError, JournalError, NotFoundError
 from journal.store import connection, damage
 from journal.when import iso_utc, now_utc
-
-if TYPE_CHECKING:
-    from journal import models as m
-else:
-
-    class _Models:
-        """journal.models, imported on first use: the emergency list reads raw rows, without the record classes."""
-
-        def __getattr__(self, name: str) -> Any:
-            from journal import models
-
-            globals()["m"] = models  # from now on the module itself
-            return getattr(models, name)
-
-    m = _Models()
 
 R = TypeVar("R", bound="m.Record")
 
