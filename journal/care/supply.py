@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import field
 from datetime import date, datetime, timedelta
 
@@ -86,27 +86,6 @@ class SupplyStatus:
         return [b for b in self.boxes if not b.expired and not b.thrown_away and b.outlasts_expiry_on is not None]
 
 
-def syringes_consumed(
-    doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck], *, since: date | None = None
-) -> tuple[int, int]:
-    """(used, discarded): one syringe per taken dose (its check is the same syringe), one per discarded check."""
-    used = sum(
-        1
-        for d in doses
-        if d.status is m.DoseStatus.TAKEN
-        and d.deleted_at is None
-        and (since is None or m.local_day(d.at, d.tz) >= since)
-    )
-    discarded = sum(
-        1
-        for c in checks
-        if c.outcome is m.CheckOutcome.DISCARDED
-        and c.deleted_at is None
-        and (since is None or m.local_day(c.at, c.tz) >= since)
-    )
-    return used, discarded
-
-
 def use_order(box: m.SupplyBox) -> tuple[date, date, str]:
     """The order boxes are used in: the one that expires first (no expiry date last), then the one
     received first, then by id. The store applies the same order in SQL."""
@@ -117,26 +96,6 @@ def usable_for(box: m.SupplyBox, at: datetime, day: date) -> bool:
     """Whether a syringe used at `at` (local day `day`) could come from `box`: the box had not
     expired on that day (it may be used on its expiry date) and had not been thrown away yet."""
     return (box.expires is None or day <= box.expires) and (box.discarded_at is None or at < box.discarded_at)
-
-
-def consumed_while_usable(
-    box: m.SupplyBox, doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck], *, since: date | None = None
-) -> int:
-    """How many of the syringes `syringes_consumed` counts were used while `box` was usable (`usable_for`)."""
-    return sum(
-        1
-        for moment, day in _consumptions(doses, checks)
-        if (since is None or day >= since) and usable_for(box, moment, day)
-    )
-
-
-def _consumptions(doses: Iterable[m.Dose], checks: Iterable[m.SyringeCheck]) -> Iterable[tuple[datetime, date]]:
-    for d in doses:
-        if d.status is m.DoseStatus.TAKEN and d.deleted_at is None:
-            yield d.at, m.local_day(d.at, d.tz)
-    for c in checks:
-        if c.outcome is m.CheckOutcome.DISCARDED and c.deleted_at is None:
-            yield c.at, m.local_day(c.at, c.tz)
 
 
 def reorder_words(reorder_by: date, today: date, what: str = "") -> str:
@@ -171,7 +130,7 @@ def supply_status(
     same as taking each syringe in turn, in the order they were used, unless one was recorded
     on an earlier local day than one used before it (a flight across the date line).
     `reached[box.id]`: how many of the syringes used were used while that box was usable
-    (`consumed_while_usable`; a box not in it was usable for all of them). Syringes in an
+    (`Store.boxes_in_use` counts them; a box not in it was usable for all of them). Syringes in an
     expired box are not counted as days left. `used_up`: boxes left out of `boxes` because
     every syringe in them is used (the first ones in `use_order`, holding no more syringes
     than `used + discarded`).

@@ -506,7 +506,7 @@ class Store:
     def boxes_in_use(self, medication_id: str, since: date) -> tuple[list[m.SupplyBox], dict[str, int], int, int]:
         """The boxes the syringes used from the local day `since` on have not certainly used up, in
         care.supply.use_order, with how many of those syringes were used while each was usable
-        (care.supply.consumed_while_usable, for the boxes that expired or were thrown away); and
+        (tests/unit/supply_oracle.py: consumed_while_usable, for the boxes that expired or were thrown away); and
         how many boxes, holding how many syringes, were used up before them.
 
         Years of boxes and doses stay in SQLite: the times of the syringes used are read from an
@@ -569,7 +569,7 @@ class Store:
         return {row["outcome"]: int(row["n"]) for row in rows}
 
     def syringes_since(self, medication_id: str, since: date) -> tuple[int, int]:
-        """(used, discarded) from the local day `since` on, as care.supply.syringes_consumed counts them."""
+        """(used, discarded) from the local day `since` on, as tests/unit/supply_oracle.py counts them."""
         # Rows past the window (_day_window) are counted by SQLite through the index; only rows
         # near its start are checked by their local day, so years of doses are never loaded as records.
         low, high = _day_window(since)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from journal import models as m
 from journal.care import supply
 from journal.store import Store
+from tests.unit import supply_oracle as oracle
 
 TODAY = date(2026, 11, 25)
 MED_ID = "med"
@@ -51,7 +52,7 @@ def test_a_taken_dose_with_its_check_uses_one_syringe_and_a_discarded_check_anot
     )
     taken = m.Dose(medication_id=MED_ID, at=at, tz="UTC", check_id=used_check.id)
     skipped = m.Dose(medication_id=MED_ID, at=at, tz="UTC", status=m.DoseStatus.SKIPPED, reason="ill")
-    assert supply.syringes_consumed([taken, skipped], [used_check, bad]) == (1, 1)
+    assert oracle.syringes_consumed([taken, skipped], [used_check, bad]) == (1, 1)
 
 
 def test_days_left_and_reorder_by_count_from_today_when_todays_dose_is_still_to_come() -> None:
@@ -281,10 +282,10 @@ def test_the_store_reads_the_supply_as_the_rule_works_it_out_from_every_record(
             return
         doses, checks = store.doses(med.id), store.all(m.SyringeCheck)
         used, discarded = store.syringes_since(med.id, first)
-        assert (used, discarded) == supply.syringes_consumed(doses, checks, since=first)
+        assert (used, discarded) == oracle.syringes_consumed(doses, checks, since=first)
         in_use, reached, empty_boxes, empty_syringes = store.boxes_in_use(med.id, first)
         assert [b.id for b in live[empty_boxes:]] == [b.id for b in in_use]
-        expected = {b.id: supply.consumed_while_usable(b, doses, checks, since=first) for b in live}
+        expected = {b.id: oracle.consumed_while_usable(b, doses, checks, since=first) for b in live}
         assert all(reached[i] == expected[i] for i in reached)
         whole = supply.supply_status(
             live, used=used, discarded=discarded, today=TODAY, taken_today=False, reorder_lead_days=7, reached=expected

@@ -163,7 +163,7 @@ def test_syringe_counts_since_a_day_read_an_index(store: Store) -> None:
 
 
 def test_syringe_counts_agree_with_the_care_rule(store: Store) -> None:
-    from journal.care.supply import syringes_consumed
+    from tests.unit.supply_oracle import syringes_consumed
 
     med = _med(store)
     doses, checks = store.doses(med.id), store.all(m.SyringeCheck)
@@ -175,7 +175,7 @@ def test_syringe_counts_agree_with_the_care_rule(store: Store) -> None:
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Paris", "UTC"])
 def test_syringe_counts_use_the_local_day_near_midnight(zone: str) -> None:
-    from journal.care.supply import syringes_consumed
+    from tests.unit.supply_oracle import syringes_consumed
 
     fresh = Store.memory()
     med = fresh.add(m.Medication(name="Anakinra", tracked=True))
