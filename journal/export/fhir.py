@@ -30,6 +30,8 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 SNOMED = "http://snomed.info/sct"
 # The one non-clinical code system used: an R4 invariant (ait-1) requires an allergy's clinicalStatus.
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 # R4 binds AdverseEvent.severity and .outcome to these value sets (required).
 AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
@@ -230,6 +232,11 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
                 "resourceType": "AllergyIntolerance",
                 "id": _id_for(allergy.id, f"allergy:{allergy.substance}"),
                 "clinicalStatus": {"coding": [{"system": ALLERGY_CLINICAL, "code": "active"}], "text": "active"},
+                # Said by the patient, not confirmed by a clinician's test.
+                "verificationStatus": {
+                    "coding": [{"system": ALLERGY_VERIFICATION, "code": "unconfirmed"}],
+                    "text": "reported by the patient",
+                },
                 "code": {"text": _text(allergy.substance)},
                 "patient": subject,
             },
@@ -247,6 +254,8 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
             {
                 "resourceType": "Condition",
                 "id": _id_for(condition.id, f"condition:{condition.name}"),
+                # The journal lists the conditions the person has now.
+                "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active"}], "text": "active"},
                 "code": {"text": _text(condition.name)},
                 "subject": subject,
             },
@@ -259,7 +268,7 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         condition_resources.append(resource)
 
     administrations = _administrations(data, subject, meds_by_id, all_meds)
-    events = _adverse_events(data, subject, statement_ref)
+    events = _adverse_events(data, subject)
     observations = _observations(data, subject)
     lab_observations = _lab_observations(data, subject)
 
@@ -319,7 +328,8 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
     ]
     composition = {
         "resourceType": "Composition",
-        "id": _id_for(None, f"composition:{patient_id}:{iso_utc(data.generated_at)}"),
+        # Each document its own: two made in the same second are still two documents.
+        "id": str(uuid.uuid4()),
         "meta": {"profile": [IPS_PROFILE + "Composition-uv-ips"]},
         "status": "final",
         "type": _loinc("60591-5", "Patient summary Document"),
@@ -425,13 +435,11 @@ def _administrations(
     return [resource for _, resource in sorted(found, key=lambda pair: pair[0])]
 
 
-def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: dict[str, str]) -> list[dict[str, Any]]:
-    # A side effect the pack lists is suspected of coming from the pack's medicine.
-    suspects = [ref for med_id, ref in statement_ref.items() if any(m.id == med_id and m.pack for m in data.medicines)]
-    records = {e.id: e for e in data.records.side_effects}
+def _adverse_events(data: VisitSummary, subject: dict[str, str]) -> list[dict[str, Any]]:
+    # No suspect medicine is named: the journal does not record which medicine a side effect
+    # came from, and guessing (the pack's medicine, for hives after ibuprofen) would mislead.
     events = []
     for effect in data.side_effects:
-        record = records.get(effect.id)
         resource: dict[str, Any] = {
             "resourceType": "AdverseEvent",
             "id": _id_for(effect.id, f"effect:{effect.started_at}"),
@@ -444,8 +452,6 @@ def _adverse_events(data: VisitSummary, subject: dict[str, str], statement_ref: 
         }
         if effect.severity:
             resource["severity"] = _coded(AE_SEVERITY, effect.severity.value)
-        if suspects and record is not None and record.symptom_key:
-            resource["suspectEntity"] = [{"instance": {"reference": ref}} for ref in suspects]
         events.append(resource)
     return events
 

@@ -86,6 +86,8 @@ def test_one_statement_per_active_medicine_and_codes_only_where_reliable(
         "http://www.nlm.nih.gov/research/umls/rxnorm",
         "http://snomed.info/sct",
         "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+        "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+        "http://terminology.hl7.org/CodeSystem/condition-clinical",
         # Required or IPS-fixed codes with no clinical judgement in them.
         "http://terminology.hl7.org/CodeSystem/adverse-event-severity",
         "http://terminology.hl7.org/CodeSystem/adverse-event-outcome",

@@ -162,3 +162,38 @@ def test_lab_results_are_laboratory_observations_in_the_results_section_with_ucu
     assert alt["code"] == "U/L" and "low" not in observations[1]["referenceRange"][0]
     assert "system" not in ferritin and "code" not in ferritin and ferritin["unit"] == "nanograms per mL"
     assert "Neutrophils: 1.8 x10^9/L (low)" in section["text"]["div"]
+
+
+def test_two_documents_made_in_the_same_second_have_their_own_identifiers(demo_summary: VisitSummary) -> None:
+    first, second = (json.loads(render_fhir(demo_summary)) for _ in range(2))
+    assert first["timestamp"] == second["timestamp"]
+    assert first["identifier"]["value"] != second["identifier"]["value"]
+    assert first["entry"][0]["resource"]["id"] != second["entry"][0]["resource"]["id"]
+    # Inside one document, the identifier is the bundle's own.
+    assert first["identifier"]["value"].endswith(first["id"])
+
+
+def test_allergies_are_active_and_reported_by_the_patient_and_conditions_active(demo_summary: VisitSummary) -> None:
+    bundle = json.loads(render_fhir(demo_summary))
+    allergies = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "AllergyIntolerance"]
+    conditions = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Condition"]
+    assert allergies and conditions
+    for allergy in allergies:
+        assert allergy["clinicalStatus"]["coding"][0]["code"] == "active"
+        assert allergy["verificationStatus"]["coding"][0] == {
+            "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+            "code": "unconfirmed",
+        }
+    for condition in conditions:
+        assert condition["clinicalStatus"]["coding"][0] == {
+            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+            "code": "active",
+        }
+
+
+def test_no_side_effect_names_a_suspect_medicine_the_patient_did_not_link(demo_summary: VisitSummary) -> None:
+    # "Hives after ibuprofen?" must not name anakinra: the journal records no link to a medicine.
+    bundle = json.loads(render_fhir(demo_summary))
+    events = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "AdverseEvent"]
+    assert events
+    assert all("suspectEntity" not in event for event in events)
