@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
-# C0/C1 control characters (ANSI escape sequences start with ESC) except tab.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 control characters (ANSI escape sequences start with ESC) except tab, and the Unicode
+# controls that embed, override or isolate a direction: one left open in a medicine name would
+# reverse what follows it ("Warfarin 5 mg" read as "Warfaringm 5"). Marks (LRM, RLM) stay.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def plain(text: str) -> str:
-    """User text for a terminal or a text file: control characters (ANSI escapes) removed."""
+    """User text for a document or a data file: control characters (ANSI escapes, direction overrides) removed."""
     return _CONTROL.sub("", text)
 
 

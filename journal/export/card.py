@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from journal.dataclass import dataclass
+from journal.export._escape import plain
 from journal.export.emergency import (
     DAMAGED,
     NO_ALLERGIES,
@@ -55,13 +56,13 @@ def qr_text(data: EmergencyList, *, compact: bool = False, medicines: int | None
     ]
     updated = f"Updated {data.last_updated_local or 'never'}"
     # Everything the card shows, every item of every list, without the longer lines of the full list.
-    text = "\n".join([TITLE.upper(), name, born, contact, doctor, allergies, conditions, *meds_lines, updated])
+    text = plain("\n".join([TITLE.upper(), name, born, contact, doctor, allergies, conditions, *meds_lines, updated]))
     if _fits(text):
         return text
     # No QR code holds it all (59 allergies, a contact of 2,000 characters): what a nurse needs
     # first, each line clipped, as much as fits, and the code says it is shortened.
     first = [allergies, *meds_lines, conditions, name, born, contact, doctor, updated]
-    return _shortened(TITLE.upper(), [_clip(line) for line in first])
+    return _shortened(TITLE.upper(), [_clip(plain(line)) for line in first])
 
 
 # What a QR code carries when the list does not fit in one: the printed page and the card say so too.

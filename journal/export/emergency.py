@@ -95,6 +95,11 @@ def render_markdown(data: EmergencyList) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Direction controls can only stand inside JSON strings: written as \uXXXX escapes, a program
+# still reads the text as typed, and a terminal or viewer showing the file obeys none of them.
+_DIRECTION_CONTROLS = {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def render_json(data: EmergencyList) -> str:
     """JSON for scripts and other programs."""
-    return data.to_json() + "\n"
+    return data.to_json().translate(_DIRECTION_CONTROLS) + "\n"

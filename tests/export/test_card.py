@@ -142,3 +142,25 @@ def test_empty_lists_say_none_recorded_never_none_known() -> None:
     for text in outputs:
         assert "No allergies recorded" in text and "No conditions recorded" in text
         assert "known" not in text.lower()
+
+
+def test_a_direction_override_in_a_name_reverses_nothing_after_it_in_any_format() -> None:
+    # U+202E (right-to-left override) left open in a name, and U+2067 (an isolate) in an allergy.
+    data = replace(
+        _many(),
+        medicines=[EmergencyMedicine(name="Warfarin\u202e", kind="prescription", strength="5 mg")],
+        allergies=[EmergencyAllergy(substance="\u2067latex")],
+    )
+    outputs = {
+        "text": render_text(data),
+        "markdown": render_markdown(data),
+        "json": render_json(data),
+        "html": render_card_html(data),
+        "pdf": " ".join(page_texts(render_card_pdf(data))),
+        "qr": card_qr(data)[0],
+    }
+    for name, out in outputs.items():
+        assert not any(c in out for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), name
+        assert "Warfarin" in out and "latex" in out, name
+    # JSON keeps what was typed, as escapes a program reads back and a terminal does not obey.
+    assert json.loads(outputs["json"])["medicines"][0]["name"] == "Warfarin\u202e"
