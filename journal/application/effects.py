@@ -26,6 +26,17 @@ class EffectResult:
     paused: m.Medication | None = None
 
 
+class NothingWrongError(JournalError):
+    """The text says that nothing is wrong ("no side effects today, feel fine"): no side effect to record."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"{text.strip()!r} says that nothing is wrong, so no side effect was recorded; "
+            "a check-in records how you feel."
+        )
+        self.text = text
+
+
 def record_side_effect(
     store: Store,
     text: str,
@@ -38,8 +49,14 @@ def record_side_effect(
     note: str | None = None,
     loader: PackLoader = load_pack,
 ) -> EffectResult:
-    """Triage a side effect against the active packs and record it with its tier and symptom key."""
+    """Triage a side effect against the active packs and record it with its tier and symptom key.
+
+    A text that only says nothing is wrong ("I do not have hives", "feel fine") is refused
+    (NothingWrongError): it would stand as an open alert.
+    """
     linked = linked_packs(store, loader)
+    if tri.says_nothing_is_wrong(unique_packs(linked), text):
+        raise NothingWrongError(text)
     level = m.Severity(severity) if severity is not None else None
     verdict = tri.triage_all(unique_packs(linked), text, level)
     region: str | None = None

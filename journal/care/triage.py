@@ -3,7 +3,13 @@
 The words of a symptom come from the pack; how patients write them is read here: word forms and
 plurals ("fevers", "coughing"), any word order ("throat is sore"), British spellings
 ("diarrhoea"), and words that say a common effect is severe or lasting ("won't go away").
-When a text names effects of several tiers, the most urgent one wins.
+
+A sentence is read clause by clause. A denial ("no", "not", "without", "never", "don't have")
+denies the symptoms that follow it in its clause ("not short of breath, only a runny nose":
+a runny nose, and no shortness of breath); "but", "only", "just" and the like start a new
+clause. Of the symptoms left, the most urgent one wins. Near an injection ("the injection spot
+is red"), a "spot" is the site, not a rash. A text that says nothing is wrong ("no side
+effects today, feel fine") is not a side effect at all.
 """
 
 from __future__ import annotations
@@ -214,6 +220,19 @@ class Triage:
     advice: str
     pack: str | None = None
     injection_site: bool = False
+    # What was read in the text: symptoms affirmed ("Runny nose (common)") and denied ("Rash").
+    affirmed: tuple[str, ...] = ()
+    denied: tuple[str, ...] = ()
+
+    @property
+    def understood_line(self) -> str | None:
+        """ "Understood: runny nose (common); not: short of breath", when there is more than one thing to say."""
+        if not self.denied and len(self.affirmed) < 2:
+            return None
+        parts = [f"Understood: {', '.join(self.affirmed) or 'no listed side effect'}"]
+        if self.denied:
+            parts.append(f"not: {', '.join(self.denied)}")
+        return "; ".join(parts) + "."
 
     @property
     def headline(self) -> str:
@@ -234,24 +253,153 @@ def _urgency(symptom: Symptom) -> int:
     return 3 if symptom.emergency else _RANK[m.Tier(symptom.tier.value)]
 
 
-def _mentioned(pack: Pack, text: str) -> list[tuple[frozenset[int], Symptom]]:
-    # A term found only inside a longer term of another symptom does not count: "tummy ache" is not also "achy".
-    found = _content_words(text)
-    matches: list[tuple[frozenset[int], Symptom]] = []
+# --- reading a sentence: clauses, denials, the injection site --------------------------------
+
+# Where a new clause starts: punctuation that ends a sentence, and words that turn from one thing
+# to another ("no rash, just a headache"). A comma does not: "no fever, chills or cough" denies all three.
+_CLAUSE_BREAK = re.compile(
+    r"[;.!?\n]|\b(?:but|only|just|except|although|though|however|yet|whereas|apart from|other than)\b",
+    re.IGNORECASE,
+)
+
+
+# Words that deny what follows them in their clause. "Can't" is not one: "can't breathe" is a symptom.
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in text.split())
+
+
+_DENIALS = _stems("no not without never dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt none nor neither")
+# Words that may stand between a denial and what it denies ("I do not have any hives", "not
+# getting a fever"); any other word breaks the denial ("not able to breathe" denies nothing).
+_DENIAL_GAP = _stems(
+    "any do did does feel feeling felt get getting notice noticed see seen sign signs longer more anymore "
+    "experience experienced experiencing suffer suffering from had having been much single trace today"
+)
+# Words that place a text at an injection; there, a "spot" is the site, not a rash.
+_AT_INJECTION = _stems("injection injected inject injecting site shot jab needle")
+_SPOT = _stem("spot")
+# What a person writes when nothing is wrong. A phrase that starts with a denial carries its own.
+_NOTHING_WRONG = tuple(
+    tuple(_content_words(phrase))
+    for phrase in (
+        "no side effects",
+        "no side effect",
+        "no symptoms",
+        "no problems",
+        "no problem",
+        "no issues",
+        "no reaction",
+        "no reactions",
+        "nothing wrong",
+        "nothing to report",
+        "nothing new",
+        "feel fine",
+        "feeling fine",
+        "feel good",
+        "feeling good",
+        "feel great",
+        "feel well",
+        "feeling well",
+        "all good",
+        "all fine",
+        "all well",
+    )
+)
+
+
+@dataclass(frozen=True)
+class _Match:
+    where: frozenset[int]
+    symptom: Symptom
+    term: str  # the pack's phrase that matched ("short of breath"), to say what was understood
+    denied: bool
+
+
+def _clauses(text: str) -> list[str]:
+    return [part for part in _CLAUSE_BREAK.split(text) if part and part.strip()]
+
+
+def _denied(found: Sequence[str], where: frozenset[int], matched: Sequence[frozenset[int]]) -> bool:
+    """Whether a denial earlier in the clause reaches the words at `where`, across gap words and other symptoms."""
+    listed = set().union(*matched) if matched else set()
+    for i in range(min(where) - 1, -1, -1):
+        word = found[i]
+        if word in _DENIALS:
+            return True
+        if word not in _DENIAL_GAP and i not in listed:
+            return False
+    return False
+
+
+def _clause_matches(pack: Pack, clause: str) -> list[_Match]:
+    found = _content_words(clause)
+    at_injection = any(w in _AT_INJECTION for w in found)
+    raw: list[tuple[frozenset[int], Symptom, str]] = []
     for symptom in pack.side_effects.symptoms:
         for term in symptom.terms:
-            where = _mentions(found, _term_words(term))
+            words_of = _term_words(term)
+            if at_injection and not symptom.injection_site and _SPOT in words_of:
+                continue  # "the injection spot is red" is the site, not "red spots"
+            where = _mentions(found, words_of)
             if where is not None:
-                matches.append((where, symptom))
-    return [
-        (where, symptom)
-        for where, symptom in matches
-        if not any(where < other and symptom is not owner for other, owner in matches)
+                raw.append((where, symptom, term))
+    # A term found only inside a longer term of another symptom does not count: "tummy ache" is not also "achy".
+    kept = [
+        (where, symptom, term)
+        for where, symptom, term in raw
+        if not any(where < other and symptom is not owner for other, owner, _ in raw)
     ]
+    spans = [where for where, _, _ in kept]
+    return [_Match(where, symptom, term, _denied(found, where, spans)) for where, symptom, term in kept]
+
+
+def _matches(pack: Pack, text: str) -> list[_Match]:
+    return [match for clause in _clauses(text) for match in _clause_matches(pack, clause)]
+
+
+def _mentioned(pack: Pack, text: str) -> list[tuple[frozenset[int], Symptom]]:
+    """The symptoms `text` says the person has (denied ones left out), with where their words are."""
+    return [(match.where, match.symptom) for match in _matches(pack, text) if not match.denied]
+
+
+def _denied_matches(pack: Pack, text: str) -> list[_Match]:
+    """The symptoms `text` says the person does not have ("no rash"), each once, in the order written."""
+    matches = _matches(pack, text)
+    affirmed = {id(match.symptom) for match in matches if not match.denied}
+    found: list[_Match] = []
+    for match in matches:
+        if match.denied and id(match.symptom) not in affirmed and all(f.symptom is not match.symptom for f in found):
+            found.append(match)
+    return found
+
+
+def denied_symptoms(pack: Pack, text: str) -> list[Symptom]:
+    """The symptoms `text` says the person does not have ("no rash"), each once, in the order written."""
+    return [match.symptom for match in _denied_matches(pack, text)]
+
+
+def says_nothing_is_wrong(packs: Sequence[Pack], text: str) -> bool:
+    """Whether `text` only says that nothing is wrong: no symptom it affirms, and a denial or "feel fine"."""
+    if any(_mentioned(pack, text) for pack in packs):
+        return False
+    if any(denied_symptoms(pack, text) for pack in packs):
+        return True
+    for clause in _clauses(text):
+        found = _content_words(clause)
+        for phrase in _NOTHING_WRONG:
+            for start in range(len(found) - len(phrase) + 1):
+                if tuple(found[start : start + len(phrase)]) != phrase:
+                    continue
+                own_denial = phrase[0] in _DENIALS or phrase[0] == _stem("nothing")
+                if own_denial or not _denied(found, frozenset({start}), []):
+                    return True
+    return False
 
 
 def find_symptom(pack: Pack, text: str) -> Symptom | None:
-    """The listed symptom `text` names exactly, else the most urgent one it mentions (longest term wins ties)."""
+    """The listed symptom `text` names exactly, else the most urgent one it says the person has.
+
+    Among equally urgent ones, the longest term wins."""
     exact = pack.find_symptom(text)
     best = max(_mentioned(pack, text), key=lambda match: (_urgency(match[1]), len(match[0])), default=None)
     if exact is not None and (best is None or _urgency(exact) >= _urgency(best[1])):
@@ -262,6 +410,19 @@ def find_symptom(pack: Pack, text: str) -> Symptom | None:
 def mentions_injection_site(pack: Pack, text: str) -> bool:
     """Whether `text` speaks of an injection site ("injection site is hot and red"), whatever its tier."""
     return any(symptom.injection_site for _, symptom in _mentioned(pack, text))
+
+
+def understood(pack: Pack, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the journal read in `text`, in the pack's words: the symptoms affirmed, each with its tier
+    ("runny nose (common)"), and those denied ("short of breath")."""
+    said: list[str] = []
+    seen: list[Symptom] = []
+    for match in _matches(pack, text):
+        if not match.denied and all(s is not match.symptom for s in seen):
+            seen.append(match.symptom)
+            tier = "emergency" if match.symptom.emergency else match.symptom.tier.value
+            said.append(f"{match.term.replace('-', ' ')} ({tier})")
+    return tuple(said), tuple(match.term.replace("-", " ") for match in _denied_matches(pack, text))
 
 
 def watch_advice(pack: Pack) -> str:
@@ -277,9 +438,15 @@ def triage(pack: Pack, text: str, severity: m.Severity | None = None) -> Triage:
     """Tier and advice for a typed symptom: emergency, serious, common (severe or lasting: tell the doctor) or other."""
     symptom = find_symptom(pack, text)
     advice = pack.side_effects.advice
+    affirmed, denied = understood(pack, text)
     if symptom is None:
         return Triage(
-            text=text, tier=m.Tier.OTHER, action=Action.MENTION_IF_UNUSUAL, advice=advice.other, pack=pack.key
+            text=text,
+            tier=m.Tier.OTHER,
+            action=Action.MENTION_IF_UNUSUAL,
+            advice=advice.other,
+            pack=pack.key,
+            denied=denied,
         )
     tier = m.Tier(symptom.tier.value)
     if symptom.emergency:
@@ -299,6 +466,8 @@ def triage(pack: Pack, text: str, severity: m.Severity | None = None) -> Triage:
         advice=said,
         pack=pack.key,
         injection_site=symptom.injection_site or mentions_injection_site(pack, text),
+        affirmed=affirmed,
+        denied=denied,
     )
 
 

@@ -166,6 +166,8 @@ def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: s
     )
     record, triage = result.effect, result.triage
     say(f"Recorded side effect: {record.describe()} from {format_local(when, env.zone)}.")
+    if triage.understood_line:
+        say(triage.understood_line)
     stays_open = (
         f"This stays an open alert until you run `medjournal contacted {shell_word(symptom)}` "
         f"or `medjournal resolve {shell_word(symptom)}`."

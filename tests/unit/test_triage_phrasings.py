@@ -20,6 +20,7 @@ EXPECTED = {
     "tell-doctor": (m.Tier.COMMON, Action.TELL_DOCTOR),
     "watch": (m.Tier.COMMON, Action.WATCH),
     "other": (m.Tier.OTHER, Action.MENTION_IF_UNUSUAL),
+    "nothing": None,  # the text says nothing is wrong: not a side effect at all
 }
 
 
@@ -41,5 +42,8 @@ def test_the_table_is_well_formed_and_holds_the_leaflets_phrases_and_at_least_80
 
 @pytest.mark.parametrize("row", ROWS, ids=[row["phrase"] for row in ROWS])
 def test_a_patient_phrasing_gets_the_tier_and_action_the_table_expects(row: dict[str, str]) -> None:
-    result = triage.triage(ANAKINRA, row["phrase"])
-    assert (result.tier, result.action) == EXPECTED[row["expected"]], f"{row['phrase']!r}: {row['why']}"
+    nothing = triage.says_nothing_is_wrong([ANAKINRA], row["phrase"])
+    assert nothing == (row["expected"] == "nothing"), f"{row['phrase']!r}: {row['why']}"
+    if not nothing:
+        result = triage.triage(ANAKINRA, row["phrase"])
+        assert (result.tier, result.action) == EXPECTED[row["expected"]], f"{row['phrase']!r}: {row['why']}"

@@ -214,7 +214,8 @@ class EffectsScreen(JournalScreen):
             stays = " It stays as an alert on Today until you mark it resolved." if triage.tier is m.Tier.OTHER else ""
             # The advice stays beside the form; the toast, over the screen's first lines, is one line.
             said = self.query_one("#effect-error", Static)
-            said.update(lit(f"Recorded. {triage.headline} {triage.advice}{stays}"))
+            understood = f" {triage.understood_line}" if triage.understood_line else ""
+            said.update(lit(f"Recorded. {triage.headline}{understood} {triage.advice}{stays}"))
             said.add_class("-warn" if stays else "-ok")
             self.app.notify("Side effect recorded: the advice is under the form.", markup=False, timeout=4)
         self.query_one("#symptom", Input).focus()
