@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from journal.application.changes import ChangeWords
 from journal.application.corrections import MIN_PREFIX as SHOWN_ID  # as many as `edit` and `delete` need
 from journal.cli._env import Env, db_option, pass_env, say
 from journal.models import BY_TABLE
@@ -35,13 +36,10 @@ def history(env: Env, limit: int, as_json: bool) -> None:
     if not entries:
         say("The journal is empty.")
         return
+    words = ChangeWords(env.existing_store)
     for entry in entries:
         cls = BY_TABLE.get(entry.table_name)
-        snapshot = entry.after or entry.before or {}
-        try:
-            what = cls.from_row(snapshot).describe() if cls else entry.row_id
-        except ValueError:
-            what = entry.row_id
+        what = words.what(entry, env.zone)
         label = cls.kind_label if cls else entry.table_name
         say(f"{format_local(entry.at, env.zone)}  {entry.row_id[:SHOWN_ID]}  {entry.action:<7} {label}: {what}")
 
