@@ -10,6 +10,15 @@ from journal.cli._env import STDOUT, Env, db_option, note_plain_export, pass_env
 from journal.visible import visible
 
 FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
+# The endings a file of each format may have, the usual one first.
+ENDINGS = {
+    "text": (".txt",),
+    "markdown": (".md", ".markdown", ".txt"),
+    "json": (".json",),
+    "html": (".html", ".htm"),
+    "pdf": (".pdf",),
+    "card": (".html", ".htm", ".pdf"),
+}
 
 
 @click.command("emergency")
@@ -17,10 +26,10 @@ FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="html and pdf: a printable page plus a wallet card, with a QR code; card: the wallet card alone "
-    "(PDF when FILE ends in .pdf, else HTML).",
+    default=None,
+    help="Default: the one FILE's ending names (list.pdf), else text. html and pdf: a printable page plus a "
+    "wallet card, with a QR code; card: the wallet card alone (PDF when FILE ends in .pdf, else HTML). html "
+    "and card are written to a file, not to the terminal.",
 )
 @click.option(
     "-o",
@@ -32,14 +41,23 @@ FORMATS = ["text", "markdown", "json", "html", "pdf", "card"]
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @db_option
 @pass_env
-def emergency(env: Env, fmt: str, output: Path | None, force: bool) -> None:
+def emergency(env: Env, fmt: str | None, output: Path | None, force: bool) -> None:
     """Print every active medicine, allergies, conditions and the last dose time."""
+    from journal.cli.export import refuse_misnamed, refuse_terminal
     from journal.files import refuse_journal_path
     from journal.summary.emergency import build_emergency_list
 
     to_stdout = output == STDOUT  # `-o -`: standard output, PDF included
+    if fmt is None:
+        fmt = "text"
+        if output is not None and not to_stdout:
+            name = output.name.lower()
+            fmt = next((f for f in ("pdf", "html", "json", "markdown") if name.endswith(ENDINGS[f])), "text")
     if output is not None and not to_stdout:
         refuse_journal_path(output, env.db_path)
+        refuse_misnamed(output, f"--format {fmt} writes the emergency list as {fmt}", ENDINGS[fmt])
+    if fmt in ("html", "card") and output is None:
+        refuse_terminal("The emergency list as HTML" if fmt == "html" else "The wallet card")
 
     # No daily backup first: on a ten-year journal it would delay the list by about 0.1 s.
     data = build_emergency_list(env.reading_store, now=env.now, zone=env.zone_or_utc())

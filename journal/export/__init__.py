@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.dataclass import dataclass
@@ -23,6 +24,15 @@ class Format:
     function: str
     suffix: str
     binary: bool
+    # Other endings a file of this format may have ("notes.txt" for Markdown).
+    also: tuple[str, ...] = ()
+    # A page for a browser or a printer: never poured into a terminal.
+    for_a_file: bool = False
+
+    def accepts(self, path: Path) -> bool:
+        """Whether a file named `path` may hold this format: its ending is this format's, or it has none."""
+        name = path.name.lower()
+        return not path.suffix or any(name.endswith(ending) for ending in (self.suffix, *self.also))
 
     def renderer(self) -> Callable[[VisitSummary], str | bytes]:
         """The render function (its module is imported only now: PDF and FHIR pull in libraries)."""
@@ -48,13 +58,23 @@ def missing_glyphs_warning(content: bytes) -> str | None:
     return f"the PDF font has no glyph for {listed}; the PDF shows \ufffd in its place"
 
 
+def format_for_file(path: Path, formats: dict[str, Format]) -> Format | None:
+    """The format a file's name asks for (`visit.pdf`: PDF), or None when its ending names none."""
+    name = path.name.lower()
+    found = [f for f in formats.values() if path.suffix and any(name.endswith(e) for e in (f.suffix, *f.also))]
+    # The longest ending wins: "list.fhir.json" is FHIR even if another format takes ".json".
+    return max(found, key=lambda f: max(len(e) for e in (f.suffix, *f.also) if name.endswith(e)), default=None)
+
+
 SUMMARY_FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("markdown", "Markdown", "journal.export.markdown", "render_markdown", ".md", False),
-        Format("html", "HTML page", "journal.export.html", "render_html", ".html", False),
+        Format(
+            "markdown", "Markdown", "journal.export.markdown", "render_markdown", ".md", False, (".markdown", ".txt")
+        ),
+        Format("html", "HTML page", "journal.export.html", "render_html", ".html", False, (".htm",), for_a_file=True),
         Format("pdf", "PDF", "journal.export.pdf", "render_pdf", ".pdf", True),
-        Format("fhir", "FHIR R4 bundle (JSON)", "journal.export.fhir", "render_fhir", ".fhir.json", False),
+        Format("fhir", "FHIR R4 bundle (JSON)", "journal.export.fhir", "render_fhir", ".fhir.json", False, (".json",)),
         Format("csv", "CSV files (zip)", "journal.export.csvzip", "render_csv_zip", ".zip", True),
         Format("ics", "Calendar (iCalendar)", "journal.export.ics", "render_ics", ".ics", False),
     )

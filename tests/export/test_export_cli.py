@@ -99,3 +99,46 @@ def test_a_cyrillic_patient_prints_as_typed_and_a_missing_glyph_gives_one_warnin
     assert len(lines) == 1 and lines[0].startswith("warning: ") and "U+1F41D" in lines[0], warned.err
     text = pdf_text(target)
     assert "bee sting \ufffd" in text
+
+
+def test_a_file_named_for_another_kind_is_refused_and_the_ending_chooses_the_format(
+    medjournal: Medjournal, demo_path: Path, tmp_path: Path
+) -> None:
+    # `--format csv` writes a zip: a file named .csv would not open as CSV.
+    misnamed = tmp_path / "visit.csv"
+    line = _one_error_line(medjournal("export", "--format", "csv", "-o", str(misnamed)))
+    assert "visit.zip" in line and not misnamed.exists()
+    assert "list.html" in _one_error_line(medjournal("emergency", "--format", "html", "-o", str(tmp_path / "list.pdf")))
+    # Without --format, the file's ending chooses it.
+    assert medjournal("export", "-o", str(tmp_path / "visit.pdf")).code == 0
+    assert (tmp_path / "visit.pdf").read_bytes().startswith(b"%PDF")
+    assert medjournal("emergency", "-o", str(tmp_path / "list.json")).code == 0
+    assert (tmp_path / "list.json").read_text("utf-8").lstrip().startswith("{")
+    # An ending that names no format is taken as it is.
+    assert medjournal("emergency", "--format", "card", "-o", str(tmp_path / "wallet.card")).code == 0
+
+
+def test_a_page_for_a_printer_is_not_poured_into_a_terminal(demo_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    def at_a_terminal(*args: str) -> tuple[int, str]:
+        main, child = pty.openpty()
+        done = subprocess.run(
+            [sys.executable, "-m", "journal", "--db", str(demo_path), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=child,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+        os.close(child)
+        os.close(main)
+        return done.returncode, done.stderr
+
+    for args in (("emergency", "--format", "card"), ("emergency", "--format", "html"), ("export", "--format", "html")):
+        code, err = at_a_terminal(*args)
+        assert code == 1 and err.startswith("error: ") and "-o FILE" in err and "Traceback" not in err, (args, err)
+    assert at_a_terminal("emergency")[0] == 0  # the text list is for the terminal

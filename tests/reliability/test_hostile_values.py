@@ -104,7 +104,9 @@ def _commands(out: Path) -> list[tuple[str, ...]]:
     ]
     commands += [("emergency", "--format", f, "-o", str(out / f"emergency.{f}"), "--force") for f in EMERGENCY_FORMATS]
     commands += [("emergency", "--format", f) for f in ("text", "markdown", "json")]
-    commands += [("export", "--format", f, "-o", str(out / f"export.{f}"), "--force") for f in EXPORT_FORMATS]
+    # A csv export is a zip of CSV files: a name ending in .csv is refused.
+    names = {f: f"export.{'zip' if f == 'csv' else f}" for f in EXPORT_FORMATS}
+    commands += [("export", "--format", f, "-o", str(out / names[f]), "--force") for f in EXPORT_FORMATS]
     return commands
 
 

@@ -44,7 +44,7 @@ def test_journal_wal_shm_and_backups_are_private_even_with_umask_0(tmp_path: Pat
     # Exports too (the export command refuses a missing folder, so it is made here).
     (tmp_path / "exports").mkdir()
     for fmt in ("markdown", "html", "pdf", "csv"):
-        out = tmp_path / "exports" / f"visit.{fmt}"
+        out = tmp_path / "exports" / f"visit.{fmt}{'.zip' if fmt == 'csv' else ''}"
         done = run_cli(path, "export", "--format", fmt, "-o", str(out), preexec_fn=_permissive_umask)
         assert done.code == 0, done.err
         assert _mode(out) == 0o600, out
