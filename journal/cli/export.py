@@ -13,7 +13,6 @@ from journal.cli._env import STDOUT, Env, db_option, note_plain_export, pass_env
 from journal.export import SUMMARY_FORMATS, format_for_file, missing_glyphs_warning
 from journal.visible import visible
 
-
 # Endings that say what a file holds: a file with one of them must hold just that.
 KNOWN_ENDINGS = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".json", ".zip", ".csv", ".ics")
 

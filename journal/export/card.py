@@ -20,6 +20,7 @@ from journal.export.emergency import (
     NO_MEDICINES,
     TITLE,
     footer_lines,
+    later_sections,
     render_text,
 )
 from journal.export.html import BASE_CSS, esc, page
@@ -54,14 +55,24 @@ def qr_text(data: EmergencyList, *, compact: bool = False, medicines: int | None
         *(f"- {_card_medicine(med)}" for med in listed),
         *([MORE.format(n=rest)] if rest else []),
     ]
+    stopped = (
+        [
+            f"Stopped in the last {data.stopped_days} days: "
+            + ", ".join(f"{s.label} ({s.stopped})" for s in data.recently_stopped)
+        ]
+        if data.recently_stopped
+        else []
+    )
     updated = f"Updated {data.last_updated_local or 'never'}"
     # Everything the card shows, every item of every list, without the longer lines of the full list.
-    text = plain("\n".join([TITLE.upper(), name, born, contact, doctor, allergies, conditions, *meds_lines, updated]))
+    text = plain(
+        "\n".join([TITLE.upper(), name, born, contact, doctor, allergies, conditions, *meds_lines, *stopped, updated])
+    )
     if _fits(text):
         return text
     # No QR code holds it all (59 allergies, a contact of 2,000 characters): what a nurse needs
     # first, each line clipped, as much as fits, and the code says it is shortened.
-    first = [allergies, *meds_lines, conditions, name, born, contact, doctor, updated]
+    first = [allergies, *meds_lines, *stopped, conditions, name, born, contact, doctor, updated]
     return _shortened(TITLE.upper(), [_clip(plain(line)) for line in first])
 
 
@@ -374,6 +385,10 @@ def render_card_html(data: EmergencyList, *, wallet_only: bool = False) -> str:
         else f"<p>{esc(NO_CONDITIONS)}.</p>",
         "<h2>Medicines, vitamins and supplements</h2>",
         table(Table(_HEADERS, _rows(data))) if data.medicines else f"<p>{esc(NO_MEDICINES)}.</p>",
+        *[
+            f"<h2>{esc(heading)}</h2>" + "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+            for heading, items in later_sections(data, esc)
+        ],
         "<footer>" + "".join(f"<p>{esc(line)}</p>" for line in footer_lines(data)) + "</footer>",
         f'<section class="page-break">{wallet}</section>',
         "</main>",
@@ -476,6 +491,9 @@ def render_card_pdf(data: EmergencyList, *, wallet_only: bool = False) -> bytes:
             pdf.table_block(Table(_HEADERS, _rows(data)), size=9)
         else:
             pdf.paragraph(f"{NO_MEDICINES}.")
+        for heading, items in later_sections(data, str):
+            pdf.heading(heading, size=12, keep=10)
+            pdf.bullets(items)
         for line in footer_lines(data):
             pdf.paragraph(line, size=8, style="I")
     pdf.add_page()

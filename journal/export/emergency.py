@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from journal.export._escape import markdown, plain
-from journal.summary.emergency import EmergencyList, EmergencyMedicine
+from journal.summary.emergency import EmergencyList, EmergencyMedicine, StoppedMedicine
 
 TITLE = "Emergency medication list"
 NO_ALLERGIES = "No allergies recorded"
@@ -31,6 +31,33 @@ def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
         if med.last_dose_local and med.last_dose_site:
             line += f" ({esc(med.last_dose_site)})"
     return line
+
+
+SERIOUS_EFFECTS = "Serious side effects still open"
+
+
+def stopped_heading(data: EmergencyList) -> str:
+    """The heading of the medicines stopped lately, with the journal's setting for how lately."""
+    return f"Stopped in the last {data.stopped_days} days"
+
+
+def stopped_line(med: StoppedMedicine, esc: Callable[[str], str]) -> str:
+    """'prednisolone 5 mg - prescription - stopped 2026-11-30'."""
+    head = esc(med.name) + (f" {esc(med.strength)}" if med.strength else "")
+    if med.brand and med.brand.casefold() != med.name.casefold():
+        head += f" ({esc(med.brand)})"
+    return f"{head} - {med.kind} - stopped {med.stopped}"
+
+
+def later_sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, list[str]]]:
+    """The sections after the medicines, when they hold anything: those stopped lately, the
+    serious side effects still open."""
+    found = []
+    if data.recently_stopped:
+        found.append((stopped_heading(data), [stopped_line(med, esc) for med in data.recently_stopped]))
+    if data.serious_effects:
+        found.append((SERIOUS_EFFECTS, [esc(effect) for effect in data.serious_effects]))
+    return found
 
 
 def sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, list[str]]]:
@@ -59,6 +86,7 @@ def sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, 
         ("Conditions", conditions),
         ("Medicines, vitamins and supplements", medicines),
     ]
+    result += later_sections(data, esc)
     if data.warnings:
         result.append(("Important", [esc(w) for w in data.warnings]))
     if data.damaged:

@@ -28,6 +28,10 @@ R = TypeVar("R", bound="m.Record")
 # released just as the wait ends, and keeps a locked journal to about 10 s before the user hears.
 WRITE_ATTEMPTS = 2
 
+# A medicine stopped this many days ago or less is still on the emergency list, as stopped: a
+# steroid or a biologic finished weeks ago matters at admission. The journal's setting.
+STOPPED_SHOWN_DAYS = 90
+
 # Transactions committed by this process, all stores together: an error that comes after a commit
 # (the disk filling up while the confirmation is worked out) must not read as "nothing was saved".
 COMMITS = [0]
@@ -612,9 +616,12 @@ class Store:
         It must appear the moment it is asked for; every row was validated when it was
         written. Keys: profile (a row or None), medications (those active on `on`, ordered as
         `medications()`, each tracked one with `last_dose`: its latest taken dose's at, tz,
-        spot and region, or None), allergies and conditions (oldest first).
+        spot and region, or None), allergies and conditions (oldest first), stopped (medicines
+        stopped in the `STOPPED_SHOWN_DAYS` before `on`, latest first) and serious_effects (side
+        effects of tier serious still open, oldest first).
         """
         checked = partial(damage.checked_rows, self)  # a row that cannot be read is named, the rest shown
+        day = _active_day(on)
         profiles = checked(
             "profile",
             self._rows(
@@ -666,6 +673,26 @@ class Store:
                 "conditions",
                 self._rows("SELECT id, name FROM conditions WHERE deleted_at IS NULL ORDER BY created_at, rowid"),
                 required=("name",),
+            ),
+            "stopped": checked(
+                "medications",
+                self._rows(
+                    "SELECT id, name, brand, kind, strength, stopped FROM medications WHERE deleted_at IS NULL "
+                    "AND stopped < ? AND stopped >= ? ORDER BY stopped DESC, name COLLATE NOCASE",
+                    [day.isoformat(), (day - timedelta(days=STOPPED_SHOWN_DAYS)).isoformat()],
+                ),
+                required=("name",),
+                days=("stopped",),
+            ),
+            "serious_effects": checked(
+                "side_effects",
+                self._rows(
+                    "SELECT id, symptom, started_at, tz FROM side_effects WHERE deleted_at IS NULL "
+                    "AND resolved_at IS NULL AND tier = 'serious' ORDER BY started_at, rowid"
+                ),
+                required=("symptom",),
+                times=("started_at",),
+                zones=("tz",),
             ),
         }
 

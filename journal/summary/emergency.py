@@ -53,6 +53,23 @@ class EmergencyMedicine:
 
 
 @dataclass(frozen=True)
+class StoppedMedicine:
+    """A medicine stopped in the last days (a finished steroid or biologic matters at admission)."""
+
+    name: str
+    kind: str
+    stopped: str  # the day it was stopped, YYYY-MM-DD
+    brand: str | None = None
+    strength: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Name (brand) and strength, as for an active medicine."""
+        name = self.name + (f" ({self.brand})" if self.brand and self.brand != self.name else "")
+        return " ".join(p for p in (name, self.strength) if p)
+
+
+@dataclass(frozen=True)
 class EmergencyAllergy:
     """One allergy and what it does."""
 
@@ -82,6 +99,11 @@ class EmergencyList:
     source: str = SOURCE
     # Records that cannot be read (journal.store.damage), named: they are left out, the rest printed.
     damaged: list[str] = field(default_factory=list)
+    # Medicines stopped in the last STOPPED_SHOWN_DAYS days, latest first.
+    recently_stopped: list[StoppedMedicine] = field(default_factory=list)
+    stopped_days: int = 90
+    # Serious side effects still open, as "rash (since 2026-12-01 08:00 CET)".
+    serious_effects: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         """The list as indented JSON: times in ISO-8601 (UTC with a trailing Z), fields in this order."""
@@ -167,6 +189,22 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
         warning = _text(pack.get("key_warning"))
         if warning and warning not in warnings:
             warnings.append(warning)
+    from journal.store.store import STOPPED_SHOWN_DAYS
+
+    stopped = [
+        StoppedMedicine(
+            name=row["name"], kind=row["kind"], stopped=row["stopped"], brand=row["brand"], strength=row["strength"]
+        )
+        for row in rows["stopped"]
+    ]
+    effects = []
+    for row in rows["serious_effects"]:
+        started, _ = _last_dose_times({"at": row["started_at"], "tz": row["tz"]})
+        effects.append(
+            f"{row['symptom']} (since {format_local(started, row['tz'], with_zone=True)})"
+            if started
+            else row["symptom"]
+        )
     last_change = store.last_change()
     return EmergencyList(
         generated_at=now,
@@ -184,6 +222,9 @@ def build_emergency_list(store: Store, *, now: datetime, zone: str) -> Emergency
         medicines=medicines,
         warnings=warnings,
         damaged=[found.describe() for found in store.damaged_records()],
+        recently_stopped=stopped,
+        stopped_days=STOPPED_SHOWN_DAYS,
+        serious_effects=effects,
     )
 
 
