@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from journal.errors import JournalError
-from journal.paths import resolve_db_path
+from journal.locations import resolve_db_path
 from journal.store import Store
 from journal.visible import visible
 from journal.when import WhenError, local_zone_name, now_utc, parse_date, parse_when

@@ -10,6 +10,7 @@ import click
 
 from journal.cli._env import Env, db_option, pass_env, say, tell_wal_left_out, warn
 from journal.errors import JournalError
+from journal.locations import manual_backup_path
 from journal.store import Store, backups, damage
 from journal.when import format_local
 
@@ -108,8 +109,7 @@ def backup(env: Env, dest: str | None) -> None:
         else:
             target = Path(dest).expanduser()
             if target.is_dir():
-                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                target = target / f"{path.stem}-{stamp}.db"
+                target = manual_backup_path(target, path, datetime.now(UTC))
             written = store.backup_to(target)
     say(f"Backed up {path} to {written} (integrity checked).")
 
