@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from journal.application import backups, damage
+from journal.application.opening import Store
 from journal.cli._env import Env, db_option, pass_env, say, tell_wal_left_out, warn
 from journal.errors import JournalError
 from journal.locations import manual_backup_path
-from journal.store import Store, backups, damage
 from journal.when import format_local
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import click
 
 from journal import reminders
+from journal.application.opening import Store
 from journal.cli._env import Env, db_option, pass_env, say
 from journal.errors import JournalError
 from journal.locations import reminders_state_file, systemd_user_dir
-from journal.store import Store
 from journal.visible import visible
 from journal.when import now_utc
 

@@ -23,7 +23,7 @@ from journal.when import WhenError
 
 if TYPE_CHECKING:
     from journal import models as m
-    from journal.store import Store
+    from journal.application.opening import Store
     from journal.tui.app import MedJournalApp
     from journal.tui.context import Journal
 
@@ -120,7 +120,7 @@ class WritesToJournal(_ScreenBase):
     ) -> None:
         import sqlite3
 
-        from journal.store import Store
+        from journal.application.opening import Store
 
         outcome: tuple[bool, Any]
         try:

@@ -19,11 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioSet, Static
 from textual.worker import get_current_worker
 
+from journal.application.opening import Store
 from journal.errors import JournalError
 from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
 from journal.files import refuse_journal_path
 from journal.locations import default_export_path, export_dir
-from journal.store import Store
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
 from journal.tui.screens.base import SCREENS_CSS
@@ -221,10 +221,10 @@ class ExportScreen(Screen[Path | None]):
         self._busy = False
         self.written = path
         self.query_one("#export-progress", ProgressBar).update(progress=STEPS)
-        from journal.store import cipher
+        from journal.application import encryption
 
         # The journal may be encrypted; what it exports never is (it is meant to be handed over).
-        plain = " It is not encrypted." if cipher.is_cipher_connection(self.store.db.conn) else ""
+        plain = " It is not encrypted." if encryption.is_cipher_connection(self.store.db.conn) else ""
         shown = Text(f"Wrote {path} ({size:,} bytes, readable only by you).{plain}", style="bold")
         if warning:
             shown.append(f"\nWarning: {warning}.", style="bold red")
