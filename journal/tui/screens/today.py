@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from journal.tui.host import DOSE_READY_DELAY
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
@@ -134,8 +135,6 @@ class TodayScreen(JournalScreen):
             self.refresh_data()
 
     def _ready_dose_later(self) -> None:
-        from journal.tui.app import DOSE_READY_DELAY
-
         self.set_timer(DOSE_READY_DELAY, lambda: self.medapp.ready_dose_screen(self))
 
     def on_screen_resume(self) -> None:
