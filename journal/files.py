@@ -8,10 +8,9 @@ import stat
 from pathlib import Path
 
 from journal.errors import JournalError
+from journal.locations import backup_dir, journal_files
 
 MODE = 0o600
-# The journal's own files: the database, SQLite's write-ahead log and index, its rollback journal.
-JOURNAL_FILES = ("", "-wal", "-shm", "-journal")
 
 
 def make_private_dir(folder: Path) -> None:
@@ -32,8 +31,8 @@ def refuse_journal_path(output: Path, journal: Path | None) -> None:
         return
     target = Path(os.path.realpath(output.expanduser()))
     real = Path(os.path.realpath(journal))
-    backups = real.with_name(real.name + ".backups")
-    protected = [Path(f"{real}{suffix}") for suffix in JOURNAL_FILES]
+    backups = backup_dir(real)
+    protected = journal_files(real)
     hit = target in protected or target == backups or backups in target.parents
     if not hit and target.exists():
         # The same file under another name (a hard link, a path through another mount).

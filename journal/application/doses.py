@@ -9,7 +9,14 @@ from datetime import datetime
 from journal import models as m
 from journal.application.packs import PackLoader, first_use_advice, pack_of
 from journal.care import regimen, schedule, sites
-from journal.care.inspection import Inspection, inspect_syringe, leftover_advice
+from journal.care.inspection import Inspection, leftover_advice
+
+# The site and syringe advice the dose form shows as the user picks (reads only).
+from journal.care.inspection import inspect_syringe as inspect_syringe
+from journal.care.sites import avoid_advice as avoid_advice
+from journal.care.sites import site_warnings as site_warnings
+from journal.care.sites import spot_label as spot_label
+from journal.care.sites import suggest_spot as suggest_spot
 from journal.content import Pack, load_pack
 from journal.dataclass import dataclass
 from journal.errors import JournalError

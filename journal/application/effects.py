@@ -8,6 +8,10 @@ from journal import models as m
 from journal.application.packs import PackLoader, linked_packs, unique_packs
 from journal.care import sites
 from journal.care import triage as tri
+
+# The triage the front ends show as they are (a read: no write goes through them).
+from journal.care.triage import Action as Action
+from journal.care.triage import triage_all as triage_all
 from journal.content import load_pack, normalize
 from journal.dataclass import dataclass
 from journal.errors import JournalError, NotFoundError

@@ -7,6 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from journal import models as m
+
+# Reading a lab value and its range as typed, and grouping results by test (no write).
+from journal.care.labs import by_test as by_test
+from journal.care.labs import parse_range as parse_range
+from journal.care.labs import parse_value as parse_value
+from journal.care.labs import range_text as range_text
+from journal.care.labs import trend as trend
 from journal.store import Store
 
 

@@ -9,6 +9,11 @@ from journal import models as m
 from journal.application.packs import PackLoader, pack_of
 from journal.care import regimen, schedule
 from journal.care import supply as sup
+
+# A box's state and the reorder words, for the front ends to draw them.
+from journal.care.supply import BoxState as BoxState
+from journal.care.supply import SupplyStatus as SupplyStatus
+from journal.care.supply import reorder_words as reorder_words
 from journal.content import load_pack
 from journal.errors import JournalError, NotFoundError
 from journal.store import Store

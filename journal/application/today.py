@@ -14,6 +14,13 @@ from journal.application.supply import supply_for
 from journal.care import alerts as al
 from journal.care import regimen, schedule, sites
 from journal.care import supply as sup
+
+# The alerts' kinds and words, for the front ends to draw them.
+from journal.care.alerts import STAYS_OPEN as STAYS_OPEN
+from journal.care.alerts import Alert as Alert
+from journal.care.alerts import AlertKind as AlertKind
+from journal.care.alerts import AlertLevel as AlertLevel
+from journal.care.alerts import duration_text as duration_text
 from journal.care.benefit import WeekAverage, weekly_trend
 from journal.content import load_pack
 from journal.dataclass import dataclass

@@ -45,7 +45,7 @@ def _open_tui(db: str | None) -> int:
 
     try:
         from journal.cli.launch import run_tui
-        from journal.paths import resolve_db_path
+        from journal.locations import resolve_db_path
 
         run_tui(resolve_db_path(db))
     except JournalError as exc:

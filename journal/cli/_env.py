@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
+from journal.application.opening import Store
 from journal.errors import JournalError
-from journal.paths import resolve_db_path
-from journal.store import Store
+from journal.locations import resolve_db_path
 from journal.visible import visible
 from journal.when import WhenError, local_zone_name, now_utc, parse_date, parse_when
 
@@ -79,7 +79,7 @@ class Env:
         """`reading_store`, with its integrity check run on a second thread while `work` (a slow import) runs here."""
         if self._store is not None:
             return self._store, work()
-        from journal.store.opening import open_while_loading
+        from journal.application.opening import open_while_loading
 
         opening = open_while_loading(self.db_path, create=False, writing=False)
         done = work()
@@ -152,7 +152,7 @@ def refuse_broken_packs() -> None:
 
 def tell_wal_left_out(path: Path) -> None:
     """Say on stderr when the journal was read without its write-ahead log (see connection.read_only_connection)."""
-    from journal.store.connection import wal_left_out
+    from journal.application.opening import wal_left_out
 
     if wal_left_out(path):
         click.echo(
@@ -166,7 +166,7 @@ def tell_wal_left_out(path: Path) -> None:
 
 def _tell_damage(store: Store) -> None:
     """Damage an earlier check noted, said on stderr at each command that writes, until `check` passes."""
-    from journal.store import backups, damage
+    from journal.application import backups, damage
 
     problem = backups.keep_problem()
     if problem:
@@ -227,8 +227,8 @@ def warn(text: str) -> None:
 
 def note_plain_export(env: Env, written: Path) -> None:
     """Say, on standard error, that a file exported from an encrypted journal is not encrypted."""
-    from journal.store import cipher
+    from journal.application import encryption
 
-    if cipher.is_encrypted(env.db_path):
+    if encryption.is_encrypted(env.db_path):
         note = f"note: {written} is not encrypted (exports are meant to be shared); keep it safe."
         click.echo(visible(note), err=True)

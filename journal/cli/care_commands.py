@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from journal import models as m
-from journal.care.supply import reorder_words
+from journal.application.supply import reorder_words
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.cli.records import shell_word, tracked_medication
 from journal.content import Pack, PackError, available_packs, load_pack
@@ -17,7 +17,7 @@ from journal.errors import JournalError
 from journal.when import format_local
 
 if TYPE_CHECKING:
-    from journal.care.supply import BoxState, SupplyStatus
+    from journal.application.supply import BoxState, SupplyStatus
 
 # `status` exit code when something needs attention (0 otherwise), for cron or a systemd timer.
 NEEDS_ATTENTION = 3

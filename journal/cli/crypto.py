@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from journal.application import backups, encryption
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.errors import JournalError
-from journal.store import backups, cipher
 
 ENV_NEW_PASSPHRASE = "MEDJOURNAL_NEW_PASSPHRASE"
 
@@ -42,8 +42,8 @@ def _journal(env: Env, *, encrypted: bool) -> Path:
     path = env.db_path
     if not path.is_file():
         raise JournalError(f"There is no journal at {path}.")
-    cipher.finish_interrupted(path)  # an earlier conversion killed half-way: finished or undone first
-    if cipher.is_encrypted(path) != encrypted:
+    encryption.finish_interrupted(path)  # an earlier conversion killed half-way: finished or undone first
+    if encryption.is_encrypted(path) != encrypted:
         state = "is not encrypted" if encrypted else "is encrypted already"
         raise JournalError(f"{path} {state}; nothing was changed.")
     return path
@@ -52,13 +52,13 @@ def _journal(env: Env, *, encrypted: bool) -> Path:
 def _done_by_finishing(env: Env, *, encrypted: bool) -> bool:
     """Whether finishing an interrupted conversion left the journal as this one would (`encrypted` or plain)."""
     path = env.db_path
-    if not path.is_file() or not cipher.finish_interrupted(path) or cipher.is_encrypted(path) != encrypted:
+    if not path.is_file() or not encryption.finish_interrupted(path) or encryption.is_encrypted(path) != encrypted:
         return False
     say(f"{path} is {'encrypted' if encrypted else 'plain'} now (see the note above); nothing more to do.")
     return True
 
 
-def _warn_failed(failed: cipher.Failures, left_as: str) -> None:
+def _warn_failed(failed: encryption.Failures, left_as: str) -> None:
     for backup, why in failed:
         warn(f"{backup} was left {left_as} ({why}).")
 
@@ -79,16 +79,16 @@ def encrypt(env: Env, remember: bool) -> None:
         raise JournalError(
             f"{path} cannot be encrypted: {(found.problems or ['newer schema'])[0]}; nothing was changed."
         )
-    _note(f"note: {cipher.LOST_PASSPHRASE}")
-    passphrase = _new_passphrase(cipher.ENV_PASSPHRASE)
-    salt = os.urandom(cipher.SALT_BYTES)
-    key = cipher.derive(passphrase, salt)
-    done, failed = cipher.encrypt_journal(path, key, salt)
+    _note(f"note: {encryption.LOST_PASSPHRASE}")
+    passphrase = _new_passphrase(encryption.ENV_PASSPHRASE)
+    salt = os.urandom(encryption.SALT_BYTES)
+    key = encryption.derive(passphrase, salt)
+    done, failed = encryption.encrypt_journal(path, key, salt)
     _warn_failed(failed, "plain")
     say(f"Encrypted {path}, and {done} backup(s) beside it, with your passphrase.")
     say("Copies made elsewhere before now, and every export you make, are not encrypted.")
     if remember:
-        cipher.remember(salt, key)
+        encryption.remember(salt, key)
         say(
             "The key is kept in the system keyring: the journal opens without asking "
             "(`medjournal forget-key` undoes it)."
@@ -103,10 +103,10 @@ def decrypt(env: Env) -> None:
     if _done_by_finishing(env, encrypted=False):
         return
     path = _journal(env, encrypted=True)
-    key, salt = cipher.current_key(path)
-    done, failed = cipher.decrypt_journal(path, key, salt)
+    key, salt = encryption.current_key(path)
+    done, failed = encryption.decrypt_journal(path, key, salt)
     _warn_failed(failed, "encrypted")
-    cipher.forget(salt)
+    encryption.forget(salt)
     say(f"Decrypted {path}, and {done} backup(s) beside it: anyone who can read the files can read them.")
 
 
@@ -116,14 +116,14 @@ def decrypt(env: Env) -> None:
 def passphrase(env: Env) -> None:
     """Change the encrypted journal's passphrase (its backups beside it too)."""
     path = _journal(env, encrypted=True)
-    key, salt = cipher.current_key(path)
-    _note(f"note: {cipher.LOST_PASSPHRASE}")
-    new_key = cipher.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)
-    remembered = cipher.keyring_key(salt) is not None
-    _, failed = cipher.change_key(path, (key, salt), new_key)
+    key, salt = encryption.current_key(path)
+    _note(f"note: {encryption.LOST_PASSPHRASE}")
+    new_key = encryption.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)
+    remembered = encryption.keyring_key(salt) is not None
+    _, failed = encryption.change_key(path, (key, salt), new_key)
     _warn_failed(failed, "with the old passphrase")
     if remembered:
-        cipher.remember(salt, new_key)
+        encryption.remember(salt, new_key)
     say(
         f"Changed the passphrase of {path} and of its backups"
         + (" (the keyring holds the new key)." if remembered else ".")
@@ -136,8 +136,8 @@ def passphrase(env: Env) -> None:
 def remember_key(env: Env) -> None:
     """Keep the encrypted journal's key in the system keyring, so it opens without asking."""
     path = _journal(env, encrypted=True)
-    key, salt = cipher.current_key(path)
-    cipher.remember(salt, key)
+    key, salt = encryption.current_key(path)
+    encryption.remember(salt, key)
     say(f"The key of {path} is kept in {keyring_words()}; anyone logged in as you can open the journal.")
 
 
@@ -161,9 +161,9 @@ def keyring_words() -> str:
 def forget_key(env: Env) -> None:
     """Remove the encrypted journal's key from the system keyring: the passphrase is asked again."""
     path = _journal(env, encrypted=True)
-    salt = cipher.salt_of(path)
+    salt = encryption.salt_of(path)
     assert salt is not None
-    if cipher.forget(salt):
+    if encryption.forget(salt):
         say(f"The system keyring no longer holds the key of {path}.")
     else:
         say(f"The system keyring held no key for {path}.")

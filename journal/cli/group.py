@@ -117,7 +117,7 @@ SAVED_THEN_FAILED = 4
 
 def run(args: Sequence[str]) -> int:
     """Run one command line (the arguments after `medjournal`); the exit status."""
-    from journal.store.store import COMMITS
+    from journal.application.opening import COMMITS
 
     commits = COMMITS[0]
     try:

@@ -29,8 +29,7 @@ def lab_add(
     env: Env, test: str, value: str, unit: str | None, at: str | None, range_text: str | None, note: str | None
 ) -> None:
     """Record a lab result: TEST VALUE [UNIT], for example: lab add neutrophils 1.8 10*9/L --range 2.0-7.5."""
-    from journal.application.records import add_lab_result
-    from journal.care.labs import parse_range, parse_value
+    from journal.application.records import add_lab_result, parse_range, parse_value
 
     number = parse_value(value)
     low, high = parse_range(range_text) if range_text is not None else (None, None)
@@ -41,7 +40,7 @@ def lab_add(
 
 
 def _line(record: m.LabResult) -> str:
-    from journal.care.labs import range_text
+    from journal.application.records import range_text
 
     text = f"{format_local(record.at, record.tz)}  {record.describe()}"
     reference = range_text(record.range_low, record.range_high)

@@ -15,6 +15,6 @@ def run_tui(db_path: Path) -> None:
     from journal.tui.app import run
 
     run(db_path, opening)
-    from journal.store import cipher
+    from journal.application import encryption
 
-    cipher.check_after_use(db_path)  # after the app has closed the journal and the terminal
+    encryption.check_after_use(db_path)  # after the app has closed the journal and the terminal

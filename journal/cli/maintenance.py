@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+from journal.application import backups, damage
+from journal.application.opening import Store
 from journal.cli._env import Env, db_option, pass_env, say, tell_wal_left_out, warn
 from journal.errors import JournalError
-from journal.store import Store, backups, damage
+from journal.locations import manual_backup_path
 from journal.when import format_local
 
 
@@ -108,8 +110,7 @@ def backup(env: Env, dest: str | None) -> None:
         else:
             target = Path(dest).expanduser()
             if target.is_dir():
-                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                target = target / f"{path.stem}-{stamp}.db"
+                target = manual_backup_path(target, path, datetime.now(UTC))
             written = store.backup_to(target)
     say(f"Backed up {path} to {written} (integrity checked).")
 

@@ -196,7 +196,7 @@ def _active(env: Env, name: str) -> m.Medication:
 @contextmanager
 def _confirm_hint() -> Iterator[None]:
     """A schedule refused as more often than the medicine is taken says how to confirm the prescription."""
-    from journal.store.rules import RuleError
+    from journal.application.refusals import RuleError
 
     try:
         yield

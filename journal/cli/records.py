@@ -157,8 +157,7 @@ def dose(
 @pass_env
 def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: str | None, note: str | None) -> None:
     """Record a side effect and say what to do about it."""
-    from journal.application.effects import record_side_effect
-    from journal.care.triage import Action
+    from journal.application.effects import Action, record_side_effect
 
     when = env.when(at)
     result = record_side_effect(

@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from journal import reminders
+from journal.application.opening import Store
 from journal.cli._env import Env, db_option, pass_env, say
 from journal.errors import JournalError
-from journal.store import Store
+from journal.locations import reminders_state_file, systemd_user_dir
 from journal.visible import visible
 from journal.when import now_utc
 
@@ -80,9 +81,7 @@ def _notify(via: str, reminder: reminders.Reminder, details: bool) -> None:
 
 
 def _state_file() -> Path:
-    from platformdirs import user_state_dir
-
-    return Path(user_state_dir("medjournal", appauthor=False)) / "reminders.json"
+    return reminders_state_file()
 
 
 def _load_sent(journal: Path) -> dict[str, datetime]:
@@ -175,8 +174,7 @@ def has_systemd() -> bool:
 
 def unit_dir() -> Path:
     """Where systemd looks for this user's units."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "systemd" / "user"
+    return systemd_user_dir()
 
 
 def unit_files(command: list[str], every: int) -> dict[str, str]:

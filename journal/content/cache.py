@@ -29,26 +29,18 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from journal import __version__
 from journal.content.schema import Pack
 from journal.files import make_private_dir, write_private
+from journal.locations import pack_cache_dir
 
-ENV_CACHE_DIR = "MEDJOURNAL_CACHE_DIR"
 # Bump when the pack classes change shape, so an old file is not read into new code.
 FORMAT = 4
 # The seal's key: not a secret (it ships with the code), only what makes a cache written by this code
 # differ from one written, or edited, by hand.
 _SEAL_KEY = b"medjournal pack cache seal, format 4"
-_FOLDER = "packs"
 
 
 def cache_dir() -> Path:
-    """The folder of cached packs: $MEDJOURNAL_CACHE_DIR/packs, else the platform's user-cache folder."""
-    base = os.environ.get(ENV_CACHE_DIR)
-    if not base:
-        from platformdirs import user_cache_dir
-
-        from journal.paths import APP_NAME
-
-        base = user_cache_dir(APP_NAME, appauthor=False)
-    return Path(base).expanduser() / _FOLDER
+    """The folder of cached packs (journal.locations.pack_cache_dir)."""
+    return pack_cache_dir()
 
 
 def fingerprint(toml_bytes: bytes, folder: Path) -> str:

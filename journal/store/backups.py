@@ -20,6 +20,7 @@ from pathlib import Path
 from journal.dataclass import dataclass
 from journal.errors import DiskFullError, JournalBusyError, JournalError, NewerJournalError, NotAJournalError
 from journal.files import make_private_dir
+from journal.locations import backup_dir
 from journal.store import cipher, connection, damage, rules
 from journal.store.damage import TIME_SHAPE
 from journal.store.rules import Violation
@@ -91,7 +92,7 @@ def _stamp(now: datetime) -> str:
 
 def take(db: connection.JournalDatabase, journal: Path, kind: str, *, now: datetime | None = None) -> Path:
     """Back up the open journal into its backup folder, under a name that says when and why."""
-    folder = connection.backup_dir(journal)
+    folder = backup_dir(journal)
     stamp = _stamp(now or datetime.now(UTC))
     for n in range(1, 100):
         suffix = "" if n == 1 else f"-{n}"
@@ -108,7 +109,7 @@ def take(db: connection.JournalDatabase, journal: Path, kind: str, *, now: datet
 
 def list_backups(journal: Path) -> list[BackupFile]:
     """The backups of a journal, newest first."""
-    folder = connection.backup_dir(journal)
+    folder = backup_dir(journal)
     found: list[BackupFile] = []
     if not folder.is_dir():
         return found
@@ -431,7 +432,7 @@ def _replace_damaged(source: Path, journal: Path, now: datetime) -> Path:
 
 def _set_aside(journal: Path, now: datetime, *, replacement: Path) -> Path:
     """Keep the journal's file (and its -wal, -shm) in the backup folder, and put `replacement` in its place."""
-    folder = connection.backup_dir(journal)
+    folder = backup_dir(journal)
     make_private_dir(folder)
     dest = folder / f"{journal.stem}-{_stamp(now)}-{BEFORE_RESTORE}.db"
     n = 1

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfoNotFoundError
 
+from journal import locations
 from journal.dataclass import dataclass
 from journal.files import make_private_dir
 from journal.store import connection
@@ -167,12 +168,10 @@ def scan_file(path: Path) -> list[DamagedRecord]:
 
 # --- damage found by a check, told at every start until `check` passes ---------------------
 
-PROBLEMS_FILE = "problems-found.txt"
-
 
 def problems_file(journal: Path) -> Path:
-    """Where the problems found by the last checks of a journal are noted (in its backup folder)."""
-    return connection.backup_dir(journal) / PROBLEMS_FILE
+    """Where the problems found by the last checks of a journal are noted (journal.locations)."""
+    return locations.problems_file(journal)
 
 
 def note_problem(journal: Path, text: str, *, now: datetime | None = None) -> None:

@@ -6,6 +6,6 @@ before the app module (and Textual with it) is imported.
 
 from __future__ import annotations
 
-from journal.store.opening import Opening, open_while_loading
+from journal.application.opening import Opening, open_while_loading
 
 __all__ = ["Opening", "open_while_loading"]

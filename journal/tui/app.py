@@ -12,11 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
+from journal.application.opening import Store
 from journal.errors import JournalError
 from journal.startup import gc_paused, pause_gc, resume_gc
-from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
+from journal.tui.host import DOSE_READY_DELAY as DOSE_READY_DELAY  # for tests and the benchmark
+from journal.tui.host import JournalApp
 from journal.tui.screens import BY_NAME, ScreenEntry
 from journal.tui.themes import DARK_THEME, LIGHT_THEME, ThemedApp
 from journal.when import WhenError
@@ -29,8 +31,6 @@ BACKUP_DELAY = 0.5
 # one read of a counter in shared memory, no I/O), so that a dose logged from the command line
 # shows within two seconds.
 WATCH_SECONDS = 1.0
-# Seconds Today is on show before the dose screen `d` opens is made ready (see `ready_dose_screen`).
-DOSE_READY_DELAY = 0.3
 
 
 def _journal_commands() -> type[Provider]:
@@ -39,7 +39,7 @@ def _journal_commands() -> type[Provider]:
     return JournalCommands
 
 
-class MedJournalApp(ThemedApp[None]):
+class MedJournalApp(JournalApp):
     """Daily journaling: Today, the dose flow, side effects, medicines, appointments, history."""
 
     CSS_PATH = "app.tcss"
@@ -113,7 +113,7 @@ class MedJournalApp(ThemedApp[None]):
     def _daily_backup(self) -> None:
         # Copying a ten-year journal takes tens of milliseconds: not while Today is being drawn and
         # the first keys are read, but a moment later, while the person reads it.
-        from journal.store.backups import keep_problem
+        from journal.application.backups import keep_problem
 
         problem = keep_problem()
         if problem:
@@ -180,7 +180,7 @@ class MedJournalApp(ThemedApp[None]):
 
     def action_backup(self) -> None:
         """Take a checked copy of the journal into its backup folder now."""
-        from journal.store import backups
+        from journal.application import backups
 
         store = self.journal.store
         if store.path is None:
@@ -384,12 +384,12 @@ def _open(db_path: Path, opening: Opening | None) -> Store:
     # An encrypted journal whose key is neither remembered nor in MEDJOURNAL_PASSPHRASE is
     # unlocked on a screen of its own (journal/tui/screens/passphrase.py), never on the terminal
     # the app draws on.
-    from journal.store import cipher
+    from journal.application import encryption
 
-    cipher.ask = None
+    encryption.never_ask_on_terminal()
     try:
         return (opening or Opening(db_path)).result()
-    except cipher.PassphraseError as exc:
+    except encryption.PassphraseError as exc:
         from journal.tui.screens.passphrase import ask
 
         if not ask(db_path, exc.message):

@@ -21,9 +21,9 @@ from journal.tui.screens import BY_NAME, available_screens
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from journal.tui.app import MedJournalApp
+    from journal.tui.host import JournalApp
 
-Run = Callable[["MedJournalApp"], Awaitable[None] | None]
+Run = Callable[["JournalApp"], Awaitable[None] | None]
 # Actions of the app and of every screen that the palette lists itself, so the current
 # screen's bindings do not add them a second time.
 _LISTED = frozenset(
@@ -52,7 +52,7 @@ def _screen_class(name: str) -> str:
 
 
 async def open_then(
-    app: MedJournalApp,
+    app: JournalApp,
     name: str,
     *,
     focus: str | None = None,
@@ -95,11 +95,11 @@ def _open(name: str, **then: str) -> Run:
     return partial(_open_then_run, name=name, then=then)
 
 
-async def _open_then_run(app: MedJournalApp, *, name: str, then: dict[str, str]) -> None:
+async def _open_then_run(app: JournalApp, *, name: str, then: dict[str, str]) -> None:
     await open_then(app, name, **then)
 
 
-def journal_actions(app: MedJournalApp) -> list[PaletteAction]:
+def journal_actions(app: JournalApp) -> list[PaletteAction]:
     """Every action of the journal, in the order the palette lists them before anything is typed."""
     on_today = "on Today"
     actions = [
@@ -237,7 +237,7 @@ def journal_actions(app: MedJournalApp) -> list[PaletteAction]:
     return [action for action in actions if _needs(action) <= installed]
 
 
-async def _toggle_reference(app: MedJournalApp) -> None:
+async def _toggle_reference(app: JournalApp) -> None:
     await app.action_toggle_reference()
 
 
@@ -249,7 +249,7 @@ def _needs(action: PaletteAction) -> set[str]:
     return set()
 
 
-def binding_actions(app: MedJournalApp, screen: Screen[Any]) -> list[PaletteAction]:
+def binding_actions(app: JournalApp, screen: Screen[Any]) -> list[PaletteAction]:
     """The current screen's own keys (Edit, Delete, ...), those the journal's actions do not list already."""
     seen = set(_LISTED)
     found: list[PaletteAction] = []
@@ -260,7 +260,7 @@ def binding_actions(app: MedJournalApp, screen: Screen[Any]) -> list[PaletteActi
             continue
         seen.add(action)
 
-        def run(app: MedJournalApp, node: Any = active.node, action: str = action) -> None:
+        def run(app: JournalApp, node: Any = active.node, action: str = action) -> None:
             app.call_later(app.run_action, action, node)
 
         found.append(PaletteAction(binding.description, binding.key_display or key, "On this screen", run))
@@ -272,10 +272,10 @@ class JournalCommands(Provider):
 
     async def startup(self) -> None:
         """Collect the actions once, when the palette opens."""
-        from journal.tui.app import MedJournalApp
+        from journal.tui.host import JournalApp
 
         app = self.app
-        assert isinstance(app, MedJournalApp)
+        assert isinstance(app, JournalApp)
         self._app = app
         self._actions = [*journal_actions(app), *binding_actions(app, self.screen)]
 

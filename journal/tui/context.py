@@ -6,9 +6,9 @@ from dataclasses import field
 from datetime import date, datetime
 
 from journal import models as m
+from journal.application.opening import Store
 from journal.content import Pack, PackError, available_packs, load_pack
 from journal.dataclass import dataclass
-from journal.store import Store
 from journal.when import format_local, now_utc, parse_date, parse_when
 
 

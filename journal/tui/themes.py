@@ -21,10 +21,11 @@ from __future__ import annotations
 from typing import TypeVar
 
 from rich.terminal_theme import TerminalTheme
-from textual._ansi_theme import ALABASTER, MONOKAI
 from textual.app import App
 from textual.reactive import Reactive
 from textual.theme import BUILTIN_THEMES, Theme
+
+from journal.private_apis.textual import dark_terminal_palette, light_terminal_palette
 
 DARK_THEME = "medjournal-dark"
 LIGHT_THEME = "medjournal-light"
@@ -74,7 +75,7 @@ THEMES = (DARK, LIGHT)
 
 def _palette(base: TerminalTheme, changes: dict[int, tuple[int, int, int]]) -> TerminalTheme:
     """`base` with some of its 16 colours replaced (by index: 1 red, 3 yellow, 9 and 11 their bright forms)."""
-    colours = [tuple(c) for c in base.ansi_colors._colors]
+    colours = [tuple(base.ansi_colors[index]) for index in range(16)]
     for index, rgb in changes.items():
         colours[index] = rgb
     return TerminalTheme(
@@ -85,9 +86,10 @@ def _palette(base: TerminalTheme, changes: dict[int, tuple[int, int, int]]) -> T
     )
 
 
-ANSI_DARK = _palette(MONOKAI, {1: (0xFF, 0x5C, 0x8E), 9: (0xFF, 0x5C, 0x8E)})
+ANSI_DARK = _palette(dark_terminal_palette(), {1: (0xFF, 0x5C, 0x8E), 9: (0xFF, 0x5C, 0x8E)})
 ANSI_LIGHT = _palette(
-    ALABASTER, {1: (0x9E, 0x2B, 0x28), 3: (0x78, 0x4A, 0x00), 9: (0x9E, 0x2B, 0x28), 11: (0x78, 0x4A, 0x00)}
+    light_terminal_palette(),
+    {1: (0x9E, 0x2B, 0x28), 3: (0x78, 0x4A, 0x00), 9: (0x9E, 0x2B, 0x28), 11: (0x78, 0x4A, 0x00)},
 )
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.content import cache, clear_cache, load_pack, loader
+from journal import locations
+from journal.content import clear_cache, load_pack, loader
 from journal.resources import content_root
 from tests.reliability._helpers import query, run_cli
 
@@ -43,7 +44,7 @@ def test_an_edited_pack_cache_never_lets_a_cloudy_syringe_be_used(tmp_path: Path
 
 
 def test_an_edited_cache_file_is_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(cache.ENV_CACHE_DIR, str(tmp_path / "cache"))
+    monkeypatch.setenv(locations.ENV_CACHE_DIR, str(tmp_path / "cache"))
     clear_cache()
     try:
         load_pack("anakinra")
@@ -75,7 +76,7 @@ def test_a_broken_installed_pack_is_an_error_never_a_silent_loss_of_rules(
         toml = root / "anakinra" / "pack.toml"
         toml.write_text(toml.read_text(encoding="utf-8").replace('key = "cloudy"', 'key = "cloudy'), encoding="utf-8")
         patch.setattr(loader, "content_root", lambda: root)
-        patch.setenv(cache.ENV_CACHE_DIR, str(tmp_path / "cache"))
+        patch.setenv(locations.ENV_CACHE_DIR, str(tmp_path / "cache"))
         clear_cache()
         try:
             for args in (("dose", "--site", "abdomen"), ("allergy", "add", "latex")):

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from journal.content import PackError, clear_cache, load_pack
-from journal.content.cache import ENV_CACHE_DIR, cache_file, seal
+from journal.content.cache import cache_file, seal
+from journal.locations import ENV_CACHE_DIR
 from journal.resources import content_root
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.application import corrections
 from journal.application.appointments import carry_question, next_visit, set_status
-from journal.store import Store
+from journal.application.opening import Store
 from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from journal.errors import JournalBusyError, JournalError, RecordError
+from journal.tui.host import JournalApp
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
 from journal.visible import visible
@@ -23,8 +24,7 @@ from journal.when import WhenError
 
 if TYPE_CHECKING:
     from journal import models as m
-    from journal.store import Store
-    from journal.tui.app import MedJournalApp
+    from journal.application.opening import Store
     from journal.tui.context import Journal
 
 HELP_DIR = Path(__file__).parent
@@ -78,9 +78,7 @@ class WritesToJournal(_ScreenBase):
     @property
     def journal(self) -> Journal:
         """The open journal."""
-        from journal.tui.app import MedJournalApp
-
-        assert isinstance(self.app, MedJournalApp)
+        assert isinstance(self.app, JournalApp)
         return self.app.journal
 
     def save_to_journal(
@@ -120,7 +118,7 @@ class WritesToJournal(_ScreenBase):
     ) -> None:
         import sqlite3
 
-        from journal.store import Store
+        from journal.application.opening import Store
 
         outcome: tuple[bool, Any]
         try:
@@ -166,11 +164,9 @@ class JournalScreen(WritesToJournal, Screen[None]):
         return self.medapp.journal
 
     @property
-    def medapp(self) -> MedJournalApp:
+    def medapp(self) -> JournalApp:
         """The app, typed."""
-        from journal.tui.app import MedJournalApp
-
-        assert isinstance(self.app, MedJournalApp)
+        assert isinstance(self.app, JournalApp)
         return self.app
 
     def compose(self) -> ComposeResult:

@@ -27,7 +27,7 @@ from journal.tui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
     from journal.application.doses import DoseResult, ExtraDoseError
-    from journal.store import Store
+    from journal.application.opening import Store
     from journal.tui.context import Journal
 
 STEPS = ("step-check", "step-site", "step-confirm")
@@ -159,7 +159,7 @@ class DoseScreen(JournalScreen):
                 Static(Text("2 of 3  Where? (o: someone else injects, which adds arms and buttocks)"), classes="advice")
             ]
             if pack is not None and pack.sites.avoid:
-                from journal.care.sites import avoid_advice
+                from journal.application.doses import avoid_advice
 
                 widgets.append(Static(lit(avoid_advice(pack)), classes="hint", id="site-avoid"))
             if pack is not None:
@@ -284,18 +284,18 @@ class DoseScreen(JournalScreen):
         self._uses, self._blocked = list(uses), blocked
 
     def _suggest(self) -> str | None:
-        from journal.care import sites
+        from journal.application.doses import suggest_spot
 
         if self.pack is None:
             return None
-        spot = sites.suggest_spot(self.pack, self._uses, given_by=self.given_by, blocked=self._blocked)  # type: ignore[arg-type]
+        spot = suggest_spot(self.pack, self._uses, given_by=self.given_by, blocked=self._blocked)  # type: ignore[arg-type]
         return spot.id if spot else None
 
     # --- step 1: the syringe -------------------------------------------------------------
 
     @on(OptionList.OptionSelected, "#appearance")
     async def _checked(self, event: OptionList.OptionSelected) -> None:
-        from journal.care.inspection import inspect_syringe
+        from journal.application.doses import inspect_syringe
 
         look = m.Appearance(event.option.id or "clear")
         verdict = inspect_syringe(self.pack, look, waited_minutes=1).verdict
@@ -434,14 +434,14 @@ class DoseScreen(JournalScreen):
         await self._use_spot()
 
     async def _enter_confirm_step(self) -> None:
-        from journal.care import sites
+        from journal.application.doses import site_warnings, spot_label
 
         assert self.med is not None
         await self._ready("step-confirm")
         parts = []
         if self.med.injected:
             parts.append(f"Syringe: {self.appearance.value}" + (f" (waited {self.waited} min)" if self.waited else ""))
-            label = sites.spot_label(self.pack, self.site) if self.pack and self.site else self.site
+            label = spot_label(self.pack, self.site) if self.pack and self.site else self.site
             parts.append(f"Site: {label or 'not recorded'}")
         # Who gives it is the box below, which can still change: not repeated here.
         step = "3 of 3  " if self.med.injected else ""
@@ -450,7 +450,7 @@ class DoseScreen(JournalScreen):
         if self.pack and self.site:
             try:
                 spot = self.pack.sites.spot(self.site)
-                warnings = sites.site_warnings(self.pack, spot, self._uses, blocked=self._blocked)  # type: ignore[arg-type]
+                warnings = site_warnings(self.pack, spot, self._uses, blocked=self._blocked)  # type: ignore[arg-type]
             except ValueError:
                 warnings = []
         self.query_one("#site-warnings", Static).update(lit("\n".join(f"! {w}" for w in warnings)))

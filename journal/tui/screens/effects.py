@@ -22,7 +22,7 @@ from journal.tui.widgets.table import FitTable
 
 if TYPE_CHECKING:
     from journal.application.effects import EffectResult
-    from journal.store import Store
+    from journal.application.opening import Store
 
 TYPED = "__typed__"
 SEVERITIES: list[tuple[str, str]] = [("Severity: not given", ""), *[(s.value, s.value) for s in m.Severity]]
@@ -92,7 +92,7 @@ class EffectsScreen(JournalScreen):
         return [s for pack in packs for s in pack.side_effects.symptoms]
 
     def _filter(self, text: str) -> None:
-        from journal.care.triage import triage_all
+        from journal.application.effects import triage_all
 
         options = self.query_one("#symptom-matches", OptionList)
         options.clear_options()

@@ -19,10 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioSet, Static
 from textual.worker import get_current_worker
 
+from journal.application.opening import Store
 from journal.errors import JournalError
 from journal.export import SUMMARY_FORMATS, missing_glyphs_warning
 from journal.files import refuse_journal_path
-from journal.store import Store
+from journal.locations import default_export_path, export_dir
 from journal.summary.build import build_visit_summary, resolve_period
 from journal.summary.model import Period, VisitSummary
 from journal.tui.screens.base import SCREENS_CSS
@@ -69,7 +70,7 @@ class ExportScreen(Screen[Path | None]):
         self.store = store
         self.now = now
         self.zone = zone or local_zone_name()
-        self.home = home if home is not None else Path.home()
+        self.home = home if home is not None else export_dir()
         self.period_key = PERIODS[0][0]
         self.format_key = "pdf"
         self.written: Path | None = None
@@ -109,8 +110,7 @@ class ExportScreen(Screen[Path | None]):
     # -- choices -----------------------------------------------------------------------
 
     def _default_path(self) -> Path:
-        day = self.now.strftime("%Y-%m-%d")
-        return self.home / f"medjournal-summary-{day}{SUMMARY_FORMATS[self.format_key].suffix}"
+        return default_export_path(self.home, self.now.date(), SUMMARY_FORMATS[self.format_key].suffix)
 
     def _period(self) -> Period:
         if self.period_key == "last-visit":
@@ -221,10 +221,10 @@ class ExportScreen(Screen[Path | None]):
         self._busy = False
         self.written = path
         self.query_one("#export-progress", ProgressBar).update(progress=STEPS)
-        from journal.store import cipher
+        from journal.application import encryption
 
         # The journal may be encrypted; what it exports never is (it is meant to be handed over).
-        plain = " It is not encrypted." if cipher.is_cipher_connection(self.store.db.conn) else ""
+        plain = " It is not encrypted." if encryption.is_cipher_connection(self.store.db.conn) else ""
         shown = Text(f"Wrote {path} ({size:,} bytes, readable only by you).{plain}", style="bold")
         if warning:
             shown.append(f"\nWarning: {warning}.", style="bold red")

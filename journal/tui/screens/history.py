@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from journal import models as m
 from journal.application import corrections
-from journal.store.timeline import KINDS, PAGE_SIZE, Cursor, TimelineEntry, timeline_page
+from journal.application.history import KINDS, PAGE_SIZE, Cursor, TimelineEntry, timeline_page
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, JournalScreen, describe, lit
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.inputs import Field

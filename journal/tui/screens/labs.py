@@ -13,8 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Static
 
 from journal import models as m
-from journal.application.records import add_lab_result
-from journal.care import labs
+from journal.application.records import add_lab_result, by_test, parse_range, parse_value, range_text
+from journal.application.records import trend as trend_of
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -58,8 +58,8 @@ class LabsScreen(JournalScreen):
         table = self.query_one("#lab-results", DataTable)
         table.clear()
         rows: list[tuple[m.LabResult, str]] = []
-        for group in labs.by_test(self.journal.store.lab_results()).values():
-            rows += [(result, labs.trend(group[: i + 1]) or "") for i, result in enumerate(group)]
+        for group in by_test(self.journal.store.lab_results()).values():
+            rows += [(result, trend_of(group[: i + 1]) or "") for i, result in enumerate(group)]
         rows.sort(key=lambda pair: pair[0].at, reverse=True)
         for result, trend in rows[:SHOWN]:
             value = m.format_number(result.value) + (f" {result.unit}" if result.unit else "")
@@ -69,7 +69,7 @@ class LabsScreen(JournalScreen):
                 lit(self.journal.local(result.at, result.tz)),
                 lit(result.test),
                 lit(value),
-                lit(labs.range_text(result.range_low, result.range_high)),
+                lit(range_text(result.range_low, result.range_high)),
                 lit(trend),
                 lit(result.note or ""),
                 key=result.id,
@@ -88,8 +88,8 @@ class LabsScreen(JournalScreen):
             self.query_one("#lab-time", Input).focus()
             return
         try:
-            number = labs.parse_value(values["lab-value"])
-            low, high = labs.parse_range(values["lab-range"]) if values["lab-range"].strip() else (None, None)
+            number = parse_value(values["lab-value"])
+            low, high = parse_range(values["lab-range"]) if values["lab-range"].strip() else (None, None)
         except SAVE_ERRORS as exc:
             self._refused(exc)
             return

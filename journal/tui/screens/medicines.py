@@ -20,8 +20,8 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 
 from journal import models as m
 from journal.application import corrections
+from journal.application.opening import Store
 from journal.schedule_spec import ScheduleError
-from journal.store import Store
 from journal.tui.screens.base import (
     SAVE_ERRORS,
     TAB_KEYS,

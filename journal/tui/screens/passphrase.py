@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from journal.store import cipher
+from journal.application import encryption
 from journal.tui.themes import ThemedApp
 
 
@@ -54,7 +54,7 @@ class PassphraseScreen(Screen[bool]):
         """Open the journal with it, or say it does not open it (keeping what was typed)."""
         if not event.value:
             self._error("Type the passphrase, or press Escape to quit.")
-        elif cipher.unlock(self.path, event.value):
+        elif encryption.unlock(self.path, event.value):
             self.dismiss(True)
         else:
             self._error("That passphrase does not open this journal. Check it and try again.")

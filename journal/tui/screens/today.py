@@ -11,12 +11,12 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from journal.tui.host import DOSE_READY_DELAY
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
 if TYPE_CHECKING:
-    from journal.application.today import MedicineToday, Today
-    from journal.care.alerts import Alert
+    from journal.application.today import Alert, MedicineToday, Today
 
 _SCREEN_KEYS: list[BindingType] = [
     Binding(entry.key, f"app.open('{entry.name}')", entry.short or entry.title, tooltip=entry.title)
@@ -58,14 +58,14 @@ def sparkline(values: list[float], top: float = 10.0) -> str:
 
 def _alert_text(text: str) -> str:
     # Here, marking a side effect is one key away: say which; and keys, not the command line's words.
-    from journal.care.alerts import STAYS_OPEN
+    from journal.application.today import STAYS_OPEN
     from journal.tui.words import for_tui
 
     return text + " (press s)" if text.endswith(STAYS_OPEN) else for_tui(text)
 
 
 def _duration(minutes: int) -> str:
-    from journal.care.alerts import duration_text
+    from journal.application.today import duration_text
 
     return duration_text(minutes)
 
@@ -135,8 +135,6 @@ class TodayScreen(JournalScreen):
             self.refresh_data()
 
     def _ready_dose_later(self) -> None:
-        from journal.tui.app import DOSE_READY_DELAY
-
         self.set_timer(DOSE_READY_DELAY, lambda: self.medapp.ready_dose_screen(self))
 
     def on_screen_resume(self) -> None:
@@ -225,7 +223,7 @@ class TodayScreen(JournalScreen):
     def _warnings(self, today: Today) -> Content:
         """The standing warnings (interactions, allergies, conditions): in full the first time this session,
         then one line each until `i` shows them in full again."""
-        from journal.care.alerts import AlertKind
+        from journal.application.today import AlertKind
 
         standing = [a for a in today.alerts if a.kind is AlertKind.WARNING]
         if not standing:
@@ -248,7 +246,7 @@ class TodayScreen(JournalScreen):
 
     @staticmethod
     def _urgent(today: Today) -> list[Alert]:
-        from journal.care.alerts import AlertLevel
+        from journal.application.today import AlertLevel
 
         return [a for a in today.alerts if a.level is AlertLevel.URGENT]
 
@@ -293,7 +291,7 @@ class TodayScreen(JournalScreen):
 
         Doses are on the medicines' cards and the standing warnings in their own section below.
         """
-        from journal.care.alerts import AlertKind
+        from journal.application.today import AlertKind
 
         alerts = today.alerts if today is not None else []
         shown = [a for a in alerts if a.kind not in (AlertKind.DOSE, AlertKind.WARNING)]
@@ -418,7 +416,7 @@ class TodayScreen(JournalScreen):
 
 def alert_style(alert: Alert) -> str:
     """What an alert asks: act now (serious side effects, the reorder date reached, an expired box), soon, or notice."""
-    from journal.care.alerts import AlertKind, AlertLevel
+    from journal.application.today import AlertKind, AlertLevel
 
     if alert.level is AlertLevel.URGENT:
         return NOW_STYLE

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from journal.store import Store
+from journal.application.opening import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.toggles import Tick

@@ -1,0 +1,35 @@
+"""Backups, for the front ends: taking one, listing them, checking one and restoring it.
+
+The store does each of these itself (`journal/store/backups.py`): a restore runs the same rules as
+any write. This module is the front ends' door to them.
+"""
+
+from __future__ import annotations
+
+from journal.store.backups import (
+    ENV_KEEP,
+    MANUAL,
+    inspect,
+    keep_count,
+    keep_problem,
+    list_backups,
+    restorable,
+    restore,
+    rule_violations,
+    take,
+    validate_source,
+)
+
+__all__ = [
+    "ENV_KEEP",
+    "MANUAL",
+    "inspect",
+    "keep_count",
+    "keep_problem",
+    "list_backups",
+    "restorable",
+    "restore",
+    "rule_violations",
+    "take",
+    "validate_source",
+]
