@@ -950,7 +950,7 @@ def _remove_leftovers(path: Path) -> list[Path]:
     Called with the marker's lock held: no conversion is under way. A backup's `.part` whose
     process still runs (a backup being taken) is left alone.
     """
-    from journal.store.connection import backup_dir
+    from journal.locations import backup_dir
 
     removed: list[Path] = []
     folder = backup_dir(path)

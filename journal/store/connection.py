@@ -29,6 +29,7 @@ from journal.errors import (
     ReadOnlyJournalError,
 )
 from journal.files import make_private_dir
+from journal.locations import backup_dir
 from journal.resources import migrations_root
 from journal.store import cipher
 from journal.store.held import Connection as HeldConnection
@@ -543,11 +544,6 @@ def _migrate(db: JournalDatabase, path: Path | None) -> None:
         # If this backup fails the error propagates and no step is applied.
         backups.take(db, path, f"before-{pending[0].name}")
     steps.apply(db.utils)
-
-
-def backup_dir(path: Path) -> Path:
-    """The private folder beside a journal that holds its backups."""
-    return path.with_name(path.name + ".backups")
 
 
 def backup(db: JournalDatabase, dest: Path) -> Path:

@@ -412,8 +412,8 @@ def test_rotation_keeps_the_fresh_backup_when_the_clock_is_behind(
 def test_rotation_removes_what_killed_backups_and_restores_left(tmp_path: Path) -> None:
     import time
 
+    from journal.locations import backup_dir
     from journal.store import backups
-    from journal.store.connection import backup_dir
 
     db = tmp_path / "journal.db"
     _journal_with_a_dose(db)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from journal import models as m
+from journal.locations import backup_dir
 from journal.store import Store, backups
-from journal.store.connection import backup_dir
 from journal.visible import visible
 from tests.reliability._helpers import cli_env, integrity, query, run_cli
 

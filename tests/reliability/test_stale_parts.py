@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from journal.store.connection import backup_dir
+from journal.locations import backup_dir
 from tests.reliability._helpers import run_cli
 
 

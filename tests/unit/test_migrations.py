@@ -19,6 +19,7 @@ from sqlite_utils.migrations import Migrations
 
 from journal import models as m
 from journal.errors import JournalError, NewerJournalError, NotAJournalError
+from journal.locations import backup_dir
 from journal.store import Store, backups, connection
 
 REAL = list(connection.known_step_names())
@@ -64,7 +65,7 @@ def test_a_new_journal_gets_every_step_and_no_backup(journal_path: Path) -> None
     with Store.open(journal_path) as store:
         assert store.schema_steps() == REAL
         assert store.is_empty()
-    assert not connection.backup_dir(journal_path).exists()
+    assert not backup_dir(journal_path).exists()
 
 
 def test_an_empty_file_is_refused_and_a_missing_one_becomes_a_journal(journal_path: Path) -> None:
