@@ -15,6 +15,7 @@ import pytest
 from journal import models as m
 from journal import reminders
 from journal.application.doses import ExtraDoseError, record_dose
+from journal.application.status import status_json, status_line
 from journal.application.today import build_today
 from journal.care import regimen
 from journal.schedule_spec import Pattern, ScheduleError, parse_regimen
@@ -163,11 +164,22 @@ def test_today_and_the_reminder_name_the_part_that_is_due(store: Store) -> None:
     (reminder,) = [r for r in reminders.due(today) if r.key.startswith("dose:")]
     assert reminder.private == "methotrexate 20:00 (dose 2 of 3)"
     assert reminder.details.startswith("methotrexate dose 2 of 3 due at 20:00")
-    # On Tuesday nothing is due: Today says the next part, and nothing is reminded.
-    tuesday = build_today(store, now=at("2026-12-08", "09:00"), zone=ZONE)
-    assert tuesday.medicines[0].state == "not_due" and not [
-        r for r in reminders.due(tuesday) if r.title == "methotrexate"
+    assert status_line(today) == "methotrexate OVERDUE 30 min (due 20:00, dose 2 of 3)"
+    assert status_json(today)["medicines"] == [
+        {
+            "name": "methotrexate",
+            "state": "overdue",
+            "schedule": "weekly, split in 3 doses: Friday 08:00, Friday 20:00 and Saturday 08:00",
+            "due_at": "2026-12-04T19:00:00Z",
+            "taken_at": None,
+            "part": "dose 2 of 3",
+        }
     ]
+    # On Tuesday nothing is due: Today and `status` say the next part, and nothing is reminded.
+    tuesday = build_today(store, now=at("2026-12-08", "09:00"), zone=ZONE)
+    assert tuesday.medicines[0].state == "not_due"
+    assert not [r for r in reminders.due(tuesday) if r.title == "methotrexate"]
+    assert status_line(tuesday) == "methotrexate next Friday 08:00 (dose 1 of 3), missed 2026-12-05 08:00"
 
 
 @pytest.mark.parametrize(
