@@ -257,3 +257,23 @@ def test_a_cycle_keeps_its_wall_time_when_summer_time_begins() -> None:
     steps = [regimen.Step(parse_regimen("cycle 2 on 1 off at 09:00"), date(2027, 3, 26))]
     moments = regimen.occurrences(steps, zone=ZONE, since=at("2027-03-26", "00:00"), until=at("2027-03-30", "00:00"))
     assert [t.hour for t in moments] == [8, 8, 7]
+
+
+def test_the_dose_chooser_lists_every_active_medicine_those_open_now_first(store: Store) -> None:
+    from journal.application.doses import dose_choices
+
+    add(store, "folic acid", "daily at 09:00", form="tablet")
+    add(store, "anakinra", "daily at 08:00")
+    add(store, "methotrexate", SPLIT, form="tablet")
+    add(store, "ibuprofen", "as needed", form="tablet")
+    add(store, "magnesium", "", form="tablet")  # no schedule
+    now = at("2026-12-04", "09:30")  # a Friday: anakinra overdue, folic acid overdue, methotrexate's part 1 open
+    choices = dose_choices(store, store.medications(on=date(2026, 12, 4)), now=now, zone=ZONE)
+    assert [(c.medication.name, c.open, c.state and c.state.value) for c in choices] == [
+        ("anakinra", True, "overdue"),
+        ("methotrexate", True, "overdue"),
+        ("folic acid", True, "overdue"),
+        ("ibuprofen", False, "as_needed"),
+        ("magnesium", False, None),
+    ]
+    assert choices[1].part == (1, 3) and choices[1].due_at == at("2026-12-04", "08:00")
