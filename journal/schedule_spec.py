@@ -139,6 +139,15 @@ _SPLIT = re.compile(r"^weekly split (?:dose )?(.+)$")
 _PART = re.compile(rf"^([a-z]+)\s+(?:at\s+)?{_TIME}$")
 _EVERY = re.compile(rf"^every (\d+) days? at {_TIMES}$")
 _CYCLE = re.compile(rf"^cycle (\d+) (?:days? )?on,? (\d+) (?:days? )?off at {_TIMES}$")
+# How each form begins, its name and an example: a schedule that begins like one is told how that one is written.
+_EXAMPLES = (
+    ("daily", "a daily schedule", "daily at 08:00,20:00"),
+    ("weekly split", "a weekly split dose", "weekly split fri 08:00, fri 20:00, sat 08:00"),
+    ("weekly", "a weekly schedule", "weekly on mon,thu at 09:00"),
+    ("every", "a schedule every N days", "every 3 days at 09:00"),
+    ("cycle", "a cycle", "cycle 21 on 7 off at 09:00"),
+    ("as needed", "a schedule as needed", "as needed max 3 per 24h at least 4 hours apart"),
+)
 # The longest cycle, on and off days alike: a year.
 MOST_DAYS = 366
 _AS_NEEDED = re.compile(r"^as needed(?: max (\d+) per 24 ?h)?(?: at least (\d+(?:\.\d+)?) hours? apart)?$")
@@ -216,4 +225,7 @@ def parse_regimen(text: str) -> Regimen:
         if apart is not None and not 0 < apart <= 168:
             raise ScheduleError(text, "the hours apart must be more than 0 and at most 168")
         return Regimen(Pattern.AS_NEEDED, max_per_24h=most, min_hours_apart=apart)
+    for start, name, example in _EXAMPLES:
+        if spec.startswith(start):
+            raise ScheduleError(text, f"{name} is written like '{example}'")
     raise ScheduleError(text, "its form is not known")

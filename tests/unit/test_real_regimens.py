@@ -90,7 +90,9 @@ def test_every_kind_reads_back_to_itself_and_says_itself_in_words(typed: str, sp
         ("weekly split fri, sat 08:00", "'fri' is not a part such as 'fri 08:00'"),
         ("every 0 days at 08:00", "the days between doses must be 1 to 366"),
         ("cycle 21 on 0 off at 09:00", "the days on and the days off must each be 1 to 366"),
-        ("cycle 21 on 7 off", "its form is not known"),
+        ("cycle 21 on 7 off", "a cycle is written like 'cycle 21 on 7 off at 09:00'"),
+        ("weekly on fri", "a weekly schedule is written like 'weekly on mon,thu at 09:00'"),
+        ("once a week", "its form is not known"),
         ("as needed max 0 per 24h", "the most per 24 hours must be 1 to 48"),
     ],
 )
