@@ -56,12 +56,14 @@ def due(today: Today) -> list[Reminder]:
         if med.dose_wanted_now:
             late = f", overdue {al.duration_text(med.overdue_by_minutes)}" if med.overdue_by_minutes else ""
             spot = f"; suggested spot: {med.suggested_label}" if med.suggested_label else ""
+            # A split dose's part is named: 'dose 2 of 3' says which of the week's parts this is.
+            part = f" ({med.part})" if med.part else ""
             found.append(
                 Reminder(
                     key=f"dose:{med.medication_id}:{today.day.isoformat()}",
                     title=med.name,
-                    private=f"{med.name} {med.due_local}",
-                    details=f"{med.name} due at {med.due_local}{late}{spot}.",
+                    private=f"{med.name} {med.due_local}{part}",
+                    details=f"{med.name}{' ' + med.part if med.part else ''} due at {med.due_local}{late}{spot}.",
                     repeats=True,
                 )
             )

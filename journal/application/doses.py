@@ -242,6 +242,61 @@ def open_now(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone:
     return found
 
 
+@dataclass(frozen=True)
+class DoseChoice:
+    """One active medicine a dose may be logged for, with its state now (for a chooser)."""
+
+    medication: m.Medication
+    # regimen.State now; None for a medicine with no schedule that is not tracked (nothing is ever due).
+    state: regimen.State | None
+    # Whether a dose taken now would count for its scheduled dose (due or overdue, not yet taken).
+    open: bool = False
+    # The scheduled dose that matters now (due, overdue or taken), or the next one; UTC.
+    due_at: datetime | None = None
+    next_at: datetime | None = None
+    taken_at: datetime | None = None
+    # A weekly split dose: (part, parts) of the dose due.
+    part: tuple[int, int] | None = None
+
+
+# The order of a chooser after the doses open now: due later today, done, later days, as needed, paused, untracked.
+_CHOICE_ORDER = {
+    regimen.State.OVERDUE: 0,
+    regimen.State.DUE: 1,
+    regimen.State.TAKEN: 2,
+    regimen.State.SKIPPED: 2,
+    regimen.State.NOT_DUE: 3,
+    regimen.State.AS_NEEDED: 4,
+    regimen.State.PAUSED: 5,
+}
+
+
+def dose_choices(store: Store, meds: Sequence[m.Medication], *, now: datetime, zone: str) -> list[DoseChoice]:
+    """Every medicine of `meds` with its state now: first those a dose now would count for (overdue before due,
+    then by the time due, so an overdue injection is never below a tablet), then the rest, due ones first."""
+    found: list[DoseChoice] = []
+    for med in meds:
+        recent, steps = _regimen(store, med)
+        if not steps:  # neither scheduled nor tracked: nothing is ever due
+            found.append(DoseChoice(med, None))
+            continue
+        state = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone, paused_since=med.paused_at)
+        step = regimen.step_on(steps, m.local_day(now, zone))
+        scheduled = step is not None and not step.regimen.as_needed and not med.paused
+        is_open = scheduled and regimen.extra_dose(steps, regimen.dosings(recent), now, zone=zone) is None
+        due = state.due_at
+        part = regimen.part_due(steps, due, zone=zone) if due is not None else None
+        found.append(DoseChoice(med, state.state, is_open, due, state.next_at, state.taken_at, part))
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+
+    def order(choice: DoseChoice) -> tuple[int, int, datetime]:
+        rank = _CHOICE_ORDER.get(choice.state, 6) if choice.state is not None else 6
+        moment = choice.next_at if choice.state is regimen.State.NOT_DUE else choice.due_at
+        return (0 if choice.open else 1, rank, moment or far)
+
+    return sorted(found, key=order)
+
+
 class ExtraDoseError(JournalError):
     """A dose beyond what the schedule allows, refused before anything was written; `refusal` says why."""
 

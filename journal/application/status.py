@@ -24,6 +24,8 @@ def status_json(today: Today) -> dict[str, object]:
                 "schedule": med.schedule_text,
                 "due_at": iso_utc(upcoming) if upcoming else None,
                 "taken_at": iso_utc(med.taken_at) if med.taken_at else None,
+                # A weekly split dose: the part due ('dose 2 of 3'); null for any other schedule.
+                "part": med.part if upcoming else None,
             }
         )
     alerts = [
@@ -46,18 +48,20 @@ def status_line(today: Today) -> str:
             dose = f"{med.name} taken {med.taken_local}"
         elif med.state == regimen.State.NOT_DUE and not med.starts_on:
             missed = f", missed {med.missed_local}" if med.missed_local else ""
-            dose = f"{med.name} next {med.next_local or 'not scheduled'}{missed}"
+            part = f" ({med.part})" if med.part and med.next_local else ""
+            dose = f"{med.name} next {med.next_local or 'not scheduled'}{part}{missed}"
         elif med.skipped:
             dose = f"{med.name} skipped today"
         elif med.starts_on:
             dose = f"{med.name} starts {med.starts_on.isoformat()}"
         else:
             default = "default time, " if med.usual_time_source is schedule.TimeSource.DEFAULT else ""
+            part = f", {med.part}" if med.part else ""
             if med.overdue_by_minutes is not None:
                 late = al.duration_text(med.overdue_by_minutes)
-                dose = f"{med.name} OVERDUE {late} (due {med.due_local}{', default time' if default else ''})"
+                dose = f"{med.name} OVERDUE {late} (due {med.due_local}{part}{', default time' if default else ''})"
             else:
-                dose = f"{med.name} due {med.due_local} ({default}in {al.duration_text(med.due_in_minutes or 0)})"
+                dose = f"{med.name} due {med.due_local} ({default}in {al.duration_text(med.due_in_minutes or 0)}{part})"
         parts.append(dose)
         if med.syringes_left is not None:
             unit = med.unit if med.syringes_left == 1 else f"{med.unit}s"

@@ -74,6 +74,8 @@ class MedicineToday:
     # Paused (after a suspected allergic reaction): since when, and why.
     paused_since_local: str | None = None
     pause_reason: str | None = None
+    # A weekly split dose: which part is due ('dose 2 of 3'), or None.
+    part: str | None = None
 
     @property
     def dose_wanted_now(self) -> bool:
@@ -141,6 +143,9 @@ def medicine_today(
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
         injected=med.injected,
     )
+    if found.state not in (regimen.State.AS_NEEDED, regimen.State.PAUSED):
+        part = regimen.part_due([step], due, zone=zone)
+        view.part = f"dose {part[0]} of {part[1]}" if part else None
     if found.state is regimen.State.PAUSED and med.paused_at is not None:
         view.paused_since_local = format_near(med.paused_at, zone, now=now)
         view.pause_reason = med.pause_reason

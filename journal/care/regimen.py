@@ -3,9 +3,13 @@
 A regimen is written as text, the way `med add --schedule` and `med schedule` take it:
 
     daily at 08:00[,20:00...]
-    weekly on mon[,thu...] at 09:00
-    every 2 days at 08:00          (counted from the schedule's first day)
+    weekly on mon[,thu...] at 09:00[,21:00...]
+    weekly split fri 08:00, fri 20:00, sat 08:00   (one weekly dose taken in parts, in this order)
+    every 2 days at 08:00[,20:00...]               (counted from the schedule's first day)
+    cycle 21 on 7 off at 09:00[,21:00...]          (days on, then days off, from the schedule's first day)
     as needed [max 3 per 24h] [at least 4 hours apart]
+
+(journal/schedule_spec.py holds the grammar; docs/schedules.md describes it for the user.)
 
 The journal only follows the schedule the doctor set; it never suggests one.
 """
@@ -35,13 +39,17 @@ WINDOW_REACH = timedelta(days=2)
 
 
 def more_often_than_weekly(regimen: Regimen) -> bool:
-    """Whether a regimen gives doses more often than once a week: daily, every N < 7 days, as needed, or
-    weekly on days that do not fit in two days in a row (a weekly dose split over two days is once a week)."""
-    if regimen.pattern is Pattern.WEEKLY:
+    """Whether a regimen gives doses more often than once a week: daily, every N < 7 days, as needed, weekly
+    on days (or a split dose whose parts fall on days) that do not fit in two days in a row, or a cycle of more
+    than two days on or shorter than a week. A weekly dose split over two days in a row is one dose a week: its
+    parts are one group, and a part on a third day would be a second group in the week."""
+    if regimen.pattern in (Pattern.WEEKLY, Pattern.SPLIT):
         days = set(regimen.weekdays)
         return not any(days <= {first, (first + 1) % 7} for first in range(7))
     if regimen.pattern is Pattern.EVERY:
         return regimen.every_days < 7
+    if regimen.pattern is Pattern.CYCLE:
+        return regimen.days_on > 2 or regimen.days_on + regimen.days_off < 7
     return True
 
 
@@ -75,8 +83,12 @@ class Step:
             return False
         if self.regimen.pattern is Pattern.WEEKLY:
             return day.weekday() in self.regimen.weekdays
+        if self.regimen.pattern is Pattern.SPLIT:
+            return day.weekday() in self.regimen.weekdays
         if self.regimen.pattern is Pattern.EVERY:
             return (day - self.starts).days % self.regimen.every_days == 0
+        if self.regimen.pattern is Pattern.CYCLE:
+            return (day - self.starts).days % (self.regimen.days_on + self.regimen.days_off) < self.regimen.days_on
         return True
 
 
@@ -107,6 +119,9 @@ class Slot:
     at: datetime
     opens: datetime
     closes: datetime
+    # For a weekly split dose: which part this is (1, 2, ...) of how many; 0 of 0 for any other schedule.
+    part: int = 0
+    parts: int = 0
 
     def holds(self, moment: datetime) -> bool:
         """Whether a dose at `moment` counts for this scheduled dose."""
@@ -114,12 +129,39 @@ class Slot:
 
 
 def _gap(regimen: Regimen) -> timedelta:
-    """The usual time between two doses of one regimen (a day for 'daily at 08:00', 12 hours for two times)."""
+    """The usual time between two doses of one regimen (a day for 'daily at 08:00', 12 hours for two times; for
+    a split dose, the shortest time between two of its parts)."""
+    within_day = timedelta(days=1) / max(1, len(regimen.times))
+    several = len(regimen.times) > 1  # several times on a day: the day's doses are the nearest to each other
+    if regimen.pattern is Pattern.SPLIT:
+        first = regimen.parts[0][0]
+        minutes = [((d - first) % 7) * 1440 + t.hour * 60 + t.minute for d, t in regimen.parts]
+        return timedelta(
+            minutes=min(b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 7 * 1440], strict=True))
+        )
     if regimen.pattern is Pattern.WEEKLY:
-        return timedelta(days=7) / max(1, len(regimen.weekdays))
+        return within_day if several else timedelta(days=7) / max(1, len(regimen.weekdays))
     if regimen.pattern is Pattern.EVERY:
-        return timedelta(days=regimen.every_days)
-    return timedelta(days=1) / max(1, len(regimen.times))
+        return within_day if several else timedelta(days=regimen.every_days)
+    return within_day
+
+
+def _longest_days(regimen: Regimen) -> int:
+    """The most days from one dose of a regimen to the next (a week for a weekly one, a cycle's days off + 1)."""
+    if regimen.pattern in (Pattern.WEEKLY, Pattern.SPLIT):
+        return 7
+    if regimen.pattern is Pattern.CYCLE:
+        return regimen.days_off + 1
+    return regimen.every_days
+
+
+def _cycle_days(regimen: Regimen) -> int:
+    """The days after which a regimen counted from its first day repeats (1 for one that is not counted)."""
+    if regimen.pattern is Pattern.EVERY:
+        return regimen.every_days
+    if regimen.pattern is Pattern.CYCLE:
+        return regimen.days_on + regimen.days_off
+    return 1
 
 
 def slots(steps: list[Step], *, zone: str, since: datetime, until: datetime) -> list[Slot]:
@@ -136,11 +178,13 @@ def slots(steps: list[Step], *, zone: str, since: datetime, until: datetime) -> 
             start_of_day = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
             end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
             early = _gap(step.regimen) * CLOSE_SHARE
-            for at in step.regimen.times:
+            parts = len(step.regimen.parts)
+            for at in step.regimen.times_on(day.weekday()):
                 moment = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
                 if since <= moment < until:
                     opens = moment - early if dose_the_day_before else max(moment - early, start_of_day)
-                    found.append(Slot(moment, opens, max(moment + OVERDUE_SHOWN_FOR, end_of_day)))
+                    closes = max(moment + OVERDUE_SHOWN_FOR, end_of_day)
+                    found.append(Slot(moment, opens, closes, step.regimen.part(day.weekday(), at), parts))
         day += timedelta(days=1)
     return found
 
@@ -150,6 +194,14 @@ def belongs(moment: datetime, scheduled: Sequence[Slot]) -> int | None:
     nearest time (the earlier on a tie); None outside every window."""
     held = [k for k, slot in enumerate(scheduled) if slot.holds(moment)]
     return min(held, key=lambda k: (abs(scheduled[k].at - moment), k), default=None)
+
+
+def part_due(steps: list[Step], at: datetime, *, zone: str) -> tuple[int, int] | None:
+    """(part, parts) of the weekly split dose due at `at` ((2, 3): dose 2 of 3); None for any other dose."""
+    for slot in slots(steps, zone=zone, since=at, until=at + timedelta(minutes=1)):
+        if slot.at == at and slot.parts:
+            return slot.part, slot.parts
+    return None
 
 
 def usual_gap(steps: list[Step]) -> timedelta:
@@ -192,7 +244,7 @@ class Now:
 def reach(steps: list[Step]) -> timedelta:
     """How far around a moment to lay out occurrences so that its neighbours on both sides are among them (and
     the doses that decide whether a dose then is an extra one)."""
-    longest = max((7 if s.regimen.pattern is Pattern.WEEKLY else s.regimen.every_days for s in steps), default=1)
+    longest = max((_longest_days(s.regimen) for s in steps), default=1)
     return timedelta(days=3 * longest + 2)
 
 
@@ -330,7 +382,7 @@ def _held_back(steps: list[Step], day: date) -> list[Step]:
     first = min(steps, key=lambda s: s.starts)
     if day >= first.starts:
         return steps
-    cycle = first.regimen.every_days if first.regimen.pattern is Pattern.EVERY else 1
+    cycle = _cycle_days(first.regimen)
     # Back by whole cycles, so that an every-N-days schedule keeps its days.
     cycles = -(-((first.starts - day).days + 8) // cycle)
     back = first.starts - timedelta(days=cycle * cycles)

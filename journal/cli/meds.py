@@ -38,8 +38,7 @@ def med() -> None:
     "--schedule",
     "spec",
     metavar="SPEC",
-    help="When it is taken: 'daily at HH:MM[,HH:MM]', 'weekly on DAY[,DAY] at HH:MM', 'every N days at HH:MM', "
-    "'as needed [max N per 24h] [at least H hours apart]'.",
+    help="When it is taken, in one of the forms above.",
 )
 @click.option("--form", type=click.Choice(FORMS), default=None, help="What it is taken as (a guide sets it).")
 @click.option(
@@ -65,7 +64,21 @@ def med_add(
     form: str | None,
     prescribed_daily: bool,
 ) -> None:
-    """Add a medicine to your list, on a schedule of its own if it has one."""
+    """Add a medicine to your list, on a schedule of its own if it has one.
+
+    \b
+    SPEC, in any letter case (DAY is mon..sun, times are HH:MM where you are):
+      daily at HH:MM[,HH:MM...]                    daily at 08:00,20:00
+      weekly on DAY[,DAY...] at HH:MM[,HH:MM...]   weekly on mon,thu at 09:00
+      weekly split DAY HH:MM, DAY HH:MM[, ...]     weekly split fri 08:00, fri 20:00, sat 08:00
+      every N days at HH:MM[,HH:MM...]             every 3 days at 09:00
+      cycle N on M off at HH:MM[,HH:MM...]         cycle 21 on 7 off at 09:00
+      as needed [max N per 24h] [at least H hours apart]
+
+    A weekly split dose is one weekly dose taken in parts, in the order written; each part is
+    due in its own window and named "dose 2 of 3". Every N days and a cycle count from the
+    first day. See docs/schedules.md.
+    """
     from journal.application.medicines import add_medication, schedule_words
     from journal.cli import medlist
 
@@ -105,7 +118,10 @@ def med_add(
 def med_schedule(
     env: Env, name: str, spec: str, from_date: str, until_date: str | None, amount: str | None, prescribed_daily: bool
 ) -> None:
-    """Change a medicine's schedule from a date (a taper, a titration, a new time)."""
+    """Change a medicine's schedule from a date (a taper, a titration, a new time).
+
+    SPEC takes the forms `med add --help` lists (docs/schedules.md).
+    """
 
     from journal.application.medicines import add_schedule
 

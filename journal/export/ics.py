@@ -87,9 +87,14 @@ def _appointment(appt: AppointmentEntry, stamp: str) -> list[str]:
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _rrule(step: RegimenEntry) -> str:
-    """The schedule step as an iCalendar repeat rule (RFC 5545): daily, weekly on days, every N days."""
-    if step.pattern == "weekly":
+def _rrule(step: RegimenEntry, weekday: int | None = None) -> str:
+    """The schedule step as an iCalendar repeat rule (RFC 5545): daily, weekly on days, every N days; a split
+    dose's part weekly on its day; a cycle's day once in each cycle."""
+    if weekday is not None:
+        rule = f"FREQ=WEEKLY;BYDAY={_BYDAY[weekday]}"
+    elif step.pattern == "cycle":
+        rule = f"FREQ=DAILY;INTERVAL={step.days_on + step.days_off}"
+    elif step.pattern == "weekly":
         rule = "FREQ=WEEKLY;BYDAY=" + ",".join(_BYDAY[d] for d in step.weekdays)
     elif step.pattern == "every" and step.every_days > 1:
         rule = f"FREQ=DAILY;INTERVAL={step.every_days}"
@@ -101,19 +106,36 @@ def _rrule(step: RegimenEntry) -> str:
 
 
 def _dose_event(
-    step: RegimenEntry, at: str, n: int, label: str, directions: str | None, stamp: str, today: date
+    step: RegimenEntry,
+    at: str,
+    n: int,
+    label: str,
+    directions: str | None,
+    stamp: str,
+    today: date,
+    *,
+    shift: int = 0,
+    weekday: int | None = None,
+    part: str = "",
 ) -> list[str]:
-    hour, minute = (int(part) for part in at.split(":"))
-    first = step.starts or today
+    """One repeating dose event; `shift` days after the step's first day (a cycle's later days on), or on the
+    first `weekday` from it (a split dose's part), named by `part` ('dose 2 of 3')."""
+    hour, minute = (int(piece) for piece in at.split(":"))
+    first = (step.starts or today) + timedelta(days=shift)
+    if weekday is not None:
+        first += timedelta(days=(weekday - first.weekday()) % 7)
     start = datetime(first.year, first.month, first.day, hour, minute)
+    key = (
+        f"{n}-{at.replace(':', '')}" + (f"-d{shift}" if shift else "") + (f"-w{weekday}" if weekday is not None else "")
+    )
     lines = [
         "BEGIN:VEVENT",
-        f"UID:dose-{step.medicine_id}-{n}-{at.replace(':', '')}@medjournal",
+        f"UID:dose-{step.medicine_id}-{key}@medjournal",
         f"DTSTAMP:{stamp}",
         f"DTSTART:{start.strftime('%Y%m%dT%H%M%S')}",
         f"DTEND:{(start + timedelta(minutes=15)).strftime('%Y%m%dT%H%M%S')}",
-        _rrule(step),
-        f"SUMMARY:{text_value(f'{label} dose')}",
+        _rrule(step, weekday),
+        f"SUMMARY:{text_value(f'{label} dose' + (f' ({part})' if part else ''))}",
     ]
     if directions:
         lines.append(f"DESCRIPTION:{text_value(directions)}")
@@ -143,7 +165,14 @@ def render_ics(data: VisitSummary) -> str:
     for n, step in enumerate(data.regimens):
         med = meds.get(step.medicine_id)
         label = med.label if med else step.medicine
+        directions = med.directions if med else None
+        if step.parts:  # a weekly split dose: each part weekly on its day
+            for k, (weekday, at) in enumerate(step.parts, start=1):
+                part = f"dose {k} of {len(step.parts)}"
+                lines += _dose_event(step, at, n, label, directions, stamp, today, weekday=weekday, part=part)
+            continue
         for at in step.times:  # none for a medicine taken as needed
-            lines += _dose_event(step, at, n, label, med.directions if med else None, stamp, today)
+            for shift in range(step.days_on if step.pattern == "cycle" else 1):  # a cycle: each day on
+                lines += _dose_event(step, at, n, label, directions, stamp, today, shift=shift)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

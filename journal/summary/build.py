@@ -280,6 +280,9 @@ def _regimens(store: Store, med: m.Medication) -> list[s.RegimenEntry]:
             times=[t.strftime("%H:%M") for t in step.regimen.times],
             weekdays=list(step.regimen.weekdays),
             every_days=step.regimen.every_days,
+            parts=[(day, at.strftime("%H:%M")) for day, at in step.regimen.parts],
+            days_on=step.regimen.days_on,
+            days_off=step.regimen.days_off,
             starts=step.starts if step.starts.year > 1900 else None,
             ends=step.ends,
         )

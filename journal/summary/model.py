@@ -160,10 +160,14 @@ class RegimenEntry:
     medicine_id: str
     medicine: str
     words: str
-    pattern: str  # daily, weekly, every, as needed
+    pattern: str  # daily, weekly, weekly split, every, cycle, as needed
     times: list[str] = field(default_factory=list)  # HH:MM, local
     weekdays: list[int] = field(default_factory=list)  # 0 is Monday
     every_days: int = 1
+    # A weekly split dose: each part's day (0 is Monday) and time, in order. A cycle: its days on and off.
+    parts: list[tuple[int, str]] = field(default_factory=list)
+    days_on: int = 0
+    days_off: int = 0
     starts: date | None = None  # None: since before the journal had schedules
     ends: date | None = None
 

@@ -99,6 +99,33 @@ async def _open_then_run(app: JournalApp, *, name: str, then: dict[str, str]) ->
     await open_then(app, name, **then)
 
 
+async def _log_dose_run(app: JournalApp, *, medication_id: str) -> None:
+    """Open the dose of one medicine, whatever is due (its extra-dose question follows if nothing is)."""
+    from journal.tui.screens.dose import DoseScreen
+
+    if type(app.screen).__name__ == _screen_class("dose"):
+        app.screen.dismiss()
+    await app.push_screen(DoseScreen(medication_id=medication_id))
+
+
+def _dose_of_each(app: JournalApp, key: str) -> list[PaletteAction]:
+    """'Log a dose: NAME' for each active medicine, the one a dose now counts for first (as the chooser)."""
+    from journal.application.doses import dose_choices
+
+    journal = app.journal
+    meds = journal.store.medications(on=journal.today())
+    return [
+        PaletteAction(
+            f"Log a dose: {choice.medication.name}",
+            f"{key}, then choose it",
+            f"Log a dose of {choice.medication.describe()}",
+            partial(_log_dose_run, medication_id=choice.medication.id),
+            ("dose", "take", choice.medication.name),
+        )
+        for choice in dose_choices(journal.store, meds, now=journal.now(), zone=journal.zone)
+    ]
+
+
 def journal_actions(app: JournalApp) -> list[PaletteAction]:
     """Every action of the journal, in the order the palette lists them before anything is typed."""
     on_today = "on Today"
@@ -110,6 +137,7 @@ def journal_actions(app: JournalApp) -> list[PaletteAction]:
             _open("dose"),
             ("dose", "inject"),
         ),
+        *_dose_of_each(app, f"d {on_today}"),
         PaletteAction(
             "Discard a syringe",
             f"d {on_today}, then what the syringe shows",
@@ -246,6 +274,8 @@ def _needs(action: PaletteAction) -> set[str]:
     run = action.run
     if isinstance(run, partial) and run.func is _open_then_run:
         return {str(run.keywords["name"])}
+    if isinstance(run, partial) and run.func is _log_dose_run:
+        return {"dose"}
     return set()
 
 

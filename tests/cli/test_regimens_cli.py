@@ -126,3 +126,18 @@ def test_a_box_of_weekly_tablets_lasts_weeks_not_days(medjournal: Medjournal) ->
     (supply,) = json.loads(_ok(medjournal("supply", "--json")).out)
     # Four weekly doses from three days ahead: the fifth, 3 + 28 days ahead, is the first without.
     assert supply["usable"] == 4 and supply["days_left"] == 28
+
+
+def test_the_weekly_split_dose_and_a_cycle_are_written_and_shown_as_typed(medjournal: Medjournal) -> None:
+    split = "weekly split fri 08:00, fri 20:00, sat 08:00"
+    _ok(medjournal("med", "add", "methotrexate", "--form", "tablet", "--strength", "7.5 mg", "--schedule", split))
+    _ok(medjournal("med", "add", "capecitabine", "--form", "tablet", "--schedule", "cycle 14 on 7 off at 09:00"))
+    listed = _ok(medjournal("med", "list")).out
+    assert "weekly, split in 3 doses: Friday 08:00, Friday 20:00 and Saturday 08:00" in listed
+    assert "in cycles of 14 days on and 7 days off, at 09:00" in listed
+    _one_error(
+        medjournal("med", "schedule", "methotrexate", "weekly split mon 08:00, thu 08:00", "--from", "today"),
+        "once a week",
+    )
+    _one_error(medjournal("med", "add", "x", "--schedule", "weekly split fri 08:00"), "two parts or more")
+    assert "split in 3 doses" in str(_states(medjournal)["methotrexate"]["schedule"])

@@ -81,3 +81,44 @@ def test_each_schedule_is_its_own_repeat_rule_and_as_needed_has_none() -> None:
 
     assert first_days("methotrexate", 3) == [date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)]
     assert first_days("anakinra", 3) == [date(2026, 11, 2), date(2026, 11, 4), date(2026, 11, 6)]
+
+
+def test_a_split_dose_and_a_cycle_expand_to_the_regimens_own_occurrences() -> None:
+    from datetime import UTC, date, datetime
+
+    from dateutil.rrule import rrulestr
+
+    from journal import models as m
+    from journal.care import regimen
+    from journal.schedule_spec import parse_regimen
+    from journal.store import Store
+    from journal.summary.build import build_visit_summary
+
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    plans = {
+        "methotrexate": "weekly split fri 08:00, fri 20:00, sat 08:00",
+        "capecitabine": "cycle 3 on 2 off at 09:00",
+    }
+    with Store.memory() as store:
+        for name, spec in plans.items():
+            med = store.add(m.Medication(name=name, tracked=True, created_at=now, updated_at=now), now=now)
+            store.add(m.Schedule(medication_id=med.id, spec=spec, starts=date(2026, 11, 2)), now=now)
+        text = render_ics(build_visit_summary(store, now=now, zone="UTC"))
+    events = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if e.get("RRULE")]
+    since, until = datetime(2026, 11, 2), datetime(2026, 12, 31)
+    for name, spec in plans.items():
+        expanded = sorted(
+            moment
+            for event in events
+            if str(event["SUMMARY"]).startswith(name)
+            for moment in rrulestr(
+                cast(bytes, event["RRULE"].to_ical()).decode(), dtstart=event.decoded("DTSTART")
+            ).between(since, until, inc=True)
+        )
+        steps = [regimen.Step(parse_regimen(spec), date(2026, 11, 2))]
+        expected = regimen.occurrences(
+            steps, zone="UTC", since=since.replace(tzinfo=UTC), until=until.replace(tzinfo=UTC)
+        )
+        assert expanded == [moment.replace(tzinfo=None) for moment in expected], name
+    parts = sorted(str(e["SUMMARY"]) for e in events if str(e["SUMMARY"]).startswith("methotrexate"))
+    assert parts == [f"methotrexate dose (dose {k} of 3)" for k in (1, 2, 3)]

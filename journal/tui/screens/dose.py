@@ -15,7 +15,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, ContentSwitcher, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, ContentSwitcher, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from journal import models as m
@@ -26,7 +26,7 @@ from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
-    from journal.application.doses import DoseResult, ExtraDoseError
+    from journal.application.doses import DoseChoice, DoseResult, ExtraDoseError
     from journal.application.opening import Store
     from journal.tui.context import Journal
 
@@ -69,6 +69,32 @@ def medicine_for_dose(journal: Journal) -> m.Medication | None:
     return tracked[0] if tracked else None
 
 
+def active_medicines(journal: Journal) -> list[m.Medication]:
+    """Every medicine on the list today (tracked or not): any of them may be logged from the dose screen."""
+    return journal.store.medications(on=journal.today())
+
+
+def choice_label(choice: DoseChoice, journal: Journal) -> str:
+    """'anakinra 100 mg · OVERDUE since 08:00': a medicine in the chooser, with its state now."""
+    from journal.when import format_near
+
+    def near(moment: datetime | None) -> str:
+        return format_near(moment, journal.zone, now=journal.now()).removeprefix("today ") if moment else ""
+
+    part = f", dose {choice.part[0]} of {choice.part[1]}" if choice.part else ""
+    # The states by their values (regimen.State is a StrEnum): the screen reads them through the application.
+    words = {
+        "overdue": f"OVERDUE since {near(choice.due_at)}{part}",
+        "due": f"due {near(choice.due_at)}{part}",
+        "taken": f"taken {near(choice.taken_at)}",
+        "skipped": "skipped",
+        "not_due": f"next {near(choice.next_at)}{part}" if choice.next_at else "nothing due",
+        "as_needed": "as needed",
+        "paused": "PAUSED: ask your doctor first",
+    }.get(str(choice.state or ""), "no schedule")
+    return f"{choice.medication.describe()} · {words}"
+
+
 class DoseScreen(JournalScreen):
     """The dose flow for the (first) tracked medicine."""
 
@@ -97,6 +123,8 @@ class DoseScreen(JournalScreen):
         self._uses: list[object] = []
         self._blocked: frozenset[str] = frozenset()
         self._shown = False
+        # The chooser's medicines, in its order (those a dose now counts for first).
+        self._choices: list[str] = []
 
     # --- building ----------------------------------------------------------------------
 
@@ -105,7 +133,7 @@ class DoseScreen(JournalScreen):
         if self.medication_id is None:
             chosen = medicine_for_dose(journal)
         else:
-            chosen = next((med for med in journal.tracked() if med.id == self.medication_id), None)
+            chosen = next((med for med in active_medicines(journal) if med.id == self.medication_id), None)
         self.med = chosen
         self.pack = journal.pack(chosen.pack) if chosen and chosen.injected else None
 
@@ -120,7 +148,7 @@ class DoseScreen(JournalScreen):
                 id="no-medicine",
             )
             return
-        yield Static(lit(f"Medicine: {med.describe()}"), classes="hint", id="dose-medicine")
+        yield from self._chooser(med)
         steps = pack.steps if pack else ()
         panel = Static(
             Text("\n").join(Text(f"{n}. {step}") for n, step in enumerate(steps, 1))
@@ -150,6 +178,34 @@ class DoseScreen(JournalScreen):
                 yield waited
             for step in ("step-site", "step-confirm", "step-skip"):
                 yield VerticalScroll(*(self._step_widgets(step) if step == first else ()), id=step)
+
+    def _chooser(self, med: m.Medication) -> Iterable[Widget]:
+        """The medicine chooser: every active medicine with its state now, those due first; choosing another
+        opens its dose (nothing is recorded until Save)."""
+        from journal.application.doses import dose_choices
+
+        journal = self.journal
+        choices = dose_choices(journal.store, active_medicines(journal), now=journal.now(), zone=journal.zone)
+        if all(choice.medication.id != med.id for choice in choices):  # not on today's list (started later, say)
+            choices = []
+        self._choices = [choice.medication.id for choice in choices]
+        options = [(Text(choice_label(choice, journal)), choice.medication.id) for choice in choices]
+        with Horizontal(id="dose-medicine-row"):
+            yield Static(Text("Medicine"), classes="hint")
+            if options:
+                yield Select(options, value=med.id, allow_blank=False, compact=True, id="dose-medicine")
+            else:
+                yield Static(lit(med.describe()), id="dose-medicine-only")
+
+    @on(Select.Changed, "#dose-medicine")
+    def _medicine_chosen(self, event: Select.Changed) -> None:
+        """Another medicine chosen: its own dose flow, in place of this one."""
+        if self.med is not None and isinstance(event.value, str) and event.value != self.med.id:
+            self._open_medicine(event.value)
+
+    def _open_medicine(self, medication_id: str) -> None:
+        self.dismiss()
+        self.app.push_screen(DoseScreen(medication_id))
 
     def _step_widgets(self, step: str) -> list[Widget]:
         """What the step `step` (site, confirm or skip) holds."""
@@ -581,13 +637,11 @@ class DoseScreen(JournalScreen):
             widget.display = not widget.display
 
     def action_next_medicine(self) -> None:
-        """Log a dose of the next tracked medicine instead."""
-        tracked = self.journal.tracked()
-        if len(tracked) < 2 or self.med is None:
+        """Log a dose of the next medicine of the chooser instead."""
+        order = self._choices
+        if len(order) < 2 or self.med is None or self.med.id not in order:
             return
-        index = next(i for i, med in enumerate(tracked) if med.id == self.med.id)
-        self.dismiss()
-        self.app.push_screen(DoseScreen(tracked[(index + 1) % len(tracked)].id))
+        self._open_medicine(order[(order.index(self.med.id) + 1) % len(order)])
 
     def action_back(self) -> None:
         """One step back; from the first step, back to Today."""

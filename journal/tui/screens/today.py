@@ -403,14 +403,17 @@ class TodayScreen(JournalScreen):
             return f"✓ Taken at {med.taken_local or ''} (due {med.due_local})", DONE_STYLE, "-done"
         if med.state == "not_due" and not med.starts_on:
             missed = f" Missed: {med.missed_local}." if med.missed_local else ""
-            text = f"Not due now; next: {med.next_local or 'not scheduled'} ({med.schedule_text}).{missed}"
+            part = f", {med.part}" if med.part and med.next_local else ""
+            text = f"Not due now; next: {med.next_local or 'not scheduled'}{part} ({med.schedule_text}).{missed}"
             return text, NOTICE_STYLE, ""
         if med.skipped:
             return f"Skipped today (due {med.due_local})", NOTICE_STYLE, ""
         if med.overdue_by_minutes is not None:
-            text = f"⚠ OVERDUE by {_duration(med.overdue_by_minutes)}: due at {med.due_local}. Press d to log it."
+            part = f" ({med.part})" if med.part else ""
+            text = f"⚠ OVERDUE by {_duration(med.overdue_by_minutes)}: due at {med.due_local}{part}. Press d to log it."
             return text, NOW_STYLE, "-now"
-        text = f"! Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}). Press d to log it."
+        part = f", {med.part}" if med.part else ""
+        text = f"! Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}{part}). Press d to log it."
         return text, SOON_STYLE, "-soon"
 
 
