@@ -1100,9 +1100,37 @@ def _bring_backups_along(path: Path, operation: str, salt: bytes, wrapped: bytes
     return said
 
 
-def _opens_with(path: Path, key: bytes, salt: bytes) -> bool:
+def known_salts() -> set[bytes]:
+    """The salts of the files whose key this process has found (they open without asking)."""
+    return set(_keys)
+
+
+def known_key(path: Path) -> bytes | None:
+    """The raw key of the encrypted file at `path` if this process has found it already (no file opened)."""
+    salt = salt_of(path)
+    return _keys.get(salt) if salt is not None else None
+
+
+def key_without_asking(path: Path) -> bytes | None:
+    """The raw key of the encrypted journal at `path` if memory, MEDJOURNAL_PASSPHRASE or the keyring has it."""
+    global ask
+    saved, ask = ask, None
     try:
-        conn = _opens(path, key, salt)
+        return current_key(path)[0]
+    except (JournalError, sqlite3.Error):
+        return None
+    finally:
+        ask = saved
+
+
+def opens_with(path: Path, key: bytes, salt: bytes) -> bool:
+    """Whether the encrypted file at `path` opens with this raw key (read-only: nothing is left beside it)."""
+    return _opens_with(path, key, salt, read_only=True)
+
+
+def _opens_with(path: Path, key: bytes, salt: bytes, **kwargs: Any) -> bool:
+    try:
+        conn = _opens(path, key, salt, **kwargs)
     except sqlite3.Error:
         return False
     if conn is None:
