@@ -974,6 +974,19 @@ def _remove_leftovers(path: Path) -> list[Path]:
     return removed
 
 
+_BEING = {ENCRYPT: "encrypted", DECRYPT: "decrypted", PASSPHRASE: "given a new passphrase"}
+
+
+def _marker_operation(fd: int) -> str:
+    """The operation a conversion's marker names ('' when it cannot be read)."""
+    import json
+
+    try:
+        return str(json.loads(os.pread(fd, 4096, 0).decode("ascii"))["operation"])
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return ""
+
+
 def _lock_marker(path: Path) -> int | None:
     """The marker of an interrupted conversion, opened and locked; None when there is none (any more)."""
     import fcntl
@@ -993,10 +1006,11 @@ def _lock_marker(path: Path) -> int | None:
             break
         except BlockingIOError:
             if time.monotonic() > deadline:
+                doing = _BEING.get(_marker_operation(fd), "encrypted, decrypted or given a new passphrase")
                 os.close(fd)
                 raise JournalBusyError(
-                    f"{path} is being encrypted, decrypted or given a new passphrase by another medjournal "
-                    "command: try again once it has finished; nothing was changed."
+                    f"{path} is being {doing} by another medjournal command: try again once it has finished; "
+                    "nothing was changed."
                 ) from None
             time.sleep(0.05)
     try:
