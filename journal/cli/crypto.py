@@ -49,6 +49,13 @@ def _journal(env: Env, *, encrypted: bool) -> Path:
     return path
 
 
+def _convertible(env: Env, *, encrypted: bool) -> Path:
+    """As `_journal`, and refused at once when its disk has no room for a new copy (before any question)."""
+    path = _journal(env, encrypted=encrypted)
+    cipher.require_room(path)
+    return path
+
+
 def _done_by_finishing(env: Env, *, encrypted: bool) -> bool:
     """Whether finishing an interrupted conversion left the journal as this one would (`encrypted` or plain)."""
     path = env.db_path
@@ -73,7 +80,7 @@ def encrypt(env: Env, remember: bool) -> None:
     """Encrypt the journal and its backups with a passphrase (SQLCipher); exports stay plain."""
     if _done_by_finishing(env, encrypted=True):
         return
-    path = _journal(env, encrypted=False)
+    path = _convertible(env, encrypted=False)
     found = backups.inspect(path)
     if not found.ok:
         raise JournalError(
@@ -102,7 +109,7 @@ def decrypt(env: Env) -> None:
     """Turn the encrypted journal and its backups back into plain SQLite files."""
     if _done_by_finishing(env, encrypted=False):
         return
-    path = _journal(env, encrypted=True)
+    path = _convertible(env, encrypted=True)
     key, salt = cipher.current_key(path)
     done, failed = cipher.decrypt_journal(path, key, salt)
     _warn_failed(failed, "encrypted")
@@ -115,7 +122,7 @@ def decrypt(env: Env) -> None:
 @pass_env
 def passphrase(env: Env) -> None:
     """Change the encrypted journal's passphrase (its backups beside it too)."""
-    path = _journal(env, encrypted=True)
+    path = _convertible(env, encrypted=True)
     key, salt = cipher.current_key(path)
     _note(f"note: {cipher.LOST_PASSPHRASE}")
     new_key = cipher.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)

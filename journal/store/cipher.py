@@ -152,6 +152,7 @@ def _connection_class() -> type[Any]:
     namespace["salt"] = None
     namespace["state"] = None  # the file's state before it was opened (see _file_state)
     namespace["unchanged"] = False  # that state passed a check before: no need to check again
+    namespace["had_journal"] = True  # a `-journal` was beside the file before `hold` (see convert)
     return type("CipherConnection", (held_files.HeldMixin, sqlcipher3.Connection), namespace)
 
 
@@ -653,7 +654,9 @@ def _hold_exclusively(conn: Any, path: Path) -> None:
 
 def hold(path: Path, key: tuple[bytes, bytes] | None) -> Any:
     """A connection to the file at `path` (under `key`, or plain) that alone can read or write it until closed."""
+    had_journal = Path(f"{path}-journal").exists()
     conn = open_file(path, *key) if key else open_file(path, None)
+    conn.had_journal = had_journal
     try:
         _hold_exclusively(conn, path)
     except BaseException:
@@ -713,6 +716,7 @@ def convert(
     except BaseException:
         conn.close()
         raise
+    swapped = False
     try:
         try:
             attach_key = key_pragma(*target) if target else ""
@@ -738,9 +742,14 @@ def convert(
                 extra.unlink(missing_ok=True)
             _step("sides-removed")
             os.replace(part, path)
+            swapped = True
             _step("swapped")
         finally:
             conn.close()  # releases the lock on the old file, which no name leads to any more
+            if not swapped and not conn.had_journal:
+                # Leaving WAL for the exclusive hold wrote a rollback journal, which the locking mode keeps
+                # (persisted, no longer hot once closed): ours alone, and not to be left beside the journal.
+                Path(f"{path}-journal").unlink(missing_ok=True)
         fsync_dir(path.parent)
         _step("folder-synced")
     finally:
@@ -822,6 +831,39 @@ def _end_marker(path: Path, fd: int) -> None:
     marker_path(path).unlink(missing_ok=True)
     fsync_dir(path.parent)
     os.close(fd)
+
+
+# Free inodes a conversion needs: the marker and its temporary name, the new copy and its rollback journal.
+_INODES_NEEDED = 4
+_ROOM_SPARE = 64 * 1024  # the marker, a -wal for the copy's mode, the folder's own growth
+
+
+def require_room(path: Path) -> None:
+    """Refuse a conversion of the journal at `path` before anything is written when its disk cannot hold
+    the marker and the new copy of its largest file (the journal or a backup, converted one at a time)."""
+    from journal.errors import DiskFullError
+    from journal.store import backups
+
+    files = [path, *(b.path for b in backups.list_backups(path))]
+    sizes = []
+    for one in files:
+        with contextlib.suppress(OSError):
+            sizes.append(one.stat().st_size)
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return  # cannot be told: the conversion itself says so if it runs out of room
+    if found.f_files and found.f_favail < _INODES_NEEDED:
+        raise DiskFullError(
+            f"The disk holding {path} can take no new file (no free inodes), and a conversion writes a new copy "
+            "of the journal beside it: nothing was changed. Delete some files and try again."
+        )
+    need, free = max(sizes, default=0) + _ROOM_SPARE, found.f_bavail * found.f_frsize
+    if free < need:
+        raise DiskFullError(
+            f"The disk holding {path} is too full to convert it ({need // 1024 + 1} KB needed for a new copy, "
+            f"{free // 1024} KB free): nothing was changed. Free some space and try again."
+        )
 
 
 def _backups_with(path: Path, salt: bytes | None) -> list[Path]:
@@ -1154,8 +1196,11 @@ def _opens_with(path: Path, key: bytes, salt: bytes, **kwargs: Any) -> bool:
 
 
 def current_key(path: Path) -> tuple[bytes, bytes]:
-    """(raw key, salt) of the encrypted journal at `path`, from the usual sources."""
-    conn = connect(path)
+    """(raw key, salt) of the encrypted journal at `path`, from the usual sources (read-only: nothing is written)."""
+    from journal.store.connection import translate_errors
+
+    with translate_errors(path):
+        conn = connect(path, read_only=True)
     conn.close()
     salt = salt_of(path)
     assert salt is not None
