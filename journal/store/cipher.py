@@ -450,8 +450,49 @@ def _backend_of(ring: Any, service: str, username: str) -> str:
         except Exception:  # a backend of the chain that cannot be read now
             continue
         if found is not None:
-            return f"{type(holder).__module__}.{type(holder).__qualname__}"
+            return _dotted_name(holder)
     return ""
+
+
+def _dotted_name(holder: object) -> str:
+    return f"{type(holder).__module__}.{type(holder).__qualname__}"
+
+
+def _stores_in_plain_text(holder: object) -> bool:
+    """Whether a keyring backend keeps what it is given readable as it is, in a file any program run as the user reads.
+
+    Told from the backend itself, not from one name: keyrings.alt's PlaintextKeyring, any backend whose
+    class or module says plain text, and a backend writing a file (`file_path`) at a priority keyring
+    ranks below its recommended ones (under 1: "not recommended"), unless it says it encrypts.
+    """
+    name = _dotted_name(holder).lower()
+    if "encrypt" in name or "crypted" in name:
+        return False
+    if "plaintext" in name or "plain_text" in name:
+        return True
+    try:
+        priority = float(getattr(holder, "priority", 1))
+    except Exception:  # a priority that cannot be read: a backend keyring would not choose
+        priority = 0.0
+    writes_a_file = bool(getattr(holder, "file_path", None))
+    return writes_a_file and (priority < 1 or name.startswith("keyrings.alt."))
+
+
+def plaintext_keyring() -> str | None:
+    """The keyring backend a remembered key would go into, named (and its file), when it stores it in plain text."""
+    keyring = _keyring()
+    if keyring is None:  # pragma: no cover - see _keyring
+        return None
+    try:
+        ring = keyring.get_keyring()
+    except Exception:  # no keyring can be loaded: `remember` says so
+        return None
+    chain = getattr(ring, "backends", None)  # a ChainerBackend writes into its first backend
+    holder = chain[0] if chain else ring
+    if not _stores_in_plain_text(holder):
+        return None
+    where = getattr(holder, "file_path", None)
+    return f"{_dotted_name(holder)}{f', in {where}' if where else ''}"
 
 
 def _keyring_for(backend: str) -> Any | None:
