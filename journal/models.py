@@ -379,6 +379,11 @@ def _schedule_spec(value: str) -> str:
         raise ValueError(exc.message) from None
 
 
+# A schedule as the store keeps it ("daily at 08:00"): one the parser does not know (garbled by hand, or
+# written by a newer version) is read as damage, like a zone no clock knows, never as a crash later.
+ScheduleSpec = Annotated[str, Limits(max_length=NAME_MAX), After(_schedule_spec)]
+
+
 @record
 class Schedule(Record):
     """A medicine's regimen from a local day (`starts`) until `ends`: a new step replaces it from its own start."""
@@ -387,7 +392,7 @@ class Schedule(Record):
     kind_label: ClassVar[str] = "schedule"
 
     medication_id: str
-    spec: Annotated[str, Limits(max_length=NAME_MAX), After(_schedule_spec)]
+    spec: ScheduleSpec
     starts: date
     ends: date | None = None
     dose: OptionalName = None
@@ -730,10 +735,24 @@ def _known_zone(value: str) -> str:
     return _zone(value)
 
 
+def _read_schedule_spec(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a str")
+    return _known_schedule_spec(value)
+
+
+@cache
+def _known_schedule_spec(value: str) -> str:
+    _schedule_spec(value)  # raises ValueError for a form the parser does not know
+    return value  # as stored: the reader never rewrites a value
+
+
 def _reader(kind: Any) -> Callable[[Any], Any]:
     """How a stored value becomes a value of the field's type `kind` (Zone: a name the clock knows)."""
     if kind is Zone:
         return _read_zone
+    if kind is ScheduleSpec:
+        return _read_schedule_spec
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind
     if kind not in _READ:
@@ -773,7 +792,7 @@ def _readers(cls: type[Record]) -> tuple[_Reader, ...]:
             hint = hints[f.name]
             optional = get_origin(hint) in (Union, UnionType) and NoneType in get_args(hint)
             default = _default(f)
-            kind = Zone if full[f.name] == Zone else _base_type(hint)
+            kind = next((alias for alias in (Zone, ScheduleSpec) if full[f.name] == alias), None) or _base_type(hint)
             made.append((f.name, _reader(kind), default, not optional and default is None))
         _READERS[cls] = tuple(made)
     return _READERS[cls]

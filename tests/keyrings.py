@@ -16,7 +16,7 @@ FILE_BACKEND = "tests.keyrings.FileKeyring"
 class MemoryKeyring(KeyringBackend):
     """Passwords in a dict, gone with the process."""
 
-    priority = 1
+    priority: float = 1
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves its __init__ unannotated
@@ -54,3 +54,21 @@ class FileKeyring(MemoryKeyring):
         items = self._load()
         items.pop(f"{service}/{username}", None)
         self._path().write_text(json.dumps(items))
+
+
+class PlaintextFileKeyring(FileKeyring):
+    """As keyrings.alt's PlaintextKeyring: a file of keys as they are, and a class name that says so."""
+
+    @property
+    def file_path(self) -> str:
+        return str(self._path())
+
+
+class LowPriorityFileKeyring(FileKeyring):
+    """A backend writing a file, at a priority keyring does not recommend (under 1), its name silent on plain text."""
+
+    priority = 0.5
+
+    @property
+    def file_path(self) -> str:
+        return str(self._path())

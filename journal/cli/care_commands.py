@@ -17,6 +17,8 @@ from journal.errors import JournalError
 from journal.when import format_local
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from journal.application.supply import BoxState, SupplyStatus
 
 # `status` exit code when something needs attention (0 otherwise), for cron or a systemd timer.
@@ -246,6 +248,8 @@ def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     from journal.application.today import build_today
 
     today = build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
+    unlike = _backups_unlike(env.db_path)
+    attention = today.needs_attention or bool(unlike)
     if as_json:
         import json
 
@@ -253,13 +257,26 @@ def status(env: Env, lead_days: int | None, as_json: bool) -> int:
         shown = status_json(today)
         if today.damage:  # each record left out, named
             shown["damage"] = list(today.damage)
+        if unlike:
+            shown["backups_unlike_journal"] = [{"path": str(p), "state": why} for p, why in unlike.items()]
+            shown["needs_attention"] = True
         say(json.dumps(shown, ensure_ascii=True))
-        return DAMAGED if today.damage else (NEEDS_ATTENTION if today.needs_attention else 0)
+        return DAMAGED if today.damage else (NEEDS_ATTENTION if attention else 0)
+    line = status_line(today)
+    if unlike:
+        line += f" | {len(unlike)} backup(s) not like the journal: see `medjournal backups`"
     if today.damage:
-        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {DAMAGE_HINT}) | {status_line(today)}")
+        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {DAMAGE_HINT}) | {line}")
         return DAMAGED
-    say(status_line(today))
-    return NEEDS_ATTENTION if today.needs_attention else 0
+    say(line)
+    return NEEDS_ATTENTION if attention else 0
+
+
+def _backups_unlike(path: Path) -> dict[Path, str]:
+    """The journal's backups in another state than it (plain, encrypted, an older passphrase): see `backups`."""
+    from journal.application import backups, encryption
+
+    return backups.out_of_step(path, encryption.known_key(path))
 
 
 def _guide_pack(env: Env, med_name: str | None) -> Pack:

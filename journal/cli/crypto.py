@@ -49,6 +49,13 @@ def _journal(env: Env, *, encrypted: bool) -> Path:
     return path
 
 
+def _convertible(env: Env, *, encrypted: bool) -> Path:
+    """As `_journal`, and refused at once when its disk has no room for a new copy (before any question)."""
+    path = _journal(env, encrypted=encrypted)
+    encryption.require_room(path)
+    return path
+
+
 def _done_by_finishing(env: Env, *, encrypted: bool) -> bool:
     """Whether finishing an interrupted conversion left the journal as this one would (`encrypted` or plain)."""
     path = env.db_path
@@ -63,17 +70,56 @@ def _warn_failed(failed: encryption.Failures, left_as: str) -> None:
         warn(f"{backup} was left {left_as} ({why}).")
 
 
+def keyring_words() -> str:
+    """Where keyring keeps a key, in words: a backend that stores it in plain text is named as such."""
+    plain = encryption.plaintext_keyring()
+    if plain is not None:  # keyrings.alt's PlaintextKeyring and the like: a file any program run as you can read
+        return f"a keyring that stores it in plain text ({plain}), not encrypted"
+    return "the system keyring"
+
+
+PLAINTEXT_OK_HELP = (
+    "keep the key even in a keyring that stores it in plain text (such as keyrings.alt's PlaintextKeyring, "
+    "a file any program run as you can read), without asking; without it such a keyring is refused "
+    "unless you confirm in a terminal."
+)
+
+
+def _agree_to_keyring(plaintext_ok: bool, *, instead: str) -> None:
+    """Ask before a key goes into a keyring that stores it in plain text (refused when nobody can be asked)."""
+    plain = encryption.plaintext_keyring()
+    if plain is None:
+        return
+    if plaintext_ok:
+        warn(f"the key goes into a keyring that stores it in plain text ({plain}), as --plaintext-keyring-ok says.")
+        return
+    if not sys.stdin.isatty():
+        raise JournalError(
+            f"the keyring here stores keys in plain text ({plain}), readable by any program run as you: "
+            f"add --plaintext-keyring-ok to keep the key there anyway, or {instead}; nothing was changed."
+        )
+    question = (
+        f"The keyring here stores keys in plain text ({plain}): any program run as you could read the key "
+        "and open the journal. Keep the key there anyway?"
+    )
+    if not click.confirm(question, default=False):
+        raise JournalError(f"the key was not put in a plain-text keyring ({instead}); nothing was changed.")
+
+
 @click.command("encrypt")
 @click.option(
     "--remember", is_flag=True, help="Keep the key in the system keyring, so the journal opens without asking."
 )
+@click.option("--plaintext-keyring-ok", "plaintext_ok", is_flag=True, help=f"With --remember: {PLAINTEXT_OK_HELP}")
 @db_option
 @pass_env
-def encrypt(env: Env, remember: bool) -> None:
+def encrypt(env: Env, remember: bool, plaintext_ok: bool) -> None:
     """Encrypt the journal and its backups with a passphrase (SQLCipher); exports stay plain."""
     if _done_by_finishing(env, encrypted=True):
         return
-    path = _journal(env, encrypted=False)
+    path = _convertible(env, encrypted=False)
+    if remember:  # asked before anything is converted: a refusal leaves the journal as it was
+        _agree_to_keyring(plaintext_ok, instead="leave out --remember")
     found = backups.inspect(path)
     if not found.ok:
         raise JournalError(
@@ -90,7 +136,7 @@ def encrypt(env: Env, remember: bool) -> None:
     if remember:
         encryption.remember(salt, key)
         say(
-            "The key is kept in the system keyring: the journal opens without asking "
+            f"The key is kept in {keyring_words()}: the journal opens without asking "
             "(`medjournal forget-key` undoes it)."
         )
 
@@ -102,7 +148,7 @@ def decrypt(env: Env) -> None:
     """Turn the encrypted journal and its backups back into plain SQLite files."""
     if _done_by_finishing(env, encrypted=False):
         return
-    path = _journal(env, encrypted=True)
+    path = _convertible(env, encrypted=True)
     key, salt = encryption.current_key(path)
     done, failed = encryption.decrypt_journal(path, key, salt)
     _warn_failed(failed, "encrypted")
@@ -115,7 +161,7 @@ def decrypt(env: Env) -> None:
 @pass_env
 def passphrase(env: Env) -> None:
     """Change the encrypted journal's passphrase (its backups beside it too)."""
-    path = _journal(env, encrypted=True)
+    path = _convertible(env, encrypted=True)
     key, salt = encryption.current_key(path)
     _note(f"note: {encryption.LOST_PASSPHRASE}")
     new_key = encryption.derive(_new_passphrase(ENV_NEW_PASSPHRASE), salt)
@@ -131,28 +177,16 @@ def passphrase(env: Env) -> None:
 
 
 @click.command("remember-key")
+@click.option("--plaintext-keyring-ok", "plaintext_ok", is_flag=True, help="K" + PLAINTEXT_OK_HELP[1:])
 @db_option
 @pass_env
-def remember_key(env: Env) -> None:
+def remember_key(env: Env, plaintext_ok: bool) -> None:
     """Keep the encrypted journal's key in the system keyring, so it opens without asking."""
     path = _journal(env, encrypted=True)
+    _agree_to_keyring(plaintext_ok, instead="type the passphrase or set MEDJOURNAL_PASSPHRASE instead")
     key, salt = encryption.current_key(path)
     encryption.remember(salt, key)
     say(f"The key of {path} is kept in {keyring_words()}; anyone logged in as you can open the journal.")
-
-
-def keyring_words() -> str:
-    """Where keyring keeps a key, in words: a backend that stores it in plain text is named as such."""
-    import keyring
-
-    ring = keyring.get_keyring()
-    chain = getattr(ring, "backends", None)  # a ChainerBackend writes into its first backend
-    holder = chain[0] if chain else ring
-    name = f"{type(holder).__module__}.{type(holder).__qualname__}"
-    if "plaintext" in name.lower():  # keyrings.alt's PlaintextKeyring: a file any program run as you can read
-        where = getattr(holder, "file_path", None)
-        return f"a keyring that stores it in plain text ({name}{f', in {where}' if where else ''}), not encrypted"
-    return "the system keyring"
 
 
 @click.command("forget-key")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from journal.application import backups, damage
+from journal.application import backups, damage, encryption
 from journal.application.opening import Store
 from journal.cli._env import Env, db_option, pass_env, say, tell_wal_left_out, warn
 from journal.errors import JournalError
@@ -126,15 +126,29 @@ def list_backups(env: Env) -> None:
         warn(f"{problem}; run `medjournal check`.")
     if backups.keep_problem():
         warn(f"{backups.keep_problem()}.")
+    interrupted = backups.interrupted_conversion(path)
+    if interrupted is not None:
+        warn(
+            f"a `medjournal {interrupted}` of {path} is under way or was interrupted: its backups may be in "
+            "another state than the journal until the next command that opens the journal finishes it."
+        )
     if not found:
         say(f"No backups yet in {path.name}.backups beside {path}.")
         return
+    # The journal's key, when it opens without asking: a backup on an older passphrase is then told apart.
+    key = encryption.key_without_asking(path) if path.is_file() and encryption.is_encrypted(path) else None
+    unlike = backups.out_of_step(path, key)
+    if unlike:
+        state = "encrypted" if encryption.is_encrypted(path) else "plain"
+        warn(f"{len(unlike)} backup(s) are in another state than the journal, which is {state} (marked below).")
     keep = backups.keep_count()
     say(f"Backups of {path} (daily ones: the last {keep} are kept; set {backups.ENV_KEEP} to change):")
     for item in found:
         when = format_local(item.taken_at, env.zone)
         say(f"  {when}  {item.kind:<24} {_size(item.size):>8}  {item.path}")
-        say(f"      {backups.restorable(item.path)}")
+        if item.path in unlike:
+            say(f"      not like the journal: {unlike[item.path]}")
+        say(f"      {backups.restorable(item.path, journal=path, unlike=unlike.get(item.path))}")
 
 
 @click.command("restore")

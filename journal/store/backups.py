@@ -284,9 +284,64 @@ def validate_source(path: Path) -> Inspection:
     return found
 
 
-def restorable(path: Path) -> str:
-    """Whether `restore` would take the backup at `path`, in a few words (for `backups`); writes nothing."""
-    if cipher.is_encrypted(path):
+def interrupted_conversion(journal: Path) -> str | None:
+    """The command whose conversion of the journal is under way or was interrupted (its marker), if any."""
+    marker = cipher.marker_path(journal)
+    try:
+        raw = marker.read_text(encoding="ascii")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return "conversion"
+    try:
+        import json
+
+        return str(json.loads(raw)["operation"])
+    except (ValueError, KeyError, TypeError):
+        return "conversion"
+
+
+def out_of_step(journal: Path, key: bytes | None = None) -> dict[Path, str]:
+    """The backups in another state than the journal (plain, encrypted, another key), each with what it is.
+
+    `key`: the journal's raw key when it is encrypted and known; a backup with the journal's salt
+    that this key does not open is on an older passphrase. Without it only the salt is compared.
+    Reads each backup's first bytes (and, with `key`, its first page); writes nothing.
+    """
+    journal_salt = cipher.salt_of(journal)
+    found: dict[Path, str] = {}
+    try:
+        listed = list_backups(journal)
+    except OSError:
+        return found
+    for item in listed:
+        salt = cipher.salt_of(item.path)
+        if journal_salt is None and salt is not None:
+            found[item.path] = "encrypted, while the journal is plain"
+        elif journal_salt is not None and salt is None:
+            found[item.path] = "plain (not encrypted), while the journal is encrypted: anyone can read it"
+        elif journal_salt is not None and salt != journal_salt:
+            found[item.path] = "encrypted with another journal's passphrase, not this journal's"
+        elif journal_salt is not None and key is not None and not cipher.opens_with(item.path, key, journal_salt):
+            found[item.path] = "on an old passphrase, not the journal's current one"
+    return found
+
+
+def restorable(path: Path, *, journal: Path | None = None, unlike: str | None = None) -> str:
+    """Whether `restore` would take the backup at `path`, in a few words (for `backups`); writes nothing.
+
+    `journal`: the journal it would go into; `unlike`: how the backup differs from it (`out_of_step`).
+    """
+    journal_salt = cipher.salt_of(journal) if journal is not None else None
+    if unlike is not None:
+        if journal_salt is None and journal is not None and journal.exists():
+            return "cannot be restored into the plain journal: run `medjournal encrypt` first"
+        if cipher.salt_of(path) is None:
+            return "cannot be restored into the encrypted journal: it is plain"
+        if unlike.startswith("on an old passphrase"):
+            return "cannot be restored with the journal's passphrase: restore asks for its old one"
+        return "cannot be restored with the journal's passphrase: restore asks for its own"
+    if cipher.is_encrypted(path) and (journal_salt is None or journal_salt not in cipher.known_salts()):
         return "encrypted: checked when restored"  # checking it here could ask for its passphrase
     try:
         found = validate_source(path)

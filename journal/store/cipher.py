@@ -152,6 +152,7 @@ def _connection_class() -> type[Any]:
     namespace["salt"] = None
     namespace["state"] = None  # the file's state before it was opened (see _file_state)
     namespace["unchanged"] = False  # that state passed a check before: no need to check again
+    namespace["had_journal"] = True  # a `-journal` was beside the file before `hold` (see convert)
     return type("CipherConnection", (held_files.HeldMixin, sqlcipher3.Connection), namespace)
 
 
@@ -449,8 +450,49 @@ def _backend_of(ring: Any, service: str, username: str) -> str:
         except Exception:  # a backend of the chain that cannot be read now
             continue
         if found is not None:
-            return f"{type(holder).__module__}.{type(holder).__qualname__}"
+            return _dotted_name(holder)
     return ""
+
+
+def _dotted_name(holder: object) -> str:
+    return f"{type(holder).__module__}.{type(holder).__qualname__}"
+
+
+def _stores_in_plain_text(holder: object) -> bool:
+    """Whether a keyring backend keeps what it is given readable as it is, in a file any program run as the user reads.
+
+    Told from the backend itself, not from one name: keyrings.alt's PlaintextKeyring, any backend whose
+    class or module says plain text, and a backend writing a file (`file_path`) at a priority keyring
+    ranks below its recommended ones (under 1: "not recommended"), unless it says it encrypts.
+    """
+    name = _dotted_name(holder).lower()
+    if "encrypt" in name or "crypted" in name:
+        return False
+    if "plaintext" in name or "plain_text" in name:
+        return True
+    try:
+        priority = float(getattr(holder, "priority", 1))
+    except Exception:  # a priority that cannot be read: a backend keyring would not choose
+        priority = 0.0
+    writes_a_file = bool(getattr(holder, "file_path", None))
+    return writes_a_file and (priority < 1 or name.startswith("keyrings.alt."))
+
+
+def plaintext_keyring() -> str | None:
+    """The keyring backend a remembered key would go into, named (and its file), when it stores it in plain text."""
+    keyring = _keyring()
+    if keyring is None:  # pragma: no cover - see _keyring
+        return None
+    try:
+        ring = keyring.get_keyring()
+    except Exception:  # no keyring can be loaded: `remember` says so
+        return None
+    chain = getattr(ring, "backends", None)  # a ChainerBackend writes into its first backend
+    holder = chain[0] if chain else ring
+    if not _stores_in_plain_text(holder):
+        return None
+    where = getattr(holder, "file_path", None)
+    return f"{_dotted_name(holder)}{f', in {where}' if where else ''}"
 
 
 def _keyring_for(backend: str) -> Any | None:
@@ -653,7 +695,9 @@ def _hold_exclusively(conn: Any, path: Path) -> None:
 
 def hold(path: Path, key: tuple[bytes, bytes] | None) -> Any:
     """A connection to the file at `path` (under `key`, or plain) that alone can read or write it until closed."""
+    had_journal = Path(f"{path}-journal").exists()
     conn = open_file(path, *key) if key else open_file(path, None)
+    conn.had_journal = had_journal
     try:
         _hold_exclusively(conn, path)
     except BaseException:
@@ -713,6 +757,7 @@ def convert(
     except BaseException:
         conn.close()
         raise
+    swapped = False
     try:
         try:
             attach_key = key_pragma(*target) if target else ""
@@ -738,9 +783,14 @@ def convert(
                 extra.unlink(missing_ok=True)
             _step("sides-removed")
             os.replace(part, path)
+            swapped = True
             _step("swapped")
         finally:
             conn.close()  # releases the lock on the old file, which no name leads to any more
+            if not swapped and not conn.had_journal:
+                # Leaving WAL for the exclusive hold wrote a rollback journal, which the locking mode keeps
+                # (persisted, no longer hot once closed): ours alone, and not to be left beside the journal.
+                Path(f"{path}-journal").unlink(missing_ok=True)
         fsync_dir(path.parent)
         _step("folder-synced")
     finally:
@@ -822,6 +872,39 @@ def _end_marker(path: Path, fd: int) -> None:
     marker_path(path).unlink(missing_ok=True)
     fsync_dir(path.parent)
     os.close(fd)
+
+
+# Free inodes a conversion needs: the marker and its temporary name, the new copy and its rollback journal.
+_INODES_NEEDED = 4
+_ROOM_SPARE = 64 * 1024  # the marker, a -wal for the copy's mode, the folder's own growth
+
+
+def require_room(path: Path) -> None:
+    """Refuse a conversion of the journal at `path` before anything is written when its disk cannot hold
+    the marker and the new copy of its largest file (the journal or a backup, converted one at a time)."""
+    from journal.errors import DiskFullError
+    from journal.store import backups
+
+    files = [path, *(b.path for b in backups.list_backups(path))]
+    sizes = []
+    for one in files:
+        with contextlib.suppress(OSError):
+            sizes.append(one.stat().st_size)
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return  # cannot be told: the conversion itself says so if it runs out of room
+    if found.f_files and found.f_favail < _INODES_NEEDED:
+        raise DiskFullError(
+            f"The disk holding {path} can take no new file (no free inodes), and a conversion writes a new copy "
+            "of the journal beside it: nothing was changed. Delete some files and try again."
+        )
+    need, free = max(sizes, default=0) + _ROOM_SPARE, found.f_bavail * found.f_frsize
+    if free < need:
+        raise DiskFullError(
+            f"The disk holding {path} is too full to convert it ({need // 1024 + 1} KB needed for a new copy, "
+            f"{free // 1024} KB free): nothing was changed. Free some space and try again."
+        )
 
 
 def _backups_with(path: Path, salt: bytes | None) -> list[Path]:
@@ -974,6 +1057,19 @@ def _remove_leftovers(path: Path) -> list[Path]:
     return removed
 
 
+_BEING = {ENCRYPT: "encrypted", DECRYPT: "decrypted", PASSPHRASE: "given a new passphrase"}
+
+
+def _marker_operation(fd: int) -> str:
+    """The operation a conversion's marker names ('' when it cannot be read)."""
+    import json
+
+    try:
+        return str(json.loads(os.pread(fd, 4096, 0).decode("ascii"))["operation"])
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return ""
+
+
 def _lock_marker(path: Path) -> int | None:
     """The marker of an interrupted conversion, opened and locked; None when there is none (any more)."""
     import fcntl
@@ -993,10 +1089,11 @@ def _lock_marker(path: Path) -> int | None:
             break
         except BlockingIOError:
             if time.monotonic() > deadline:
+                doing = _BEING.get(_marker_operation(fd), "encrypted, decrypted or given a new passphrase")
                 os.close(fd)
                 raise JournalBusyError(
-                    f"{path} is being encrypted, decrypted or given a new passphrase by another medjournal "
-                    "command: try again once it has finished; nothing was changed."
+                    f"{path} is being {doing} by another medjournal command: try again once it has finished; "
+                    "nothing was changed."
                 ) from None
             time.sleep(0.05)
     try:
@@ -1100,9 +1197,37 @@ def _bring_backups_along(path: Path, operation: str, salt: bytes, wrapped: bytes
     return said
 
 
-def _opens_with(path: Path, key: bytes, salt: bytes) -> bool:
+def known_salts() -> set[bytes]:
+    """The salts of the files whose key this process has found (they open without asking)."""
+    return set(_keys)
+
+
+def known_key(path: Path) -> bytes | None:
+    """The raw key of the encrypted file at `path` if this process has found it already (no file opened)."""
+    salt = salt_of(path)
+    return _keys.get(salt) if salt is not None else None
+
+
+def key_without_asking(path: Path) -> bytes | None:
+    """The raw key of the encrypted journal at `path` if memory, MEDJOURNAL_PASSPHRASE or the keyring has it."""
+    global ask
+    saved, ask = ask, None
     try:
-        conn = _opens(path, key, salt)
+        return current_key(path)[0]
+    except (JournalError, sqlite3.Error):
+        return None
+    finally:
+        ask = saved
+
+
+def opens_with(path: Path, key: bytes, salt: bytes) -> bool:
+    """Whether the encrypted file at `path` opens with this raw key (read-only: nothing is left beside it)."""
+    return _opens_with(path, key, salt, read_only=True)
+
+
+def _opens_with(path: Path, key: bytes, salt: bytes, **kwargs: Any) -> bool:
+    try:
+        conn = _opens(path, key, salt, **kwargs)
     except sqlite3.Error:
         return False
     if conn is None:
@@ -1112,8 +1237,11 @@ def _opens_with(path: Path, key: bytes, salt: bytes) -> bool:
 
 
 def current_key(path: Path) -> tuple[bytes, bytes]:
-    """(raw key, salt) of the encrypted journal at `path`, from the usual sources."""
-    conn = connect(path)
+    """(raw key, salt) of the encrypted journal at `path`, from the usual sources (read-only: nothing is written)."""
+    from journal.store.connection import translate_errors
+
+    with translate_errors(path):
+        conn = connect(path, read_only=True)
     conn.close()
     salt = salt_of(path)
     assert salt is not None

@@ -48,6 +48,11 @@ HOSTILE = {
     "dose note not UTF-8": Hostile("doses", "note", "CAST(X'C328' AS TEXT)", _LATEST_DOSE),
     "dose zone Mars/Olympus": Hostile("doses", "tz", "'Mars/Olympus'", _LATEST_DOSE, emergency=True),
     "schedule start NULL": Hostile("schedules", "starts", "NULL", "SELECT id FROM schedules LIMIT 1"),
+    # The emergency list does not read schedules: it prints in full; the others skip the row and name it.
+    "schedule spec garbled": Hostile(
+        "schedules", "spec", "'every blue moon at 25:99'", "SELECT id FROM schedules LIMIT 1"
+    ),
+    "schedule spec not text": Hostile("schedules", "spec", "X'00FF'", "SELECT id FROM schedules LIMIT 1"),
     "box count 2**63": Hostile("supply_boxes", "count", "9223372036854775808", "SELECT id FROM supply_boxes LIMIT 1"),
     "lab value NaN": Hostile("lab_results", "value", "'NaN'", "SELECT id FROM lab_results LIMIT 1"),
     "dose time 226-11-20": Hostile("doses", "at", "'226-11-20'", _LATEST_DOSE),
@@ -218,3 +223,25 @@ def test_a_hostile_value_is_data_in_the_json_emergency_list(tmp_path: Path, demo
     listed = json.loads(done.out)
     assert any(row_id in line for line in listed["damaged"])
     assert "Methotrexate" in {med["name"] for med in listed["medicines"]}
+
+
+def test_the_tui_names_a_garbled_schedule_on_its_first_paint(tmp_path: Path, demo_journal: bytes) -> None:
+    """A schedule the parser does not know is left out and named in Today's banner; the rest is shown."""
+    from textual.widgets import Static
+
+    from journal.store import Store
+    from journal.tui.app import make_app
+
+    db = tmp_path / "journal.db"
+    row_id = _hostile_journal(db, demo_journal, HOSTILE["schedule spec garbled"])
+
+    async def first_paint() -> str:
+        with Store.open(db, daily_backup=False) as store:
+            app = make_app(store, now=datetime(2026, 12, 7, 12, tzinfo=UTC), zone="UTC", blink=False)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                return str(app.screen.query_one("#danger-banner", Static).render())
+
+    banner = " ".join(asyncio.run(first_paint()).split())
+    assert "THE JOURNAL IS DAMAGED" in banner
+    assert f"schedules record {row_id}" in banner and "every blue moon" in banner, banner
