@@ -3,8 +3,9 @@
 Written the plain Textual way: a home screen of a title and five cards; `d` pushes a three-step
 form (a list to choose from, a spot and a button, then fields, ticks and a Save button), each
 step composed when it is first entered, as medjournal's dose form is; Enter moves to the next
-step, and on the last one closes the form and redraws the home screen; F2 shows or hides a side
-panel with a Markdown topic (Rich's Markdown in one `Static`); ctrl+p opens Textual's command
+step, and on the last one writes a row to SQLite (WAL, synchronous=FULL), closes the form and
+redraws the home screen; F2 shows or hides a side panel with a search field, a list of topics and
+a Markdown topic (Rich's Markdown in one `Static`); ctrl+p opens Textual's command
 palette with 31 commands of the app's own; `h` opens a screen with a `DataTable` of 50 rows, and
 ctrl+n adds the next 50. Textual's own `Footer` is at the bottom of every screen.
 
@@ -14,8 +15,11 @@ medjournal's keys are timed against this app's, on the same Textual, in the same
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import tempfile
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.markdown import Markdown
 from textual.app import App, ComposeResult
@@ -64,9 +68,11 @@ class Home(Screen[None]):
                 yield Static("Today", id="title")
                 yield Static("Nothing overdue.", id="banner")
                 yield Cards(self.generation)
-            panel = VerticalScroll(Static(Markdown(TOPIC)), id="panel")
-            panel.display = False
-            yield panel
+            with Vertical(id="panel") as panel:
+                panel.display = False
+                yield Input(placeholder="search the guide", compact=True)
+                yield OptionList(*(f"Topic {n}" for n in range(1, 11)), id="topics")
+                yield VerticalScroll(Static(Markdown(TOPIC)))
         yield Footer()
 
     async def action_refresh(self) -> None:
@@ -134,6 +140,7 @@ class Form(Screen[None]):
     async def action_next(self) -> None:
         index = self.STEPS.index(self.step)
         if index + 1 == len(self.STEPS):
+            cast(FloorApp, self.app).save_dose()
             self.dismiss()
             return
         self.step = self.STEPS[index + 1]
@@ -188,6 +195,19 @@ class Actions(Provider):
 
 class FloorApp(App[None]):
     COMMANDS: ClassVar[set[Any]] = {*App.COMMANDS, Actions}
+    AUTO_FOCUS = None  # keys go to the screen, as on medjournal's Today
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.db = sqlite3.connect(os.path.join(tempfile.mkdtemp(prefix="floor-app-"), "floor.db"))
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("CREATE TABLE dose (at TEXT, site TEXT)")
+
+    def save_dose(self) -> None:
+        """One row written and committed, as a dose is (the journal writes to a file that is kept)."""
+        with self.db:
+            self.db.execute("INSERT INTO dose VALUES (datetime('now'), 'left thigh')")
 
     def get_default_screen(self) -> Screen[Any]:
         return Home()

@@ -50,7 +50,7 @@ KEYS = {
 class Burst:
     """What one key made the app draw."""
 
-    took: float  # seconds from the key written to the last byte drawn
+    took: float | None  # seconds from the key written to the last byte drawn (None: nothing was read)
     cpu: float  # the app's CPU seconds over the same span
     screens: list[str] = field(default_factory=list)  # "Screen step" per frame drawn
 
@@ -114,7 +114,7 @@ class PtyApp:
     def settle(self, started: float | None = None, wanted: Callable[[list[str]], bool] | None = None) -> Burst:
         """Read until nothing has been drawn for QUIET seconds (and `wanted` holds of what was)."""
         started = time.monotonic() if started is None else started
-        last_output = started
+        last_output: float | None = None
         seen: list[str] = []
         deadline = started + TIMEOUT
         while True:
@@ -124,7 +124,7 @@ class PtyApp:
                 last_output = last
                 continue
             if wanted is None or wanted(seen):
-                return Burst(last_output - started, 0.0, seen)
+                return Burst(None if last_output is None else last_output - started, 0.0, seen)
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the app did not draw what was expected; it drew {seen[-5:]}")
 
