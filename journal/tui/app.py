@@ -13,7 +13,6 @@ from textual.command import Provider
 from textual.screen import Screen
 
 from journal.errors import JournalError
-from journal.startup import gc_paused, pause_gc, resume_gc
 from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
@@ -68,15 +67,6 @@ class MedJournalApp(ThemedApp[None]):
         # The dose screen made ready while Today is on show, and the journal's state it was made for.
         self._ready_dose: tuple[Screen[Any], tuple[int, int]] | None = None
 
-    def run(self, *args: Any, **kwargs: Any) -> None:
-        """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
-
-        The cyclic collector stays paused (journal.startup) until the first screen is drawn; what
-        is loaded by then (Textual, the store, Today) is frozen, so no full collection walks it.
-        """
-        pause_gc()
-        return super().run(*args, **kwargs)
-
     def get_default_screen(self) -> Screen[Any]:
         """Today is the home screen."""
         from journal.tui.screens.today import TodayScreen
@@ -91,8 +81,6 @@ class MedJournalApp(ThemedApp[None]):
             self.set_timer(BACKUP_DELAY, self._daily_backup)
         self._seen_version = self._data_version()
         self.set_interval(WATCH_SECONDS, self._watch_journal)
-        if gc_paused():
-            self.call_after_refresh(resume_gc)
 
     def _data_version(self) -> int | None:
         try:

@@ -159,32 +159,27 @@ def tui_available() -> bool:
 def bench_tui(db: Path, runs: int) -> list[Row]:
     """Time to first paint of Today and peak memory, against a hello-world Textual app.
 
-    The journal's figure is the `medjournal --db DB` command itself, which starts with the cyclic
-    garbage collector paused (journal.startup); the hello-world app is also measured with the
-    collector paused the same way, for information, so the table shows what that alone is worth.
+    The journal's figure is the `medjournal --db DB` command itself.
     """
     if not tui_available():
         return [Row("TUI first paint of Today / hello-world app", "not measured", "<= 1.5x", None, "no TUI yet")]
     _tui_once("hello", None)
     _, _, screen = _tui_once("journal", db)
-    hello_t, hello_m, paused_t, tui_t, tui_m = [], [], [], [], []
+    hello_t, hello_m, tui_t, tui_m = [], [], [], []
     for _ in range(runs):
         t, rss, _ = _tui_once("hello", None)
         hello_t.append(t)
         hello_m.append(rss)
-        paused_t.append(_tui_once("hello-paused", None)[0])
         t, rss, screen = _tui_once("journal", db)
         tui_t.append(t)
         tui_m.append(rss)
-    ht, pt, tt = _median(hello_t), _median(paused_t), _median(tui_t)
+    ht, tt = _median(hello_t), _median(tui_t)
     hm, tm = _median(hello_m), _median(tui_m)
     paint, mem = tt / ht, tm / hm
     return [
         Row("Hello-world Textual app: first paint (headless)", _s(ht), "(floor)", None),
-        Row("Hello-world app, collector paused until painted as medjournal does", _s(pt), "(info)", None),
         Row(f"TUI first paint (`medjournal --db DEMO`, {screen}, headless)", _s(tt), "", None),
         Row("TUI first paint / hello-world app", f"{paint:.2f}x", "<= 1.5x", paint <= 1.5),
-        Row("TUI first paint / hello-world app with the collector paused", f"{tt / pt:.2f}x", "(info)", None),
         Row("Hello-world Textual app: peak memory", f"{hm / 1024:.1f} MiB", "(floor)", None),
         Row("TUI peak memory", f"{tm / 1024:.1f} MiB", "", None),
         Row("TUI peak memory / hello-world app", f"{mem:.2f}x", "<= 1.5x", mem <= 1.5),
