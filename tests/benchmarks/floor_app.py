@@ -1,6 +1,7 @@
 """The keypress benchmark's floor: a bare Textual app that does what medjournal's keys do.
 
-Written the plain Textual way: a home screen of a title and five cards; `d` pushes a three-step
+Written the plain Textual way: a home screen of a title, five cards and some thirty lines of text,
+as medjournal's Today at 120x40; `d` pushes a three-step
 form (a list to choose from, a spot and a button, then fields, ticks and a Save button), each
 step composed when it is first entered, as medjournal's dose form is; Enter moves to the next
 step, and on the last one writes a row to SQLite (WAL, synchronous=FULL), closes the form and
@@ -38,8 +39,28 @@ TOPIC = "\n\n".join(
 )
 
 
+SECTIONS = "\n".join(
+    [
+        "Needs attention (0)",
+        "Nothing needs attention.",
+        "",
+        "Coming up",
+        *(f"2026-12-2{n} 09:30  appointment {n} with the clinic - a follow-up (bring your list)" for n in range(3)),
+        "",
+        "Standing warnings (2)",
+        *(f"- Warning {n}: tell your doctor you take this; the doses may need changing." for n in range(3)),
+        "",
+        "How you feel (weekly average pain, 12 weeks)",
+        " ".join(["▂▂▂"] * 12),
+        "12 weeks with check-ins, last week pain 2.0/10, swelling 1.0/10, stiffness 21 min.",
+        "",
+        "This app supports, and does not replace, your doctor's advice. Press ? for help.",
+    ]
+)
+
+
 class Cards(Vertical):
-    """Five cards of text, made again on each refresh."""
+    """Five cards of text, as many lines as medjournal's Today shows, made again on each refresh."""
 
     def __init__(self, generation: int) -> None:
         super().__init__(id="cards")
@@ -47,7 +68,10 @@ class Cards(Vertical):
 
     def compose(self) -> ComposeResult:
         for n in range(5):
-            yield Static(f"Medicine {n + 1}: due at 08:00, last taken yesterday ({self.generation})", classes="card")
+            lines = [f"Medicine {n + 1}  ! Due at 08:00 (in 2 min). Press d to log it. ({self.generation})"]
+            if n == 0:
+                lines += ["Last site: stomach, right side A2   Next: stomach, right side B1", "11 syringes left"]
+            yield Static("\n".join(lines), classes="card")
 
 
 class Home(Screen[None]):
@@ -68,6 +92,7 @@ class Home(Screen[None]):
                 yield Static("Today", id="title")
                 yield Static("Nothing overdue.", id="banner")
                 yield Cards(self.generation)
+                yield Static(SECTIONS, id="sections")
             with Vertical(id="panel") as panel:
                 panel.display = False
                 yield Input(placeholder="search the guide", compact=True)
