@@ -143,13 +143,13 @@ class ReferencePanel(Vertical):
         return self._section(self._topic)
 
     def _section(self, topic: str) -> RenderableType:
-        from rich.markdown import Markdown
+        from journal.tui.widgets.guide import render
 
         if topic in self._errors:
             return Text(self._errors[topic], style="italic")
         text = self._texts.get(topic, "")
         source = self.pack.source_line(text) if self.pack else None
-        return Markdown(f"{text.rstrip()}\n\n{source}\n" if source else text)
+        return render(f"{text.rstrip()}\n\n{source}\n" if source else text)
 
     def _filter(self, query: str) -> None:
         from textual.widgets import OptionList
