@@ -132,7 +132,7 @@ class DoseScreen(JournalScreen):
         panel.display = False
         yield panel
         # The first step is built now; the others when first entered (`_ready`): a quarter of the
-        # widgets to style and lay out before the form is drawn, where `d` has 50 ms.
+        # widgets to style and lay out before the form is drawn, for `d` (docs/performance.md).
         first = "step-check" if med.injected else "step-confirm"
         with ContentSwitcher(initial=first, id="dose-steps"):
             with Vertical(id="step-check"):
