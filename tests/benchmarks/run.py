@@ -437,7 +437,10 @@ def bench_dose(db: Path, runs: int) -> list[Row]:
             start = time.perf_counter()
             with store.transaction():
                 check = store.add(mm.SyringeCheck(medication_id=med.id, at=at, tz="UTC"))
-                store.add(mm.Dose(medication_id=med.id, at=at, tz="UTC", region="thigh-left", check_id=check.id))
+                # A minute apart: extra doses, as the store's rules across records require them marked.
+                store.add(
+                    mm.Dose(medication_id=med.id, at=at, tz="UTC", region="thigh-left", check_id=check.id, extra=True)
+                )
             times.append(time.perf_counter() - start)
     took = _median(times)
     return [Row("Logging a dose (check + dose, one transaction, synchronous=FULL)", _ms(took), "< 20 ms", took < 0.02)]
