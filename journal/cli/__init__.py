@@ -14,8 +14,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from journal.startup import pause_gc, resume_gc
-
 
 def tui_db_option(args: Sequence[str]) -> tuple[bool, str | None]:
     """Whether `args` only open the TUI (nothing, `--db PATH` or `--db=PATH`), and the path given."""
@@ -30,14 +28,9 @@ def tui_db_option(args: Sequence[str]) -> tuple[bool, str | None]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `medjournal` command."""
-    pause_gc()
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        only_tui, db = tui_db_option(args)
-        result = _open_tui(db) if only_tui else _run_command(args)
-    finally:
-        resume_gc()
-    sys.exit(result)
+    only_tui, db = tui_db_option(args)
+    sys.exit(_open_tui(db) if only_tui else _run_command(args))
 
 
 def _open_tui(db: str | None) -> int:

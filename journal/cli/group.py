@@ -15,7 +15,6 @@ import click
 from journal import __version__
 from journal.cli._env import Env, db_option
 from journal.errors import JournalError
-from journal.startup import resume_gc
 from journal.visible import visible
 from journal.when import WhenError
 
@@ -51,10 +50,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     env = ctx.ensure_object(Env)
     env.db_option = db
     ctx.call_on_close(env.close)
-    if ctx.invoked_subcommand is not None:
-        # The command's module is imported by now: start-up is over (see journal.startup).
-        resume_gc()
-    else:
+    if ctx.invoked_subcommand is None:
         from journal.cli.launch import run_tui
 
         run_tui(env.db_path)

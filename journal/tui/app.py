@@ -14,10 +14,8 @@ from textual.screen import Screen
 
 from journal.application.opening import Store
 from journal.errors import JournalError
-from journal.startup import gc_paused, pause_gc, resume_gc
 from journal.tui import Opening
 from journal.tui.context import Journal
-from journal.tui.host import DOSE_READY_DELAY as DOSE_READY_DELAY  # for tests and the benchmark
 from journal.tui.host import JournalApp
 from journal.tui.screens import BY_NAME, ScreenEntry
 from journal.tui.themes import DARK_THEME, LIGHT_THEME, ThemedApp
@@ -65,17 +63,6 @@ class MedJournalApp(JournalApp):
         # The store was opened without its daily backup: take it once Today is drawn.
         self.backup_later = backup_later
         self._seen_version: int | None = None  # the journal's data_version when last read
-        # The dose screen made ready while Today is on show, and the journal's state it was made for.
-        self._ready_dose: tuple[Screen[Any], tuple[int, int]] | None = None
-
-    def run(self, *args: Any, **kwargs: Any) -> None:
-        """Run the app as this process's one app (the launcher and the benchmark; tests use run_test).
-
-        The cyclic collector stays paused (journal.startup) until the first screen is drawn; what
-        is loaded by then (Textual, the store, Today) is frozen, so no full collection walks it.
-        """
-        pause_gc()
-        return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> Screen[Any]:
         """Today is the home screen."""
@@ -91,8 +78,6 @@ class MedJournalApp(JournalApp):
             self.set_timer(BACKUP_DELAY, self._daily_backup)
         self._seen_version = self._data_version()
         self.set_interval(WATCH_SECONDS, self._watch_journal)
-        if gc_paused():
-            self.call_after_refresh(resume_gc)
 
     def _data_version(self) -> int | None:
         try:
@@ -198,71 +183,16 @@ class MedJournalApp(JournalApp):
     # --- the command palette -------------------------------------------------------------
 
     def screen_for(self, entry: ScreenEntry) -> Screen[Any]:
-        """A registry entry's screen, made with what its constructor asks for (the dose screen made
-        ready, when it is still right)."""
+        """A registry entry's screen, made with what its constructor asks for."""
         if entry.name == "dose":
             return self._dose_screen()
         return self._instantiate(entry.load())
 
-    # --- the dose screen, made ready while Today is on show ----------------------------
-
-    def ready_dose_screen(self, today: Screen[Any]) -> None:
-        """Make the dose screen that `d` opens now, while `today` is on show and the person reads it.
-
-        Composing, styling and laying out the form is most of what `d` costs (in Textual, about
-        2 ms a widget): made ahead, `d` only shows it, within the 50 ms a key may take. Textual
-        has no public call that composes a screen before it is pushed; `_register` is what
-        `push_screen` does first (textual is pinned to a minor series in pyproject.toml).
-        """
-        if self._ready_dose is not None or self.screen is not today:
-            return
-        from journal.tui.screens.dose import DoseScreen, medicine_for_dose
-
-        try:
-            state = self.journal.store.state()
-            chosen = medicine_for_dose(self.journal)
-        except JournalError:
-            return
-        if chosen is None:  # two or more due: `d` asks which first
-            return
-        screen = DoseScreen(medication_id=chosen.id)
-        self._ready_dose = (screen, state)
-        self._register(self, screen)
-
-    @property
-    def dose_screen_ready(self) -> Screen[Any] | None:
-        """The dose screen made ready, if there is one."""
-        return self._ready_dose[0] if self._ready_dose is not None else None
-
-    def drop_ready_dose_screen(self) -> None:
-        """Forget the dose screen made ready (the journal was read again: it may be out of date)."""
-        if self._ready_dose is not None:
-            screen, _ = self._ready_dose
-            self._ready_dose = None
-            self._let_go(screen)
-
     def _dose_screen(self) -> Screen[Any]:
-        """The dose screen for the medicine due now: the one made ready if nothing was written since
-        it was made and it is for that medicine, else a new one; with two or more due, a question first."""
+        """The dose screen for the medicine due now; with two or more due, a question first."""
         from journal.tui.screens.dose import DoseScreen, medicine_for_dose, medicines_due
 
         chosen = medicine_for_dose(self.journal)
-        ready, self._ready_dose = self._ready_dose, None
-        if ready is not None:
-            screen, state = ready
-            assert isinstance(screen, DoseScreen)
-            try:
-                same = (
-                    chosen is not None
-                    and screen.is_mounted
-                    and state == self.journal.store.state()
-                    and screen.med == chosen
-                )
-            except JournalError:
-                same = False
-            if same:
-                return screen
-            self._let_go(screen)
         if chosen is None and self.journal.tracked():
             return self._choose_dose(medicines_due(self.journal))
         return DoseScreen(medication_id=chosen.id if chosen else None)
@@ -286,12 +216,6 @@ class MedJournalApp(JournalApp):
         return ChooseMedicineDialog(
             [choice for _, choice in choices], then=lambda med_id: self.push_screen(DoseScreen(medication_id=med_id))
         )
-
-    @staticmethod
-    def _let_go(screen: Screen[Any]) -> None:
-        """Remove a dose screen made ready and not used, once it has finished mounting: removed
-        before its own mount has run, the mount would find its widgets gone."""
-        screen.call_later(screen.remove)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands but its theme chooser: the journal's actions come from journal.tui.commands,

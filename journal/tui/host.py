@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 
     from journal.tui.context import Journal
 
-# Seconds Today is on show before the dose screen `d` opens is made ready (see `ready_dose_screen`).
-DOSE_READY_DELAY = 0.3
-
 
 class JournalApp(ThemedApp[None]):
     """The journal's app: what the screens and the palette call (journal.tui.app.MedJournalApp does it)."""
@@ -54,12 +51,4 @@ class JournalApp(ThemedApp[None]):
 
     def screen_for(self, entry: Any) -> Screen[Any]:
         """The screen of `entry`, a journal.tui.screens.ScreenEntry (not named here: the screens import this module)."""
-        raise NotImplementedError
-
-    def ready_dose_screen(self, today: Screen[Any]) -> None:
-        """Make the dose screen that `d` opens now, while `today` is on show."""
-        raise NotImplementedError
-
-    def drop_ready_dose_screen(self) -> None:
-        """Forget the dose screen made ready (the journal was read again: it may be out of date)."""
         raise NotImplementedError

@@ -1,14 +1,13 @@
 """Run one Textual app headless until its first screen has painted, then exit.
 
-Run by the benchmark in a fresh process: `python _tui_driver.py hello|hello-paused|journal [DB]`.
+Run by the benchmark in a fresh process: `python _tui_driver.py hello|journal [DB]`.
 It prints one JSON line: the wall-clock time (time.time()) at first paint and the screen's
 class name. The parent measures from before it spawned the process, so start-up (imports,
 opening the journal) counts, as it does for a person.
 
 `journal` runs the `medjournal --db DB` command itself (`journal.cli.main`), with Textual's
 `App.run` made headless once Textual is imported: everything the command does before its
-first paint is measured. `hello-paused` is the hello-world app with the cyclic garbage
-collector paused until its first paint, as medjournal pauses it (journal.startup).
+first paint is measured.
 """
 
 from __future__ import annotations
@@ -42,12 +41,6 @@ def _hello() -> None:
     class Hello(App[None]):
         def compose(self) -> ComposeResult:
             yield Static("Hello, world")
-
-        def on_mount(self) -> None:
-            import gc
-
-            if not gc.isenabled():
-                self.call_after_refresh(gc.enable)
 
     app = Hello()
     app.run(headless=True, size=SIZE, auto_pilot=_autopilot(app))
@@ -96,10 +89,6 @@ def main() -> None:
     if kind == "journal":
         _journal(sys.argv[2])
     else:
-        if kind == "hello-paused":
-            import gc
-
-            gc.disable()
         _hello()
     print(json.dumps(painted), flush=True)
 

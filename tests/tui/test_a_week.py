@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 
 from journal import models as m
 from journal.store import Store
-from journal.tui.app import DOSE_READY_DELAY, MedJournalApp, make_app
+from journal.tui.app import MedJournalApp, make_app
 from tests.tui.test_flows import drive, screen_text, type_text
 
 MONDAY = datetime(2026, 11, 16, 8, 10, tzinfo=UTC)  # before the real clock: nothing is "in the future"
@@ -29,10 +29,8 @@ async def _on(pilot: Pilot[None], app: MedJournalApp, screen: str) -> None:
     assert type(app.screen).__name__ == screen, f"expected {screen}, on {type(app.screen).__name__}"
 
 
-async def _dose(pilot: Pilot[None], app: MedJournalApp, *, read_today_first: bool = False) -> None:
+async def _dose(pilot: Pilot[None], app: MedJournalApp) -> None:
     """`d`, then Enter for a clear syringe, Enter for the suggested spot, Enter to save."""
-    if read_today_first:  # as a person does: the dose screen is made ready meanwhile
-        await pilot.pause(DOSE_READY_DELAY + 0.4)
     await pilot.press("d")
     await _on(pilot, app, "DoseScreen")
     await pilot.press("enter", "enter", "enter")
@@ -48,7 +46,7 @@ async def _monday(pilot: Pilot[None], app: MedJournalApp) -> None:
 
 
 async def _tuesday(pilot: Pilot[None], app: MedJournalApp) -> None:
-    await _dose(pilot, app, read_today_first=True)
+    await _dose(pilot, app)
     await pilot.press("s")
     await _on(pilot, app, "EffectsScreen")
     await type_text(pilot, "head")  # picked from the list as typed: Headache
@@ -59,7 +57,7 @@ async def _tuesday(pilot: Pilot[None], app: MedJournalApp) -> None:
 
 
 async def _wednesday(pilot: Pilot[None], app: MedJournalApp) -> None:
-    await _dose(pilot, app, read_today_first=True)
+    await _dose(pilot, app)
     await pilot.press("c")
     await _on(pilot, app, "CheckinScreen")
     await pilot.press("3", "tab", "2", "tab", "3", "0", "enter")
@@ -97,7 +95,7 @@ async def _friday(pilot: Pilot[None], app: MedJournalApp) -> None:
 
 
 async def _saturday(pilot: Pilot[None], app: MedJournalApp) -> None:
-    await _dose(pilot, app, read_today_first=True)
+    await _dose(pilot, app)
 
 
 async def _sunday(pilot: Pilot[None], app: MedJournalApp) -> None:

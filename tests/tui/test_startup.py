@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from journal import models as m
-from journal.startup import pause_gc, resume_gc
 from journal.store import Store, backups
 from journal.tui.app import BACKUP_DELAY, make_app
-from journal.tui.screens.today import TodayScreen
-from tests.tui.conftest import NOW, ZONE, build, seed
+from tests.tui.conftest import NOW, ZONE
 from tests.tui.test_flows import drive
 
 
@@ -54,26 +50,3 @@ def test_without_backup_later_the_app_takes_no_backup(tmp_path: Path) -> None:
         drive(app, steps)
     finally:
         store.close()
-
-
-def test_the_collector_paused_for_start_up_runs_again_once_today_is_drawn() -> None:
-    store = Store.memory()
-    seed(store)
-    app = build(store)
-    seen: dict[str, bool] = {}
-
-    async def go() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            seen["while composing"] = gc.isenabled()
-            await pilot.pause()
-            assert isinstance(app.screen, TodayScreen)
-            seen["once drawn"] = gc.isenabled()
-
-    pause_gc()
-    try:
-        asyncio.run(go())
-    finally:
-        resume_gc()  # should the app not have resumed it
-        gc.unfreeze()
-        store.close()
-    assert seen == {"while composing": False, "once drawn": True}

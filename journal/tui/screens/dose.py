@@ -160,7 +160,7 @@ class DoseScreen(JournalScreen):
         panel.display = False
         yield panel
         # The first step is built now; the others when first entered (`_ready`): a quarter of the
-        # widgets to style and lay out before the form is drawn, where `d` has 50 ms.
+        # widgets to style and lay out before the form is drawn, for `d` (docs/performance.md).
         first = "step-check" if med.injected else "step-confirm"
         with ContentSwitcher(initial=first, id="dose-steps"):
             with Vertical(id="step-check"):
@@ -263,8 +263,7 @@ class DoseScreen(JournalScreen):
         return [Option(Text(a.value.capitalize()), id=a.value) for a in m.Appearance]
 
     def on_screen_resume(self) -> None:
-        """Set the form up when first shown, not when made: App.ready_dose_screen makes it ahead of
-        `d`, and may let it go unshown (its widgets removed) before its set-up would have run."""
+        """Set the form up when first shown (coming back from a dialog over it does not again)."""
         if self.med is not None and not self._shown:
             self._shown = True
             self.call_later(self._first_shown)

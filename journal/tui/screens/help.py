@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from journal.tui.screens import available_screens
 from journal.tui.screens.base import JournalModal
@@ -86,7 +87,7 @@ class HelpScreen(JournalModal):
                 yield Static(Text.assemble((f"{entry.key:>8}  ", "bold"), f"{entry.title}: {entry.help}"))
             text = getattr(self.below, "help_text", lambda: "")()
             if text:
-                yield Markdown(text)
+                yield Static(Markdown(text))
         yield JournalFooter()
 
     def _widget_keys(self, seen: set[str]) -> list[tuple[str, list[Text]]]:

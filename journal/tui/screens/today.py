@@ -11,7 +11,6 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from journal.tui.host import DOSE_READY_DELAY
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
@@ -123,9 +122,7 @@ class TodayScreen(JournalScreen):
         yield Static(self._sections(today), id="today-sections", classes="hint")
 
     def on_mount(self) -> None:
-        """Once Today is drawn, the dose screen is made ready for `d` (never before the first paint);
-        while on show, Today follows the clock."""
-        self.call_after_refresh(self._ready_dose_later)
+        """While on show, Today follows the clock."""
         self.set_interval(CLOCK_SECONDS, self._clock)
 
     def _clock(self) -> None:
@@ -133,9 +130,6 @@ class TodayScreen(JournalScreen):
         08:00, and the times left or late move on, without a key pressed."""
         if self.is_current:
             self.refresh_data()
-
-    def _ready_dose_later(self) -> None:
-        self.set_timer(DOSE_READY_DELAY, lambda: self.medapp.ready_dose_screen(self))
 
     def on_screen_resume(self) -> None:
         """Read the journal again on coming back (showing what the CLI wrote); compose read it the first time."""
@@ -173,12 +167,10 @@ class TodayScreen(JournalScreen):
             return None
 
     def refresh_data(self) -> None:
-        """Read the journal again and update every part of the screen (and the dose screen made ready)."""
-        self.medapp.drop_ready_dose_screen()
+        """Read the journal again and update every part of the screen."""
         today = self._read()
         if today is None:
             return
-        self._ready_dose_later()
         self._today = today
         self.query_one("#today-title", Static).update(Text(f"Today, {today.day.strftime('%A %d %B %Y')}"))
         banner = self.query_one("#danger-banner", Static)

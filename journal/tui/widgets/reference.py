@@ -54,7 +54,7 @@ class ReferencePanel(Vertical):
         """Whether the panel is open.
 
         Shown and hidden by its own `display`, not by a class: a class (or `disabled`) restyles every
-        widget of the guide inside it, which cost F2 more than the 50 ms a key may take to draw.
+        widget of the guide inside it, which cost F2 more than its budget (docs/performance.md).
         """
         return bool(self.display)
 
