@@ -10,7 +10,7 @@ from journal.application.packs import PackLoader, pack_of
 from journal.care import regimen, schedule
 from journal.care import supply as sup
 from journal.content import load_pack
-from journal.errors import JournalError, NotFoundError
+from journal.errors import BoxSizeError, JournalError, NotFoundError
 from journal.store import Store
 
 
@@ -90,7 +90,7 @@ def add_box(
     pack = pack_of(med, loader)
     if count is None:
         if pack is None:
-            raise JournalError(f"{med.name} has no content pack to say how many are in a box: add --count N.")
+            raise BoxSizeError(med.name)
         count = pack.supply.units_per_box
     box = m.SupplyBox.validate(
         {"medication_id": med.id, "received": received, "count": count, "lot": lot, "expires": expires, "note": note},

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 import click
 
 from journal import __version__
+from journal.cli import messages
 from journal.cli._env import Env, db_option
 from journal.errors import JournalError
 from journal.startup import resume_gc
 from journal.visible import visible
-from journal.when import WhenError
 
 
 class _LazyGroup(click.Group):
@@ -127,8 +127,8 @@ def run(args: Sequence[str]) -> int:
         result = fail(exc.format_message())
     except click.exceptions.Abort:
         result = fail("interrupted; nothing more was written.")
-    except (JournalError, WhenError) as exc:
-        result = _failed(str(exc), COMMITS[0] > commits)
+    except JournalError as exc:
+        result = _failed(messages.error(exc), COMMITS[0] > commits)
     except KeyboardInterrupt:
         result = fail("interrupted; nothing more was written.")
     except OSError as exc:

@@ -1,7 +1,8 @@
 """The command line's words for what the application layer returns and refuses: its flags and commands.
 
-The use cases say what happened and why, in data and in sentences with no flag or key in them; this
-module adds what to type next on the command line (the TUI says the same in its own keys).
+The use cases say what happened and why, in data and in sentences with no flag or key in them
+(journal.errors); this module says it on the command line, with what to type next (the TUI says
+the same in its own fields and keys, in journal/tui/messages.py).
 """
 
 from __future__ import annotations
@@ -9,10 +10,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from journal.errors import BoxSizeError, DeletedRecordError, InspectionError, JournalError, SiteError, SiteProblem
+
 if TYPE_CHECKING:
     from journal import models as m
     from journal.application.doses import ExtraDoseError
     from journal.store.rules import Violation
+
+
+def error(exc: JournalError) -> str:
+    """A refusal or failure as the command line says it: with the flag or command that does what it asks."""
+    if isinstance(exc, SiteError) and exc.problem is SiteProblem.OTHERS_ONLY:
+        return (
+            f"{exc.region} is only for when someone else gives the injection: "
+            f"add --by other, or choose one of: {', '.join(exc.choices)}"
+        )
+    if isinstance(exc, InspectionError):
+        return (
+            f"the syringe is {exc.look}: {exc.advice} Once it is clear, inject it and record the dose "
+            "with --waited MINUTES (how long it sat). Nothing was recorded."
+        )
+    if isinstance(exc, BoxSizeError):
+        return f"{exc.medicine} has no content pack to say how many are in a box: add --count N."
+    if isinstance(exc, DeletedRecordError):
+        return f"That {exc.kind} was deleted; `medjournal undo` brings back a recent delete."
+    return str(exc)
+
+
+def no_free_spot() -> str:
+    """A dose recorded with no site, since no allowed spot was free."""
+    return (
+        "No injection spot is free (every allowed region has an open site reaction or is too close); "
+        "no site was recorded. Choose one with --site, and tell your doctor about the reaction."
+    )
+
+
+def assumed_region(label: str) -> str:
+    """A side effect at the injection site noted where the last injection went."""
+    return (
+        f"Noted at {label}, where the last injection went (use --site REGION if it is elsewhere); "
+        "no spot there is suggested until it is resolved."
+    )
 
 
 def extra_dose(exc: ExtraDoseError) -> str:

@@ -12,14 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
-from journal.errors import JournalError
+from journal.errors import JournalError, WhenError
 from journal.startup import gc_paused, pause_gc, resume_gc
 from journal.store import Store
 from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.screens import BY_NAME, ScreenEntry
 from journal.tui.themes import DARK_THEME, LIGHT_THEME, ThemedApp
-from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True

@@ -16,10 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from journal.errors import JournalBusyError, JournalError, RecordError
+from journal.tui import messages
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
 from journal.visible import visible
-from journal.when import WhenError
 
 if TYPE_CHECKING:
     from journal import models as m
@@ -43,21 +43,11 @@ def error_field(exc: Exception) -> str | None:
 
 
 def describe(exc: Exception) -> str:
-    """One sentence for an error raised while saving (control characters in it shown escaped).
-
-    Said in the TUI's words: a message naming a command-line flag names the field or key instead.
-    """
-    from journal.tui.words import for_tui
-
-    if isinstance(exc, JournalError):
-        return for_tui(visible(exc.message))
-    if isinstance(exc, WhenError):
-        text = visible(str(exc))
-        return text[:1].upper() + text[1:] + "."
-    return for_tui(visible(str(exc)))
+    """One sentence for an error raised while saving, in the TUI's words (control characters shown escaped)."""
+    return visible(messages.error(exc) if isinstance(exc, JournalError) else str(exc))
 
 
-SAVE_ERRORS = (JournalError, WhenError, ValueError)
+SAVE_ERRORS = (JournalError, ValueError)
 T = TypeVar("T")
 WAITING = (
     "Waiting for the journal: another program is writing to it. Your entry is kept and saved as soon as it is free."

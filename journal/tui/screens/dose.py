@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from journal import models as m
 from journal.content import Pack, Verdict
+from journal.tui import messages
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
@@ -519,10 +520,12 @@ class DoseScreen(JournalScreen):
             self._advice("#confirm-error", "The syringe was discarded; no dose was recorded.", "danger")
             return
         where = f", {result.site_label}" if result.site_label else ""
-        from journal.tui.words import for_tui
-
         # The disposal advice was on the confirm step: the toast stays one line unless there is more to say.
-        extra = [*map(for_tui, result.warnings), *([result.leftover_advice] if result.leftover_advice else [])]
+        extra = [
+            *([messages.no_free_spot()] if result.no_free_spot else []),
+            *result.warnings,
+            *([result.leftover_advice] if result.leftover_advice else []),
+        ]
         message = f"Recorded {self.med.name} at {self.journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)
         self.dismiss()

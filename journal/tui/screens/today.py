@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from journal.tui import messages
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
@@ -54,14 +55,6 @@ def sparkline(values: list[float], top: float = 10.0) -> str:
     steps = len(_BARS) - 1
     cells = (_BARS[round(min(max(v, 0.0), top) / top * steps)] * _WEEK_WIDTH for v in values)
     return " ".join(cells)
-
-
-def _alert_text(text: str) -> str:
-    # Here, marking a side effect is one key away: say which; and keys, not the command line's words.
-    from journal.care.alerts import STAYS_OPEN
-    from journal.tui.words import for_tui
-
-    return text + " (press s)" if text.endswith(STAYS_OPEN) else for_tui(text)
 
 
 def _duration(minutes: int) -> str:
@@ -303,7 +296,7 @@ class TodayScreen(JournalScreen):
         for alert in shown:
             style = alert_style(alert)
             # Content parts are literal text: a note such as `[bold]hi[/]` stays as typed.
-            parts += ["\n", (_MARK[style] + _alert_text(alert.text), style)]
+            parts += ["\n", (_MARK[style] + messages.alert_text(alert), style)]
         return Content.assemble(*parts)
 
     @staticmethod
