@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.application import corrections
 from journal.application.appointments import carry_question, next_visit, set_status
+from journal.errors import JournalError
 from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
@@ -201,7 +202,7 @@ class AppointmentsScreen(JournalScreen):
         return self.journal.store.get(cls, key)
 
     def _update(self, write: Callable[[Store], object]) -> None:
-        def failed(exc: Exception) -> None:
+        def failed(exc: JournalError) -> None:
             self.notify(describe(exc), severity="error", markup=False)
             self.refresh_data()
 

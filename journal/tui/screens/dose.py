@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from journal import models as m
 from journal.content import Pack, Verdict
+from journal.errors import JournalError
 from journal.tui import messages
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
@@ -364,7 +365,7 @@ class DoseScreen(JournalScreen):
         assert self.med is not None
         journal, med = self.journal, self.med
 
-        def refused(exc: Exception) -> None:
+        def refused(exc: JournalError) -> None:
             from journal.tui.screens.base import describe
 
             self._advice("#check-advice", f"Not recorded: {describe(exc)}", "danger")
@@ -503,7 +504,7 @@ class DoseScreen(JournalScreen):
                 extra=extra,
             )
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: JournalError) -> None:
             if isinstance(exc, ExtraDoseError) and not extra:
                 if self.extra_confirmed:
                     self._record(extra=True)
@@ -531,7 +532,7 @@ class DoseScreen(JournalScreen):
         self.dismiss()
 
     @staticmethod
-    def _sentence(exc: Exception) -> str:
+    def _sentence(exc: JournalError) -> str:
         from journal.tui.screens.base import describe
 
         return describe(exc)

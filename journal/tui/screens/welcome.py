@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from journal.errors import JournalError
 from journal.store import Store
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
@@ -169,7 +170,7 @@ class WelcomeScreen(JournalScreen):
             at = values["welcome-time"] or None
             set_up(store, profile=profile, pack=pack, at=at, now=journal.now(), today=journal.today(), box=box)
 
-        def refused(exc: Exception) -> None:
+        def refused(exc: JournalError) -> None:
             aliases = {k: f"welcome-{k}" for k in (*PROFILE_KEYS, "born", "lot", "expires")}
             aliases["usual_time"] = "welcome-time"
             self.show_save_error(exc, aliases=aliases, form="welcome")
