@@ -10,7 +10,7 @@ words it with its flags in `journal/cli/messages.py`, the TUI with its fields an
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 class JournalError(Exception):
     """Something the user must know, said in one sentence; nothing was written."""
+
+    # What went wrong, as a phrase to follow "the record was saved, but then" when it came after a
+    # commit ("the disk filled up"); None: the message itself is said.
+    after_saving: ClassVar[str | None] = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -38,13 +42,19 @@ class NewerJournalError(JournalError):
 class JournalBusyError(JournalError):
     """Another program held the journal for too long."""
 
+    after_saving = "another program kept the journal locked"
+
 
 class DiskFullError(JournalError):
     """The disk (or the journal's size limit) is full."""
 
+    after_saving = "the disk filled up"
+
 
 class ReadOnlyJournalError(JournalError):
     """The journal or its folder cannot be written."""
+
+    after_saving = "the journal could not be written"
 
 
 class NotFoundError(JournalError):

@@ -37,6 +37,18 @@ def error(exc: JournalError) -> str:
     return str(exc)
 
 
+def failed(exc: JournalError | str, *, saved: bool) -> str:
+    """A command's failure; `saved`: its record was committed before it failed, and is not to be entered again."""
+    said = exc if isinstance(exc, str) else error(exc)
+    if not saved:
+        return said
+    # Said plainly, so that nobody records the same dose twice.
+    then = f": {said}"
+    if isinstance(exc, JournalError) and exc.after_saving:
+        then = f" {exc.after_saving}; nothing more was saved."
+    return f"the record WAS saved (do not record it again; `medjournal history` shows it), but then{then}"
+
+
 def no_free_spot() -> str:
     """A dose recorded with no site, since no allowed spot was free."""
     return (

@@ -8,6 +8,7 @@ from journal.cli import messages
 from journal.errors import (
     BoxSizeError,
     DeletedRecordError,
+    DiskFullError,
     InspectionError,
     JournalError,
     SiteError,
@@ -43,3 +44,18 @@ def test_a_refusal_with_nothing_to_type_is_said_as_the_core_says_it() -> None:
 def test_the_notes_of_a_dose_and_a_side_effect_name_the_site_flag() -> None:
     assert "Choose one with --site" in messages.no_free_spot()
     assert "(use --site REGION if it is elsewhere)" in messages.assumed_region("Thigh, right (thigh-right)")
+
+
+def test_a_failure_after_the_commit_says_the_record_was_saved_from_the_errors_data() -> None:
+    full = DiskFullError("The disk holding the journal is full: nothing was saved. Free some space and try again.")
+    assert messages.failed(full, saved=False) == str(full)
+    said = messages.failed(full, saved=True)
+    assert said.startswith("the record WAS saved (do not record it again")
+    assert "the disk filled up; nothing more was saved." in said and "nothing was saved" not in said
+    other = messages.failed("cannot write the output: No space left on device.", saved=True)
+    assert other.endswith("but then: cannot write the output: No space left on device.")
+
+
+def test_a_refusal_after_the_commit_keeps_the_command_lines_words() -> None:
+    said = messages.failed(OTHERS_ONLY, saved=True)
+    assert said.startswith("the record WAS saved") and "add --by other" in said
