@@ -69,6 +69,15 @@ class DeletedRecordError(JournalError):
         self.kind = kind
 
 
+class NotEmptyError(JournalError):
+    """A demo asked to fill a journal that already holds records."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This journal already holds records; the demo only fills a new, empty journal. Name a new file for it."
+        )
+
+
 class RecordError(JournalError):
     """A value typed for a record is not valid; `field` names it when one field is at fault."""
 

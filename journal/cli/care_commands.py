@@ -10,6 +10,7 @@ import click
 
 from journal import models as m
 from journal.care.supply import reorder_words
+from journal.cli import messages
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.cli.records import shell_word, tracked_medication
 from journal.content import Pack, PackError, available_packs, load_pack
@@ -242,7 +243,7 @@ def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None)
 @pass_env
 def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
-    from journal.application.status import DAMAGE_HINT, status_json, status_line
+    from journal.application.status import status_json, status_line
     from journal.application.today import build_today
 
     today = build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
@@ -256,7 +257,7 @@ def status(env: Env, lead_days: int | None, as_json: bool) -> int:
         say(json.dumps(shown, ensure_ascii=True))
         return DAMAGED if today.damage else (NEEDS_ATTENTION if today.needs_attention else 0)
     if today.damage:
-        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {DAMAGE_HINT}) | {status_line(today)}")
+        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {messages.DAMAGED}) | {status_line(today)}")
         return DAMAGED
     say(status_line(today))
     return NEEDS_ATTENTION if today.needs_attention else 0

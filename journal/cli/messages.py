@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from journal.errors import BoxSizeError, DeletedRecordError, InspectionError, JournalError, SiteError, SiteProblem
+from journal.errors import (
+    BoxSizeError,
+    DeletedRecordError,
+    InspectionError,
+    JournalError,
+    NotEmptyError,
+    SiteError,
+    SiteProblem,
+)
 
 if TYPE_CHECKING:
     from journal import models as m
@@ -34,6 +42,11 @@ def error(exc: JournalError) -> str:
         return f"{exc.medicine} has no content pack to say how many are in a box: add --count N."
     if isinstance(exc, DeletedRecordError):
         return f"That {exc.kind} was deleted; `medjournal undo` brings back a recent delete."
+    if isinstance(exc, NotEmptyError):
+        return (
+            "This journal already holds records; the demo only fills a new, empty journal. "
+            "Use --db PATH to name a new file."
+        )
     return str(exc)
 
 
@@ -47,6 +60,10 @@ def failed(exc: JournalError | str, *, saved: bool) -> str:
     if isinstance(exc, JournalError) and exc.after_saving:
         then = f" {exc.after_saving}; nothing more was saved."
     return f"the record WAS saved (do not record it again; `medjournal history` shows it), but then{then}"
+
+
+# A damaged journal: what to run.
+DAMAGED = "run `medjournal check` (and see `medjournal backups`)"
 
 
 def no_free_spot() -> str:

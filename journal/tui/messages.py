@@ -46,6 +46,10 @@ def error(exc: JournalError) -> str:
     return str(exc)
 
 
+# A damaged journal: the TUI cannot check or restore it; the command line can.
+DAMAGED = "in a terminal, run `medjournal check` (and see `medjournal backups`)"
+
+
 def no_free_spot() -> str:
     """A dose recorded with no site, since no allowed spot was free."""
     return (

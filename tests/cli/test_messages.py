@@ -11,6 +11,7 @@ from journal.errors import (
     DiskFullError,
     InspectionError,
     JournalError,
+    NotEmptyError,
     SiteError,
     SiteProblem,
 )
@@ -27,6 +28,7 @@ REFUSALS: list[tuple[JournalError, str]] = [
     (InspectionError(look="foamy", advice="Let it sit."), "with --waited MINUTES (how long it sat)"),
     (BoxSizeError("Folic acid"), "Folic acid has no content pack to say how many are in a box: add --count N."),
     (DeletedRecordError("dose"), "`medjournal undo` brings back a recent delete"),
+    (NotEmptyError(), "Use --db PATH to name a new file."),
 ]
 
 

@@ -45,6 +45,10 @@ def test_each_refusal_names_the_field_or_key_never_a_flag(exc: JournalError, sai
     assert said in words and not FLAG.search(words)
 
 
+def test_a_damaged_journal_is_checked_in_a_terminal() -> None:
+    assert "in a terminal" in messages.DAMAGED and not FLAG.search(messages.DAMAGED)
+
+
 def test_a_dose_with_no_free_spot_says_where_to_choose_one() -> None:
     said = messages.no_free_spot()
     assert "History (h, then e)" in said and not FLAG.search(said)

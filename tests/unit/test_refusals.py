@@ -21,6 +21,7 @@ from journal.application.supply import add_box
 from journal.application.today import build_today
 from journal.care.alerts import AlertAction, AlertKind
 from journal.care.schedule import TimeSource, UsualTime
+from journal.demo import generate
 from journal.errors import (
     BoxSizeError,
     DeletedRecordError,
@@ -71,6 +72,7 @@ def _refusal(store: Store, kineret: m.Medication, kind: str) -> JournalError:
         ),
         "extra dose": lambda: _dose(store, kineret),
         "time": lambda: parse_when("yesterday 25:00", zone="UTC", now=NOW),
+        "demo in a journal in use": lambda: generate(store, days=3, now=NOW),
     }
     if kind in ("deleted record", "extra dose"):
         _dose(store, kineret)
@@ -81,7 +83,16 @@ def _refusal(store: Store, kineret: m.Medication, kind: str) -> JournalError:
 
 @pytest.mark.parametrize(
     "kind",
-    ["site only for others", "unknown site", "foamy syringe", "box size", "deleted record", "extra dose", "time"],
+    [
+        "site only for others",
+        "unknown site",
+        "foamy syringe",
+        "box size",
+        "deleted record",
+        "extra dose",
+        "time",
+        "demo in a journal in use",
+    ],
 )
 def test_a_refusal_says_itself_without_a_front_ends_words(store: Store, kineret: m.Medication, kind: str) -> None:
     said = str(_refusal(store, kineret, kind))

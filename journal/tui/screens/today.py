@@ -253,9 +253,7 @@ class TodayScreen(JournalScreen):
         urgent = self._urgent(today) if today is not None else []
         text = Text()
         if today is not None and today.damage:
-            from journal.application.status import DAMAGE_HINT
-
-            text.append(f"⚠ THE JOURNAL IS DAMAGED: {DAMAGE_HINT}.\n")
+            text.append(f"⚠ THE JOURNAL IS DAMAGED: {messages.DAMAGED}.\n")
             for line in today.damage[:3]:
                 text.append(f"  {line}\n")
             if len(today.damage) > 3:
