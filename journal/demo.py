@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from journal import models as m
 from journal.dataclass import dataclass
-from journal.errors import JournalError
+from journal.errors import JournalError, NotEmptyError
 from journal.schedule_spec import Regimen, parse_regimen
 from journal.store import Store
 
@@ -166,10 +166,7 @@ def generate(
 ) -> DemoSummary:
     """Fill an empty journal with `years` (or `days`) of invented history ending at `now`."""
     if not store.is_empty():
-        raise JournalError(
-            "This journal already holds records; the demo only fills a new, empty journal. "
-            "Use --db PATH to name a new file."
-        )
+        raise NotEmptyError()
     span = days if days is not None else round(years * 365.25)
     if span < 1:
         raise JournalError("The demo needs at least one day of history.")

@@ -9,14 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-class WhenError(ValueError):
-    """A time or date that could not be understood."""
-
-
-class WhenRangeError(WhenError):
-    """A date or time understood, but outside the years a journal entry can be about."""
-
+from journal.errors import WhenError, WhenRangeError
 
 # The years a journal entry can be about: a mistyped year (0226, 20026) is refused at once.
 MIN_YEAR, MAX_YEAR = 1900, 2100

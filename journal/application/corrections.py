@@ -13,9 +13,9 @@ from typing import Any
 
 from journal import models as m
 from journal.dataclass import dataclass
-from journal.errors import JournalError, NotFoundError, RecordError
+from journal.errors import DeletedRecordError, JournalError, NotFoundError, RecordError, WhenError
 from journal.store import Store
-from journal.when import WhenError, format_local, parse_date, parse_when
+from journal.when import format_local, parse_date, parse_when
 
 # A record's id as `history` and `--json` show it: at least this many of its first characters.
 MIN_PREFIX = 8
@@ -134,7 +134,7 @@ def find_record(store: Store, ref: str, *, include_deleted: bool = False) -> m.R
     """The one record whose id starts with `ref` (8 characters or more, as `history` shows it)."""
     prefix = ref.strip().lower()
     if not re.fullmatch(r"[0-9a-f]+", prefix):
-        raise NotFoundError(f"{ref!r} is not a record id: ids are letters a-f and digits, as `history` shows them.")
+        raise NotFoundError(f"{ref!r} is not a record id: ids are letters a-f and digits.")
     if len(prefix) < MIN_PREFIX:
         raise NotFoundError(f"{ref!r} is too short: give at least {MIN_PREFIX} characters of the id.")
     found = store.records_by_prefix(prefix, include_deleted=include_deleted)
@@ -148,7 +148,7 @@ def find_record(store: Store, ref: str, *, include_deleted: bool = False) -> m.R
 def edit(store: Store, record: m.Record, typed: dict[str, str], *, now: datetime, zone: str) -> m.Record:
     """Change the typed fields of a record, held to the same rules as a new entry; the saved record."""
     if record.deleted_at is not None:
-        raise JournalError(f"That {record.kind_label} was deleted; `medjournal undo` brings back a recent delete.")
+        raise DeletedRecordError(record.kind_label)
     return store.update(record, now=now, **changes_from(record, typed, now=now, zone=zone))
 
 

@@ -67,6 +67,9 @@ class DoseResult:
     dose: m.Dose | None = None
     site_label: str | None = None
     suggested: bool = False
+    # Every allowed region has an open site reaction or is too close: no site was recorded (each front end
+    # says how to choose one).
+    no_free_spot: bool = False
     warnings: list[str] = field(default_factory=list)
     leftover_advice: str | None = None
     first_use: str | None = None
@@ -153,10 +156,7 @@ def record_dose(
             else sites.suggest_spot(pack, uses, given_by=given_by, blocked=blocked, after=after)
         )
         if chosen is None:
-            result.warnings.append(
-                "No injection spot is free (every allowed region has an open site reaction or is too close); "
-                "no site was recorded. Choose one with --site, and tell your doctor about the reaction."
-            )
+            result.no_free_spot = True
         else:
             region, spot = chosen.region, chosen.id
             result.suggested = site is None

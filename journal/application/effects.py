@@ -25,7 +25,9 @@ class EffectResult:
 
     effect: m.SideEffect
     triage: tri.Triage
-    region_note: str | None = None
+    # The region the effect was noted at because the last injection went there ('Thigh, right (thigh-right)'),
+    # when none was typed: each front end says how to move it.
+    assumed_region: str | None = None
     # The medicine paused because the effect reads as an allergic reaction to it (get emergency help).
     paused: m.Medication | None = None
 
@@ -64,7 +66,7 @@ def record_side_effect(
     level = m.Severity(severity) if severity is not None else None
     verdict = tri.triage_all(unique_packs(linked), text, level)
     region: str | None = None
-    region_note: str | None = None
+    assumed_region: str | None = None
     pack = next((p for _, p in linked if p.key == verdict.pack), None)
     if site:
         key = site.strip().partition(":")[0].lower()
@@ -80,10 +82,7 @@ def record_side_effect(
         last = store.last_dose(owner.id)
         if last is not None and last.region:
             region = last.region
-            region_note = (
-                f"Noted at {sites.spot_label(pack, None, region)}, where the last injection went "
-                "(use --site REGION if it is elsewhere); no spot there is suggested until it is resolved."
-            )
+            assumed_region = sites.spot_label(pack, None, region)
     effect = m.SideEffect.validate(
         {
             "symptom": text,
@@ -112,7 +111,7 @@ def record_side_effect(
                 resumed_at=None,
                 resume_note=None,
             )
-    return EffectResult(effect=effect, triage=verdict, region_note=region_note, paused=paused)
+    return EffectResult(effect=effect, triage=verdict, assumed_region=assumed_region, paused=paused)
 
 
 def close_effect(

@@ -7,8 +7,6 @@ from journal.care import alerts as al
 from journal.care import regimen, schedule
 from journal.when import iso_utc
 
-DAMAGE_HINT = "run `medjournal check` (and see `medjournal backups`)"
-
 
 def status_json(today: Today) -> dict[str, object]:
     """`status --json`: each medicine's state (taken, skipped, due, overdue, not_due, as_needed) and the open alerts."""

@@ -15,7 +15,7 @@ from journal.care.supply import BoxState as BoxState
 from journal.care.supply import SupplyStatus as SupplyStatus
 from journal.care.supply import reorder_words as reorder_words
 from journal.content import load_pack
-from journal.errors import JournalError, NotFoundError
+from journal.errors import BoxSizeError, JournalError, NotFoundError
 from journal.store import Store
 
 
@@ -95,7 +95,7 @@ def add_box(
     pack = pack_of(med, loader)
     if count is None:
         if pack is None:
-            raise JournalError(f"{med.name} has no content pack to say how many are in a box: add --count N.")
+            raise BoxSizeError(med.name)
         count = pack.supply.units_per_box
     box = m.SupplyBox.validate(
         {"medication_id": med.id, "received": received, "count": count, "lot": lot, "expires": expires, "note": note},

@@ -18,6 +18,7 @@ from journal.care import supply as sup
 # The alerts' kinds and words, for the front ends to draw them.
 from journal.care.alerts import STAYS_OPEN as STAYS_OPEN
 from journal.care.alerts import Alert as Alert
+from journal.care.alerts import AlertAction as AlertAction
 from journal.care.alerts import AlertKind as AlertKind
 from journal.care.alerts import AlertLevel as AlertLevel
 from journal.care.alerts import duration_text as duration_text

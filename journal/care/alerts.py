@@ -45,6 +45,13 @@ class AlertKind(StrEnum):
     WARNING = "warning"
 
 
+class AlertAction(StrEnum):
+    """What the person does about an alert, which each front end says in its own words."""
+
+    CLOSE = "close"  # mark the side effect resolved, or the doctor contacted
+    RECORD_BOX = "record-box"  # record a box of the medicine
+
+
 _LEVEL_RANK = {AlertLevel.URGENT: 0, AlertLevel.ATTENTION: 1, AlertLevel.NOTICE: 2}
 
 
@@ -59,6 +66,7 @@ class Alert:
     record_id: str | None = None
     medication_id: str | None = None
     since: datetime | None = None
+    action: AlertAction | None = None
 
     @property
     def needs_attention(self) -> bool:
@@ -74,6 +82,7 @@ def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *
         if action is None or action is Action.WATCH:
             continue
         advice = advice_for_action(packs, effect.symptom_key, action)
+        close: AlertAction | None = AlertAction.CLOSE
         if action in (Action.EMERGENCY, Action.CALL_NOW):
             level, said = AlertLevel.URGENT, EMERGENCY if action is Action.EMERGENCY else CALL_NOW
             text = f"{effect.describe()}: {advice} {STAYS_OPEN}"
@@ -85,7 +94,7 @@ def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *
             else:
                 days = lingering_days(packs, effect.symptom_key)
                 why = f"it is still open after {days} days (a journal setting) and may not be going away"
-            level, said = AlertLevel.ATTENTION, TELL_DOCTOR
+            level, said, close = AlertLevel.ATTENTION, TELL_DOCTOR, None
             text = f"{effect.describe()}: {TELL_DOCTOR}, {why}."
         else:
             level, said = AlertLevel.ATTENTION, CALL_IF_UNUSUAL
@@ -98,6 +107,7 @@ def side_effect_alerts(effects: Iterable[m.SideEffect], packs: Sequence[Pack], *
                 text=text,
                 record_id=effect.id,
                 since=effect.started_at,
+                action=close,
             )
         )
     return alerts
@@ -173,10 +183,10 @@ def supply_alerts(med: m.Medication, supply: SupplyStatus, *, unit: str = "syrin
                 title=f"{med.name} supply incomplete",
                 text=(
                     f"{supply.unaccounted} {unit if supply.unaccounted == 1 else unit + 's'} of {med.name} "
-                    "were used that no recorded box, unexpired on the day, held: "
-                    "record the missing box with `supply add`."
+                    "were used that no recorded box, unexpired on the day, held: record the missing box."
                 ),
                 medication_id=med.id,
+                action=AlertAction.RECORD_BOX,
             )
         )
     return alerts

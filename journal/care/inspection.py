@@ -5,14 +5,10 @@ from __future__ import annotations
 from journal import models as m
 from journal.content import Pack, Verdict
 from journal.dataclass import dataclass
-from journal.errors import JournalError
+from journal.errors import InspectionError
 
 # Used when a pack does not list an appearance: a syringe nobody vouched for is not injected.
 UNLISTED_ADVICE = "The guide for this medicine does not say a syringe like this can be used: do not use it."
-
-
-class InspectionError(JournalError):
-    """A syringe check that cannot be recorded as typed (for example foamy with no wait)."""
 
 
 @dataclass(kw_only=True)
@@ -77,10 +73,7 @@ def inspect_syringe(
             reason=f"{label.lower()}: {advice}",
         )
     if verdict is Verdict.WAIT and not waited_minutes:
-        raise InspectionError(
-            f"the syringe is {label.lower()}: {advice} Once it is clear, inject it and record the dose "
-            "with --waited MINUTES (how long it sat). Nothing was recorded."
-        )
+        raise InspectionError(look=label.lower(), advice=advice)
     return Inspection(
         appearance=look,
         label=label,

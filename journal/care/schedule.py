@@ -38,7 +38,7 @@ class UsualTime:
         if self.source is TimeSource.MEDIAN:
             return f"{hhmm} (usual time of your recent doses)"
         if self.source is TimeSource.DEFAULT:
-            return f"{hhmm} (no usual time set; set one with `med add ... --time HH:MM`)"
+            return f"{hhmm} (no usual time set)"
         return hhmm
 
 

@@ -9,11 +9,7 @@ from datetime import datetime
 from journal import models as m
 from journal.content import Pack, Region, Spot, spot_distance_cm
 from journal.dataclass import dataclass
-from journal.errors import JournalError
-
-
-class SiteError(JournalError):
-    """A site that cannot be used as typed (unknown, or not allowed for who injects)."""
+from journal.errors import SiteError, SiteProblem
 
 
 @dataclass(kw_only=True)
@@ -173,21 +169,27 @@ def choose_site(
     try:
         region = pack.region(key)
     except KeyError:
-        known = ", ".join(r.key for r in allowed_regions(pack, given_by))
+        known = tuple(r.key for r in allowed_regions(pack, given_by))
         raise SiteError(
-            f"{value!r} is not an injection site for {pack.medication.generic}; use one of: {known}"
+            f"{value!r} is not an injection site for {pack.medication.generic}; use one of: {', '.join(known)}",
+            problem=SiteProblem.UNKNOWN,
+            choices=known,
         ) from None
     if given_by is m.GivenBy.SELF and not region.self_allowed:
-        own = ", ".join(r.key for r in pack.sites.self_regions())
+        own = tuple(r.key for r in pack.sites.self_regions())
+        named = f"{region.label} ({region.key})"
         raise SiteError(
-            f"{region.label} ({region.key}) is only for when someone else gives the injection: "
-            f"add --by other, or choose one of: {own}"
+            f"{named} is only for when someone else gives the injection: say that someone else gives it, "
+            f"or choose one of: {', '.join(own)}",
+            problem=SiteProblem.OTHERS_ONLY,
+            region=named,
+            choices=own,
         )
     if ":" in value:
         try:
             return pack.sites.spot(value)
         except ValueError as exc:
-            raise SiteError(str(exc)) from None
+            raise SiteError(str(exc), problem=SiteProblem.BAD_SPOT) from None
     latest = _newest(uses)
     spacing = pack.sites.spacing_cm
     spots = region.spots(spacing)

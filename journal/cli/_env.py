@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 import click
 
 from journal.application.opening import Store
-from journal.errors import JournalError
+from journal.errors import JournalError, WhenError
 from journal.locations import resolve_db_path
 from journal.visible import visible
-from journal.when import WhenError, local_zone_name, now_utc, parse_date, parse_when
+from journal.when import local_zone_name, now_utc, parse_date, parse_when
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")

@@ -10,6 +10,7 @@ import click
 
 from journal import models as m
 from journal.application.supply import reorder_words
+from journal.cli import messages
 from journal.cli._env import Env, db_option, pass_env, say, warn
 from journal.cli.records import shell_word, tracked_medication
 from journal.content import Pack, PackError, available_packs, load_pack
@@ -244,7 +245,7 @@ def supply_discard(env: Env, lot: str, med_name: str | None, reason: str | None)
 @pass_env
 def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     """One line for a shell prompt or status bar; exit 3 when something needs attention, else 0."""
-    from journal.application.status import DAMAGE_HINT, status_json, status_line
+    from journal.application.status import status_json, status_line
     from journal.application.today import build_today
 
     today = build_today(env.existing_store, now=env.now, zone=env.zone, reorder_lead_days=lead_days)
@@ -266,7 +267,7 @@ def status(env: Env, lead_days: int | None, as_json: bool) -> int:
     if unlike:
         line += f" | {len(unlike)} backup(s) not like the journal: see `medjournal backups`"
     if today.damage:
-        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {DAMAGE_HINT}) | {line}")
+        say(f"JOURNAL DAMAGED ({len(today.damage)} problem(s): {messages.DAMAGED}) | {line}")
         return DAMAGED
     say(line)
     return NEEDS_ATTENTION if attention else 0

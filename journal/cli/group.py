@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import click
 
 from journal import __version__
+from journal.cli import messages
 from journal.cli._env import Env, db_option
 from journal.errors import JournalError
 from journal.visible import visible
-from journal.when import WhenError
 
 
 class _LazyGroup(click.Group):
@@ -97,15 +97,6 @@ def fail(message: str) -> int:
     return 1
 
 
-def _after_commit(message: str, committed: bool) -> str:
-    # Said plainly, so that nobody records the same dose twice.
-    if not committed:
-        return message
-    return "the record WAS saved (do not record it again; `medjournal history` shows it), but then: " + message.replace(
-        "nothing was saved", "nothing more was saved"
-    )
-
-
 # The exit status of a command that saved its record and then failed (its confirmation could not
 # be written, the disk filled up after the commit): not 1, so that a script does not record it again.
 SAVED_THEN_FAILED = 4
@@ -123,8 +114,8 @@ def run(args: Sequence[str]) -> int:
         result = fail(exc.format_message())
     except click.exceptions.Abort:
         result = fail("interrupted; nothing more was written.")
-    except (JournalError, WhenError) as exc:
-        result = _failed(str(exc), COMMITS[0] > commits)
+    except JournalError as exc:
+        result = _failed(exc, COMMITS[0] > commits)
     except KeyboardInterrupt:
         result = fail("interrupted; nothing more was written.")
     except OSError as exc:
@@ -135,9 +126,9 @@ def run(args: Sequence[str]) -> int:
     return result if isinstance(result, int) else 0
 
 
-def _failed(message: str, committed: bool) -> int:
-    status = fail(_after_commit(message, committed))
-    return SAVED_THEN_FAILED if committed else status
+def _failed(exc: JournalError | str, saved: bool) -> int:
+    status = fail(messages.failed(exc, saved=saved))
+    return SAVED_THEN_FAILED if saved else status
 
 
 def _os_error(exc: OSError) -> str:

@@ -139,6 +139,8 @@ def dose(
     say(f"Recorded {med.name} dose{extra_text}, {format_near(when, env.zone, now=env.now)}{where}{by}.")
     if result.site_advice and result.dose.region:
         say(f"At the site: {result.site_advice}")
+    if result.no_free_spot:
+        warn(messages.no_free_spot())
     for text in result.warnings:
         warn(text)
     if result.leftover_advice:
@@ -191,8 +193,8 @@ def effect(env: Env, symptom: str, severity: str | None, at: str | None, site: s
             f"{name} is PAUSED from now: nothing is due or reminded, and a dose asks first. Ask your doctor "
             f"before the next dose; once they say to go on, run `medjournal med resume {shell_word(name)}`."
         )
-    if result.region_note:
-        say(result.region_note)
+    if result.assumed_region:
+        say(messages.assumed_region(result.assumed_region))
 
 
 def shell_word(text: str) -> str:

@@ -1,21 +1,12 @@
-"""The one error a content pack raises, and how its paths are shown."""
+"""The one error a content pack raises (a JournalError, in journal.errors), and how its paths are shown."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from journal.errors import PackError
 
-class PackError(Exception):
-    """A content pack is missing or broken; the message names the file and the field."""
-
-    def __init__(self, message: str, *, path: Path | None = None, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
+__all__ = ["PackError", "display_path"]
 
 
 def display_path(path: Path) -> str:

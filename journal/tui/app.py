@@ -13,13 +13,12 @@ from textual.command import Provider
 from textual.screen import Screen
 
 from journal.application.opening import Store
-from journal.errors import JournalError
+from journal.errors import JournalError, WhenError
 from journal.tui import Opening
 from journal.tui.context import Journal
 from journal.tui.host import JournalApp
 from journal.tui.screens import BY_NAME, ScreenEntry
 from journal.tui.themes import DARK_THEME, LIGHT_THEME, ThemedApp
-from journal.when import WhenError
 
 # Cursor blink is switched off by tests so that snapshots do not depend on timing.
 BLINK = True

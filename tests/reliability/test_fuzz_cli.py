@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.cli.group import run
-from journal.when import MAX_YEAR, MIN_YEAR, WhenError, parse_when
+from journal.errors import WhenError
+from journal.when import MAX_YEAR, MIN_YEAR, parse_when
 
 # What a shell can pass in argv: any character but NUL (and no lone surrogates).
 TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=60)

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import re
-from pathlib import Path
-
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, TabbedContent
 
@@ -14,11 +9,8 @@ from journal import models as m
 from journal.store import Store
 from journal.tui.app import MedJournalApp
 from journal.tui.widgets.footer import JournalFooter
-from journal.tui.words import PHRASES, for_tui
 from tests.tui.conftest import NOW, at, build, put, seed
 from tests.tui.test_flows import drive, screen_text, shown, type_text
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _name(app: MedJournalApp) -> str:
@@ -212,37 +204,6 @@ def test_tabs_keys_are_not_on_screens_without_tabs(store: Store) -> None:
 
 
 # --- the TUI's words ----------------------------------------------------------------------
-
-_FLAG = re.compile(r"(?<![\w-])--[a-z]")
-# Where messages that reach the TUI are written: the application layer, the rules and the store.
-_SOURCES = ("journal/application", "journal/care", "journal/store", "journal/content", "journal/models.py")
-
-
-def _message_texts() -> list[tuple[str, int, str]]:
-    """Every string literal (not a docstring) in the modules whose messages the TUI shows."""
-    found: list[tuple[str, int, str]] = []
-    for source in _SOURCES:
-        path = ROOT / source
-        for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
-            tree = ast.parse(file.read_text(encoding="utf-8"))
-            docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                    found.append((str(file.relative_to(ROOT)), node.lineno, node.value))
-    return found
-
-
-def test_every_message_that_names_a_flag_has_tui_words() -> None:
-    flagged = [(f, n, text) for f, n, text in _message_texts() if _FLAG.search(text)]
-    assert flagged, "the scan finds the messages that name flags (it would pass vacuously otherwise)"
-    untranslated = [(f, n, text) for f, n, text in flagged if _FLAG.search(for_tui(text))]
-    assert not untranslated, f"messages naming a CLI flag with no TUI words in journal/tui/words.py: {untranslated}"
-
-
-@pytest.mark.parametrize(("cli", "tui"), PHRASES)
-def test_tui_words_name_no_flag_or_command(cli: str, tui: str) -> None:
-    assert not _FLAG.search(tui) and "`" not in tui
-    assert for_tui(f"Before. {cli} After.") == f"Before. {tui} After."
 
 
 def test_a_refused_site_speaks_of_the_given_by_box_not_of_a_flag(store: Store) -> None:

@@ -182,7 +182,7 @@ def test_after_a_dose_the_card_turns_from_act_now_to_done(store: Store) -> None:
     drive(app, steps)
 
 
-def test_an_alert_written_for_the_command_line_speaks_of_keys_on_today(store: Store) -> None:
+def test_an_alert_that_asks_for_a_box_speaks_of_keys_on_today(store: Store) -> None:
     med = put(store, m.Medication, name="anakinra", pack="anakinra", tracked=True, usual_time="08:00")
     put(store, m.SupplyBox, medication_id=med.id, count=1, received=at(5).date())
     for days_ago in (3, 2, 1):
@@ -193,7 +193,8 @@ def test_an_alert_written_for_the_command_line_speaks_of_keys_on_today(store: St
         await pilot.pause()
         text = " ".join(sections(app).split())
         assert "used that no recorded box" in text
-        assert "in Medicines (m), choose the medicine and press b" in text and "supply add" not in text
+        assert "record the missing box. In Medicines (m), choose the medicine and press b." in text
+        assert "supply add" not in text
 
     drive(app, steps, size=(120, 40))
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from journal import models as m
-from journal.care.inspection import InspectionError, inspect_syringe, leftover_advice
+from journal.care.inspection import inspect_syringe, leftover_advice
 from journal.content import Pack, load_pack
+from journal.errors import InspectionError
 
 FIXTURE_PACKS = Path(__file__).resolve().parents[1] / "fixtures" / "packs"
 
@@ -29,8 +30,9 @@ def test_clear_syringe_is_used(anakinra: Pack) -> None:
 
 
 def test_foamy_syringe_is_not_recorded_until_it_has_waited(anakinra: Pack) -> None:
-    with pytest.raises(InspectionError, match="--waited"):
+    with pytest.raises(InspectionError, match="minutes it sat") as refused:
         inspect_syringe(anakinra, m.Appearance.FOAMY)
+    assert refused.value.look == "foamy" and refused.value.advice == anakinra.appearance("foamy").advice
     with pytest.raises(InspectionError):
         inspect_syringe(anakinra, m.Appearance.FOAMY, waited_minutes=0)
 

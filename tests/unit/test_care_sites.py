@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from journal import models as m
 from journal.care import sites
-from journal.care.sites import SiteError, SiteUse
+from journal.care.sites import SiteUse
 from journal.content import Pack, load_pack, spot_distance_cm
+from journal.errors import SiteError
 
 FIXTURE_PACKS = Path(__file__).resolve().parents[1] / "fixtures" / "packs"
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

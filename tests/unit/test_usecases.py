@@ -18,9 +18,8 @@ from journal.application.status import status_line
 from journal.application.supply import add_box, discard_box, supply_for
 from journal.application.today import build_today
 from journal.care.alerts import AlertKind, AlertLevel
-from journal.care.sites import SiteError
 from journal.content import Pack, load_pack, spot_distance_cm
-from journal.errors import JournalError, NotFoundError
+from journal.errors import JournalError, NotFoundError, SiteError
 from journal.store import Store
 
 FIXTURE_PACKS = Path(__file__).resolve().parents[1] / "fixtures" / "packs"
@@ -133,7 +132,7 @@ def test_an_injection_site_reaction_is_placed_at_the_last_site_and_blocks_it(
 ) -> None:
     dose(store, kineret, NOW - timedelta(hours=3), site="thigh-right")
     result = record_side_effect(store, "bruising", at=NOW, zone="UTC", now=NOW)
-    assert result.effect.region == "thigh-right" and result.region_note
+    assert result.effect.region == "thigh-right" and result.assumed_region
     view = build_today(store, now=NOW, zone="UTC").medicines[0]
     assert view.suggested_spot and not view.suggested_spot.startswith("thigh-right")
 

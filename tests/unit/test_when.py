@@ -10,7 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from journal import models as m
-from journal.when import WhenError, format_local, iso_utc, parse_when
+from journal.errors import WhenError
+from journal.when import format_local, iso_utc, parse_when
 
 # Zones with the awkward cases: DST both ways, half-hour DST (Lord Howe), 45-minute offsets,
 # southern-hemisphere summers, a zone that dropped DST, and no DST at all.

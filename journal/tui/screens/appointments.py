@@ -17,6 +17,7 @@ from journal import models as m
 from journal.application import corrections
 from journal.application.appointments import carry_question, next_visit, set_status
 from journal.application.opening import Store
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, TAB_KEYS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -201,7 +202,7 @@ class AppointmentsScreen(JournalScreen):
         return self.journal.store.get(cls, key)
 
     def _update(self, write: Callable[[Store], object]) -> None:
-        def failed(exc: Exception) -> None:
+        def failed(exc: JournalError) -> None:
             self.notify(describe(exc), severity="error", markup=False)
             self.refresh_data()
 

@@ -16,11 +16,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from journal.errors import JournalBusyError, JournalError, RecordError
+from journal.tui import messages
 from journal.tui.host import JournalApp
 from journal.tui.widgets.footer import JournalFooter
 from journal.tui.widgets.reference import ReferencePanel
 from journal.visible import visible
-from journal.when import WhenError
 
 if TYPE_CHECKING:
     from journal import models as m
@@ -37,27 +37,18 @@ def lit(text: object, style: str = "") -> Text:
     return Text("" if text is None else visible(str(text)), style=style)
 
 
-def error_field(exc: Exception) -> str | None:
+def error_field(exc: JournalError) -> str | None:
     """The field a validation error is about, if any."""
     return exc.field if isinstance(exc, RecordError) else None
 
 
-def describe(exc: Exception) -> str:
-    """One sentence for an error raised while saving (control characters in it shown escaped).
-
-    Said in the TUI's words: a message naming a command-line flag names the field or key instead.
-    """
-    from journal.tui.words import for_tui
-
-    if isinstance(exc, JournalError):
-        return for_tui(visible(exc.message))
-    if isinstance(exc, WhenError):
-        text = visible(str(exc))
-        return text[:1].upper() + text[1:] + "."
-    return for_tui(visible(str(exc)))
+def describe(exc: JournalError) -> str:
+    """One sentence for an error raised while saving, in the TUI's words (control characters shown escaped)."""
+    return visible(messages.error(exc))
 
 
-SAVE_ERRORS = (JournalError, WhenError, ValueError)
+# What a save shows the person: a refusal or failure the core words. Anything else is a bug, not a message.
+SAVE_ERRORS = (JournalError,)
 T = TypeVar("T")
 WAITING = (
     "Waiting for the journal: another program is writing to it. Your entry is kept and saved as soon as it is free."
@@ -82,7 +73,7 @@ class WritesToJournal(_ScreenBase):
         return self.app.journal
 
     def save_to_journal(
-        self, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
+        self, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[JournalError], None]
     ) -> None:
         """Run `task` (a write through the store it is given), then `done` with its result or `failed`.
 
@@ -114,7 +105,7 @@ class WritesToJournal(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="journal-write")
     def _write_when_free(
-        self, path: Path, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[Exception], None]
+        self, path: Path, task: Callable[[Store], T], done: Callable[[T], None], failed: Callable[[JournalError], None]
     ) -> None:
         import sqlite3
 
@@ -124,12 +115,14 @@ class WritesToJournal(_ScreenBase):
         try:
             with Store.open(path, create=False, daily_backup=False, checked=True) as other:
                 outcome = (True, task(other))
-        except (*SAVE_ERRORS, sqlite3.Error) as exc:
+        except SAVE_ERRORS as exc:
             outcome = (False, exc)
+        except sqlite3.Error as exc:  # in this thread, not the screen's: said, not raised where nobody hears it
+            outcome = (False, JournalError(f"{path} could not be written ({exc}): nothing was saved."))
         self.app.call_from_thread(self._written, outcome, done, failed)
 
     def _written(
-        self, outcome: tuple[bool, Any], done: Callable[[Any], None], failed: Callable[[Exception], None]
+        self, outcome: tuple[bool, Any], done: Callable[[Any], None], failed: Callable[[JournalError], None]
     ) -> None:
         self._writing = False
         self.remove_class("-waiting")
@@ -312,7 +305,7 @@ class JournalScreen(WritesToJournal, Screen[None]):
         toast = f"{kind[:1].upper()}{kind[1:]} added" + (": read the warning under the form." if warnings else ".")
         self.app.notify(toast, markup=False, severity="warning" if warnings else "information")
 
-    def show_save_error(self, exc: Exception, *, aliases: dict[str, str] | None = None, form: str = "") -> None:
+    def show_save_error(self, exc: JournalError, *, aliases: dict[str, str] | None = None, form: str = "") -> None:
         """Show why a save failed beside the field it concerns (or at the form); keep what was typed."""
         from journal.tui.widgets.inputs import Field
 

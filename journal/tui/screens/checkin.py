@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from journal import models as m
 from journal.application.records import add_checkin
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -105,7 +106,7 @@ class CheckinScreen(JournalScreen):
             lambda store: add_checkin(store, typed, at=at, zone=journal.zone, now=now), saved, self._failed
         )
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: JournalError) -> None:
         self.show_save_error(
             exc,
             aliases={"stiffness_minutes": "stiffness", "note": "checkin-note", "at": "checkin-time"},

@@ -20,6 +20,8 @@ from textual.widgets.option_list import Option
 
 from journal import models as m
 from journal.content import Pack, Verdict
+from journal.errors import JournalError
+from journal.tui import messages
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, lit
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
@@ -418,7 +420,7 @@ class DoseScreen(JournalScreen):
         assert self.med is not None
         journal, med = self.journal, self.med
 
-        def refused(exc: Exception) -> None:
+        def refused(exc: JournalError) -> None:
             from journal.tui.screens.base import describe
 
             self._advice("#check-advice", f"Not recorded: {describe(exc)}", "danger")
@@ -557,7 +559,7 @@ class DoseScreen(JournalScreen):
                 extra=extra,
             )
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: JournalError) -> None:
             if isinstance(exc, ExtraDoseError) and not extra:
                 if self.extra_confirmed:
                     self._record(extra=True)
@@ -574,16 +576,18 @@ class DoseScreen(JournalScreen):
             self._advice("#confirm-error", "The syringe was discarded; no dose was recorded.", "danger")
             return
         where = f", {result.site_label}" if result.site_label else ""
-        from journal.tui.words import for_tui
-
         # The disposal advice was on the confirm step: the toast stays one line unless there is more to say.
-        extra = [*map(for_tui, result.warnings), *([result.leftover_advice] if result.leftover_advice else [])]
+        extra = [
+            *([messages.no_free_spot()] if result.no_free_spot else []),
+            *result.warnings,
+            *([result.leftover_advice] if result.leftover_advice else []),
+        ]
         message = f"Recorded {self.med.name} at {self.journal.local(at)[-5:]}{where}." + "".join(f" {w}" for w in extra)
         self.app.notify(message, markup=False, timeout=6)
         self.dismiss()
 
     @staticmethod
-    def _sentence(exc: Exception) -> str:
+    def _sentence(exc: JournalError) -> str:
         from journal.tui.screens.base import describe
 
         return describe(exc)

@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from journal import models as m
 from journal.application import corrections
 from journal.content import Pack
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalModal, describe, error_field
 from journal.tui.widgets.bodymap import BodyMap
 from journal.tui.widgets.inputs import Field
@@ -180,7 +181,7 @@ class EditRecordDialog(JournalModal):
     def _saved(self, record: m.Record) -> None:
         self.dismiss(record)
 
-    def _refused(self, exc: Exception) -> None:
+    def _refused(self, exc: JournalError) -> None:
         bad = error_field(exc)
         shown_at = bad if bad in self.fields() else ("spot" if bad == "region" and self.pack else None)
         self._show_error(shown_at, describe(exc))

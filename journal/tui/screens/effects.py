@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from journal import models as m
 from journal.application.effects import close_effect
 from journal.content import Symptom, normalize
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -190,7 +191,7 @@ class EffectsScreen(JournalScreen):
                 note=values["effect-note"] or None,
             )
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: JournalError) -> None:
             self.show_save_error(
                 exc, aliases={"symptom": "symptom", "started_at": "started", "note": "effect-note"}, form="effect"
             )

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from journal import models as m
 from journal.application.records import add_lab_result, by_test, parse_range, parse_value, range_text
 from journal.application.records import trend as trend_of
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.table import FitTable
@@ -106,7 +107,7 @@ class LabsScreen(JournalScreen):
             lambda store: add_lab_result(store, typed, at=at, zone=journal.zone, now=now), self._recorded, self._refused
         )
 
-    def _refused(self, exc: Exception) -> None:
+    def _refused(self, exc: JournalError) -> None:
         self.show_save_error(
             exc,
             aliases={

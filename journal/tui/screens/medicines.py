@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TabbedCont
 from journal import models as m
 from journal.application import corrections
 from journal.application.opening import Store
+from journal.errors import JournalError
 from journal.schedule_spec import ScheduleError
 from journal.tui.screens.base import (
     SAVE_ERRORS,
@@ -242,7 +243,7 @@ class MedicinesScreen(JournalScreen):
 
         self.save_to_journal(add, lambda saved: self._added("#med-error", saved, values), self._med_failed)
 
-    def _med_failed(self, exc: Exception) -> None:
+    def _med_failed(self, exc: JournalError) -> None:
         from journal.application.medicines import DuplicateMedicineError
 
         if isinstance(exc, DuplicateMedicineError):
@@ -275,7 +276,7 @@ class MedicinesScreen(JournalScreen):
             self._allergy_failed,
         )
 
-    def _allergy_failed(self, exc: Exception) -> None:
+    def _allergy_failed(self, exc: JournalError) -> None:
         self.show_save_error(
             exc, aliases={"substance": "allergy-substance", "reaction": "allergy-reaction"}, form="allergy"
         )
@@ -296,7 +297,7 @@ class MedicinesScreen(JournalScreen):
             self._condition_failed,
         )
 
-    def _condition_failed(self, exc: Exception) -> None:
+    def _condition_failed(self, exc: JournalError) -> None:
         self.show_save_error(exc, aliases={"name": "condition-name", "since": "condition-since"}, form="condition")
 
     def _save_profile(self) -> None:
@@ -493,7 +494,7 @@ class BoxDialog(JournalModal):
             return
         medication, lot = self.medication, fields["box-lot"].value or None
 
-        def refused(exc: Exception) -> None:
+        def refused(exc: JournalError) -> None:
             name = {"count": "box-count", "lot": "box-lot", "expires": "box-expires"}.get(error_field(exc) or "")
             if name:
                 fields[name].show_error(describe(exc))

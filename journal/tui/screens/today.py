@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from journal.tui import messages
 from journal.tui.screens import SCREENS
 from journal.tui.screens.base import JournalScreen
 
@@ -53,14 +54,6 @@ def sparkline(values: list[float], top: float = 10.0) -> str:
     steps = len(_BARS) - 1
     cells = (_BARS[round(min(max(v, 0.0), top) / top * steps)] * _WEEK_WIDTH for v in values)
     return " ".join(cells)
-
-
-def _alert_text(text: str) -> str:
-    # Here, marking a side effect is one key away: say which; and keys, not the command line's words.
-    from journal.application.today import STAYS_OPEN
-    from journal.tui.words import for_tui
-
-    return text + " (press s)" if text.endswith(STAYS_OPEN) else for_tui(text)
 
 
 def _duration(minutes: int) -> str:
@@ -250,9 +243,7 @@ class TodayScreen(JournalScreen):
         urgent = self._urgent(today) if today is not None else []
         text = Text()
         if today is not None and today.damage:
-            from journal.application.status import DAMAGE_HINT
-
-            text.append(f"⚠ THE JOURNAL IS DAMAGED: {DAMAGE_HINT}.\n")
+            text.append(f"⚠ THE JOURNAL IS DAMAGED: {messages.DAMAGED}.\n")
             for line in today.damage[:3]:
                 text.append(f"  {line}\n")
             if len(today.damage) > 3:
@@ -293,7 +284,7 @@ class TodayScreen(JournalScreen):
         for alert in shown:
             style = alert_style(alert)
             # Content parts are literal text: a note such as `[bold]hi[/]` stays as typed.
-            parts += ["\n", (_MARK[style] + _alert_text(alert.text), style)]
+            parts += ["\n", (_MARK[style] + messages.alert_text(alert), style)]
         return Content.assemble(*parts)
 
     @staticmethod

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from journal.application.opening import Store
+from journal.errors import JournalError
 from journal.tui.screens.base import SAVE_ERRORS, JournalScreen, describe, lit
 from journal.tui.widgets.inputs import Field
 from journal.tui.widgets.toggles import Tick
@@ -169,7 +170,7 @@ class WelcomeScreen(JournalScreen):
             at = values["welcome-time"] or None
             set_up(store, profile=profile, pack=pack, at=at, now=journal.now(), today=journal.today(), box=box)
 
-        def refused(exc: Exception) -> None:
+        def refused(exc: JournalError) -> None:
             aliases = {k: f"welcome-{k}" for k in (*PROFILE_KEYS, "born", "lot", "expires")}
             aliases["usual_time"] = "welcome-time"
             self.show_save_error(exc, aliases=aliases, form="welcome")
