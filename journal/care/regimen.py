@@ -64,6 +64,8 @@ class Step:
     starts: date
     ends: date | None = None
     dose: str | None = None
+    # The medicine stops after this step's last day (a taper's end): no step is in force after it.
+    then_stop: bool = False
 
     def covers(self, day: date) -> bool:
         """Whether the step is in force on a local day."""
@@ -249,11 +251,31 @@ def state_now(
 
 def steps_for(med: m.Medication, schedules: Sequence[m.Schedule], recent: Sequence[m.Dose]) -> list[Step]:
     """A medicine's schedule steps; one tracked before schedules existed is daily at its usual time."""
-    steps = [Step(parse_regimen(s.spec), s.starts, s.ends, s.dose) for s in schedules if s.deleted_at is None]
+    steps = [
+        Step(parse_regimen(s.spec), s.starts, s.ends, s.dose, s.then_stop) for s in schedules if s.deleted_at is None
+    ]
     if steps or not med.tracked:
-        return steps
+        return last_day_held(steps)
     usual = schedule.usual_time(med, recent)
     return [Step(Regimen(Pattern.DAILY, times=(usual.at,)), med.started or date(1900, 1, 1))]
+
+
+def last_day(steps: Sequence[Step]) -> date | None:
+    """The last day any dose is due: the end of the first step that stops the medicine after it, if one does."""
+    return min((s.ends for s in steps if s.then_stop and s.ends is not None), default=None)
+
+
+def last_day_held(steps: list[Step]) -> list[Step]:
+    """The steps, none in force after the last day a step that stops the medicine sets (a taper that ends does
+    not fall back to the schedule before it)."""
+    stop = last_day(steps)
+    if stop is None:
+        return steps
+    return [
+        s if s.ends is not None and s.ends <= stop else Step(s.regimen, s.starts, stop, s.dose, s.then_stop)
+        for s in steps
+        if s.starts <= stop
+    ]
 
 
 def dosings(doses: Sequence[m.Dose]) -> list[Dosing]:

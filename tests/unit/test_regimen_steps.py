@@ -1,0 +1,119 @@
+"""Schedule steps that mean what the prescription says (issue "One regimen truth"): one step at a time, an
+explicit replacement, and a taper that ends the medicine (`med schedule ... --then stop`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from journal import models as m
+from journal import reminders
+from journal.application.doses import record_dose
+from journal.application.medicines import add_schedule
+from journal.application.status import status_json
+from journal.application.today import build_today
+from journal.store import Store
+from journal.store.rules import RuleError, scan
+from tests.unit.berlin import ZONE, add, at
+
+NOW = at("2026-12-01", "09:00")
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    opened = Store.memory()
+    yield opened
+    opened.close()
+
+
+def _med(store: Store, name: str) -> m.Medication:
+    found = store.find_medication(name, on=date(2026, 12, 1))
+    assert found is not None
+    return found
+
+
+def test_a_step_overlapping_another_is_refused_naming_it(store: Store) -> None:
+    pred = add(store, "prednisone", "daily at 08:00", form="tablet", started=date(2026, 12, 1))
+    with pytest.raises(RuleError, match=r"overlaps the step daily at 08:00, from 2026-12-01") as refused:
+        add_schedule(store, pred, "daily at 08:00", starts=date(2026, 12, 5), dose="20 mg", now=NOW)
+    assert refused.value.rule == "one step at a time"
+    assert len(store.schedules(pred.id)) == 1
+    # Two taper steps that follow each other are accepted; a third sharing a day with the second is not.
+    other = add(store, "hydrocortisone", "daily at 07:00", form="tablet")
+    (base,) = store.schedules(other.id)
+    store.update(base, now=NOW, ends=date(2026, 12, 4))
+    add_schedule(store, other, "daily at 07:00", starts=date(2026, 12, 5), ends=date(2026, 12, 9), now=NOW)
+    with pytest.raises(RuleError, match="from 2026-12-05 until 2026-12-09"):
+        add_schedule(store, other, "daily at 07:00", starts=date(2026, 12, 9), now=NOW)
+
+
+def test_replace_ends_the_step_before_in_the_same_write(store: Store) -> None:
+    pred = add(store, "prednisone", "daily at 08:00", form="tablet")
+    done = add_schedule(store, pred, "daily at 08:00", starts=date(2026, 12, 5), dose="20 mg", now=NOW, replace=True)
+    assert [s.ends for s in done.ended] == [date(2026, 12, 4)] and done.removed == []
+    assert [(s.starts, s.ends, s.dose) for s in store.schedules(pred.id)] == [
+        (date(2026, 12, 1), date(2026, 12, 4), None),
+        (date(2026, 12, 5), None, "20 mg"),
+    ]
+    # A step starting on or after the new one's first day is removed, not ended.
+    again = add_schedule(store, pred, "daily at 09:00", starts=date(2026, 12, 5), now=NOW, replace=True)
+    assert [s.dose for s in again.removed] == ["20 mg"]
+    assert [s.spec for s in store.schedules(pred.id)] == ["daily at 08:00", "daily at 09:00"]
+
+
+def test_a_step_that_stops_needs_its_last_day(store: Store) -> None:
+    pred = add(store, "prednisone", "daily at 08:00", form="tablet")
+    with pytest.raises(Exception, match="needs its last day"):
+        add_schedule(store, pred, "daily at 08:00", starts=date(2026, 12, 5), now=NOW, then_stop=True, replace=True)
+    with pytest.raises(RuleError, match="needs its last day"):
+        store.add(m.Schedule(medication_id=pred.id, spec="daily at 08:00", starts=date(2027, 1, 1), then_stop=True))
+
+
+def _taper(store: Store) -> m.Medication:
+    """Prednisone 20 mg daily from 1 December, then 10 mg from the 5th to the 7th, then stop."""
+    pred = add(store, "prednisone", "daily at 08:00", form="tablet")
+    done = add_schedule(
+        store,
+        pred,
+        "daily at 08:00",
+        starts=date(2026, 12, 5),
+        ends=date(2026, 12, 7),
+        dose="10 mg",
+        now=NOW,
+        then_stop=True,
+        replace=True,
+    )
+    assert done.stops_after == date(2026, 12, 7)
+    return _med(store, "prednisone")
+
+
+def test_a_taper_that_ends_leaves_nothing_due_after_its_last_day(store: Store) -> None:
+    pred = _taper(store)
+    assert pred.stopped == date(2026, 12, 7)
+    last = build_today(store, now=at("2026-12-07", "09:30"), zone=ZONE)
+    (view,) = last.medicines
+    assert view.state == "overdue" and [r.title for r in reminders.due(last)] == ["prednisone"]
+    record_dose(store, pred, at=at("2026-12-07", "09:31"), zone=ZONE, now=at("2026-12-07", "09:31"))
+    for day in ("2026-12-08", "2026-12-09", "2027-03-01"):
+        after = build_today(store, now=at(day, "09:30"), zone=ZONE)
+        assert after.medicines == [] and reminders.due(after) == [] and not after.needs_attention
+        assert status_json(after)["medicines"] == []
+    # Nothing can follow a step after which the medicine stops.
+    with pytest.raises(RuleError, match="the medicine stops after it"):
+        store.add(m.Schedule(medication_id=pred.id, spec="daily at 08:00", starts=date(2026, 12, 20)), now=NOW)
+
+
+def test_check_names_overlapping_steps_in_a_journal_written_by_hand(store: Store) -> None:
+    pred = add(store, "prednisone", "daily at 08:00", form="tablet")
+    (stamp,) = store.db.conn.execute("SELECT created_at FROM schedules").fetchone()
+    # Written after the first step, as an earlier version let a step be: over the one before it.
+    store.db.conn.execute(
+        "INSERT INTO schedules (id, created_at, updated_at, medication_id, spec, starts, dose, then_stop) "
+        "VALUES ('taper', ?, ?, ?, 'daily at 08:00', '2026-12-05', '20 mg', 0)",
+        [stamp, stamp, pred.id],
+    )
+    found = [v for v in scan(store, now=at("2026-12-09", "10:00")) if v.rule == "one step at a time"]
+    assert [(v.table, v.record_id) for v in found] == [("schedules", "taper")]
+    assert "overlaps the step daily at 08:00, from 2026-12-01" in found[0].message
