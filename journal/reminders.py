@@ -61,7 +61,7 @@ def due(today: Today) -> list[Reminder]:
                     key=f"dose:{med.medication_id}:{today.day.isoformat()}",
                     title=med.name,
                     private=f"{med.name} {med.due_local}",
-                    details=f"{med.name} due at {med.due_local}{late}{spot}.",
+                    details=f"{med.name}{' ' + med.amount if med.amount else ''} due at {med.due_local}{late}{spot}.",
                     repeats=True,
                 )
             )

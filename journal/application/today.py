@@ -64,6 +64,8 @@ class MedicineToday:
     injected: bool = True
     # As needed: when its limits next allow a dose ('14:30'), or None when one is allowed now.
     allowed_from_local: str | None = None
+    # The amount of the dose that matters now (due, overdue, taken, or the next one), as its step says it ('20 mg').
+    amount: str | None = None
     # Paused (after a suspected allergic reaction): since when, and why.
     paused_since_local: str | None = None
     pause_reason: str | None = None
@@ -108,7 +110,7 @@ def medicine_today(
 ) -> MedicineToday:
     """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
     pack = pack_of(med, loader)
-    recent, step, usual, found, due = dose_now(store, med, now=now, zone=zone)
+    recent, step, usual, found, due, amount = dose_now(store, med, now=now, zone=zone)
     today = m.local_day(now, zone)
     starts_on = med.started if med.started and med.started > today else None
     view = MedicineToday(
@@ -133,6 +135,7 @@ def medicine_today(
         next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
         injected=med.injected,
+        amount=amount,
     )
     if found.state is regimen.State.PAUSED and med.paused_at is not None:
         view.paused_since_local = format_near(med.paused_at, zone, now=now)

@@ -278,6 +278,19 @@ def last_day_held(steps: list[Step]) -> list[Step]:
     ]
 
 
+def amount_at(steps: list[Step], at: datetime, *, zone: str) -> str | None:
+    """The dose amount ('20 mg') of the step a dose at `at` falls under: the step of the scheduled dose it counts
+    for (a late dose after midnight is the day before's), else the step in force on its local day; None when that
+    step names no amount."""
+    if not steps:
+        return None
+    scheduled = slots(steps, zone=zone, since=at - WINDOW_REACH, until=at + WINDOW_REACH)
+    k = belongs(at, scheduled)
+    moment = scheduled[k].at if k is not None else at
+    step = step_on(steps, moment.astimezone(ZoneInfo(zone)).date())
+    return step.dose if step is not None else None
+
+
 def dosings(doses: Sequence[m.Dose]) -> list[Dosing]:
     """Doses as the regimen rules read them: when, and whether taken."""
     return [Dosing(d.at, taken=d.status is m.DoseStatus.TAKEN, extra=d.extra) for d in doses if d.deleted_at is None]

@@ -397,6 +397,8 @@ def _administrations(
             reason = f"{dose.status.value} dose" + (f": {dose.reason}" if dose.reason else "")
             resource["statusReason"] = [{"text": _text(reason)}]
         dosage: dict[str, Any] = {}
+        if dose.amount:  # as the schedule step in force said it ("20 mg")
+            dosage["text"] = _text(dose.amount)
         site = dose.spot or dose.region
         if site:
             dosage["site"] = {"text": _text(site)}

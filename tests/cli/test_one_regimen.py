@@ -66,3 +66,14 @@ def test_med_schedule_refuses_an_overlap_replaces_on_request_and_a_taper_stops(c
     after = cli("2026-12-10 09:00", "status")
     assert after.code == 0 and "prednisone" not in after.out
     assert "prednisone" not in ok(cli("2026-12-10 09:00", "remind", "--once", "--via", "terminal")).out
+
+
+def test_the_steps_dose_shows_in_status_remind_and_the_dose_recorded(cli: Cli) -> None:
+    day = "2026-12-07 09:00"
+    ok(cli(day, "med", "add", "prednisone", "--form", "tablet", "--schedule", "daily at 08:00"))
+    ok(cli(day, "med", "schedule", "prednisone", "daily at 08:00", "--from", "today", "--dose", "20 mg", "--replace"))
+    (shown,) = json.loads(ok(cli(day, "status", "--json")).out)["medicines"]
+    assert shown["dose"] == "20 mg" and shown["next_at"] == "2026-12-08T07:00:00Z"
+    assert "prednisone 20 mg OVERDUE" in ok(cli(day, "status")).out
+    assert "20 mg" in ok(cli(day, "remind", "--once", "--via", "terminal", "--details")).out
+    assert "Recorded prednisone dose (20 mg)" in ok(cli(day, "dose", "--med", "prednisone")).out

@@ -12,7 +12,7 @@ from journal import models as m
 from journal import reminders
 from journal.application.doses import record_dose
 from journal.application.medicines import add_schedule
-from journal.application.status import status_json
+from journal.application.status import status_json, status_line
 from journal.application.today import build_today
 from journal.store import Store
 from journal.store.rules import RuleError, scan
@@ -117,3 +117,43 @@ def test_check_names_overlapping_steps_in_a_journal_written_by_hand(store: Store
     found = [v for v in scan(store, now=at("2026-12-09", "10:00")) if v.rule == "one step at a time"]
     assert [(v.table, v.record_id) for v in found] == [("schedules", "taper")]
     assert "overlaps the step daily at 08:00, from 2026-12-01" in found[0].message
+
+
+def _tapering(store: Store) -> m.Medication:
+    """Prednisone 20 mg daily at 08:00 until 4 December, 10 mg from the 5th to the 7th, then stop."""
+    pred = add(store, "prednisone", "daily at 08:00", form="tablet")
+    (base,) = store.schedules(pred.id)
+    store.update(base, now=NOW, dose="20 mg", ends=date(2026, 12, 4))
+    add_schedule(
+        store,
+        pred,
+        "daily at 08:00",
+        starts=date(2026, 12, 5),
+        ends=date(2026, 12, 7),
+        dose="10 mg",
+        now=NOW,
+        then_stop=True,
+    )
+    return _med(store, "prednisone")
+
+
+def test_the_steps_dose_is_shown_where_it_is_due_and_saved_with_the_dose(store: Store) -> None:
+    pred = _tapering(store)
+    morning = build_today(store, now=at("2026-12-04", "09:00"), zone=ZONE)
+    (view,) = morning.medicines
+    assert view.state == "overdue" and view.amount == "20 mg"
+    assert status_line(morning).startswith("prednisone 20 mg OVERDUE 1h")
+    medicines = status_json(morning)["medicines"]
+    assert isinstance(medicines, list)
+    (shown,) = medicines
+    assert shown["dose"] == "20 mg" and shown["next_at"] == "2026-12-05T07:00:00Z"
+    assert [r.details for r in reminders.due(morning)] == ["prednisone 20 mg due at 08:00, overdue 1h."]
+    # Taken, the next one is the next step's: Today says 10 mg from tomorrow.
+    taken = record_dose(store, pred, at=at("2026-12-04", "09:05"), zone=ZONE, now=at("2026-12-04", "09:05"))
+    assert taken.dose is not None and taken.dose.amount == "20 mg" and "20 mg" in taken.dose.describe()
+    evening = build_today(store, now=at("2026-12-04", "21:00"), zone=ZONE)
+    assert evening.medicines[0].state == "taken" and evening.medicines[0].amount == "20 mg"
+    tomorrow = build_today(store, now=at("2026-12-05", "07:00"), zone=ZONE)
+    assert tomorrow.medicines[0].state == "due" and tomorrow.medicines[0].amount == "10 mg"
+    step_two = record_dose(store, pred, at=at("2026-12-05", "08:10"), zone=ZONE, now=at("2026-12-05", "08:10"))
+    assert step_two.dose is not None and step_two.dose.amount == "10 mg"

@@ -120,7 +120,11 @@ class DoseScreen(JournalScreen):
                 id="no-medicine",
             )
             return
-        yield Static(lit(f"Medicine: {med.describe()}"), classes="hint", id="dose-medicine")
+        from journal.application.doses import amount_of
+
+        amount = amount_of(self.journal.store, med, self.journal.now(), zone=self.journal.zone)
+        dose = f"; this dose: {amount}, as its schedule says" if amount else ""
+        yield Static(lit(f"Medicine: {med.describe()}{dose}"), classes="hint", id="dose-medicine")
         steps = pack.steps if pack else ()
         panel = Static(
             Text("\n").join(Text(f"{n}. {step}") for n, step in enumerate(steps, 1))
