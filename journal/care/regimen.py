@@ -460,6 +460,27 @@ def as_needed_allowed_from(regimen: Regimen, doses: list[Dosing], *, now: dateti
     return earliest if earliest > now else None
 
 
+def limit_breaks(steps: list[Step], doses: Sequence[Dosing], *, zone: str) -> list[datetime]:
+    """The as-needed doses taken past a limit of their day's step (closer than its hours apart to the dose taken
+    before, or beyond its most in the 24 hours before them), oldest first: each was an extra dose on purpose."""
+    tz = ZoneInfo(zone)
+    taken = sorted(d.at for d in doses if d.taken)
+    found: list[datetime] = []
+    for i, at in enumerate(taken):
+        step = step_on(steps, at.astimezone(tz).date())
+        if step is None or not step.regimen.as_needed:
+            continue
+        plan = step.regimen
+        too_close = (
+            plan.min_hours_apart is not None and i > 0 and at - taken[i - 1] < timedelta(hours=plan.min_hours_apart)
+        )
+        within = i - bisect.bisect_right(taken, at - timedelta(hours=24), hi=i)
+        too_many = plan.max_per_24h is not None and within >= plan.max_per_24h
+        if too_close or too_many:
+            found.append(at)
+    return found
+
+
 # --- adherence --------------------------------------------------------------------------
 
 
@@ -475,6 +496,8 @@ class Adherence:
     missed: int = 0
     extra: int = 0
     as_needed_doses: int = 0
+    # As-needed doses taken past a limit (see limit_breaks).
+    above_limit: int = 0
     missed_at: list[datetime] = field(default_factory=list)
     # Stretches of scheduled doses missed one after another: (first, last), both UTC.
     missed_runs: list[tuple[datetime, datetime]] = field(default_factory=list)
@@ -511,6 +534,8 @@ def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date,
             result.extra += dose.taken
         else:
             met.setdefault(k, []).append(dose)
+    breaks = limit_breaks(steps, [d for d in doses if d.at < until], zone=zone)
+    result.above_limit = sum(since <= at < until for at in breaks)
     for k, slot in enumerate(around):
         moment = slot.at
         if not since <= moment < until:

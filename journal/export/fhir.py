@@ -288,7 +288,9 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "") for med in data.medicines
     ]
     medication_lines += [
-        f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
+        f"{a.as_needed_text()} ({period_text})"
+        if a.as_needed
+        else f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
         f"{a.missed} missed ({period_text})"
         for a in data.adherence
     ]

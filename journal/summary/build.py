@@ -308,7 +308,9 @@ def _adherence(
     missed_dates = sorted({_day(moment, zone) for moment in result.missed_at})
     taken_at = sorted(d.at for d in mine if d.status is m.DoseStatus.TAKEN and start <= _day(d.at, zone) <= end)
     gap = max((b - a for a, b in itertools.pairwise(taken_at)), default=None)
-    drift = schedule.drift(mine, usual.at)
+    as_needed = bool(steps) and all(step.regimen.as_needed for step in steps)
+    # Taken when needed: no time to drift from, nothing missed.
+    drift = schedule.drift([] if as_needed else mine, usual.at)
     last = store.last_dose(med.id)
     return s.AdherenceEntry(
         medicine_id=med.id,
@@ -322,6 +324,9 @@ def _adherence(
         missed_dates=missed_dates,
         percent=round(result.percent, 1) if result.percent is not None else None,
         extra=result.extra,
+        as_needed=as_needed,
+        as_needed_doses=result.as_needed_doses,
+        above_limit=result.above_limit,
         as_needed_per_week=round(result.as_needed_per_week, 1) if result.as_needed_per_week is not None else None,
         schedule=steps[-1].regimen.words() if steps else "",
         longest_gap_hours=round(gap.total_seconds() / 3600, 1) if gap else None,

@@ -77,3 +77,15 @@ def test_the_steps_dose_shows_in_status_remind_and_the_dose_recorded(cli: Cli) -
     assert "prednisone 20 mg OVERDUE" in ok(cli(day, "status")).out
     assert "20 mg" in ok(cli(day, "remind", "--once", "--via", "terminal", "--details")).out
     assert "Recorded prednisone dose (20 mg)" in ok(cli(day, "dose", "--med", "prednisone")).out
+
+
+def test_a_limit_broken_with_extra_makes_status_exit_3_until_the_day_ends(cli: Cli) -> None:
+    add = ("med", "add", "ibuprofen", "--form", "tablet", "--schedule", "as needed at least 6 hours apart")
+    ok(cli("2026-12-08 08:00", *add))
+    ok(cli("2026-12-08 08:00", "dose", "--med", "ibuprofen"))
+    refused(cli("2026-12-08 10:00", "dose", "--med", "ibuprofen"), "less than 6 hours", "--extra")
+    assert cli("2026-12-08 10:00", "status").code == 0
+    ok(cli("2026-12-08 10:00", "dose", "--med", "ibuprofen", "--extra"))
+    late = cli("2026-12-08 23:00", "status")
+    assert late.code == 3 and "ibuprofen above its limit today" in late.out
+    assert cli("2026-12-09 00:30", "status").code == 0

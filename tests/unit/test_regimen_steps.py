@@ -10,12 +10,14 @@ import pytest
 
 from journal import models as m
 from journal import reminders
-from journal.application.doses import record_dose
+from journal.application.doses import ExtraDoseError, record_dose
 from journal.application.medicines import add_schedule
 from journal.application.status import status_json, status_line
 from journal.application.today import build_today
+from journal.care.alerts import AlertKind
 from journal.store import Store
 from journal.store.rules import RuleError, scan
+from journal.summary.build import build_visit_summary, resolve_period
 from tests.unit.berlin import ZONE, add, at
 
 NOW = at("2026-12-01", "09:00")
@@ -157,3 +159,35 @@ def test_the_steps_dose_is_shown_where_it_is_due_and_saved_with_the_dose(store: 
     assert tomorrow.medicines[0].state == "due" and tomorrow.medicines[0].amount == "10 mg"
     step_two = record_dose(store, pred, at=at("2026-12-05", "08:10"), zone=ZONE, now=at("2026-12-05", "08:10"))
     assert step_two.dose is not None and step_two.dose.amount == "10 mg"
+
+
+def test_an_as_needed_dose_past_its_limit_is_refused_then_with_extra_raises_an_alert_for_the_day(
+    store: Store,
+) -> None:
+    ibu = add(
+        store, "ibuprofen", "as needed max 3 per 24h at least 4 hours apart", form="tablet", started=date(2026, 12, 1)
+    )
+    for hhmm in ("08:00", "12:30", "17:00"):
+        record_dose(store, ibu, at=at("2026-12-08", hhmm), zone=ZONE, now=at("2026-12-08", hhmm))
+    with pytest.raises(ExtraDoseError, match="3 already taken in the 24 hours before"):
+        record_dose(store, ibu, at=at("2026-12-08", "21:30"), zone=ZONE, now=at("2026-12-08", "21:30"))
+    with pytest.raises(ExtraDoseError, match="less than 4 hours"):
+        record_dose(store, ibu, at=at("2026-12-08", "19:00"), zone=ZONE, now=at("2026-12-08", "21:30"))
+    # The store holds the rule on every path, not only the use case.
+    with pytest.raises(RuleError, match="not marked extra"):
+        late = at("2026-12-08", "21:30")
+        store.add(m.Dose.validate({"medication_id": ibu.id, "at": late, "tz": ZONE}, now=late), now=late)
+    before = build_today(store, now=at("2026-12-08", "21:30"), zone=ZONE)
+    assert not before.needs_attention
+    record_dose(store, ibu, at=at("2026-12-08", "21:30"), zone=ZONE, now=at("2026-12-08", "21:30"), extra=True)
+    after = build_today(store, now=at("2026-12-08", "21:31"), zone=ZONE)
+    (limit,) = [a for a in after.alerts if a.kind is AlertKind.LIMIT]
+    assert after.needs_attention and limit.title == "ibuprofen above its limit today"
+    assert "21:30" in limit.text and "ibuprofen above its limit today" in status_line(after)
+    # Until the day ends: the next morning nothing is raised.
+    assert not build_today(store, now=at("2026-12-09", "08:00"), zone=ZONE).needs_attention
+    period = resolve_period(store, now=at("2026-12-09", "08:00"), zone=ZONE, days=7)
+    summary = build_visit_summary(store, now=at("2026-12-09", "08:00"), zone=ZONE, period=period)
+    (entry,) = summary.adherence
+    assert entry.as_needed and entry.above_limit == 1 and entry.missed == 0 and entry.drift_count == 0
+    assert entry.as_needed_text().endswith("; above the limit 1 time")
