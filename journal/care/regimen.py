@@ -515,8 +515,14 @@ class Adherence:
 
 
 def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date, zone: str, now: datetime) -> Adherence:
-    """Each scheduled dose of local days `start`..`end` taken, skipped or missed (one not yet due is open)."""
+    """Each scheduled dose of local days `start`..`end` taken, skipped or missed (one not yet due is open).
+
+    Days before the first step (a medicine started before it was typed in, its doses back-dated) are held to the
+    first step, as extra_dose holds such a dose.
+    """
     tz = ZoneInfo(zone)
+    if steps:
+        steps = _held_back(steps, start)
     result = Adherence(start=start, end=end)
     since = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)

@@ -291,8 +291,10 @@ def _adherence(
     store: Store, med: m.Medication, doses: list[m.Dose], period: s.Period, now: datetime, zone: str
 ) -> s.AdherenceEntry:
     mine = [d for d in doses if d.medication_id == med.id]
-    # Doses are expected from the later of its start and the day it entered the journal.
-    began = max(day for day in (med.started, _day(med.created_at, zone)) if day is not None)
+    # Doses are expected from its start date (else the day it entered the journal), or from its first dose when that
+    # is earlier: doses typed in afterwards for the days since it was started count.
+    first = store.first_dose(med.id)
+    began = min(day for day in (med.started or _day(med.created_at, zone), first and _day(first.at, zone)) if day)
     start = max(period.first_day, began)
     today = _day(now, zone)
     end = min(period.last_day, today)

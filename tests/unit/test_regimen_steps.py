@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+import time_machine
 
 from journal import models as m
 from journal import reminders
@@ -190,4 +191,24 @@ def test_an_as_needed_dose_past_its_limit_is_refused_then_with_extra_raises_an_a
     summary = build_visit_summary(store, now=at("2026-12-09", "08:00"), zone=ZONE, period=period)
     (entry,) = summary.adherence
     assert entry.as_needed and entry.above_limit == 1 and entry.missed == 0 and entry.drift_count == 0
-    assert entry.as_needed_text().endswith("; above the limit 1 time")
+    assert entry.as_needed_text() == "ibuprofen: taken as needed 4 times, about 4 a week; above the limit 1 time"
+
+
+def test_adherence_counts_from_the_start_date_so_back_dated_doses_count(store: Store) -> None:
+    # Added on 1 December, started on 23 November; the eight doses since then typed in afterwards.
+    folic = add(store, "folic acid", "daily at 08:00", form="tablet", started=date(2026, 11, 23))
+    for day in range(23, 31):
+        moment = at(f"2026-11-{day}", "08:10")
+        record_dose(store, folic, at=moment, zone=ZONE, now=at("2026-12-01", "09:05"))
+    now = at("2026-12-01", "07:00")
+    period = resolve_period(store, now=now, zone=ZONE, days=30)
+    (entry,) = build_visit_summary(store, now=now, zone=ZONE, period=period).adherence
+    assert (entry.days_expected, entry.taken, entry.missed) == (8, 8, 0)
+    # Without a start date, from the first dose typed in.
+    with time_machine.travel(at("2026-12-01", "09:00"), tick=False):  # the day it is typed in
+        b12 = add(store, "vitamin B12", "daily at 09:00", form="tablet")
+    for day in (28, 29, 30):
+        record_dose(store, b12, at=at(f"2026-11-{day}", "09:00"), zone=ZONE, now=at("2026-12-01", "09:05"))
+    entries = build_visit_summary(store, now=now, zone=ZONE, period=period).adherence
+    b12_entry = next(e for e in entries if e.medicine == "vitamin B12")
+    assert (b12_entry.days_expected, b12_entry.taken, b12_entry.missed) == (3, 3, 0)
