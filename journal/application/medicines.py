@@ -170,7 +170,7 @@ def add_schedule(
 
 
 # Why a medicine stopped when its last schedule step ended (`med schedule ... --then stop`).
-STOP_AFTER_STEP = "its last schedule step ended (as prescribed)"
+STOP_AFTER_STEP = "the last step of its schedule ended, as prescribed"
 
 
 def track(store: Store, med: m.Medication, at: str | None, *, today: date, now: datetime) -> m.Medication:

@@ -127,6 +127,8 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
     def flags_for(record_id: str) -> list[str]:
         return [w.text for w in standing if w.record_id == record_id]
 
+    # Every medicine tracked on a day of the period, one stopped during it too (a taper that ended).
+    taken_in_period = [med for med in all_meds if med.tracked and med.active_on(period.first_day)]
     past = [a for a in appointments if since <= a.at < until]
     upcoming = [a for a in appointments if a.at >= now and a.status is m.ApptStatus.PLANNED]
     shown = {a.id for a in (*past, *upcoming)}
@@ -145,7 +147,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         ],
         conditions=[s.ConditionEntry(id=c.id, name=c.name, since=c.since, flags=flags_for(c.id)) for c in conditions],
         warnings=[s.Flag(about=w.subject, text=w.text) for w in standing],
-        adherence=[_adherence(store, med, day_doses, period, now, zone) for med in active if med.tracked],
+        adherence=[_adherence(store, med, day_doses, period, now, zone) for med in taken_in_period],
         regimens=[entry for med in active if med.tracked for entry in _regimens(store, med)],
         discarded=_discarded(checks, all_meds, packs),
         sites=[
@@ -297,7 +299,7 @@ def _adherence(
     began = min(day for day in (med.started or _day(med.created_at, zone), first and _day(first.at, zone)) if day)
     start = max(period.first_day, began)
     today = _day(now, zone)
-    end = min(period.last_day, today)
+    end = min(period.last_day, today, med.stopped or period.last_day)
     recent = store.recent_doses(med.id, limit=schedule.RECENT_FOR_MEDIAN)
     rows = store.schedules(med.id)
     steps = regimen.steps_for(med, rows, recent)

@@ -212,3 +212,13 @@ def test_adherence_counts_from_the_start_date_so_back_dated_doses_count(store: S
     entries = build_visit_summary(store, now=now, zone=ZONE, period=period).adherence
     b12_entry = next(e for e in entries if e.medicine == "vitamin B12")
     assert (b12_entry.days_expected, b12_entry.taken, b12_entry.missed) == (3, 3, 0)
+
+
+def test_a_taper_that_ended_in_the_period_is_in_the_summarys_adherence(store: Store) -> None:
+    pred = _tapering(store)
+    for day in ("01", "02", "03", "04", "05", "07"):
+        record_dose(store, pred, at=at(f"2026-12-{day}", "08:05"), zone=ZONE, now=at(f"2026-12-{day}", "08:05"))
+    now = at("2026-12-20", "09:00")
+    period = resolve_period(store, now=now, zone=ZONE, days=30)
+    (entry,) = build_visit_summary(store, now=now, zone=ZONE, period=period).adherence
+    assert (entry.days_expected, entry.taken, entry.missed) == (7, 6, 1)
