@@ -15,7 +15,9 @@ from journal.application.doses import ExtraDoseError, record_dose
 from journal.application.medicines import add_schedule
 from journal.application.status import status_json, status_line
 from journal.application.today import build_today
+from journal.care import regimen
 from journal.care.alerts import AlertKind
+from journal.schedule_spec import parse_regimen
 from journal.store import Store
 from journal.store.rules import RuleError, scan
 from journal.summary.build import build_visit_summary, resolve_period
@@ -222,3 +224,17 @@ def test_a_taper_that_ended_in_the_period_is_in_the_summarys_adherence(store: St
     period = resolve_period(store, now=now, zone=ZONE, days=30)
     (entry,) = build_visit_summary(store, now=now, zone=ZONE, period=period).adherence
     assert (entry.days_expected, entry.taken, entry.missed) == (7, 6, 1)
+
+
+def test_no_step_is_in_force_after_a_step_that_stops_even_one_written_before_the_rule() -> None:
+    daily = parse_regimen("daily at 08:00")
+    # As an older journal may hold them: an open base step under a taper that stops.
+    steps = regimen.last_day_held(
+        [
+            regimen.Step(daily, date(2026, 12, 1), dose="20 mg"),
+            regimen.Step(daily, date(2026, 12, 5), date(2026, 12, 7), "10 mg", then_stop=True),
+        ]
+    )
+    assert regimen.last_day(steps) == date(2026, 12, 7)
+    assert regimen.state_now(steps, [], now=at("2026-12-09", "09:30"), zone=ZONE).state is regimen.State.NOT_DUE
+    assert regimen.state_now(steps, [], now=at("2026-12-07", "09:30"), zone=ZONE).state is regimen.State.OVERDUE
