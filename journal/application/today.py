@@ -60,6 +60,7 @@ class MedicineToday:
     schedule_text: str = ""
     next_at: datetime | None = None
     next_local: str | None = None
+    missed_at: datetime | None = None
     missed_local: str | None = None
     injected: bool = True
     # As needed: when its limits next allow a dose ('14:30'), or None when one is allowed now.
@@ -136,6 +137,7 @@ def medicine_today(
         schedule_text=step.regimen.words() + confirmed_words(med),
         next_at=found.next_at,
         next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
+        missed_at=found.missed_at,
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
         injected=med.injected,
         amount=amount,
