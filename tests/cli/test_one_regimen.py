@@ -4,6 +4,7 @@ Berlin moment, run in-process under time-machine."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -89,3 +90,18 @@ def test_a_limit_broken_with_extra_makes_status_exit_3_until_the_day_ends(cli: C
     late = cli("2026-12-08 23:00", "status")
     assert late.code == 3 and "ibuprofen above its limit today" in late.out
     assert cli("2026-12-09 00:30", "status").code == 0
+
+
+def test_check_names_a_step_overlapping_another_written_by_hand(cli: Cli, journal_path: Path) -> None:
+    ok(cli("2026-12-07 07:00", "med", "add", "prednisone", "--form", "tablet", "--schedule", "daily at 08:00"))
+    with sqlite3.connect(journal_path) as conn:
+        (med_id, stamp) = conn.execute("SELECT medication_id, created_at FROM schedules").fetchone()
+        conn.execute(
+            "INSERT INTO schedules (id, created_at, updated_at, medication_id, spec, starts, dose, then_stop) "
+            "VALUES ('zz-later', ?, ?, ?, 'daily at 09:00', '2026-12-09', '10 mg', 0)",
+            [stamp, stamp, med_id],
+        )
+    conn.close()
+    found = cli("2026-12-08 10:00", "check")
+    assert found.code != 0
+    assert "schedules zz-later: one step at a time" in found.out + found.err

@@ -238,3 +238,24 @@ def test_no_step_is_in_force_after_a_step_that_stops_even_one_written_before_the
     assert regimen.last_day(steps) == date(2026, 12, 7)
     assert regimen.state_now(steps, [], now=at("2026-12-09", "09:30"), zone=ZONE).state is regimen.State.NOT_DUE
     assert regimen.state_now(steps, [], now=at("2026-12-07", "09:30"), zone=ZONE).state is regimen.State.OVERDUE
+
+
+def test_replacing_a_step_that_stopped_the_medicine_takes_its_stop_back(store: Store) -> None:
+    pred = _taper(store)  # 10 mg from the 5th to the 7th, then stop
+    assert pred.stopped == date(2026, 12, 7)
+    # The doctor extends the taper: 5 mg from the 6th to the 10th, then stop.
+    done = add_schedule(
+        store,
+        pred,
+        "daily at 08:00",
+        starts=date(2026, 12, 6),
+        ends=date(2026, 12, 10),
+        dose="5 mg",
+        now=NOW,
+        then_stop=True,
+        replace=True,
+    )
+    assert [(s.ends, s.then_stop) for s in done.ended] == [(date(2026, 12, 5), False)]
+    assert _med(store, "prednisone").stopped == date(2026, 12, 10)
+    on_the_ninth = build_today(store, now=at("2026-12-09", "07:00"), zone=ZONE).medicines
+    assert [(v.state, v.amount) for v in on_the_ninth] == [("due", "5 mg")]
