@@ -143,7 +143,7 @@ def add_schedule(
     values = {"medication_id": med.id, "spec": parse_regimen(spec).spec(), "starts": starts, "ends": ends}
     step = m.Schedule.validate({**values, "dose": dose, "then_stop": then_stop}, now=now)
     if then_stop and ends is None:
-        raise JournalError("a step after which the medicine stops needs its last day (--until DATE).")
+        raise JournalError("a step after which the medicine stops needs its last day.")
     with store.transaction():
         done = Scheduled(step=step)
         if replace:

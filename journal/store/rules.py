@@ -207,7 +207,7 @@ _FIELD_RULES: dict[type[m.Record], tuple[_FieldRule, ...]] = {
             "a stop has a day",
             "ends",
             lambda r: bool(r.then_stop and r.ends is None),
-            lambda r: "a step after which the medicine stops needs its last day (--until)",
+            lambda r: "a step after which the medicine stops needs its last day",
         ),
     ),
     m.SupplyBox: (
