@@ -397,13 +397,16 @@ class Schedule(Record):
     ends: date | None = None
     dose: OptionalName = None
     note: OptionalText = None
+    # The medicine stops after this step's last day (the end of a taper): nothing is due after it.
+    then_stop: bool = False
 
     def describe(self) -> str:
         from journal.schedule_spec import parse_regimen
 
         dose = f", {self.dose}" if self.dose else ""
         until = f" until {self.ends}" if self.ends else ""
-        return f"{parse_regimen(self.spec).words()}{dose}, from {self.starts}{until}"
+        stop = ", then stop" if self.then_stop else ""
+        return f"{parse_regimen(self.spec).words()}{dose}, from {self.starts}{until}{stop}"
 
 
 @record
@@ -469,10 +472,13 @@ class Dose(Record):
     note: OptionalText = None
     # Taken on purpose beyond the schedule (`dose --extra`): counted and shown to the doctor.
     extra: bool = False
+    # The amount taken, as the schedule step in force said it ("20 mg"), when it said one.
+    amount: OptionalName = None
 
     def describe(self) -> str:
         where = f" at {self.spot or self.region}" if (self.spot or self.region) else ""
-        return f"dose {self.status.value}{where}"
+        amount = f", {self.amount}" if self.amount else ""
+        return f"dose {self.status.value}{amount}{where}"
 
 
 @record

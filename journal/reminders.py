@@ -58,12 +58,13 @@ def due(today: Today) -> list[Reminder]:
             spot = f"; suggested spot: {med.suggested_label}" if med.suggested_label else ""
             # A split dose's part is named: 'dose 2 of 3' says which of the week's parts this is.
             part = f" ({med.part})" if med.part else ""
+            what = " ".join(p for p in (med.name, med.amount, med.part) if p)
             found.append(
                 Reminder(
                     key=f"dose:{med.medication_id}:{today.day.isoformat()}",
                     title=med.name,
                     private=f"{med.name} {med.due_local}{part}",
-                    details=f"{med.name}{' ' + med.part if med.part else ''} due at {med.due_local}{late}{spot}.",
+                    details=f"{what} due at {med.due_local}{late}{spot}.",
                     repeats=True,
                 )
             )

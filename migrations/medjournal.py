@@ -262,6 +262,13 @@ def m009_pauses_and_confirmed_frequencies(db: Database) -> None:
     medications.add_column("prescribed_daily", int, not_null_default=0)
 
 
+def m010_step_stops_and_dose_amounts(db: Database) -> None:
+    # A schedule step that stops the medicine after its last day (the end of a taper), and the
+    # amount of each dose taken, as the step in force said it ("20 mg"), for History and exports.
+    db.table("schedules").add_column("then_stop", int, not_null_default=0)
+    db.table("doses").add_column("amount", str)
+
+
 STEPS = (
     m001_initial,
     m002_indexes_for_paging_and_supply,
@@ -272,4 +279,5 @@ STEPS = (
     m007_box_discards,
     m008_link_indexes,
     m009_pauses_and_confirmed_frequencies,
+    m010_step_stops_and_dose_amounts,
 )

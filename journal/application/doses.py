@@ -40,8 +40,9 @@ def site_context(store: Store, med: m.Medication, pack: Pack) -> tuple[list[site
 
 def dose_now(
     store: Store, med: m.Medication, *, now: datetime, zone: str
-) -> tuple[list[m.Dose], regimen.Step, schedule.UsualTime, regimen.Now, datetime]:
-    """A medicine's latest doses, its schedule step today, its usual time, its state now and the dose's due time."""
+) -> tuple[list[m.Dose], regimen.Step, schedule.UsualTime, regimen.Now, datetime, str | None]:
+    """A medicine's latest doses, its schedule step today, its usual time, its state now, the dose's due time, and
+    the amount of that dose as its step says it ('20 mg'; for a medicine taken as needed, today's step's)."""
     # An injection's site rotation reads its last RECENT_DOSES; any other medicine's state needs fewer.
     recent = store.recent_doses(med.id, RECENT_DOSES if med.injected else RECENT_TABLETS)
     today = m.local_day(now, zone)
@@ -54,7 +55,10 @@ def dose_now(
     else:
         usual = schedule.usual_time(med, recent)
     found = regimen.state_now(steps, regimen.dosings(recent), now=now, zone=zone, paused_since=med.paused_at)
-    return recent, step, usual, found, found.due_at or schedule.due_at(today, usual, zone)
+    due = found.due_at or schedule.due_at(today, usual, zone)
+    moment = found.due_at or found.next_at
+    amount = regimen.amount_at(steps, moment, zone=zone) if moment is not None else step.dose
+    return recent, step, usual, found, due, amount
 
 
 @dataclass(kw_only=True)
@@ -109,10 +113,9 @@ def record_dose(
             refuse_extra(store, med, at=at, zone=zone, now=now)
         if appearance is not None or site is not None or leftover:
             raise JournalError(f"{med.name} is not an injection: it has no syringe check, injection site or leftover.")
+        values = {"medication_id": med.id, "at": at, "tz": zone, "note": note, "extra": extra}
         with store.transaction():
-            taken = store.add(
-                m.Dose.validate({"medication_id": med.id, "at": at, "tz": zone, "note": note, "extra": extra}, now=now)
-            )
+            taken = store.add(m.Dose.validate({**values, "amount": amount_of(store, med, at, zone=zone)}, now=now))
         return DoseResult(medication=med, dose=taken)
     pack = pack_of(med, loader)
     look = m.Appearance(appearance) if appearance is not None else None
@@ -190,6 +193,7 @@ def record_dose(
                     "leftover": leftover,
                     "note": note,
                     "extra": extra,
+                    "amount": amount_of(store, med, at, zone=zone),
                 },
                 now=now,
             )
@@ -216,6 +220,11 @@ def _regimen(store: Store, med: m.Medication) -> tuple[list[m.Dose], list[regime
     """A medicine's latest doses and its schedule steps, as the extra-dose rule reads them."""
     recent = store.recent_doses(med.id, RECENT_DOSES)
     return recent, regimen.steps_for(med, store.schedules(med.id), recent)
+
+
+def amount_of(store: Store, med: m.Medication, at: datetime, *, zone: str) -> str | None:
+    """The amount a dose of `med` at `at` is, as the schedule step it falls under says it ('20 mg'), or None."""
+    return regimen.amount_at(regimen.steps_for(med, store.schedules(med.id), []), at, zone=zone)
 
 
 def _refusal(store: Store, med: m.Medication, *, at: datetime, zone: str) -> regimen.Refusal | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from dataclasses import field
+from datetime import date, datetime, timedelta
 
 from journal import models as m
 from journal.application.packs import PackLoader, match_pack
 from journal.care import regimen
 from journal.content import load_pack
+from journal.dataclass import dataclass
 from journal.errors import JournalError
 from journal.store import Store
 
@@ -106,6 +108,16 @@ def add_medication(
     return record
 
 
+@dataclass(kw_only=True)
+class Scheduled:
+    """What `add_schedule` wrote: the new step, the steps it ended or removed, and the stop it set."""
+
+    step: m.Schedule
+    ended: list[m.Schedule] = field(default_factory=list)
+    removed: list[m.Schedule] = field(default_factory=list)
+    stops_after: date | None = None
+
+
 def add_schedule(
     store: Store,
     med: m.Medication,
@@ -116,24 +128,49 @@ def add_schedule(
     ends: date | None = None,
     dose: str | None = None,
     prescribed_daily: bool = False,
-) -> m.Schedule:
+    then_stop: bool = False,
+    replace: bool = False,
+) -> Scheduled:
     """A schedule step for a medicine from a day (a taper, a titration, a new time); the medicine is then tracked.
 
+    A step sharing a day with another is refused by the store, naming it, unless `replace`: then, in the same
+    write, each step it overlaps ends the day before it starts, or is removed if it starts on or after that day.
+    `then_stop`: the medicine stops after the step's last day (`ends`, required), a taper's end.
     `prescribed_daily`: the user confirms the prescription says so (a frequency otherwise refused for it).
     """
     from journal.schedule_spec import parse_regimen
 
-    step = m.Schedule.validate(
-        {"medication_id": med.id, "spec": parse_regimen(spec).spec(), "starts": starts, "ends": ends, "dose": dose},
-        now=now,
-    )
+    values = {"medication_id": med.id, "spec": parse_regimen(spec).spec(), "starts": starts, "ends": ends}
+    step = m.Schedule.validate({**values, "dose": dose, "then_stop": then_stop}, now=now)
+    if then_stop and ends is None:
+        raise JournalError("a step after which the medicine stops needs its last day.")
     with store.transaction():
+        done = Scheduled(step=step)
+        if replace:
+            last = date.max if ends is None or then_stop else ends
+            for old in store.schedules(med.id):
+                old_last = date.max if old.ends is None or old.then_stop else old.ends
+                if not (old.starts <= last and starts <= old_last):
+                    continue
+                if old.then_stop and med.stopped == old.ends:  # its stop was this step's; the new plan decides
+                    med = store.update(med, now=now, stopped=None, stop_reason=None)
+                if old.starts < starts:
+                    done.ended.append(store.update(old, now=now, ends=starts - timedelta(days=1), then_stop=False))
+                else:
+                    done.removed.append(store.delete(old, now=now))
         if prescribed_daily and not med.prescribed_daily:
             med = store.update(med, now=now, prescribed_daily=True)
-        added = store.add(step, now=now)
+        done.step = store.add(step, now=now)
         if not med.tracked:
-            store.update(med, now=now, tracked=True)
-    return added
+            med = store.update(med, now=now, tracked=True)
+        if then_stop and ends is not None and (med.stopped is None or med.stopped > ends):
+            store.update(med, now=now, stopped=ends, stop_reason=STOP_AFTER_STEP)
+            done.stops_after = ends
+    return done
+
+
+# Why a medicine stopped when its last schedule step ended (`med schedule ... --then stop`).
+STOP_AFTER_STEP = "the last step of its schedule ended, as prescribed"
 
 
 def track(store: Store, med: m.Medication, at: str | None, *, today: date, now: datetime) -> m.Medication:

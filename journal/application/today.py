@@ -68,10 +68,16 @@ class MedicineToday:
     schedule_text: str = ""
     next_at: datetime | None = None
     next_local: str | None = None
+    missed_at: datetime | None = None
     missed_local: str | None = None
     injected: bool = True
     # As needed: when its limits next allow a dose ('14:30'), or None when one is allowed now.
     allowed_from_local: str | None = None
+    # As needed: the doses taken today past its limits (with --extra), and their local times ('14:30').
+    above_limit_today: list[datetime] = field(default_factory=list)
+    above_limit_local: list[str] = field(default_factory=list)
+    # The amount of the dose that matters now (due, overdue, taken, or the next one), as its step says it ('20 mg').
+    amount: str | None = None
     # Paused (after a suspected allergic reaction): since when, and why.
     paused_since_local: str | None = None
     pause_reason: str | None = None
@@ -118,7 +124,7 @@ def medicine_today(
 ) -> MedicineToday:
     """Its state now (taken, due, overdue, not due, as needed), last and next site, and supply, for one medicine."""
     pack = pack_of(med, loader)
-    recent, step, usual, found, due = dose_now(store, med, now=now, zone=zone)
+    recent, step, usual, found, due, amount = dose_now(store, med, now=now, zone=zone)
     today = m.local_day(now, zone)
     starts_on = med.started if med.started and med.started > today else None
     view = MedicineToday(
@@ -141,8 +147,10 @@ def medicine_today(
         schedule_text=step.regimen.words() + confirmed_words(med),
         next_at=found.next_at,
         next_local=format_near(found.next_at, zone, now=now) if found.next_at else None,
+        missed_at=found.missed_at,
         missed_local=format_near(found.missed_at, zone, now=now) if found.missed_at else None,
         injected=med.injected,
+        amount=amount,
     )
     if found.state not in (regimen.State.AS_NEEDED, regimen.State.PAUSED):
         part = regimen.part_due([step], due, zone=zone)
@@ -153,6 +161,9 @@ def medicine_today(
     if found.state is regimen.State.AS_NEEDED:
         allowed = regimen.as_needed_allowed_from(step.regimen, regimen.dosings(recent), now=now)
         view.allowed_from_local = format_near(allowed, zone, now=now) if allowed else None
+        broken = regimen.limit_breaks([step], regimen.dosings(recent), zone=zone)
+        view.above_limit_today = [t for t in broken if t <= now and m.local_day(t, zone) == today]
+        view.above_limit_local = [format_local(t, zone)[-5:] for t in view.above_limit_today]
     if found.state is regimen.State.TAKEN and view.taken_local:
         view.taken_local = view.taken_local.removeprefix("today ")
     if pack is not None and med.injected and found.state is not regimen.State.PAUSED:
@@ -209,6 +220,9 @@ def open_alerts(
             )
             if alert:
                 found.append(alert)
+        limit = al.limit_alert(med, view.above_limit_today, schedule=view.schedule_text, times=view.above_limit_local)
+        if limit:
+            found.append(limit)
         if view.supply is not None:
             found.extend(al.supply_alerts(med, view.supply, unit=view.unit))
     if linked:

@@ -40,6 +40,7 @@ class AlertKind(StrEnum):
 
     SIDE_EFFECT = "side-effect"
     DOSE = "dose"
+    LIMIT = "limit"
     SUPPLY = "supply"
     EXPIRY = "expiry"
     WARNING = "warning"
@@ -125,6 +126,26 @@ def dose_alert(med: m.Medication, status: DayStatus) -> Alert | None:
         text=f"Today's {med.name} dose was due {duration_text(minutes)} ago and is not recorded.",
         medication_id=med.id,
         since=status.due_at,
+    )
+
+
+def limit_alert(med: m.Medication, broken: Sequence[datetime], *, schedule: str, times: Sequence[str]) -> Alert | None:
+    """As-needed doses taken today past the schedule's limits (recorded as extra doses): attention until the day
+    ends. `times` are their local times, `schedule` the limits in words."""
+    if not broken:
+        return None
+    count = len(broken)
+    when = ", ".join(times)
+    return Alert(
+        level=AlertLevel.ATTENTION,
+        kind=AlertKind.LIMIT,
+        title=f"{med.name} above its limit today",
+        text=(
+            f"{count} {'dose' if count == 1 else 'doses'} of {med.name} today ({when}) went past its limits "
+            f"({schedule}). If you need more than the prescription allows, tell your doctor."
+        ),
+        medication_id=med.id,
+        since=broken[0],
     )
 
 

@@ -72,6 +72,8 @@ class Step:
     starts: date
     ends: date | None = None
     dose: str | None = None
+    # The medicine stops after this step's last day (a taper's end): no step is in force after it.
+    then_stop: bool = False
 
     def covers(self, day: date) -> bool:
         """Whether the step is in force on a local day."""
@@ -301,11 +303,44 @@ def state_now(
 
 def steps_for(med: m.Medication, schedules: Sequence[m.Schedule], recent: Sequence[m.Dose]) -> list[Step]:
     """A medicine's schedule steps; one tracked before schedules existed is daily at its usual time."""
-    steps = [Step(parse_regimen(s.spec), s.starts, s.ends, s.dose) for s in schedules if s.deleted_at is None]
+    steps = [
+        Step(parse_regimen(s.spec), s.starts, s.ends, s.dose, s.then_stop) for s in schedules if s.deleted_at is None
+    ]
     if steps or not med.tracked:
-        return steps
+        return last_day_held(steps)
     usual = schedule.usual_time(med, recent)
     return [Step(Regimen(Pattern.DAILY, times=(usual.at,)), med.started or date(1900, 1, 1))]
+
+
+def last_day(steps: Sequence[Step]) -> date | None:
+    """The last day any dose is due: the end of the first step that stops the medicine after it, if one does."""
+    return min((s.ends for s in steps if s.then_stop and s.ends is not None), default=None)
+
+
+def last_day_held(steps: list[Step]) -> list[Step]:
+    """The steps, none in force after the last day a step that stops the medicine sets (a taper that ends does
+    not fall back to the schedule before it)."""
+    stop = last_day(steps)
+    if stop is None:
+        return steps
+    return [
+        s if s.ends is not None and s.ends <= stop else Step(s.regimen, s.starts, stop, s.dose, s.then_stop)
+        for s in steps
+        if s.starts <= stop
+    ]
+
+
+def amount_at(steps: list[Step], at: datetime, *, zone: str) -> str | None:
+    """The dose amount ('20 mg') of the step a dose at `at` falls under: the step of the scheduled dose it counts
+    for (a late dose after midnight is the day before's), else the step in force on its local day; None when that
+    step names no amount."""
+    if not steps:
+        return None
+    scheduled = slots(steps, zone=zone, since=at - WINDOW_REACH, until=at + WINDOW_REACH)
+    k = belongs(at, scheduled)
+    moment = scheduled[k].at if k is not None else at
+    step = step_on(steps, moment.astimezone(ZoneInfo(zone)).date())
+    return step.dose if step is not None else None
 
 
 def dosings(doses: Sequence[m.Dose]) -> list[Dosing]:
@@ -477,6 +512,27 @@ def as_needed_allowed_from(regimen: Regimen, doses: list[Dosing], *, now: dateti
     return earliest if earliest > now else None
 
 
+def limit_breaks(steps: list[Step], doses: Sequence[Dosing], *, zone: str) -> list[datetime]:
+    """The as-needed doses taken past a limit of their day's step (closer than its hours apart to the dose taken
+    before, or beyond its most in the 24 hours before them), oldest first: each was an extra dose on purpose."""
+    tz = ZoneInfo(zone)
+    taken = sorted(d.at for d in doses if d.taken)
+    found: list[datetime] = []
+    for i, at in enumerate(taken):
+        step = step_on(steps, at.astimezone(tz).date())
+        if step is None or not step.regimen.as_needed:
+            continue
+        plan = step.regimen
+        too_close = (
+            plan.min_hours_apart is not None and i > 0 and at - taken[i - 1] < timedelta(hours=plan.min_hours_apart)
+        )
+        within = i - bisect.bisect_right(taken, at - timedelta(hours=24), hi=i)
+        too_many = plan.max_per_24h is not None and within >= plan.max_per_24h
+        if too_close or too_many:
+            found.append(at)
+    return found
+
+
 # --- adherence --------------------------------------------------------------------------
 
 
@@ -492,6 +548,8 @@ class Adherence:
     missed: int = 0
     extra: int = 0
     as_needed_doses: int = 0
+    # As-needed doses taken past a limit (see limit_breaks).
+    above_limit: int = 0
     missed_at: list[datetime] = field(default_factory=list)
     # Stretches of scheduled doses missed one after another: (first, last), both UTC.
     missed_runs: list[tuple[datetime, datetime]] = field(default_factory=list)
@@ -509,8 +567,14 @@ class Adherence:
 
 
 def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date, zone: str, now: datetime) -> Adherence:
-    """Each scheduled dose of local days `start`..`end` taken, skipped or missed (one not yet due is open)."""
+    """Each scheduled dose of local days `start`..`end` taken, skipped or missed (one not yet due is open).
+
+    Days before the first step (a medicine started before it was typed in, its doses back-dated) are held to the
+    first step, as extra_dose holds such a dose.
+    """
     tz = ZoneInfo(zone)
+    if steps:
+        steps = _held_back(steps, start)
     result = Adherence(start=start, end=end)
     since = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
@@ -528,6 +592,8 @@ def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date,
             result.extra += dose.taken
         else:
             met.setdefault(k, []).append(dose)
+    breaks = limit_breaks(steps, [d for d in doses if d.at < until], zone=zone)
+    result.above_limit = sum(since <= at < until for at in breaks)
     for k, slot in enumerate(around):
         moment = slot.at
         if not since <= moment < until:

@@ -106,8 +106,22 @@ def med_add(
 @click.argument("name")
 @click.argument("spec")
 @click.option("--from", "from_date", metavar="DATE", required=True, help="The first day of this schedule.")
-@click.option("--until", "until_date", metavar="DATE", help="Its last day (then the schedule before it applies again).")
+@click.option(
+    "--until", "until_date", metavar="DATE", help="Its last day (nothing is due after it unless another step follows)."
+)
 @click.option("--dose", "amount", metavar="AMOUNT", help="The dose of this step, as the prescription says it.")
+@click.option(
+    "--then",
+    "then",
+    type=click.Choice(["stop"]),
+    default=None,
+    help="What happens after the step's last day: 'stop' stops the medicine (the end of a taper; needs --until).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the steps this one overlaps: each ends the day before it starts, or is removed if it starts later.",
+)
 @click.option(
     "--prescribed-daily",
     is_flag=True,
@@ -116,18 +130,27 @@ def med_add(
 @db_option
 @pass_env
 def med_schedule(
-    env: Env, name: str, spec: str, from_date: str, until_date: str | None, amount: str | None, prescribed_daily: bool
+    env: Env,
+    name: str,
+    spec: str,
+    from_date: str,
+    until_date: str | None,
+    amount: str | None,
+    then: str | None,
+    replace: bool,
+    prescribed_daily: bool,
 ) -> None:
     """Change a medicine's schedule from a date (a taper, a titration, a new time).
 
     SPEC takes the forms `med add --help` lists (docs/schedules.md).
+    Steps never share a day: end the step before with its own --until, or give --replace.
     """
 
     from journal.application.medicines import add_schedule
 
     record = _active(env, name)
-    with _confirm_hint():
-        step = add_schedule(
+    with _confirm_hint(), _overlap_hint():
+        done = add_schedule(
             env.store,
             record,
             spec,
@@ -136,8 +159,16 @@ def med_schedule(
             dose=amount,
             now=env.now,
             prescribed_daily=prescribed_daily,
+            then_stop=then == "stop",
+            replace=replace,
         )
-    say(f"{record.name}: {step.describe()}.")
+    say(f"{record.name}: {done.step.describe()}.")
+    for old in done.ended:
+        say(f"The step before ({old.describe()}) now ends on {old.ends}.")
+    for old in done.removed:
+        say(f"Replaced the step {old.describe()}.")
+    if done.stops_after is not None:
+        say(f"{record.name} stops after {done.stops_after}: nothing is due from the day after.")
 
 
 @med.command("list")
@@ -220,6 +251,23 @@ def _confirm_hint() -> Iterator[None]:
         if exc.rule != "once a week":
             raise
         raise JournalError(messages.once_weekly(exc.violation)) from None
+
+
+@contextmanager
+def _overlap_hint() -> Iterator[None]:
+    """A step refused for sharing days with another says the command line's ways out."""
+    from journal.store.rules import RuleError
+
+    try:
+        yield
+    except RuleError as exc:
+        if exc.rule != "one step at a time":
+            raise
+        message = exc.violation.message.rstrip(".")
+        raise JournalError(
+            f"{message}; nothing was recorded. Give that step a last day first, or add --replace to end it "
+            "the day before this one starts."
+        ) from None
 
 
 @click.group("allergy")

@@ -136,7 +136,8 @@ def dose(
         where = f", site {result.dose.region}"
     by = " (given by someone else)" if result.dose.given_by is m.GivenBy.OTHER else ""
     extra_text = " (an extra dose)" if extra else ""
-    say(f"Recorded {med.name} dose{extra_text}, {format_near(when, env.zone, now=env.now)}{where}{by}.")
+    amount = f" ({result.dose.amount})" if result.dose.amount else ""
+    say(f"Recorded {med.name} dose{amount}{extra_text}, {format_near(when, env.zone, now=env.now)}{where}{by}.")
     if result.site_advice and result.dose.region:
         say(f"At the site: {result.site_advice}")
     if result.no_free_spot:

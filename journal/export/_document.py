@@ -272,8 +272,13 @@ def layout(data: VisitSummary) -> Document:
 
     adherence = Section("Scheduled doses")
     if data.adherence:
-        adherence.blocks.append(adherence_rows(data.adherence))
+        scheduled = [a for a in data.adherence if not a.as_needed]
+        if scheduled:
+            adherence.blocks.append(adherence_rows(scheduled))
         for a in data.adherence:
+            if a.as_needed:  # no time to keep: its uses and any limit broken, never a missed dose
+                adherence.blocks.append(f"{a.as_needed_text()}.")
+                continue
             if a.as_needed_per_week is not None:
                 adherence.blocks.append(f"{a.medicine}: taken as needed, about {number(a.as_needed_per_week)} a week.")
             missed = day_ranges(a.missed_dates)

@@ -288,7 +288,9 @@ def build_bundle(data: VisitSummary) -> dict[str, Any]:
         f"{med.label} ({med.kind.value})" + (f": {med.directions}" if med.directions else "") for med in data.medicines
     ]
     medication_lines += [
-        f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
+        f"{a.as_needed_text()} ({period_text})"
+        if a.as_needed
+        else f"{a.medicine}: {a.taken} of {a.days_expected} expected days taken, {a.skipped} skipped, "
         f"{a.missed} missed ({period_text})"
         for a in data.adherence
     ]
@@ -397,6 +399,8 @@ def _administrations(
             reason = f"{dose.status.value} dose" + (f": {dose.reason}" if dose.reason else "")
             resource["statusReason"] = [{"text": _text(reason)}]
         dosage: dict[str, Any] = {}
+        if dose.amount:  # as the schedule step in force said it ("20 mg")
+            dosage["text"] = _text(dose.amount)
         site = dose.spot or dose.region
         if site:
             dosage["site"] = {"text": _text(site)}

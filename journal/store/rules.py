@@ -32,6 +32,7 @@ ACROSS_RECORDS = frozenset(
         "no dose after the stop",
         "no dose before the start",
         "extra doses marked",
+        "one step at a time",
     }
 )
 
@@ -93,6 +94,7 @@ def violations(record: m.Record, store: Store, *, now: datetime, scanning: bool 
             med = store.get(m.Medication, record.medication_id, include_deleted=True)
             if med is not None:
                 found.extend(_frequency(record, med))
+            found.extend(_overlapping_step(record, store, scanning=scanning))
     if isinstance(record, m.SyringeCheck):
         for dose in store.doses_linked_to(record.id):
             found.extend(_dose_link(dose, record, store, subject=f"dose {dose.id[:8]}"))
@@ -200,6 +202,12 @@ _FIELD_RULES: dict[type[m.Record], tuple[_FieldRule, ...]] = {
             "ends",
             lambda r: bool(r.ends and r.ends < r.starts),
             lambda r: f"the schedule cannot end ({r.ends}) before it starts ({r.starts})",
+        ),
+        _FieldRule(
+            "a stop has a day",
+            "ends",
+            lambda r: bool(r.then_stop and r.ends is None),
+            lambda r: "a step after which the medicine stops needs its last day",
         ),
     ),
     m.SupplyBox: (
@@ -493,6 +501,35 @@ def _dose_beyond_schedule(dose: m.Dose, store: Store, *, scanning: bool) -> Iter
             f"a dose of {med.name} beyond its schedule is not marked extra ({refusal.kind.value.replace('_', ' ')})",
             "extra",
         )
+
+
+def _reach(step: m.Schedule) -> tuple[date, date]:
+    """The days a step holds: a step that stops the medicine holds every day after it too (nothing follows it)."""
+    return step.starts, date.max if step.ends is None or step.then_stop else step.ends
+
+
+def _overlapping_step(step: m.Schedule, store: Store, *, scanning: bool) -> Iterator[Violation]:
+    """One schedule step at a time: a medicine's steps never share a day (the prescription changes on a day, and
+    the change says which step ends); none follows a step after which the medicine stops.
+
+    `scanning` (check): of two steps that overlap, only the one written second is named.
+    """
+    first, last = _reach(step)
+    mine = (step.created_at, step.id)
+    for other in store.schedules(step.medication_id):
+        if other.id == step.id or other.deleted_at is not None or (scanning and (other.created_at, other.id) > mine):
+            continue
+        start, end = _reach(other)
+        if first <= end and start <= last:
+            after = " (the medicine stops after it)" if other.then_stop else ""
+            yield _broken(
+                step,
+                "one step at a time",
+                f"the schedule from {step.starts} overlaps the step {other.describe()}{after}: a medicine follows one "
+                "step at a time",
+                "starts",
+            )
+            return
 
 
 def _frequency(step: m.Schedule, med: m.Medication) -> Iterator[Violation]:

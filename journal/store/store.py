@@ -467,6 +467,16 @@ class Store:
         found = self._load(m.Dose, f"SELECT * FROM doses WHERE {where} ORDER BY at DESC LIMIT 1", params)
         return found[0] if found else None
 
+    def first_dose(self, medication_id: str) -> m.Dose | None:
+        """The earliest taken dose of a medicine, or None."""
+        found = self._load(
+            m.Dose,
+            "SELECT * FROM doses WHERE medication_id = ? AND deleted_at IS NULL AND status = 'taken' AND at GLOB ? "
+            "ORDER BY at LIMIT 1",
+            [medication_id, damage.TIME_SHAPE],
+        )
+        return found[0] if found else None
+
     def recent_doses(self, medication_id: str, limit: int = 30) -> list[m.Dose]:
         """The latest doses of a medicine, newest first."""
         return self._load(

@@ -127,6 +127,8 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
     def flags_for(record_id: str) -> list[str]:
         return [w.text for w in standing if w.record_id == record_id]
 
+    # Every medicine tracked on a day of the period, one stopped during it too (a taper that ended).
+    taken_in_period = [med for med in all_meds if med.tracked and med.active_on(period.first_day)]
     past = [a for a in appointments if since <= a.at < until]
     upcoming = [a for a in appointments if a.at >= now and a.status is m.ApptStatus.PLANNED]
     shown = {a.id for a in (*past, *upcoming)}
@@ -145,7 +147,7 @@ def build_visit_summary(store: Store, *, now: datetime, zone: str, period: s.Per
         ],
         conditions=[s.ConditionEntry(id=c.id, name=c.name, since=c.since, flags=flags_for(c.id)) for c in conditions],
         warnings=[s.Flag(about=w.subject, text=w.text) for w in standing],
-        adherence=[_adherence(store, med, day_doses, period, now, zone) for med in active if med.tracked],
+        adherence=[_adherence(store, med, day_doses, period, now, zone) for med in taken_in_period],
         regimens=[entry for med in active if med.tracked for entry in _regimens(store, med)],
         discarded=_discarded(checks, all_meds, packs),
         sites=[
@@ -294,11 +296,13 @@ def _adherence(
     store: Store, med: m.Medication, doses: list[m.Dose], period: s.Period, now: datetime, zone: str
 ) -> s.AdherenceEntry:
     mine = [d for d in doses if d.medication_id == med.id]
-    # Doses are expected from the later of its start and the day it entered the journal.
-    began = max(day for day in (med.started, _day(med.created_at, zone)) if day is not None)
+    # Doses are expected from its start date (else the day it entered the journal), or from its first dose when that
+    # is earlier: doses typed in afterwards for the days since it was started count.
+    first = store.first_dose(med.id)
+    began = min(day for day in (med.started or _day(med.created_at, zone), first and _day(first.at, zone)) if day)
     start = max(period.first_day, began)
     today = _day(now, zone)
-    end = min(period.last_day, today)
+    end = min(period.last_day, today, med.stopped or period.last_day)
     recent = store.recent_doses(med.id, limit=schedule.RECENT_FOR_MEDIAN)
     rows = store.schedules(med.id)
     steps = regimen.steps_for(med, rows, recent)
@@ -311,7 +315,9 @@ def _adherence(
     missed_dates = sorted({_day(moment, zone) for moment in result.missed_at})
     taken_at = sorted(d.at for d in mine if d.status is m.DoseStatus.TAKEN and start <= _day(d.at, zone) <= end)
     gap = max((b - a for a, b in itertools.pairwise(taken_at)), default=None)
-    drift = schedule.drift(mine, usual.at)
+    as_needed = bool(steps) and all(step.regimen.as_needed for step in steps)
+    # Taken when needed: no time to drift from, nothing missed.
+    drift = schedule.drift([] if as_needed else mine, usual.at)
     last = store.last_dose(med.id)
     return s.AdherenceEntry(
         medicine_id=med.id,
@@ -325,6 +331,9 @@ def _adherence(
         missed_dates=missed_dates,
         percent=round(result.percent, 1) if result.percent is not None else None,
         extra=result.extra,
+        as_needed=as_needed,
+        as_needed_doses=result.as_needed_doses,
+        above_limit=result.above_limit,
         as_needed_per_week=round(result.as_needed_per_week, 1) if result.as_needed_per_week is not None else None,
         schedule=steps[-1].regimen.words() if steps else "",
         longest_gap_hours=round(gap.total_seconds() / 3600, 1) if gap else None,

@@ -151,6 +151,22 @@ class AdherenceEntry:
     extra: int = 0
     as_needed_per_week: float | None = None
     schedule: str = ""
+    # Taken only as needed: uses and limit breaks, never missed doses or drift.
+    as_needed: bool = False
+    as_needed_doses: int = 0
+    # As-needed doses taken past a limit of the schedule (recorded as extra doses on purpose).
+    above_limit: int = 0
+
+    def as_needed_text(self) -> str:
+        """An as-needed medicine's use in words: 'ibuprofen: taken as needed 5 times, about 1.2 a week; above the
+        limit 1 time'."""
+        times = "time" if self.as_needed_doses == 1 else "times"
+        text = f"{self.medicine}: taken as needed {self.as_needed_doses} {times}"
+        if self.as_needed_per_week is not None:
+            text += f", about {self.as_needed_per_week:g} a week"
+        if self.above_limit:
+            text += f"; above the limit {self.above_limit} time{'' if self.above_limit == 1 else 's'}"
+        return text
 
 
 @dataclass(kw_only=True)

@@ -111,10 +111,10 @@ def test_a_bad_schedule_is_one_error_line_with_the_accepted_forms(medjournal: Me
 
 def test_a_schedule_changes_from_a_date(medjournal: Medjournal) -> None:
     _ok(medjournal("med", "add", "prednisone", "--form", "tablet", "--schedule", "daily at 08:00"))
-    changed = _ok(
-        medjournal("med", "schedule", "prednisone", "every 2 days at 08:00", "--from", "today", "--dose", "5 mg")
-    )
-    assert "every 2 days at 08:00, 5 mg" in changed.out
+    step = ("med", "schedule", "prednisone", "every 2 days at 08:00", "--from", "today", "--dose", "5 mg")
+    _one_error(medjournal(*step), "overlaps the step daily at 08:00", "--replace", "nothing was recorded")
+    changed = _ok(medjournal(*step, "--replace"))
+    assert "every 2 days at 08:00, 5 mg" in changed.out and "Replaced the step daily at 08:00" in changed.out
     assert "every 2 days at 08:00, 5 mg" in _ok(medjournal("med", "list")).out
     _one_error(medjournal("med", "schedule", "prednisone", "sometimes", "--from", "today"), "not a schedule")
 

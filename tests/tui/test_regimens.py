@@ -174,3 +174,19 @@ def test_today_says_when_an_as_needed_medicine_may_be_taken_again(store: Store) 
         assert "last taken today 08:00" in text and "allow the next from today 12:00" in text
 
     drive(app, steps, size=(120, 40))
+
+
+def test_a_steps_dose_shows_on_todays_card_and_the_dose_screen(store: Store) -> None:
+    med = put(store, m.Medication, name="prednisone", form=m.MedForm.TABLET, tracked=True)
+    # NOW is Friday 2026-11-20 10:00: the 09:00 dose of the taper's 10 mg step is overdue.
+    put(store, m.Schedule, medication_id=med.id, spec="daily at 09:00", starts=date(2026, 11, 1), dose="10 mg")
+    app = build(store)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        assert "10 mg: due at 09:00" in screen_text(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert "This dose: 10 mg" in screen_text(app)
+
+    drive(app, steps, size=(120, 40))

@@ -151,6 +151,11 @@ class DoseScreen(JournalScreen):
             )
             return
         yield from self._chooser(med)
+        from journal.application.doses import amount_of
+
+        amount = amount_of(self.journal.store, med, self.journal.now(), zone=self.journal.zone)
+        if amount:
+            yield Static(lit(f"This dose: {amount}, as its schedule says."), classes="hint", id="dose-amount")
         steps = pack.steps if pack else ()
         panel = Static(
             Text("\n").join(Text(f"{n}. {step}") for n, step in enumerate(steps, 1))

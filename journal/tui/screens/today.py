@@ -382,21 +382,28 @@ class TodayScreen(JournalScreen):
                 else "one now is within its limits; press d to log it"
             )
             return f"{med.schedule_text[:1].upper()}{med.schedule_text[1:]}: {last}; {allows}.", NOTICE_STYLE, ""
+        amount = f"{med.amount}: " if med.amount else ""
         if med.taken_at is not None:
-            return f"✓ Taken at {med.taken_local or ''} (due {med.due_local})", DONE_STYLE, "-done"
+            return f"✓ {amount}Taken at {med.taken_local or ''} (due {med.due_local})", DONE_STYLE, "-done"
         if med.state == "not_due" and not med.starts_on:
             missed = f" Missed: {med.missed_local}." if med.missed_local else ""
             part = f", {med.part}" if med.part and med.next_local else ""
-            text = f"Not due now; next: {med.next_local or 'not scheduled'}{part} ({med.schedule_text}).{missed}"
+            next_dose = (
+                f"{med.next_local}{', ' + med.amount if med.amount else ''}" if med.next_local else "not scheduled"
+            )
+            text = f"Not due now; next: {next_dose}{part} ({med.schedule_text}).{missed}"
             return text, NOTICE_STYLE, ""
         if med.skipped:
-            return f"Skipped today (due {med.due_local})", NOTICE_STYLE, ""
+            return f"{amount}Skipped today (due {med.due_local})", NOTICE_STYLE, ""
         if med.overdue_by_minutes is not None:
             part = f" ({med.part})" if med.part else ""
-            text = f"⚠ OVERDUE by {_duration(med.overdue_by_minutes)}: due at {med.due_local}{part}. Press d to log it."
+            text = (
+                f"⚠ OVERDUE by {_duration(med.overdue_by_minutes)}: {amount}due at {med.due_local}{part}. "
+                "Press d to log it."
+            )
             return text, NOW_STYLE, "-now"
         part = f", {med.part}" if med.part else ""
-        text = f"! Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}{part}). Press d to log it."
+        text = f"! {amount}Due at {med.due_local} (in {_duration(med.due_in_minutes or 0)}{part}). Press d to log it."
         return text, SOON_STYLE, "-soon"
 
 
