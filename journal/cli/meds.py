@@ -256,7 +256,7 @@ def _confirm_hint() -> Iterator[None]:
 @contextmanager
 def _overlap_hint() -> Iterator[None]:
     """A step refused for sharing days with another says the command line's ways out."""
-    from journal.store.rules import RuleError
+    from journal.application.refusals import RuleError
 
     try:
         yield
