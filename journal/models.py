@@ -627,6 +627,24 @@ class Question(Record):
         return self.text
 
 
+@record
+class ImportSource(Record):
+    """Where an imported record came from (`medjournal import`): the app's format, the file, and the source's own
+    id or a stable hash of its row, so that importing the same file again recognises what is already there."""
+
+    table: ClassVar[str] = "import_sources"
+    kind_label: ClassVar[str] = "import source"
+
+    format: RequiredName
+    file: OptionalText = None
+    key: RequiredName
+    record_table: RequiredName
+    record_id: RequiredName
+
+    def describe(self) -> str:
+        return f"imported from {self.format} ({self.file or 'a file'})"
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Profile,
     Medication,
@@ -641,6 +659,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Checkin,
     Question,
     LabResult,
+    ImportSource,
 )
 BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 

@@ -262,6 +262,18 @@ def m009_pauses_and_confirmed_frequencies(db: Database) -> None:
     medications.add_column("prescribed_daily", int, not_null_default=0)
 
 
+def m011_import_sources(db: Database) -> None:
+    # `medjournal import`: each imported record keeps where it came from (the app's format, the
+    # file, the source's own id or a hash of its row), so that a second import of the same file
+    # recognises what is already there and adds nothing.
+    _table(
+        db,
+        "import_sources",
+        {"format": str, "file": str, "key": str, "record_table": str, "record_id": str},
+    )
+    db.table("import_sources").create_index(["format", "key"])
+
+
 STEPS = (
     m001_initial,
     m002_indexes_for_paging_and_supply,
@@ -272,4 +284,5 @@ STEPS = (
     m007_box_discards,
     m008_link_indexes,
     m009_pauses_and_confirmed_frequencies,
+    m011_import_sources,
 )
