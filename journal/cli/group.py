@@ -74,6 +74,7 @@ _COMMAND_MODULES = (
     "lab",
     "crypto",
     "remind",
+    "imports",
 )
 
 
