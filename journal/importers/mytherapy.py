@@ -58,7 +58,9 @@ def parse(text: str, *, name: str, zone: str) -> Parsed:
             continue
         seen.add(key)
         if kind in ("measurement", "activity"):
-            parsed.left.append(Left(what=what, why=f"an {kind}, not a medicine"))
+            parsed.left.append(
+                Left(what=what, why=f"{'an activity' if kind == 'activity' else 'a measurement'}, not a medicine")
+            )
             continue
         if kind != "drug":
             parsed.left.append(Left(what=what, why=f"its type {kind!r} is not one the journal imports"))
