@@ -637,7 +637,7 @@ class ImportSource(Record):
 
     format: RequiredName
     file: OptionalText = None
-    key: RequiredName
+    key: RequiredText  # a medicine's key holds its name: longer than a name may be
     record_table: RequiredName
     record_id: RequiredName
 

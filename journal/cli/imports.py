@@ -24,7 +24,12 @@ NAMED = 10
     help="The app the file comes from (default: recognised from its content).",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
-@click.option("--all-or-nothing", is_flag=True, help="Import nothing unless every record can be imported.")
+@click.option(
+    "--all-or-nothing",
+    is_flag=True,
+    help="Import nothing if a rule or a bad value refuses any record (rows the journal has no place for, "
+    "such as measurements, do not count).",
+)
 @click.option(
     "--tz", "zone", metavar="ZONE", help="The time zone the file's times were in (default: yours, e.g. Europe/Berlin)."
 )
