@@ -659,9 +659,11 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Checkin,
     Question,
     LabResult,
-    ImportSource,
 )
-BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
+# An import source is bookkeeping beside the records (where an import's records came from), not one a person keeps:
+# it is not exported or found by id, but undo, history and the damage scan know its table.
+_KEPT: tuple[type[Record], ...] = (*RECORD_TYPES, ImportSource)
+BY_TABLE: dict[str, type[Record]] = {t.table: t for t in _KEPT}
 
 
 @dataclass
