@@ -638,6 +638,24 @@ class Question(Record):
         return self.text
 
 
+@record
+class ImportSource(Record):
+    """Where an imported record came from (`medjournal import`): the app's format, the file, and the source's own
+    id or a stable hash of its row, so that importing the same file again recognises what is already there."""
+
+    table: ClassVar[str] = "import_sources"
+    kind_label: ClassVar[str] = "import source"
+
+    format: RequiredName
+    file: OptionalText = None
+    key: RequiredText  # a medicine's key holds its name: longer than a name may be
+    record_table: RequiredName
+    record_id: RequiredName
+
+    def describe(self) -> str:
+        return f"imported from {self.format} ({self.file or 'a file'})"
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Profile,
     Medication,
@@ -653,7 +671,10 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Question,
     LabResult,
 )
-BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
+# An import source is bookkeeping beside the records (where an import's records came from), not one a person keeps:
+# it is not exported or found by id, but undo, history and the damage scan know its table.
+_KEPT: tuple[type[Record], ...] = (*RECORD_TYPES, ImportSource)
+BY_TABLE: dict[str, type[Record]] = {t.table: t for t in _KEPT}
 
 
 @dataclass

@@ -269,6 +269,18 @@ def m010_step_stops_and_dose_amounts(db: Database) -> None:
     db.table("doses").add_column("amount", str)
 
 
+def m011_import_sources(db: Database) -> None:
+    # `medjournal import`: each imported record keeps where it came from (the app's format, the
+    # file, the source's own id or a hash of its row), so that a second import of the same file
+    # recognises what is already there and adds nothing.
+    _table(
+        db,
+        "import_sources",
+        {"format": str, "file": str, "key": str, "record_table": str, "record_id": str},
+    )
+    db.table("import_sources").create_index(["format", "key"])
+
+
 STEPS = (
     m001_initial,
     m002_indexes_for_paging_and_supply,
@@ -280,4 +292,5 @@ STEPS = (
     m008_link_indexes,
     m009_pauses_and_confirmed_frequencies,
     m010_step_stops_and_dose_amounts,
+    m011_import_sources,
 )

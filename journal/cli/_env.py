@@ -119,7 +119,7 @@ class Env:
 # must exist (`dose` needs a medicine, `undo` a change): at a mistyped --db it is one error, never a new
 # empty journal left behind.
 CREATES_JOURNAL = frozenset(
-    {"med add", "allergy add", "condition add", "lab add", "appt add", "checkin", "effect", "profile", "demo"}
+    {"med add", "allergy add", "condition add", "lab add", "appt add", "checkin", "effect", "profile", "demo", "import"}
 )
 
 

@@ -70,6 +70,7 @@ _COMMAND_MODULES = (
     "lab",
     "crypto",
     "remind",
+    "imports",
 )
 
 

@@ -203,6 +203,22 @@ class Store:
                 self._depth = 0
                 self._batch = None
 
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[Store]:
+        """Inside a transaction, a group of writes kept or undone together: if the block raises, its writes (and
+        their history) are rolled back and the transaction goes on (an import skips one record, keeps the rest)."""
+        if not self._depth:
+            raise RuntimeError("a savepoint needs a transaction")
+        conn = self.db.conn
+        conn.execute("SAVEPOINT record_group")
+        try:
+            yield self
+        except BaseException:
+            conn.execute("ROLLBACK TO record_group")
+            conn.execute("RELEASE record_group")
+            raise
+        conn.execute("RELEASE record_group")
+
     def _history(self, table: str, row_id: str, action: str, before: Any, after: Any, at: datetime) -> None:
         import json  # only writing and reading history need it: not the first paint of Today
 
@@ -454,6 +470,14 @@ class Store:
             "SELECT * FROM schedules WHERE medication_id = ? AND deleted_at IS NULL ORDER BY starts, created_at",
             [medication_id],
         )
+
+    def import_sources(self, source_format: str) -> dict[str, tuple[str, str]]:
+        """What earlier imports of a format brought in: the source's key -> (table, record id), undone ones left out."""
+        rows = self._tuples(
+            "SELECT key, record_table, record_id FROM import_sources WHERE format = ? AND deleted_at IS NULL",
+            [source_format],
+        )
+        return {key: (table, record_id) for key, table, record_id in rows}
 
     # --- doses and syringes ----------------------------------------------------------------
 
