@@ -28,7 +28,8 @@ def _changes(medjournal: Medjournal) -> list[dict[str, object]]:
 
 
 def _dose_and_check(medjournal: Medjournal) -> tuple[str, str]:
-    assert medjournal("med", "add", "anakinra").code == 0
+    # As needed: a dose "2h ago" counts at any hour these tests run (a daily 08:00 dose at 00:30 would not).
+    assert medjournal("med", "add", "anakinra", "--schedule", "as needed").code == 0
     logged = medjournal("dose", "--syringe", "clear", "--at", "2h ago", "--site", "thigh-left:A1")
     assert logged.code == 0, logged.err
     changes = _changes(medjournal)

@@ -1,5 +1,5 @@
 """`medjournal` alone, or with only `--db`, opens the TUI without loading the command parser;
-start-up runs with the cyclic garbage collector paused, and every path resumes it."""
+every other use goes through the commands."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from journal.cli import tui_db_option
-from journal.store import Store
 
 
 @pytest.mark.parametrize(
@@ -39,27 +38,23 @@ def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 # The TUI launcher replaced by one that reports what it was given and how the process stands.
 _FAKE_TUI = (
-    "import gc, sys\n"
+    "import sys\n"
     "import journal.cli.launch as launch\n"
     "def fake(path):\n"
     "    print('path', path)\n"
     "    print('click loaded' if 'click' in sys.modules else 'no click')\n"
-    "    print('collector paused' if not gc.isenabled() else 'collector running')\n"
     "launch.run_tui = fake\n"
     "from journal.cli import main\n"
-    "try:\n"
-    "    main(sys.argv[1:])\n"
-    "finally:\n"
-    "    print('after: collector running' if gc.isenabled() else 'after: collector paused')\n"
+    "main(sys.argv[1:])\n"
 )
 
 
-def test_medjournal_with_only_db_opens_the_tui_without_click_and_with_the_collector_paused(tmp_path: Path) -> None:
+def test_medjournal_with_only_db_opens_the_tui_without_click(tmp_path: Path) -> None:
     done = _run(_FAKE_TUI, "--db", str(tmp_path / "j.db"))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == f"path {tmp_path / 'j.db'}"
-    assert lines[1:] == ["no click", "collector paused", "after: collector running"]
+    assert lines[1:] == ["no click"]
 
 
 def test_the_default_journal_is_opened_when_no_db_is_given(tmp_path: Path) -> None:
@@ -69,37 +64,18 @@ def test_the_default_journal_is_opened_when_no_db_is_given(tmp_path: Path) -> No
     assert done.stdout.splitlines()[0] == f"path {tmp_path / 'env.db'}"
 
 
-def test_a_command_runs_its_work_with_the_collector_running(tmp_path: Path) -> None:
-    # The command's module is imported with the collector paused; its work runs with it on again.
+def test_help_and_errors_still_go_through_the_commands(tmp_path: Path) -> None:
     code = (
-        "import gc, sys\n"
-        "import journal.cli.emergency as emergency\n"
-        "real = emergency.emergency.callback\n"
-        "def spy(*args, **kwargs):\n"
-        "    print('collector running' if gc.isenabled() else 'collector paused', flush=True)\n"
-        "    return real(*args, **kwargs)\n"
-        "emergency.emergency.callback = spy\n"
-        "from journal.cli import main\n"
-        "main(sys.argv[1:])\n"
-    )
-    Store.open(tmp_path / "j.db").close()  # emergency reads a journal; it never creates one
-    done = _run(code, "--db", str(tmp_path / "j.db"), "emergency")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == "collector running"
-
-
-def test_help_and_errors_still_go_through_the_commands_and_resume_the_collector(tmp_path: Path) -> None:
-    code = (
-        "import gc, sys\n"
+        "import sys\n"
         "from journal.cli import main\n"
         "try:\n"
         "    main(sys.argv[1:])\n"
         "except SystemExit as exc:\n"
-        "    print('exit', exc.code, 'collector running' if gc.isenabled() else 'collector paused')\n"
+        "    print('exit', exc.code)\n"
     )
     helped = _run(code, "--db", str(tmp_path / "j.db"), "--help")
     assert "Usage: medjournal" in helped.stdout
-    assert helped.stdout.strip().endswith("exit 0 collector running")
+    assert helped.stdout.strip().endswith("exit 0")
     bad = _run(code, "--db", str(tmp_path / "j.db"), "effect", "headache", "--severity", "awful")
     assert bad.stderr.startswith("error: ") and len(bad.stderr.splitlines()) == 1
-    assert bad.stdout.strip() == "exit 1 collector running"
+    assert bad.stdout.strip() == "exit 1"

@@ -146,7 +146,9 @@ def test_6_a_stop_dated_ahead_keeps_the_medicine_until_that_day(cli: Cli, journa
     assert "prednisone 20 mg" in cli("2026-12-07 10:00", "med", "list").out
     ok(cli("2026-12-07 10:01", "dose", "--med", "prednisone"))
     assert "prednisone" in cli("2026-12-20 10:00", "emergency").out  # its last day
-    assert "prednisone" not in cli("2026-12-21 10:00", "emergency").out
+    after = cli("2026-12-21 10:00", "emergency").out
+    assert "prednisone 20 mg - prescription - stopped 2026-12-20" in after  # named as stopped, no longer active
+    assert after.count("prednisone") == 1
     assert "prednisone" not in cli("2026-12-21 10:00", "status").out
     # A stop before a dose already recorded is refused, naming it.
     ok(cli("2026-12-07 10:02", "med", "add", "folic acid", "--schedule", "daily at 09:00", "--form", "tablet"))
