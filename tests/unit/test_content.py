@@ -440,7 +440,10 @@ LEAFLET_FACTS: list[tuple[str, list[str]]] = [
     ("methotrexate", ["methotrexate", "rheumatrex"]),
     ("sirolimus", ["sirolimus", "rapamune"]),
     ("tacrolimus", ["tacrolimus", "prograf"]),
-    ("doses may change or monitoring", [r"change the doses|doses .{0,30}need changing", r"watch(ing)? you (carefully|closely)"]),
+    (
+        "doses may change or monitoring",
+        [r"change the doses|doses .{0,30}need changing", r"watch(ing)? you (carefully|closely)"],
+    ),
     ("conditions", ["an infection", "asthma", "hiv infection or aids", "kidney disease"]),
     ("pregnancy", ["are pregnant", "plan to become pregnant", "breast-feeding"]),
     ("pregnant while using", [r"become pregnant while (you are )?using anakinra, call your doctor"]),

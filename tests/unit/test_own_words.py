@@ -123,7 +123,7 @@ def test_the_run_hashes_are_those_of_the_leaflet() -> None:
 
 def test_the_measure_finds_a_run_and_ignores_symptom_names(tmp_path: Path) -> None:
     hashes = set(RUNS_FILE.read_text(encoding="ascii").split())
-    assert run_hash(tuple("tell your doctor if any of these symptoms".split())) in hashes
+    assert run_hash(tuple(words("Tell your doctor if any of these symptoms"))) in hashes
     assert run_hash(tuple(words("Tell your doctor if any of THOSE symptoms"))) not in hashes
     assert words("Manufacturer\u2019s info, 2.5 cm") == ["manufacturers", "info", "2", "5", "cm"]
     pack = tmp_path / "pack.toml"
