@@ -347,7 +347,7 @@ def test_dose_says_first_use_once_where_not_to_inject_and_how_to_dispose(kineret
     first = kineret("dose")
     assert first.code == 0
     assert f"First dose: {PACK.supply.first_use}" in first.out
-    assert "At the site: Do not inject close to a vein you can see" in first.out
+    assert "At the site: Keep away from any vein you can see" in first.out
     assert PACK.supply.disposal in first.out
     second = kineret("dose", "--at", "yesterday 04:00")
     assert second.code == 0 and "First dose" not in second.out and PACK.supply.disposal in second.out

@@ -18,7 +18,7 @@ from journal.tui.themes import DARK_THEME, LIGHT_THEME
 from tests.tui.conftest import ZONE, at, build, put, seed
 from tests.tui.test_flows import drive
 
-WARNING_ADVICE = "Tell your doctor if you have asthma."
+WARNING_ADVICE = "Your doctor should know that you have asthma."
 
 
 def standing(store: Store) -> m.Medication:
