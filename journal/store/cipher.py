@@ -522,9 +522,10 @@ def _keyring_name(salt: bytes) -> str:
 
 @cache
 def _state_dir() -> Path:
-    from platformdirs import user_state_dir
+    # Asked once a process: the seals of passed checks are read at every opening.
+    from journal.locations import state_dir
 
-    return Path(user_state_dir("medjournal", appauthor=False))
+    return state_dir()
 
 
 def _state_file(name: str) -> Path:
