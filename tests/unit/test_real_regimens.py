@@ -172,7 +172,10 @@ def test_today_and_the_reminder_name_the_part_that_is_due(store: Store) -> None:
             "name": "methotrexate",
             "state": "overdue",
             "schedule": "weekly, split in 3 doses: Friday 08:00, Friday 20:00 and Saturday 08:00",
+            "dose": None,
             "due_at": "2026-12-04T19:00:00Z",
+            # The part after the one due: Saturday 08:00 in Berlin.
+            "next_at": "2026-12-05T07:00:00Z",
             "taken_at": None,
             "part": "dose 2 of 3",
         }
