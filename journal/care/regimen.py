@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from journal import models as m
@@ -194,8 +195,29 @@ def slots(steps: list[Step], *, zone: str, since: datetime, until: datetime) -> 
 def belongs(moment: datetime, scheduled: Sequence[Slot]) -> int | None:
     """The index of the scheduled dose a dose at `moment` counts for: of the windows that hold it, the
     nearest time (the earlier on a tie); None outside every window."""
-    held = [k for k, slot in enumerate(scheduled) if slot.holds(moment)]
-    return min(held, key=lambda k: (abs(scheduled[k].at - moment), k), default=None)
+    return belongs_each([moment], scheduled)[0]
+
+
+def belongs_each(moments: Sequence[datetime], scheduled: Sequence[Slot]) -> list[int | None]:
+    """`belongs` for each of `moments`: the scheduled doses (oldest first, as `slots` gives them) are
+    searched by time, so ten years of doses are not each held against ten years of windows."""
+    if not scheduled:
+        return [None] * len(moments)
+    times = [slot.at for slot in scheduled]
+    # A window holding a moment belongs to a dose due at most `before` after it, or `after` before it.
+    before = max(slot.at - slot.opens for slot in scheduled)
+    after = max(slot.closes - slot.at for slot in scheduled)
+    ordered = all(a <= b for a, b in pairwise(times))
+    found: list[int | None] = []
+    for moment in moments:
+        near = (
+            range(bisect.bisect_left(times, moment - after), bisect.bisect_right(times, moment + before))
+            if ordered
+            else range(len(scheduled))
+        )
+        held = [k for k in near if scheduled[k].holds(moment)]
+        found.append(min(held, key=lambda k: (abs(scheduled[k].at - moment), k), default=None))
+    return found
 
 
 def part_due(steps: list[Step], at: datetime, *, zone: str) -> tuple[int, int] | None:
@@ -580,6 +602,7 @@ def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date,
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
     around = slots(steps, zone=zone, since=since - reach(steps), until=until + reach(steps))
     met: dict[int, list[Dosing]] = {}
+    scheduled_doses: list[Dosing] = []
     for dose in doses:
         if not since <= dose.at < until:
             continue
@@ -587,7 +610,8 @@ def adherence(steps: list[Step], doses: list[Dosing], *, start: date, end: date,
         if day_step is not None and day_step.regimen.as_needed:
             result.as_needed_doses += dose.taken
             continue
-        k = belongs(dose.at, around)
+        scheduled_doses.append(dose)
+    for dose, k in zip(scheduled_doses, belongs_each([d.at for d in scheduled_doses], around), strict=True):
         if k is None:
             result.extra += dose.taken
         else:

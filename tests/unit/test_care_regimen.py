@@ -298,3 +298,26 @@ def test_an_as_needed_medicine_says_when_its_limits_allow_the_next_dose() -> Non
     two = [*one, Dosing(local(day, "13:00"), taken=True)]
     # Two in the last 24 hours: the next when the 08:00 one is 24 hours old.
     assert as_needed_allowed_from(limits, two, now=local(day, "18:00")) == local(day + timedelta(days=1), "08:00")
+
+
+@given(
+    spec=st.sampled_from(
+        ["daily at 08:00", "daily at 08:00, 20:00", "weekly on fri at 20:00", "every 3 days at 09:00",
+         "weekly split fri 08:00, fri 20:00, sat 08:00", "cycle 3 on 2 off at 07:30"]
+    ),
+    minutes=st.lists(st.integers(min_value=0, max_value=60 * 24 * 90), max_size=40),
+)  # fmt: skip
+def test_searching_the_windows_by_time_finds_what_holding_each_window_finds(spec: str, minutes: list[int]) -> None:
+    # belongs_each bisects the windows by time; it must choose as the plain scan over every window does.
+    from journal.care.regimen import belongs_each
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)  # across Paris's change to summer time
+    scheduled = slots(steps(spec, date(2026, 3, 1)), zone=PARIS, since=start, until=start + timedelta(days=90))
+    moments = [start + timedelta(minutes=m) for m in minutes]
+
+    def scan(moment: datetime) -> int | None:
+        held = [k for k, slot in enumerate(scheduled) if slot.holds(moment)]
+        return min(held, key=lambda k: (abs(scheduled[k].at - moment), k), default=None)
+
+    assert belongs_each(moments, scheduled) == [scan(moment) for moment in moments]
+    assert [belongs(moment, scheduled) for moment in moments] == [scan(moment) for moment in moments]
