@@ -5,53 +5,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import pytest
-import time_machine
-
-from journal.cli.group import run
+from tests.cli.conftest import Cli, refused
 from tests.conftest import Run
-
-ZONE = "Europe/Berlin"
-Cli = Callable[..., Run]
-
-
-@pytest.fixture
-def cli(journal_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    """`medjournal --db <temp journal> ARGS` in this process at `when` ('2026-12-08 09:30', Berlin time)."""
-    monkeypatch.setenv("TZ", ZONE)
-    monkeypatch.setenv("NO_COLOR", "1")
-    time.tzset()
-
-    def at(when: str, *args: str) -> Run:
-        moment = datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(ZONE))
-        capsys.readouterr()
-        with time_machine.travel(moment, tick=False):
-            code = run(["--db", str(journal_path), *args])
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    yield at
-    monkeypatch.delenv("TZ")
-    time.tzset()
 
 
 def ok(result: Run) -> Run:
     assert result.code in (0, 3), result.err
     return result
-
-
-def refused(result: Run, *words: str) -> None:
-    assert result.code == 1, result.out
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.err
-    for word in words:
-        assert word in lines[0], lines[0]
 
 
 def test_med_schedule_refuses_an_overlap_replaces_on_request_and_a_taper_stops(cli: Cli) -> None:
