@@ -503,12 +503,14 @@ def _keyring_for(backend: str) -> Any | None:
     the installed packages' entry points and asks every backend whether it can run here (D-Bus,
     KWallet, libsecret, ...). The backend that took the key was noted when it was put there.
     """
+    from journal.private_apis.keyring import backend_chosen
+
     keyring = _keyring()
     if keyring is None:
         return None
     # Already chosen in this process (set_keyring, or an earlier lookup), or by the user for every
     # program (the environment): that one, as keyring itself would.
-    chosen = getattr(keyring.core, "_keyring_backend", None) is not None or os.environ.get("PYTHON_KEYRING_BACKEND")
+    chosen = backend_chosen(keyring) or os.environ.get("PYTHON_KEYRING_BACKEND")
     if backend and not chosen and _DOTTED.match(backend):
         with contextlib.suppress(Exception):  # uninstalled, or not usable here any more: keyring's own choice
             keyring.set_keyring(keyring.core.load_keyring(backend))
