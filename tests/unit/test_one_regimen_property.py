@@ -5,10 +5,11 @@ what was due and when."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from journal import models as m
@@ -109,7 +110,8 @@ def _set_up(store: Store, plan: dict[str, object]) -> tuple[m.Medication, dateti
             record_dose(store, current, at=at, zone=zone, now=at)
         except ExtraDoseError:
             if plan["extra"]:
-                record_dose(store, current, at=at, zone=zone, now=at, extra=True)
+                with contextlib.suppress(JournalError):  # an extra dose after the stop: refused too
+                    record_dose(store, current, at=at, zone=zone, now=at, extra=True)
         except JournalError:  # after its stop: refused, nothing written
             pass
     if plan["pause"] is not None:
@@ -123,8 +125,20 @@ def _set_up(store: Store, plan: dict[str, object]) -> tuple[m.Medication, dateti
     return found, origin, now
 
 
+def _ny_first_of_november(*, then_stop: bool, doses: list[int], extra: bool, now: int) -> dict[str, object]:
+    one_day = date(2026, 11, 1)  # the day New York's summer time ends
+    steps = [("daily at 00:00", one_day, one_day, None)]
+    plan = {"zone": "America/New_York", "first": one_day, "steps": steps, "open_end": False, "pause": None}
+    return {**plan, "then_stop": then_stop, "doses": doses, "extra": extra, "now": now}
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journeys())
+# Found in CI: an extra dose after a taper's end is refused too; a dose shown as missed 12 h after it was due
+# still counts until the end of its day; at exactly 12 h it is still shown as overdue.
+@example(_ny_first_of_november(then_stop=True, doses=[1500], extra=True, now=1500))
+@example(_ny_first_of_november(then_stop=False, doses=[], extra=False, now=721))
+@example(_ny_first_of_november(then_stop=False, doses=[], extra=False, now=720))
 def test_today_status_remind_and_the_summary_agree(plan: dict[str, object]) -> None:
     zone = str(plan["zone"])
     with Store.memory() as store:
@@ -156,7 +170,7 @@ def test_today_status_remind_and_the_summary_agree(plan: dict[str, object]) -> N
             step = regimen.step_on(steps, view.due_at.astimezone(ZoneInfo(zone)).date())
             assert step is not None and view.amount == step.dose
         if view.state == "overdue":
-            assert view.due_at <= now < view.due_at + regimen.OVERDUE_SHOWN_FOR
+            assert view.due_at <= now <= view.due_at + regimen.OVERDUE_SHOWN_FOR
         if entry["next_at"] is not None:
             # The first after now; a dose taken (or skipped) early is done: the next is the one after it.
             done = view.state in ("taken", "skipped") and view.due_at > now
@@ -168,7 +182,15 @@ def test_today_status_remind_and_the_summary_agree(plan: dict[str, object]) -> N
         taken = [d for d in store.doses(med.id) if d.status is m.DoseStatus.TAKEN and d.at <= now]
         assert counted.taken + counted.extra + counted.as_needed_doses <= len(taken)
         if view.state == "not_due" and view.missed_at is not None and view.missed_at >= origin:
-            assert m.local_day(view.missed_at, zone) in counted.missed_dates
+            # Today says "missed" once it is no longer shown as overdue; the summary counts it missed once a
+            # dose can no longer count for it (its window closes at the end of its local day, or later).
+            (missed_slot,) = regimen.slots(
+                steps, zone=zone, since=view.missed_at, until=view.missed_at + timedelta(minutes=1)
+            )
+            if missed_slot.closes <= now:
+                assert m.local_day(view.missed_at, zone) in counted.missed_dates
+            else:
+                assert m.local_day(view.missed_at, zone) not in counted.missed_dates
         if view.state == "overdue" and all(len(s.regimen.times) == 1 for s in steps):
             # Still open, not missed: the day's one dose is not counted as missed while it is overdue.
             assert m.local_day(view.due_at, zone) not in counted.missed_dates
