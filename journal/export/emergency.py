@@ -14,11 +14,16 @@ NO_MEDICINES = "No medicines recorded"
 DAMAGED = "Left out: records that cannot be read (run `medjournal check`)"
 
 
-def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
+def _head(med: EmergencyMedicine | StoppedMedicine, esc: Callable[[str], str]) -> str:
+    """'prednisolone 5 mg (Brand)': a medicine's name, strength and brand as the list's lines begin."""
     head = esc(med.name) + (f" {esc(med.strength)}" if med.strength else "")
     if med.brand and med.brand.casefold() != med.name.casefold():
         head += f" ({esc(med.brand)})"
-    parts = [head, med.kind]
+    return head
+
+
+def _medicine_line(med: EmergencyMedicine, esc: Callable[[str], str]) -> str:
+    parts = [_head(med, esc), med.kind]
     if med.route:
         parts.append(esc(med.route))
     if med.directions:
@@ -43,10 +48,7 @@ def stopped_heading(data: EmergencyList) -> str:
 
 def stopped_line(med: StoppedMedicine, esc: Callable[[str], str]) -> str:
     """'prednisolone 5 mg - prescription - stopped 2026-11-30'."""
-    head = esc(med.name) + (f" {esc(med.strength)}" if med.strength else "")
-    if med.brand and med.brand.casefold() != med.name.casefold():
-        head += f" ({esc(med.brand)})"
-    return f"{head} - {med.kind} - stopped {med.stopped}"
+    return f"{_head(med, esc)} - {med.kind} - stopped {med.stopped}"
 
 
 def later_sections(data: EmergencyList, esc: Callable[[str], str]) -> list[tuple[str, list[str]]]:

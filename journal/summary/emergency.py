@@ -28,6 +28,11 @@ DISCLAIMER = (
 SOURCE = "Medicine reference text: MedlinePlus, U.S. National Library of Medicine, with FDA information."
 
 
+def _label(name: str, brand: str | None, strength: str | None) -> str:
+    named = name + (f" ({brand})" if brand and brand != name else "")
+    return " ".join(p for p in (named, strength) if p)
+
+
 @dataclass(frozen=True)
 class EmergencyMedicine:
     """One active medicine as the list shows it."""
@@ -48,8 +53,7 @@ class EmergencyMedicine:
     @property
     def label(self) -> str:
         """Name (brand) and strength, e.g. 'anakinra (Kineret) 100 mg'."""
-        name = self.name + (f" ({self.brand})" if self.brand and self.brand != self.name else "")
-        return " ".join(p for p in (name, self.strength) if p)
+        return _label(self.name, self.brand, self.strength)
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,7 @@ class StoppedMedicine:
     @property
     def label(self) -> str:
         """Name (brand) and strength, as for an active medicine."""
-        name = self.name + (f" ({self.brand})" if self.brand and self.brand != self.name else "")
-        return " ".join(p for p in (name, self.strength) if p)
+        return _label(self.name, self.brand, self.strength)
 
 
 @dataclass(frozen=True)
